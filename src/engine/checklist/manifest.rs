@@ -1,0 +1,111 @@
+//! The `.manifest` sidecar: one line per archive entry,
+//! `sha256<TAB>size<TAB>mode<TAB>type<TAB>path`. Paths are escaped so any
+//! byte sequence round-trips and no line can be forged by a name: `\\`,
+//! `\t`, `\n`, `\r`, and `\xHH` for every other control byte, invalid
+//! UTF-8 byte and bidirectional-override character.
+
+use crate::engine::review::ManifestEntry;
+
+/// Renders the manifest file.
+pub fn render(entries: &[ManifestEntry]) -> Vec<u8> {
+    let mut out = String::new();
+    for e in entries {
+        out.push_str(&format!(
+            "{}\t{}\t{:04o}\t{}\t{}\n",
+            e.sha256,
+            e.size,
+            e.mode & 0o7777,
+            e.kind,
+            escape_path(&e.path)
+        ));
+    }
+    out.into_bytes()
+}
+
+/// Characters that reorder text on screen: a name holding them can show
+/// something other than what it is.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Escapes a raw path for the manifest (see the module docs).
+pub fn escape_path(path: &[u8]) -> String {
+    let mut out = String::with_capacity(path.len());
+    for chunk in path.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\t' => out.push_str("\\t"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                c if c.is_control() || is_bidi_control(c) => {
+                    let mut buf = [0u8; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        out.push_str(&format!("\\x{b:02x}"));
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+/// Reverses [`escape_path`]; `None` for a malformed escape.
+pub fn unescape_path(escaped: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(escaped.len());
+    let mut bytes = escaped.bytes();
+    while let Some(b) = bytes.next() {
+        if b != b'\\' {
+            out.push(b);
+            continue;
+        }
+        match bytes.next()? {
+            b'\\' => out.push(b'\\'),
+            b't' => out.push(b'\t'),
+            b'n' => out.push(b'\n'),
+            b'r' => out.push(b'\r'),
+            b'x' => {
+                let hi = bytes.next()?;
+                let lo = bytes.next()?;
+                let pair = [hi, lo];
+                let text = std::str::from_utf8(&pair).ok()?;
+                out.push(u8::from_str_radix(text, 16).ok()?);
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_byte_sequence_round_trips() {
+        let samples: Vec<Vec<u8>> = vec![
+            b"meridian/bin/meridian".to_vec(),
+            b"tab\there\nnew\rline\\back".to_vec(),
+            vec![0xff, 0xfe, b'a', 0x00, 0x7f, 0xc3],
+            "caf\u{e9}/\u{202e}gpj.exe".as_bytes().to_vec(),
+            (0u8..=255).collect(),
+        ];
+        for raw in samples {
+            let escaped = escape_path(&raw);
+            assert!(!escaped.contains('\n') && !escaped.contains('\t'), "{escaped}");
+            assert!(!escaped.chars().any(is_bidi_control), "{escaped}");
+            assert_eq!(unescape_path(&escaped), Some(raw));
+        }
+    }
+
+    #[test]
+    fn readable_names_stay_readable() {
+        assert_eq!(escape_path("café/ß.txt".as_bytes()), "café/ß.txt");
+        assert_eq!(unescape_path("bad\\q"), None);
+        assert_eq!(unescape_path("bad\\x4"), None);
+    }
+}

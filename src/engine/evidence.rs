@@ -1,0 +1,133 @@
+//! Step 2, first half: the evidence an artifact is judged by (checksum
+//! file, its signature, release notes, the artifact's signature), each from
+//! the first source in the feed's order that serves it.
+
+use crate::engine::error::{Error, Result};
+use crate::engine::event::{Cancel, Level, Reporter, Step, log};
+use crate::engine::feed::{Artifact, Feed, Located, Release};
+use crate::engine::fetch::Fetcher;
+use crate::engine::limits;
+
+/// What an evidence file is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Checksums,
+    ChecksumsSignature,
+    Notes,
+    ArtifactSignature,
+}
+
+impl Role {
+    pub fn limit(self) -> u64 {
+        match self {
+            Role::Checksums => limits::CHECKSUMS_MAX,
+            Role::ChecksumsSignature | Role::ArtifactSignature => limits::SIGNATURE_MAX,
+            Role::Notes => limits::NOTES_MAX,
+        }
+    }
+}
+
+/// One evidence file and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceFile {
+    pub role: Role,
+    /// Path relative to the source base, as the feed writes it.
+    pub relative: String,
+    pub bytes: Vec<u8>,
+    pub source: String,
+    /// Where it was read, tokens removed.
+    pub url: String,
+}
+
+impl EvidenceFile {
+    pub fn name(&self) -> &str {
+        crate::engine::feed::base_name(&self.relative)
+    }
+}
+
+/// The evidence for one artifact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub checksums: EvidenceFile,
+    pub checksums_signature: Option<EvidenceFile>,
+    pub notes: Option<EvidenceFile>,
+    pub artifact_signature: Option<EvidenceFile>,
+}
+
+impl Evidence {
+    pub fn files(&self) -> impl Iterator<Item = &EvidenceFile> {
+        [Some(&self.checksums), self.checksums_signature.as_ref(), self.notes.as_ref(), self.artifact_signature.as_ref()]
+            .into_iter()
+            .flatten()
+    }
+}
+
+/// Gathers every evidence file the feed names for this artifact.
+pub fn gather(
+    feed: &Feed,
+    release: &Release,
+    artifact: &Artifact,
+    fetcher: &Fetcher,
+    reporter: &mut dyn Reporter,
+    cancel: &Cancel,
+) -> Result<Evidence> {
+    let mut one = |role: Role, at: &Located<String>| fetch_one(feed, fetcher, role, at, reporter, cancel);
+    let checksums = one(Role::Checksums, &release.checksums)?;
+    let checksums_signature = release
+        .checksums_signature
+        .as_ref()
+        .map(|at| one(Role::ChecksumsSignature, at))
+        .transpose()?;
+    let notes = release.notes.as_ref().map(|at| one(Role::Notes, at)).transpose()?;
+    let artifact_signature = artifact
+        .signature
+        .as_ref()
+        .map(|at| one(Role::ArtifactSignature, at))
+        .transpose()?;
+    Ok(Evidence {
+        checksums,
+        checksums_signature,
+        notes,
+        artifact_signature,
+    })
+}
+
+fn fetch_one(
+    feed: &Feed,
+    fetcher: &Fetcher,
+    role: Role,
+    at: &Located<String>,
+    reporter: &mut dyn Reporter,
+    cancel: &Cancel,
+) -> Result<EvidenceFile> {
+    let mut failures = Vec::new();
+    for source in &feed.sources {
+        cancel.check()?;
+        let (url, _) = source.describe(&at.value);
+        match fetcher.read_small(source, &at.value, role.limit()) {
+            Ok(bytes) => {
+                log(reporter, Step::Fetch, Level::Info, format!("{}: read from {} ({url})", at.value, source.name));
+                return Ok(EvidenceFile {
+                    role,
+                    relative: at.value.clone(),
+                    bytes,
+                    source: source.name.clone(),
+                    url,
+                });
+            }
+            Err(failure) => {
+                log(
+                    reporter,
+                    Step::Fetch,
+                    Level::Warn,
+                    format!("{}: {} skipped: {}", at.value, source.name, failure.describe()),
+                );
+                failures.push(format!("{}: {}", source.name, failure.describe()));
+            }
+        }
+    }
+    Err(Error::Fetch {
+        what: at.value.clone(),
+        detail: failures.join("; "),
+    })
+}

@@ -1,0 +1,391 @@
+//! The one read of the artifact. [`read_once`] pulls the bytes a single
+//! time and feeds every consumer: the hash contexts the checksum and the
+//! signatures need (one context per distinct algorithm/salt/text-mode, so a
+//! SHA-256 checksum and a v4 SHA-256 signature share one pass of SHA-256)
+//! and, optionally, a streaming consumer such as the archive walker.
+//!
+//! Work is split over threads so both cores are used: the reading thread
+//! hashes the first context, a second lane hashes the rest, and the stream
+//! consumer reads from its own thread. Chunks are shared, not copied, and
+//! the channels are bounded, so memory stays at a few MiB whatever the size.
+
+use std::collections::BTreeMap;
+use std::io::{self, Read};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use sequoia_openpgp as openpgp;
+use openpgp::crypto::hash::Context;
+use openpgp::packet::Signature;
+use openpgp::types::{HashAlgorithm, SignatureType};
+
+use crate::engine::event::Cancel;
+
+/// Read size: large enough for full hashing speed, small enough for memory.
+const CHUNK: usize = 1 << 20;
+/// Chunks in flight per lane.
+const DEPTH: usize = 4;
+/// Progress is reported at most this often (bytes).
+const PROGRESS_EVERY: u64 = 4 << 20;
+
+/// What one hash context covers: the algorithm, the salt prepended by v6
+/// signatures, and whether line endings are normalised (text signatures).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HashKey {
+    pub algo: HashAlgorithm,
+    pub salt: Vec<u8>,
+    pub text: bool,
+}
+
+impl HashKey {
+    pub fn plain(algo: HashAlgorithm) -> Self {
+        HashKey {
+            algo,
+            salt: Vec::new(),
+            text: false,
+        }
+    }
+
+    /// The context a document signature needs.
+    pub fn for_signature(sig: &Signature) -> Self {
+        HashKey {
+            algo: sig.hash_algo(),
+            salt: sig.salt().map(<[u8]>::to_vec).unwrap_or_default(),
+            text: sig.typ() == SignatureType::Text,
+        }
+    }
+}
+
+/// A hash context with optional text-mode line-ending normalisation.
+struct Hasher {
+    ctx: Context,
+    /// `Some(last byte was CR)` in text mode.
+    text: Option<bool>,
+}
+
+impl Hasher {
+    fn new(key: &HashKey) -> Option<Hasher> {
+        let mut ctx = key.algo.context().ok()?.for_signature(4);
+        if !key.salt.is_empty() {
+            ctx.update(&key.salt);
+        }
+        Some(Hasher {
+            ctx,
+            text: key.text.then_some(false),
+        })
+    }
+
+    fn update(&mut self, data: &[u8]) {
+        match &mut self.text {
+            None => self.ctx.update(data),
+            Some(last_was_cr) => normalise_line_endings(&mut self.ctx, data, last_was_cr),
+        }
+    }
+}
+
+/// OpenPGP text mode hashes every line ending (CR, LF or CRLF) as CRLF.
+fn normalise_line_endings(ctx: &mut Context, data: &[u8], last_was_cr: &mut bool) {
+    let mut start = 0;
+    for (i, &b) in data.iter().enumerate() {
+        match b {
+            b'\n' if *last_was_cr => {
+                // The CR before it already produced CRLF.
+                ctx.update(&data[start..i]);
+                start = i + 1;
+            }
+            b'\n' => {
+                ctx.update(&data[start..i]);
+                ctx.update(b"\r\n");
+                start = i + 1;
+            }
+            b'\r' => {
+                ctx.update(&data[start..i]);
+                ctx.update(b"\r\n");
+                start = i + 1;
+            }
+            _ => {}
+        }
+        *last_was_cr = b == b'\r';
+    }
+    ctx.update(&data[start..]);
+}
+
+/// Finished hash contexts, by key.
+#[derive(Clone, Default)]
+pub struct Digests {
+    contexts: BTreeMap<HashKey, Context>,
+}
+
+impl Digests {
+    /// The digest for a key, if it was computed.
+    pub fn digest(&self, key: &HashKey) -> Option<Vec<u8>> {
+        self.contexts.get(key).cloned().and_then(|c| c.into_digest().ok())
+    }
+
+    /// A copy of the finished context (to append a signature trailer to).
+    pub fn context(&self, key: &HashKey) -> Option<Context> {
+        self.contexts.get(key).cloned()
+    }
+}
+
+impl std::fmt::Debug for Digests {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.contexts.keys()).finish()
+    }
+}
+
+/// What came out of the pass.
+#[derive(Debug)]
+pub struct PassOutput<T> {
+    pub bytes: u64,
+    pub digests: Digests,
+    /// The stream consumer's result, if there was one.
+    pub consumed: Option<T>,
+}
+
+/// Why the pass stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum PassError {
+    #[error("read failed after {offset} bytes: {source}")]
+    Read { offset: u64, source: io::Error },
+    #[error("more than {limit} bytes: refused")]
+    TooLong { limit: u64 },
+    #[error("cancelled")]
+    Cancelled,
+    #[error("a worker stopped unexpectedly")]
+    Worker,
+}
+
+/// A consumer that reads the artifact as a stream on its own thread.
+pub type StreamConsumer<'a, T> = Box<dyn FnOnce(&mut ChunkReader) -> T + Send + 'a>;
+
+/// Reads `reader` once, feeding every hash context in `keys` and the
+/// optional stream consumer. Stops with [`PassError::TooLong`] past
+/// `limit` bytes (endless-data defence for network sources).
+pub fn read_once<T: Send>(
+    reader: &mut dyn Read,
+    keys: &[HashKey],
+    consumer: Option<StreamConsumer<'_, T>>,
+    limit: Option<u64>,
+    progress: &mut dyn FnMut(u64),
+    cancel: &Cancel,
+) -> Result<PassOutput<T>, PassError> {
+    let mut keys: Vec<HashKey> = keys.to_vec();
+    keys.sort();
+    keys.dedup();
+    let mut hashers: Vec<(HashKey, Hasher)> = keys
+        .into_iter()
+        .filter_map(|k| Hasher::new(&k).map(|h| (k, h)))
+        .collect();
+    // Lane 0 (this thread) keeps the first context; lane 1 gets the rest.
+    let second: Vec<(HashKey, Hasher)> = if hashers.len() > 1 { hashers.split_off(1) } else { Vec::new() };
+
+    std::thread::scope(|scope| {
+        let (lane_tx, lane_handle) = if second.is_empty() {
+            (None, None)
+        } else {
+            let (tx, rx) = sync_channel::<Arc<[u8]>>(DEPTH);
+            let handle = scope.spawn(move || {
+                let mut mine = second;
+                for chunk in rx {
+                    for (_, h) in &mut mine {
+                        h.update(&chunk);
+                    }
+                }
+                mine
+            });
+            (Some(tx), Some(handle))
+        };
+        let (stream_tx, stream_handle) = match consumer {
+            None => (None, None),
+            Some(consume) => {
+                let (tx, rx) = sync_channel::<Arc<[u8]>>(DEPTH);
+                let handle = scope.spawn(move || {
+                    let mut reader = ChunkReader::new(rx);
+                    let result = consume(&mut reader);
+                    // Drain so the sender never blocks on a consumer that stopped early.
+                    drop(reader);
+                    result
+                });
+                (Some(tx), Some(handle))
+            }
+        };
+
+        let result = pump(reader, &mut hashers, lane_tx.as_ref(), stream_tx.as_ref(), limit, progress, cancel);
+        drop(lane_tx);
+        drop(stream_tx);
+        let second = match lane_handle.map(|h| h.join()) {
+            Some(Ok(v)) => v,
+            Some(Err(_)) => return Err(PassError::Worker),
+            None => Vec::new(),
+        };
+        let consumed = match stream_handle.map(|h| h.join()) {
+            Some(Ok(v)) => Some(v),
+            Some(Err(_)) => return Err(PassError::Worker),
+            None => None,
+        };
+        let bytes = result?;
+        let contexts = hashers.into_iter().chain(second).map(|(k, h)| (k, h.ctx)).collect();
+        Ok(PassOutput {
+            bytes,
+            digests: Digests { contexts },
+            consumed,
+        })
+    })
+}
+
+fn pump(
+    reader: &mut dyn Read,
+    hashers: &mut [(HashKey, Hasher)],
+    lane: Option<&SyncSender<Arc<[u8]>>>,
+    stream: Option<&SyncSender<Arc<[u8]>>>,
+    limit: Option<u64>,
+    progress: &mut dyn FnMut(u64),
+    cancel: &Cancel,
+) -> Result<u64, PassError> {
+    let mut total: u64 = 0;
+    let mut next_progress = PROGRESS_EVERY;
+    let mut stream_open = stream.is_some();
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        if cancel.is_cancelled() {
+            return Err(PassError::Cancelled);
+        }
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(source) => return Err(PassError::Read { offset: total, source }),
+        };
+        total += n as u64;
+        if let Some(limit) = limit
+            && total > limit
+        {
+            return Err(PassError::TooLong { limit });
+        }
+        let chunk: Arc<[u8]> = Arc::from(&buf[..n]);
+        if let Some(lane) = lane {
+            lane.send(Arc::clone(&chunk)).map_err(|_| PassError::Worker)?;
+        }
+        if stream_open && let Some(stream) = stream {
+            // A consumer may stop early (a bomb, a corrupt archive); hashing goes on.
+            stream_open = stream.send(Arc::clone(&chunk)).is_ok();
+        }
+        for (_, h) in hashers.iter_mut() {
+            h.update(&chunk);
+        }
+        if total >= next_progress {
+            progress(total);
+            next_progress = total + PROGRESS_EVERY;
+        }
+    }
+    progress(total);
+    Ok(total)
+}
+
+/// `Read` over the chunks of the pass, for a stream consumer.
+pub struct ChunkReader {
+    rx: Receiver<Arc<[u8]>>,
+    current: Arc<[u8]>,
+    pos: usize,
+    /// Bytes handed out so far (the offset for error messages).
+    pub offset: u64,
+}
+
+impl ChunkReader {
+    fn new(rx: Receiver<Arc<[u8]>>) -> Self {
+        ChunkReader {
+            rx,
+            current: Arc::from(&[][..]),
+            pos: 0,
+            offset: 0,
+        }
+    }
+}
+
+impl Read for ChunkReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos >= self.current.len() {
+            match self.rx.recv() {
+                Ok(chunk) => {
+                    self.current = chunk;
+                    self.pos = 0;
+                }
+                Err(_) => return Ok(0),
+            }
+        }
+        let available = &self.current[self.pos..];
+        let n = available.len().min(out.len());
+        out[..n].copy_from_slice(&available[..n]);
+        self.pos += n;
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+/// SHA-256 of a small in-memory input, as lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex_digest(algo: HashAlgorithm, data: &[u8]) -> String {
+        let mut c = algo.context().unwrap().for_digest();
+        c.update(data);
+        hex::encode(c.into_digest().unwrap())
+    }
+
+    #[test]
+    fn one_pass_feeds_every_context_and_the_stream() {
+        let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        let keys = [HashKey::plain(HashAlgorithm::SHA256), HashKey::plain(HashAlgorithm::SHA512)];
+        let consumer: StreamConsumer<'_, u64> = Box::new(|r: &mut ChunkReader| io::copy(r, &mut io::sink()).unwrap());
+        let out = read_once(&mut &data[..], &keys, Some(consumer), None, &mut |_| {}, &Cancel::new()).unwrap();
+        assert_eq!(out.bytes, data.len() as u64);
+        assert_eq!(out.consumed, Some(data.len() as u64));
+        for algo in [HashAlgorithm::SHA256, HashAlgorithm::SHA512] {
+            let got = hex::encode(out.digests.digest(&HashKey::plain(algo)).unwrap());
+            assert_eq!(got, hex_digest(algo, &data));
+        }
+    }
+
+    #[test]
+    fn a_consumer_that_stops_early_does_not_stop_hashing() {
+        let data = vec![7u8; 5_000_000];
+        let consumer: StreamConsumer<'_, usize> = Box::new(|r: &mut ChunkReader| {
+            let mut small = [0u8; 10];
+            r.read(&mut small).unwrap()
+        });
+        let keys = [HashKey::plain(HashAlgorithm::SHA256)];
+        let out = read_once(&mut &data[..], &keys, Some(consumer), None, &mut |_| {}, &Cancel::new()).unwrap();
+        assert_eq!(out.bytes, 5_000_000);
+        assert_eq!(out.consumed, Some(10));
+    }
+
+    #[test]
+    fn a_limit_stops_endless_data() {
+        let mut endless = io::repeat(1);
+        let keys = [HashKey::plain(HashAlgorithm::SHA256)];
+        let err = read_once::<()>(&mut endless, &keys, None, Some(3 << 20), &mut |_| {}, &Cancel::new()).unwrap_err();
+        assert!(matches!(err, PassError::TooLong { .. }));
+    }
+
+    #[test]
+    fn text_mode_normalises_every_line_ending_across_chunks() {
+        let want = hex_digest(HashAlgorithm::SHA256, b"one\r\ntwo\r\nthree");
+        for text in ["one\r\ntwo\r\nthree", "one\ntwo\nthree", "one\rtwo\rthree", "one\ntwo\r\nthree"] {
+            for size in [1, 2, text.len()] {
+                let mut ctx = HashAlgorithm::SHA256.context().unwrap().for_digest();
+                let mut last = false;
+                for piece in text.as_bytes().chunks(size) {
+                    normalise_line_endings(&mut ctx, piece, &mut last);
+                }
+                assert_eq!(hex::encode(ctx.into_digest().unwrap()), want, "{text:?} by {size}");
+            }
+        }
+    }
+}

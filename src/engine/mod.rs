@@ -1,0 +1,25 @@
+//! The verification engine: every rule of a review, as plain synchronous
+//! functions over `std::io::Read`, with no terminal code.
+//!
+//! Steps take a [`event::Reporter`] to push progress and log lines, and a
+//! [`event::Cancel`] token; they *return* their result. Check results are
+//! data ([`check::Check`]); an [`error::Error`] means a step could not run.
+
+pub mod artifact;
+pub mod check;
+pub mod checklist;
+pub mod checksums;
+pub mod error;
+pub mod event;
+pub mod feed;
+pub mod evidence;
+pub mod fetch;
+pub mod hashing;
+pub mod limits;
+pub mod review;
+pub mod select;
+pub mod signature;
+pub mod source;
+pub mod version;
+
+pub use error::{Error, ErrorClass};

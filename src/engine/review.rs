@@ -1,0 +1,355 @@
+//! A review from start to the point of sign-off: the steps in order, each
+//! a function, and [`run`] which performs them all (what `intake verify`
+//! does). The result, [`Review`], holds every check except `signoff`;
+//! [`crate::engine::checklist::Checklist::build`] adds the sign-off.
+
+use jiff::Timestamp;
+
+use crate::engine::artifact::{self, Fetched, PassPlan};
+use crate::engine::check::{Check, CheckId};
+use crate::engine::hashing::sha256_hex;
+use crate::engine::checksums::{self, Algo, ChecksumFile, Computed};
+use crate::engine::error::Result;
+use crate::engine::event::{Cancel, Event, Level, Reporter, Step, log};
+use crate::engine::evidence::{self, Evidence};
+use crate::engine::feed::{Artifact, Feed, Product, Release};
+use crate::engine::fetch::Fetcher;
+use crate::engine::select;
+use crate::engine::signature::{self, Found, SigOutcome, TrustStore};
+
+/// What to review.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub version: String,
+    pub platform: String,
+    /// The review's clock: every time-dependent rule uses this.
+    pub now: Timestamp,
+    pub offline: bool,
+}
+
+/// The artifact as reviewed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArtifactRecord {
+    pub file: String,
+    pub source: String,
+    pub url: String,
+    pub url_redacted: bool,
+    pub size: u64,
+    pub sha256: String,
+    pub sha512: Option<String>,
+}
+
+/// SHA-256 of every input the verdicts rest on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inputs {
+    pub feed: String,
+    pub checksums: String,
+    pub notes: Option<String>,
+    pub signatures: Vec<String>,
+    pub certificates: Vec<String>,
+}
+
+/// Where an evidence file came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceSource {
+    pub file: String,
+    pub source: String,
+    pub url: String,
+    pub sha256: String,
+}
+
+/// One line of the artifact's manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestEntry {
+    pub sha256: String,
+    pub size: u64,
+    /// Octal permission bits, e.g. `0755`.
+    pub mode: u32,
+    pub kind: String,
+    /// The path as raw bytes (escaped when written).
+    pub path: Vec<u8>,
+}
+
+/// Everything a review found, up to sign-off.
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub product: Product,
+    pub version: String,
+    pub platform: String,
+    pub channel: String,
+    pub started: Timestamp,
+    pub artifact: ArtifactRecord,
+    pub inputs: Inputs,
+    pub evidence: Vec<EvidenceSource>,
+    /// Every check but `signoff`, in SPEC order.
+    pub checks: Vec<Check>,
+    pub manifest: Vec<ManifestEntry>,
+    /// The step log, in order.
+    pub log: Vec<String>,
+}
+
+impl Review {
+    pub fn check(&self, id: CheckId) -> Option<&Check> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+}
+
+/// Keeps the step log while passing events on.
+struct Recorder<'a> {
+    inner: &'a mut dyn Reporter,
+    lines: Vec<String>,
+}
+
+impl Reporter for Recorder<'_> {
+    fn report(&mut self, event: Event) {
+        if let Event::Log { step, level, message } = &event {
+            let mark = if *level == Level::Warn { "! " } else { "" };
+            self.lines.push(format!("{}: {mark}{message}", step.title()));
+        }
+        self.inner.report(event);
+    }
+}
+
+/// Runs every step of the review up to sign-off.
+pub fn run(feed: &Feed, trust: &TrustStore, request: &Request, reporter: &mut dyn Reporter, cancel: &Cancel) -> Result<Review> {
+    let release = feed.release(&request.version)?;
+    let artifact = release.artifact(&request.platform)?;
+    let mut rec = Recorder {
+        inner: reporter,
+        lines: Vec::new(),
+    };
+    log(
+        &mut rec,
+        Step::Select,
+        Level::Info,
+        format!("{} {} for {} selected", feed.product.name, release.version, artifact.platform),
+    );
+    let selection = vec![
+        select::feed_fresh(feed, request.now),
+        select::release_newest(feed, release),
+        Check::skip(CheckId::ReleaseRollback, "no approval history is kept on this machine yet"),
+    ];
+
+    let fetcher = Fetcher::new(request.offline);
+    let evidence = evidence::gather(feed, release, artifact, &fetcher, &mut rec, cancel)?;
+    let judged = judge_evidence(&evidence, release, artifact, trust, request.now);
+    let fetched = artifact::read_from_sources(feed, artifact, &fetcher, &judged.plan, &mut rec, cancel)?;
+    log(&mut rec, Step::Verify, Level::Info, "checksum and signatures checked");
+    let mut review = assemble(feed, trust, release, artifact, request, selection, &evidence, judged, &fetched);
+    review.log = rec.lines;
+    Ok(review)
+}
+
+/// The evidence, read and judged before the artifact pass.
+pub struct JudgedEvidence {
+    pub checksum_file: ChecksumFile,
+    /// `Err` when the checksum file itself could not be read.
+    pub checksum_problem: Option<String>,
+    pub checksums_signatures: SigOutcome,
+    pub artifact_signatures: Result<Vec<Found>, String>,
+    pub plan: PassPlan,
+    /// The checksum file's path relative to its folder, for name matching.
+    pub relative: String,
+}
+
+/// Reads the checksum file (unwrapping a clearsigned one), judges the
+/// signatures over it, parses the artifact's signatures, and plans the
+/// artifact pass.
+pub fn judge_evidence(evidence: &Evidence, release: &Release, artifact: &Artifact, trust: &TrustStore, now: Timestamp) -> JudgedEvidence {
+    let raw = &evidence.checksums.bytes;
+    let mut reports = Vec::new();
+    let mut unusable = None;
+    let mut checksum_problem = None;
+    let text: Vec<u8> = if signature::parse::is_clearsigned(raw) {
+        match signature::parse::clearsigned(raw) {
+            Ok(cs) => {
+                reports.extend(signature::verify_clearsigned(&cs.signatures, trust, now));
+                cs.text
+            }
+            Err(reason) => {
+                unusable = Some(reason.clone());
+                checksum_problem = Some(format!("{} is a cleartext-signed file that cannot be read: {reason}", evidence.checksums.name()));
+                Vec::new()
+            }
+        }
+    } else {
+        raw.clone()
+    };
+    if let Some(sig_file) = &evidence.checksums_signature {
+        match signature::parse::detached(&sig_file.bytes) {
+            Ok(found) => reports.extend(signature::verify_bytes(&found, raw, trust, now)),
+            Err(reason) => unusable = Some(reason),
+        }
+    }
+    let checksums_signatures = match (unusable, reports.is_empty()) {
+        (Some(reason), true) => SigOutcome::Unusable(reason),
+        (_, false) => SigOutcome::Judged(reports),
+        (None, true) => SigOutcome::NonePublished,
+    };
+
+    let checksum_file = checksums::parse(&text);
+    let relative = relative_to(&release.checksums.value, &artifact.file.value);
+    let entries = checksum_file.entries_for(&relative, artifact.file_name());
+    let expected = |algo: Algo| {
+        let values: Vec<&Vec<u8>> = entries.iter().filter(|e| e.algo == algo).map(|e| &e.digest).collect();
+        // Only an unambiguous value tells right bytes from wrong ones.
+        match values.as_slice() {
+            [first, rest @ ..] if rest.iter().all(|v| v == first) => Some((*first).clone()),
+            _ => None,
+        }
+    };
+    let artifact_signatures = match &evidence.artifact_signature {
+        None => Ok(Vec::new()),
+        Some(file) => signature::parse::detached(&file.bytes),
+    };
+    let mut keys = Vec::new();
+    if let Ok(found) = &artifact_signatures {
+        keys.extend(signature::hash_keys(found));
+    }
+    let plan = PassPlan {
+        keys,
+        expected_sha256: expected(Algo::Sha256),
+        expected_sha512: expected(Algo::Sha512),
+    };
+    JudgedEvidence {
+        checksum_file,
+        checksum_problem,
+        checksums_signatures,
+        artifact_signatures,
+        plan,
+        relative,
+    }
+}
+
+/// `target`'s path relative to the folder of `sibling` when they share it
+/// (checksum files name artifacts relative to themselves).
+fn relative_to(sibling: &str, target: &str) -> String {
+    match sibling.rfind('/') {
+        Some(i) => target.strip_prefix(&sibling[..=i]).unwrap_or(target).to_string(),
+        None => target.to_string(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    feed: &Feed,
+    trust: &TrustStore,
+    release: &Release,
+    artifact: &Artifact,
+    request: &Request,
+    selection: Vec<Check>,
+    evidence: &Evidence,
+    judged: JudgedEvidence,
+    fetched: &Fetched,
+) -> Review {
+    let read = &fetched.read;
+    let checksums_name = evidence.checksums.name().to_string();
+    let computed = Computed {
+        sha256: read.sha256.clone(),
+        sha512: read.sha512.clone(),
+    };
+    let checksum_check = match &judged.checksum_problem {
+        Some(problem) => Check::fail(CheckId::ChecksumSha256, problem.clone()),
+        None => checksums::evaluate(&judged.checksum_file, &checksums_name, &judged.relative, artifact.file_name(), &computed),
+    };
+    let checksums_sig_file = evidence
+        .checksums_signature
+        .as_ref()
+        .map_or(checksums_name.clone(), |f| f.name().to_string());
+    let mut sig_checksums = signature::judge(
+        CheckId::SignatureChecksums,
+        &checksums_sig_file,
+        &judged.checksums_signatures,
+        trust.threshold,
+    );
+    let artifact_outcome = match (&evidence.artifact_signature, &judged.artifact_signatures) {
+        (None, _) => SigOutcome::NonePublished,
+        (Some(_), Err(reason)) => SigOutcome::Unusable(reason.clone()),
+        (Some(_), Ok(found)) => SigOutcome::Judged(signature::verify_with_digests(found, &read.digests, trust, request.now)),
+    };
+    let artifact_sig_file = evidence.artifact_signature.as_ref().map_or("", |f| f.name()).to_string();
+    let mut sig_artifact = signature::judge(CheckId::SignatureArtifact, &artifact_sig_file, &artifact_outcome, trust.threshold);
+    signature::apply_required(trust.required, &mut sig_checksums, &mut sig_artifact);
+
+    let (contents, safety) = archive_checks(artifact.file_name());
+    let mut checks = selection;
+    checks.extend([
+        artifact::source_check(fetched),
+        artifact::size_check(artifact, read.bytes),
+        checksum_check,
+        sig_checksums,
+        sig_artifact,
+        contents,
+        safety,
+    ]);
+    checks.sort_by_key(|c| c.id);
+
+    let inputs = Inputs {
+        feed: sha256_hex(&feed.bytes),
+        checksums: sha256_hex(&evidence.checksums.bytes),
+        notes: evidence.notes.as_ref().map(|n| sha256_hex(&n.bytes)),
+        signatures: [&evidence.checksums_signature, &evidence.artifact_signature]
+            .into_iter()
+            .flatten()
+            .map(|f| sha256_hex(&f.bytes))
+            .collect(),
+        certificates: trust.files.iter().map(|(_, sha)| sha.clone()).collect(),
+    };
+    let manifest = if is_archive_name(artifact.file_name()) {
+        Vec::new()
+    } else {
+        vec![ManifestEntry {
+            sha256: hex::encode(&read.sha256),
+            size: read.bytes,
+            mode: 0o644,
+            kind: "file".to_string(),
+            path: artifact.file_name().as_bytes().to_vec(),
+        }]
+    };
+    Review {
+        product: feed.product.clone(),
+        version: release.version.clone(),
+        platform: artifact.platform.clone(),
+        channel: release.channel.clone(),
+        started: request.now,
+        artifact: ArtifactRecord {
+            file: artifact.file_name().to_string(),
+            source: read.source.clone(),
+            url: read.url.clone(),
+            url_redacted: read.url_redacted,
+            size: read.bytes,
+            sha256: hex::encode(&read.sha256),
+            sha512: read.sha512.as_ref().map(hex::encode),
+        },
+        inputs,
+        evidence: evidence
+            .files()
+            .map(|f| EvidenceSource {
+                file: f.relative.clone(),
+                source: f.source.clone(),
+                url: f.url.clone(),
+                sha256: sha256_hex(&f.bytes),
+            })
+            .collect(),
+        checks,
+        manifest,
+        log: Vec::new(),
+    }
+}
+
+fn is_archive_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".tar", ".tar.gz", ".tgz", ".zip"].iter().any(|ext| lower.ends_with(ext))
+}
+
+/// Archive inspection is not part of this version: the checks say so
+/// (never `pass`).
+fn archive_checks(file_name: &str) -> (Check, Check) {
+    if is_archive_name(file_name) {
+        let why = "archive inspection is not available in this version";
+        (Check::skip(CheckId::ArchiveContents, why), Check::skip(CheckId::ArchiveSafety, why))
+    } else {
+        let why = "a single file, not an archive: checksum and signature checks only";
+        (Check::skip(CheckId::ArchiveContents, why), Check::skip(CheckId::ArchiveSafety, why))
+    }
+}

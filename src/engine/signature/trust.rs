@@ -1,0 +1,100 @@
+//! The team's trust: certificates from the feed's files, the pinned
+//! primary-key fingerprints, the threshold, and the policy the signatures
+//! are judged under. Certificates that ship with a release are never
+//! added here: only what the feed names counts.
+
+use std::path::PathBuf;
+
+use sequoia_openpgp as openpgp;
+use openpgp::Cert;
+use openpgp::cert::CertParser;
+use openpgp::parse::Parse;
+
+use crate::engine::error::Result;
+use crate::engine::feed::{Feed, SignaturePolicy};
+use crate::engine::limits;
+
+/// Certificates a review trusts, and the rules for counting signatures.
+#[derive(Debug, Clone)]
+pub struct TrustStore {
+    /// Certificates whose primary key is pinned.
+    pub pinned: Vec<Cert>,
+    /// Certificates in the feed's files whose primary key is not pinned
+    /// (kept to name a signer, never to count one).
+    pub unpinned: Vec<Cert>,
+    pub threshold: usize,
+    pub required: bool,
+    /// Each certificate file with the SHA-256 of its bytes (for the record).
+    pub files: Vec<(PathBuf, String)>,
+}
+
+impl TrustStore {
+    /// Loads every certificate file the feed names. A file that is not a
+    /// certificate, holds secret key material, or a pin with no
+    /// certificate, is refused naming the feed line.
+    pub fn load(feed: &Feed) -> Result<TrustStore> {
+        let mut all: Vec<Cert> = Vec::new();
+        let mut files = Vec::new();
+        for at in &feed.trust.certificates {
+            let path = &at.value;
+            let bytes = limits::read_local(path, limits::CERTIFICATE_MAX, "certificate file")
+                .map_err(|e| feed.error_at(at, e.to_string()))?;
+            files.push((path.clone(), crate::engine::hashing::sha256_hex(&bytes)));
+            let parser = CertParser::from_bytes(&bytes)
+                .map_err(|e| feed.error_at(at, format!("{}: not an OpenPGP certificate: {e}", path.display())))?;
+            let mut found = 0;
+            for cert in parser {
+                let cert = cert.map_err(|e| {
+                    feed.error_at(at, format!("{}: not an OpenPGP certificate (truncated or corrupt?): {e}", path.display()))
+                })?;
+                if cert.is_tsk() {
+                    return Err(feed.error_at(
+                        at,
+                        format!(
+                            "{} holds secret key material: give the public certificate only (and keep the secret key out of the feed folder)",
+                            path.display()
+                        ),
+                    ));
+                }
+                found += 1;
+                all.push(cert);
+            }
+            if found == 0 {
+                return Err(feed.error_at(at, format!("{}: holds no OpenPGP certificate", path.display())));
+            }
+        }
+
+        let mut pinned = Vec::new();
+        for pin in &feed.trust.fingerprints {
+            let primary = all.iter().find(|c| c.fingerprint().to_hex() == pin.value);
+            match primary {
+                Some(cert) => pinned.push(cert.clone()),
+                None => {
+                    let sub = all
+                        .iter()
+                        .find(|c| c.keys().subkeys().any(|k| k.key().fingerprint().to_hex() == pin.value));
+                    let message = match sub {
+                        Some(cert) => format!(
+                            "{} is a subkey; pin the primary key {} instead",
+                            pin.value,
+                            cert.fingerprint().to_hex()
+                        ),
+                        None => format!("{} has no certificate in trust.certificates", pin.value),
+                    };
+                    return Err(feed.error_at(pin, message));
+                }
+            }
+        }
+        let unpinned = all
+            .into_iter()
+            .filter(|c| !pinned.iter().any(|p: &Cert| p.fingerprint() == c.fingerprint()))
+            .collect();
+        Ok(TrustStore {
+            pinned,
+            unpinned,
+            threshold: feed.trust.threshold,
+            required: feed.trust.signatures == SignaturePolicy::Required,
+            files,
+        })
+    }
+}
