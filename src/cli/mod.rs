@@ -1,1 +1,136 @@
-//! placeholder
+//! The non-interactive front end: argument parsing, one file per
+//! subcommand, and the one function that maps outcomes to exit codes.
+
+mod list;
+mod output;
+mod progress;
+mod verify;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::engine::check::{Verdict, Waiver};
+use crate::engine::error::{Error, ErrorClass};
+
+/// Staged install review: prove a vendor release is the bytes the vendor
+/// published and signed, and sign it off for the change request.
+#[derive(Debug, Parser)]
+#[command(name = "intake", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// Feed to review (default: the bundled demo feed).
+    pub feed: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List a feed's releases and platforms, one line each.
+    List {
+        /// The feed file (feed.toml).
+        feed: PathBuf,
+    },
+    /// Run the whole review non-interactively and write the checklist.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// The feed file (feed.toml).
+    pub feed: PathBuf,
+    /// The release version to review.
+    #[arg(long = "release", value_name = "VERSION")]
+    pub release: String,
+    /// The platform to review (default: this host's platform).
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Option<String>,
+    /// The person running the review.
+    #[arg(long, value_name = "NAME")]
+    pub operator: Option<String>,
+    /// The second person, who approves (must differ from the operator).
+    #[arg(long, value_name = "NAME")]
+    pub approver: Option<String>,
+    /// The change request this review is attached to.
+    #[arg(long = "change-request", value_name = "REF")]
+    pub change_request: Option<String>,
+    /// Accept a warning with a written reason: CHECK=REASON (repeatable).
+    #[arg(long = "waive", value_name = "CHECK=REASON", value_parser = parse_waiver)]
+    pub waive: Vec<Waiver>,
+    /// Where checklists are written.
+    #[arg(long = "checklist-dir", value_name = "DIR", default_value = "checklists")]
+    pub checklist_dir: PathBuf,
+    /// Refuse every non-local source.
+    #[arg(long)]
+    pub offline: bool,
+    /// Output: text for people, json for pipelines (the checklist record).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+fn parse_waiver(arg: &str) -> Result<Waiver, String> {
+    Waiver::parse(arg)
+}
+
+/// How a command ended, before it becomes an exit code.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Nothing to judge (list, help).
+    Done,
+    Verdict(Verdict),
+    Failed(Error),
+}
+
+/// The exit code of SPEC.md for an outcome.
+pub fn exit_code(outcome: &Outcome) -> u8 {
+    match outcome {
+        Outcome::Done | Outcome::Verdict(Verdict::Approved) => 0,
+        Outcome::Verdict(Verdict::Rejected) => 1,
+        Outcome::Failed(e) => match e.class() {
+            ErrorClass::Input | ErrorClass::Cancelled => 2,
+            ErrorClass::Fetch => 3,
+        },
+    }
+}
+
+/// The bundled demo feed: `$INTAKE_DEMO_FEED`, else the repository's
+/// `sample-releases/meridian/feed.toml`.
+pub fn demo_feed() -> PathBuf {
+    if let Some(path) = std::env::var_os("INTAKE_DEMO_FEED") {
+        return PathBuf::from(path);
+    }
+    let local = PathBuf::from("sample-releases/meridian/feed.toml");
+    if local.is_file() {
+        return local;
+    }
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/sample-releases/meridian/feed.toml"))
+}
+
+/// Parses arguments, runs the command, returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // clap: 0 for --help/--version, 2 for bad arguments.
+            return ExitCode::from(e.exit_code().clamp(0, 2) as u8);
+        }
+    };
+    let outcome = match cli.command {
+        Some(Command::List { feed }) => list::run(&feed),
+        Some(Command::Verify(args)) => verify::run(&args),
+        None => verify::demo(cli.feed.unwrap_or_else(demo_feed)),
+    };
+    if let Outcome::Failed(e) = &outcome {
+        eprintln!("intake: {e}");
+    }
+    ExitCode::from(exit_code(&outcome))
+}

@@ -1,1 +1,19 @@
-//! placeholder
+//! Builders for real test material and the demo samples: OpenPGP keys and
+//! signatures ([`keys`]), archives ([`archives`]), feeds laid out on disk
+//! ([`layout`]) and the bundled sample releases ([`samples`]). Tests and the
+//! `make-samples` command use the same code, so the samples show exactly
+//! what the tests prove.
+//!
+//! Not part of the review engine: nothing here is used to judge anything.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod archives;
+pub mod keys;
+pub mod layout;
+pub mod samples;
+
+/// A fixed point in time, for reproducible material.
+pub fn ts(text: &str) -> jiff::Timestamp {
+    text.parse().unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}

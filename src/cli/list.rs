@@ -1,0 +1,60 @@
+//! `intake list FEED`: releases and platforms, one line each, newest first.
+
+use std::path::Path;
+
+use crate::engine::feed::Feed;
+use crate::engine::select;
+
+use super::Outcome;
+
+pub fn run(path: &Path) -> Outcome {
+    let feed = match Feed::load(path) {
+        Ok(feed) => feed,
+        Err(e) => return Outcome::Failed(e),
+    };
+    print!("{}", render(&feed));
+    Outcome::Done
+}
+
+/// The listing, as printed.
+pub fn render(feed: &Feed) -> String {
+    let host = select::host_platform();
+    let mut out = format!("{} ({}), feed {}\n", feed.product.name, feed.product.vendor, feed.path.display());
+    let rows: Vec<[String; 6]> = select::newest_first(feed)
+        .into_iter()
+        .flat_map(|release| {
+            let newest = select::newest_in_channel(feed, &release.channel).is_some_and(|n| n.version == release.version);
+            let host = host.clone();
+            release.artifacts.iter().map(move |a| {
+                let mut notes = Vec::new();
+                if newest {
+                    notes.push(format!("newest {}", release.channel));
+                }
+                if a.platform == host {
+                    notes.push("this host".to_string());
+                }
+                [
+                    release.version.clone(),
+                    release.date.to_string(),
+                    release.channel.clone(),
+                    a.platform.clone(),
+                    a.file_name().to_string(),
+                    notes.join(", "),
+                ]
+            })
+        })
+        .collect();
+    let header = ["VERSION", "DATE", "CHANNEL", "PLATFORM", "FILE", "NOTE"].map(String::from);
+    let mut widths = [0usize; 6];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&header).chain(&rows) {
+        let cells: Vec<String> = row.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,78 @@
+//! Progress on stderr while the artifact is read, only when stderr is a
+//! terminal (pipelines get clean logs), redrawn at most ten times a second.
+
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+use crate::engine::event::{Event, Reporter};
+
+pub struct StderrProgress {
+    enabled: bool,
+    last: Option<Instant>,
+    started: Instant,
+    drawn: bool,
+}
+
+impl StderrProgress {
+    pub fn new() -> Self {
+        StderrProgress {
+            enabled: std::io::stderr().is_terminal(),
+            last: None,
+            started: Instant::now(),
+            drawn: false,
+        }
+    }
+
+    /// Clears the progress line before other output.
+    pub fn finish(&mut self) {
+        if self.drawn {
+            eprint!("\r\x1b[2K");
+            let _ = std::io::stderr().flush();
+            self.drawn = false;
+        }
+    }
+}
+
+impl Reporter for StderrProgress {
+    fn report(&mut self, event: Event) {
+        let Event::Progress { what, done, total } = event else {
+            return;
+        };
+        if !self.enabled {
+            return;
+        }
+        let now = Instant::now();
+        let finished = total.is_some_and(|t| done >= t);
+        if self.last.is_some_and(|l| now - l < Duration::from_millis(100)) && !finished {
+            return;
+        }
+        self.last = Some(now);
+        let secs = (now - self.started).as_secs_f64().max(0.001);
+        let rate = done as f64 / secs;
+        let line = match total {
+            Some(t) if t > 0 => format!(
+                "reading {what}: {} of {} ({:.0} %), {}/s",
+                human_bytes(done),
+                human_bytes(t),
+                done as f64 * 100.0 / t as f64,
+                human_bytes(rate as u64)
+            ),
+            _ => format!("reading {what}: {}, {}/s", human_bytes(done), human_bytes(rate as u64)),
+        };
+        eprint!("\r\x1b[2K{line}");
+        let _ = std::io::stderr().flush();
+        self.drawn = true;
+    }
+}
+
+/// `46.0 MiB`: sizes for people.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 { format!("{n} B") } else { format!("{value:.1} {}", UNITS[unit]) }
+}

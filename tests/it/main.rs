@@ -1,0 +1,12 @@
+//! The integration tests: one binary, a module per SPEC table or feature.
+//! Every signature is made with real keys; every archive is real bytes.
+
+mod support;
+
+mod checklist;
+mod checksums;
+mod cli;
+mod engine_boundary;
+mod feed_errors;
+mod samples;
+mod signatures;

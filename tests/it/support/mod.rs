@@ -1,0 +1,124 @@
+//! Shared builders: keys made once per test binary, feeds written into
+//! temporary folders, and a one-call review with a pinned clock.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use intake::engine::check::{Check, CheckId, Status};
+use intake::engine::error::Error;
+use intake::engine::event::{Cancel, Quiet};
+use intake::engine::feed::Feed;
+use intake::engine::review::{self, Request, Review};
+use intake::engine::signature::TrustStore;
+use intake::testkit::keys::KeySpec;
+use intake::testkit::layout::{FeedSpec, FileSpec, ReleaseSpec};
+use intake::testkit::ts;
+use jiff::Timestamp;
+use sequoia_openpgp::Cert;
+
+/// When the test keys were made.
+pub fn key_created() -> Timestamp {
+    ts("2025-01-01T00:00:00Z")
+}
+
+/// When the test releases were signed.
+pub fn signed() -> Timestamp {
+    ts("2026-03-02T10:14:07Z")
+}
+
+/// The review's clock in tests.
+pub fn now() -> Timestamp {
+    ts("2026-11-22T12:00:00Z")
+}
+
+/// The vendor's release key (Ed25519, no expiry), made once per binary.
+pub fn vendor() -> &'static Cert {
+    static KEY: OnceLock<Cert> = OnceLock::new();
+    KEY.get_or_init(|| {
+        KeySpec::new("Northwind Release Key <release@northwind.example>", key_created())
+            .generate()
+            .unwrap()
+    })
+}
+
+/// A second vendor key, for thresholds.
+pub fn second_vendor() -> &'static Cert {
+    static KEY: OnceLock<Cert> = OnceLock::new();
+    KEY.get_or_init(|| {
+        KeySpec::new("Northwind Security Officer <security@northwind.example>", key_created())
+            .generate()
+            .unwrap()
+    })
+}
+
+/// A key nobody pinned.
+pub fn stranger() -> &'static Cert {
+    static KEY: OnceLock<Cert> = OnceLock::new();
+    KEY.get_or_init(|| {
+        KeySpec::new("Northwind Build Bot <ci@northwind.example>", key_created())
+            .generate()
+            .unwrap()
+    })
+}
+
+/// A small single-file artifact.
+pub fn binary_artifact() -> FileSpec {
+    FileSpec::new("meridian-4.2.1-linux-x86_64.bin", intake::testkit::archives::noise(100_000, 1))
+}
+
+/// A good release of one single-file artifact, signed by the vendor.
+pub fn good_release() -> ReleaseSpec {
+    ReleaseSpec::signed("4.2.1", "2026-03-02", vendor(), signed(), vec![("linux-x86_64", binary_artifact())]).unwrap()
+}
+
+/// A feed pinning the vendor, holding one good release.
+pub fn good_feed() -> FeedSpec {
+    let mut feed = FeedSpec::pinning(vendor()).unwrap();
+    feed.releases.push(good_release());
+    feed
+}
+
+/// A feed written into a fresh temporary folder.
+pub struct Written {
+    pub dir: tempfile::TempDir,
+    pub feed: PathBuf,
+}
+
+pub fn write(spec: &FeedSpec) -> Written {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = spec.write(dir.path()).unwrap();
+    Written { dir, feed }
+}
+
+/// Runs the review of `version`/`platform` with the pinned clock.
+pub fn try_review_at(feed_path: &Path, version: &str, platform: &str, now: Timestamp) -> Result<Review, Error> {
+    let feed = Feed::load(feed_path)?;
+    let trust = TrustStore::load(&feed)?;
+    let request = Request {
+        version: version.into(),
+        platform: platform.into(),
+        now,
+        offline: true,
+    };
+    review::run(&feed, &trust, &request, &mut Quiet, &Cancel::new())
+}
+
+pub fn review(spec: &FeedSpec) -> Review {
+    let w = write(spec);
+    let r = spec.releases.first().unwrap();
+    try_review_at(&w.feed, &r.version, &r.artifacts[0].platform, now()).unwrap()
+}
+
+pub fn check(review: &Review, id: CheckId) -> &Check {
+    review.check(id).unwrap_or_else(|| panic!("no check {id}"))
+}
+
+/// Asserts a check's status, showing the whole check when it differs.
+#[track_caller]
+pub fn assert_status(review: &Review, id: CheckId, want: Status) -> &Check {
+    let c = check(review, id);
+    assert_eq!(c.status, want, "{id}: {c:#?}");
+    c
+}
