@@ -19,11 +19,17 @@ pub fn run(path: &Path) -> Outcome {
 /// The listing, as printed.
 pub fn render(feed: &Feed) -> String {
     let host = select::host_platform();
-    let mut out = format!("{} ({}), feed {}\n", feed.product.name, feed.product.vendor, feed.path.display());
+    let mut out = format!(
+        "{} ({}), feed {}\n",
+        feed.product.name,
+        feed.product.vendor,
+        feed.path.display()
+    );
     let rows: Vec<[String; 6]> = select::newest_first(feed)
         .into_iter()
         .flat_map(|release| {
-            let newest = select::newest_in_channel(feed, &release.channel).is_some_and(|n| n.version == release.version);
+            let newest = select::newest_in_channel(feed, &release.channel)
+                .is_some_and(|n| n.version == release.version);
             let host = host.clone();
             release.artifacts.iter().map(move |a| {
                 let mut notes = Vec::new();
@@ -52,7 +58,11 @@ pub fn render(feed: &Feed) -> String {
         }
     }
     for row in std::iter::once(&header).chain(&rows) {
-        let cells: Vec<String> = row.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
         out.push_str(cells.join("  ").trim_end());
         out.push('\n');
     }

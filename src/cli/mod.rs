@@ -17,7 +17,12 @@ use crate::engine::error::{Error, ErrorClass};
 /// Staged install review: prove a vendor release is the bytes the vendor
 /// published and signed, and sign it off for the change request.
 #[derive(Debug, Parser)]
-#[command(name = "intake", version, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "intake",
+    version,
+    args_conflicts_with_subcommands = true,
+    args_override_self = true
+)]
 pub struct Cli {
     /// Feed to review (default: the bundled demo feed).
     pub feed: Option<PathBuf>,
@@ -60,7 +65,11 @@ pub struct VerifyArgs {
     #[arg(long = "waive", value_name = "CHECK=REASON", value_parser = parse_waiver)]
     pub waive: Vec<Waiver>,
     /// Where checklists are written.
-    #[arg(long = "checklist-dir", value_name = "DIR", default_value = "checklists")]
+    #[arg(
+        long = "checklist-dir",
+        value_name = "DIR",
+        default_value = "checklists"
+    )]
     pub checklist_dir: PathBuf,
     /// Refuse every non-local source.
     #[arg(long)]
@@ -111,7 +120,10 @@ pub fn demo_feed() -> PathBuf {
     if local.is_file() {
         return local;
     }
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/sample-releases/meridian/feed.toml"))
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/sample-releases/meridian/feed.toml"
+    ))
 }
 
 /// Parses arguments, runs the command, returns the exit code.

@@ -27,7 +27,12 @@ pub fn text(record: &Record, written: &Written) -> String {
         record.artifact.file,
         human_bytes(record.artifact.size)
     ));
-    let width = record.checks.iter().map(|c| c.id.as_str().len()).max().unwrap_or(0);
+    let width = record
+        .checks
+        .iter()
+        .map(|c| c.id.as_str().len())
+        .max()
+        .unwrap_or(0);
     for c in &record.checks {
         out.push_str(&format!(
             "  {} {} {:<width$}  {}\n",
@@ -36,12 +41,26 @@ pub fn text(record: &Record, written: &Written) -> String {
             c.id.as_str(),
             c.summary
         ));
-        for f in c.findings.iter().filter(|f| matches!(f.status, Status::Warn | Status::Fail)) {
-            out.push_str(&format!("         {} {}: {}\n", f.status.word(), f.subject, f.summary));
+        // A finding that only repeats the summary (one signature) adds nothing.
+        let worth_a_line = |f: &&crate::engine::check::Finding| {
+            matches!(f.status, Status::Warn | Status::Fail) && !c.summary.contains(&f.summary)
+        };
+        for f in c.findings.iter().filter(worth_a_line) {
+            out.push_str(&format!(
+                "         {} {}: {}\n",
+                f.status.word(),
+                f.subject,
+                f.summary
+            ));
         }
     }
     for w in &record.waivers {
-        out.push_str(&format!("  waiver {}: \"{}\" ({})\n", w.check, w.reason, w.outcome.describe()));
+        out.push_str(&format!(
+            "  waiver {}: \"{}\" ({})\n",
+            w.check,
+            w.reason,
+            w.outcome.describe()
+        ));
     }
     match record.verdict {
         Verdict::Approved => out.push_str("verdict: APPROVED\n"),

@@ -43,7 +43,11 @@ impl Reporter for StderrProgress {
         }
         let now = Instant::now();
         let finished = total.is_some_and(|t| done >= t);
-        if self.last.is_some_and(|l| now - l < Duration::from_millis(100)) && !finished {
+        if self
+            .last
+            .is_some_and(|l| now - l < Duration::from_millis(100))
+            && !finished
+        {
             return;
         }
         self.last = Some(now);
@@ -57,7 +61,11 @@ impl Reporter for StderrProgress {
                 done as f64 * 100.0 / t as f64,
                 human_bytes(rate as u64)
             ),
-            _ => format!("reading {what}: {}, {}/s", human_bytes(done), human_bytes(rate as u64)),
+            _ => format!(
+                "reading {what}: {}, {}/s",
+                human_bytes(done),
+                human_bytes(rate as u64)
+            ),
         };
         eprint!("\r\x1b[2K{line}");
         let _ = std::io::stderr().flush();
@@ -74,5 +82,9 @@ pub fn human_bytes(n: u64) -> String {
         value /= 1024.0;
         unit += 1;
     }
-    if unit == 0 { format!("{n} B") } else { format!("{value:.1} {}", UNITS[unit]) }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
 }

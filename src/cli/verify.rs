@@ -30,7 +30,15 @@ pub fn run(args: &VerifyArgs) -> Outcome {
         )));
     }
     let platform = args.platform.clone().unwrap_or_else(select::host_platform);
-    review_and_write(&args.feed, &args.release, &platform, &sign_off, &args.checklist_dir, args.offline, args.format)
+    review_and_write(
+        &args.feed,
+        &args.release,
+        &platform,
+        &sign_off,
+        &args.checklist_dir,
+        args.offline,
+        args.format,
+    )
 }
 
 /// `intake` with no subcommand: reviews the newest release of the feed for
@@ -57,7 +65,9 @@ pub fn demo(feed_path: PathBuf) -> Outcome {
         release.version,
         feed_path.display()
     );
-    println!("(`intake verify FEED --release V --operator NAME --approver NAME` runs a real review.)\n");
+    println!(
+        "(`intake verify FEED --release V --operator NAME --approver NAME` runs a real review.)\n"
+    );
     let sign_off = SignOff {
         operator: "demo-operator".into(),
         approver: "demo-approver".into(),
@@ -65,7 +75,15 @@ pub fn demo(feed_path: PathBuf) -> Outcome {
         waivers: Vec::new(),
     };
     let version = release.version.clone();
-    review_and_write(&feed_path, &version, &platform, &sign_off, Path::new("checklists"), true, Format::Text)
+    review_and_write(
+        &feed_path,
+        &version,
+        &platform,
+        &sign_off,
+        Path::new("checklists"),
+        true,
+        Format::Text,
+    )
 }
 
 fn review_and_write(
@@ -110,7 +128,10 @@ fn review_and_write(
         Format::Text => print!("{}", output::text(&checklist.record, &written)),
         Format::Json => {
             let json = checklist::to_json(&checklist.record);
-            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
         }
     }
     Outcome::Verdict(checklist.record.verdict)

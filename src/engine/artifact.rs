@@ -80,23 +80,41 @@ pub fn read_from_sources(
     for source in &feed.sources {
         cancel.check()?;
         let (url, url_redacted) = source.describe(relative);
-        let mut attempt = |a: Attempt| attempts.push(SourceAttempt {
-            source: source.name.clone(),
-            url: url.clone(),
-            attempt: a,
-        });
+        let mut attempt = |a: Attempt| {
+            attempts.push(SourceAttempt {
+                source: source.name.clone(),
+                url: url.clone(),
+                attempt: a,
+            })
+        };
         let opened = match fetcher.open(source, relative) {
             Ok(o) => o,
             Err(failure) => {
-                log(reporter, Step::Fetch, Level::Warn, format!("{relative}: {} skipped: {}", source.name, failure.describe()));
+                log(
+                    reporter,
+                    Step::Fetch,
+                    Level::Warn,
+                    format!(
+                        "{relative}: {} skipped: {}",
+                        source.name,
+                        failure.describe()
+                    ),
+                );
                 attempt(match failure {
                     SourceFailure::Refused(why) => Attempt::Refused(why),
-                    SourceFailure::Failed(why) => Attempt::Failed(why),
+                    SourceFailure::Failed(why) | SourceFailure::TooLarge(why) => {
+                        Attempt::Failed(why)
+                    }
                 });
                 continue;
             }
         };
-        log(reporter, Step::Fetch, Level::Info, format!("{relative}: reading from {} ({url})", source.name));
+        log(
+            reporter,
+            Step::Fetch,
+            Level::Info,
+            format!("{relative}: reading from {} ({url})", source.name),
+        );
         let total = opened.size;
         let what = artifact.file_name().to_string();
         let mut progress = |done: u64| {
@@ -107,16 +125,25 @@ pub fn read_from_sources(
             })
         };
         let mut reader = opened.reader;
-        let out = match hashing::read_once::<()>(&mut reader, &keys, None, None, &mut progress, cancel) {
-            Ok(out) => out,
-            Err(PassError::Cancelled) => return Err(Error::Cancelled),
-            Err(e) => {
-                log(reporter, Step::Fetch, Level::Warn, format!("{relative}: {} failed: {e}", source.name));
-                attempt(Attempt::Failed(e.to_string()));
-                continue;
-            }
-        };
-        let sha256 = out.digests.digest(&HashKey::plain(HashAlgorithm::SHA256)).unwrap_or_default();
+        let out =
+            match hashing::read_once::<()>(&mut reader, &keys, None, None, &mut progress, cancel) {
+                Ok(out) => out,
+                Err(PassError::Cancelled) => return Err(Error::Cancelled),
+                Err(e) => {
+                    log(
+                        reporter,
+                        Step::Fetch,
+                        Level::Warn,
+                        format!("{relative}: {} failed: {e}", source.name),
+                    );
+                    attempt(Attempt::Failed(e.to_string()));
+                    continue;
+                }
+            };
+        let sha256 = out
+            .digests
+            .digest(&HashKey::plain(HashAlgorithm::SHA256))
+            .unwrap_or_default();
         let sha512 = out.digests.digest(&HashKey::plain(HashAlgorithm::SHA512));
         let read = ArtifactRead {
             source: source.name.clone(),
@@ -128,20 +155,32 @@ pub fn read_from_sources(
             sha512: sha512.clone(),
         };
         let mismatch = plan.expected_sha256.as_ref().is_some_and(|e| *e != sha256)
-            || plan.expected_sha512.as_ref().is_some_and(|e| Some(e) != sha512.as_ref());
+            || plan
+                .expected_sha512
+                .as_ref()
+                .is_some_and(|e| Some(e) != sha512.as_ref());
         if mismatch {
             let actual = hex::encode(&sha256);
             log(
                 reporter,
                 Step::Fetch,
                 Level::Warn,
-                format!("{relative}: {} served bytes that do not match the signed checksum (SHA-256 {})", source.name, short(&actual)),
+                format!(
+                    "{relative}: {} served bytes that do not match the signed checksum (SHA-256 {})",
+                    source.name,
+                    short(&actual)
+                ),
             );
             attempt(Attempt::WrongBytes { actual });
             wrong = Some(read);
             continue;
         }
-        log(reporter, Step::Fetch, Level::Info, format!("{relative}: {} bytes from {}", out.bytes, source.name));
+        log(
+            reporter,
+            Step::Fetch,
+            Level::Info,
+            format!("{relative}: {} bytes from {}", out.bytes, source.name),
+        );
         attempt(Attempt::Served);
         return Ok(Fetched { read, attempts });
     }
@@ -169,14 +208,25 @@ pub fn source_check(fetched: &Fetched) -> Check {
         .attempts
         .iter()
         .map(|a| match &a.attempt {
-            Attempt::Refused(why) => Finding::new(Status::Skip, &a.source, format!("not tried: {why}")),
-            Attempt::Failed(why) => Finding::new(Status::Skip, &a.source, format!("could not serve: {why}")),
+            Attempt::Refused(why) => {
+                Finding::new(Status::Skip, &a.source, format!("not tried: {why}"))
+            }
+            Attempt::Failed(why) => {
+                Finding::new(Status::Skip, &a.source, format!("could not serve: {why}"))
+            }
             Attempt::WrongBytes { actual } => Finding::new(
                 Status::Warn,
                 &a.source,
-                format!("served bytes that do not match the signed checksum (SHA-256 {})", short(actual)),
+                format!(
+                    "served bytes that do not match the signed checksum (SHA-256 {})",
+                    short(actual)
+                ),
             ),
-            Attempt::Served => Finding::new(Status::Pass, &a.source, format!("served matching bytes from {}", a.url)),
+            Attempt::Served => Finding::new(
+                Status::Pass,
+                &a.source,
+                format!("served matching bytes from {}", a.url),
+            ),
         })
         .collect();
     let wrong: Vec<&str> = fetched
@@ -185,9 +235,15 @@ pub fn source_check(fetched: &Fetched) -> Check {
         .filter(|a| matches!(a.attempt, Attempt::WrongBytes { .. }))
         .map(|a| a.source.as_str())
         .collect();
-    let served_ok = fetched.attempts.iter().any(|a| a.attempt == Attempt::Served);
+    let served_ok = fetched
+        .attempts
+        .iter()
+        .any(|a| a.attempt == Attempt::Served);
     let check = if wrong.is_empty() {
-        Check::pass(id, format!("served by {} ({})", fetched.read.source, fetched.read.url))
+        Check::pass(
+            id,
+            format!("served by {} ({})", fetched.read.source, fetched.read.url),
+        )
     } else if served_ok {
         Check::warn(
             id,
@@ -198,7 +254,13 @@ pub fn source_check(fetched: &Fetched) -> Check {
             ),
         )
     } else {
-        Check::warn(id, format!("every source that answered served wrong bytes: {}", wrong.join(", ")))
+        Check::warn(
+            id,
+            format!(
+                "every source that answered served wrong bytes: {}",
+                wrong.join(", ")
+            ),
+        )
     };
     check
         .with_evidence("source", fetched.read.source.clone())
@@ -210,13 +272,20 @@ pub fn source_check(fetched: &Fetched) -> Check {
 pub fn size_check(artifact: &Artifact, bytes: u64) -> Check {
     let id = CheckId::FetchSize;
     match artifact.size {
-        None => Check::skip(id, format!("the feed gives no size; {} bytes read", group(bytes))),
+        None => Check::skip(
+            id,
+            format!("the feed gives no size; {} bytes read", group(bytes)),
+        ),
         Some(size) if size == bytes => {
-            Check::pass(id, format!("{} bytes, as the feed says", group(bytes))).with_evidence("size", bytes.to_string())
+            Check::pass(id, format!("{} bytes, as the feed says", group(bytes)))
+                .with_evidence("size", bytes.to_string())
         }
-        Some(size) => Check::fail(id, format!("{} bytes, but the feed says {}", group(bytes), group(size)))
-            .with_evidence("expected", size.to_string())
-            .with_evidence("actual", bytes.to_string()),
+        Some(size) => Check::fail(
+            id,
+            format!("{} bytes, but the feed says {}", group(bytes), group(size)),
+        )
+        .with_evidence("expected", size.to_string())
+        .with_evidence("actual", bytes.to_string()),
     }
 }
 

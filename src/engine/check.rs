@@ -213,7 +213,9 @@ impl Waiver {
         let check: CheckId = check.trim().parse()?;
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(format!("waiver for {check} has an empty reason: write why the warning is accepted"));
+            return Err(format!(
+                "waiver for {check} has an empty reason: write why the warning is accepted"
+            ));
         }
         if check == CheckId::Signoff {
             return Err("signoff cannot be waived".to_string());
@@ -241,7 +243,9 @@ impl WaiverOutcome {
     pub fn describe(self) -> &'static str {
         match self {
             WaiverOutcome::Applied => "accepted: covers the warning",
-            WaiverOutcome::RefusedFailed => "refused: the check failed, and a failure cannot be waived",
+            WaiverOutcome::RefusedFailed => {
+                "refused: the check failed, and a failure cannot be waived"
+            }
             WaiverOutcome::NotNeeded => "not needed: the check did not warn",
         }
     }
@@ -296,7 +300,10 @@ pub fn rejection_reasons(checks: &[Check], waivers: &[Waiver]) -> Vec<String> {
         .filter_map(|check| match check.status {
             Status::Fail => Some(format!("{} failed: {}", check.id, check.summary)),
             Status::Warn if waiver_outcome(check, waivers) != Some(WaiverOutcome::Applied) => {
-                Some(format!("{} warns and has no written reason (waiver): {}", check.id, check.summary))
+                Some(format!(
+                    "{} warns and has no written reason (waiver): {}",
+                    check.id, check.summary
+                ))
             }
             _ => None,
         })
@@ -336,10 +343,28 @@ mod tests {
         let waive_fail = Waiver::parse("checksum.sha256=because").unwrap();
 
         assert_eq!(verdict(std::slice::from_ref(&pass), &[]), Verdict::Approved);
-        assert_eq!(verdict(&[pass.clone(), warn.clone()], &[]), Verdict::Rejected);
-        assert_eq!(verdict(&[pass.clone(), warn.clone()], std::slice::from_ref(&waive_warn)), Verdict::Approved);
-        assert_eq!(verdict(&[pass.clone(), fail.clone()], std::slice::from_ref(&waive_fail)), Verdict::Rejected);
-        assert_eq!(waiver_outcome(&fail, &[waive_fail]), Some(WaiverOutcome::RefusedFailed));
+        assert_eq!(
+            verdict(&[pass.clone(), warn.clone()], &[]),
+            Verdict::Rejected
+        );
+        assert_eq!(
+            verdict(
+                &[pass.clone(), warn.clone()],
+                std::slice::from_ref(&waive_warn)
+            ),
+            Verdict::Approved
+        );
+        assert_eq!(
+            verdict(
+                &[pass.clone(), fail.clone()],
+                std::slice::from_ref(&waive_fail)
+            ),
+            Verdict::Rejected
+        );
+        assert_eq!(
+            waiver_outcome(&fail, &[waive_fail]),
+            Some(WaiverOutcome::RefusedFailed)
+        );
         assert_eq!(waiver_outcome(&pass, &[waive_warn]), None);
     }
 }

@@ -39,13 +39,24 @@ impl Algo {
     }
 
     fn from_digest_len(len: usize) -> Option<Algo> {
-        [Algo::Md5, Algo::Sha1, Algo::Sha224, Algo::Sha256, Algo::Sha384, Algo::Sha512]
-            .into_iter()
-            .find(|a| a.digest_len() == len)
+        [
+            Algo::Md5,
+            Algo::Sha1,
+            Algo::Sha224,
+            Algo::Sha256,
+            Algo::Sha384,
+            Algo::Sha512,
+        ]
+        .into_iter()
+        .find(|a| a.digest_len() == len)
     }
 
     fn from_tag(tag: &str) -> Option<Algo> {
-        let tag: String = tag.chars().filter(|c| *c != '-' && *c != '_').collect::<String>().to_ascii_uppercase();
+        let tag: String = tag
+            .chars()
+            .filter(|c| *c != '-' && *c != '_')
+            .collect::<String>()
+            .to_ascii_uppercase();
         match tag.as_str() {
             "MD5" => Some(Algo::Md5),
             "SHA1" => Some(Algo::Sha1),
@@ -113,7 +124,9 @@ pub fn parse(bytes: &[u8]) -> ChecksumFile {
 }
 
 fn parse_line(line: &str) -> Option<(Algo, Option<String>, Vec<u8>)> {
-    parse_gnu(line).or_else(|| parse_tag(line)).or_else(|| parse_bare(line))
+    parse_gnu(line)
+        .or_else(|| parse_tag(line))
+        .or_else(|| parse_bare(line))
 }
 
 /// `<hex>  name`, `<hex> *name`, or `\<hex>  name` with escaped name.
@@ -130,7 +143,11 @@ fn parse_gnu(line: &str) -> Option<(Algo, Option<String>, Vec<u8>)> {
     if name.is_empty() {
         return None;
     }
-    let name = if escaped { unescape(name)? } else { name.to_string() };
+    let name = if escaped {
+        unescape(name)?
+    } else {
+        name.to_string()
+    };
     Some((algo, Some(name), digest))
 }
 
@@ -195,7 +212,9 @@ impl ChecksumFile {
 
     /// Whether verifying the artifact needs SHA-512 as well as SHA-256.
     pub fn needs_sha512(&self, relative: &str, file_name: &str) -> bool {
-        self.entries_for(relative, file_name).iter().any(|e| e.algo == Algo::Sha512)
+        self.entries_for(relative, file_name)
+            .iter()
+            .any(|e| e.algo == Algo::Sha512)
     }
 }
 
@@ -207,12 +226,23 @@ pub struct Computed {
 }
 
 /// The `checksum.sha256` check: the artifact against the vendor's file.
-pub fn evaluate(file: &ChecksumFile, checksums_name: &str, relative: &str, file_name: &str, computed: &Computed) -> Check {
+pub fn evaluate(
+    file: &ChecksumFile,
+    checksums_name: &str,
+    relative: &str,
+    file_name: &str,
+    computed: &Computed,
+) -> Check {
     let id = CheckId::ChecksumSha256;
     let actual = hex::encode(&computed.sha256);
     if file.entries.is_empty() {
-        return Check::fail(id, format!("{checksums_name} holds no checksum line that can be read (is it the right file?)"))
-            .with_evidence("actual", actual);
+        return Check::fail(
+            id,
+            format!(
+                "{checksums_name} holds no checksum line that can be read (is it the right file?)"
+            ),
+        )
+        .with_evidence("actual", actual);
     }
     let entries = file.entries_for(relative, file_name);
     let weak: Vec<&&Entry> = entries.iter().filter(|e| !e.algo.counts()).collect();
@@ -222,14 +252,18 @@ pub fn evaluate(file: &ChecksumFile, checksums_name: &str, relative: &str, file_
             Finding::new(
                 Status::Skip,
                 format!("{checksums_name} line {}", e.line),
-                format!("{} checksum read and not counted: {} is not evidence of integrity", e.algo, e.algo),
+                format!(
+                    "{} checksum read and not counted: {} is not evidence of integrity",
+                    e.algo, e.algo
+                ),
             )
         })
         .collect();
     let strong: Vec<&&Entry> = entries.iter().filter(|e| e.algo.counts()).collect();
     if strong.is_empty() {
         return if weak.is_empty() {
-            Check::fail(id, format!("{file_name} is not listed in {checksums_name}")).with_evidence("actual", actual)
+            Check::fail(id, format!("{file_name} is not listed in {checksums_name}"))
+                .with_evidence("actual", actual)
         } else {
             let algos: Vec<String> = weak.iter().map(|e| e.algo.to_string()).collect();
             Check::fail(
@@ -246,7 +280,11 @@ pub fn evaluate(file: &ChecksumFile, checksums_name: &str, relative: &str, file_
 
     // The same file listed twice with different values of one algorithm.
     for (i, a) in strong.iter().enumerate() {
-        if let Some(b) = strong.iter().skip(i + 1).find(|b| b.algo == a.algo && b.digest != a.digest) {
+        if let Some(b) = strong
+            .iter()
+            .skip(i + 1)
+            .find(|b| b.algo == a.algo && b.digest != a.digest)
+        {
             return Check::fail(
                 id,
                 format!(
@@ -310,11 +348,26 @@ pub fn evaluate(file: &ChecksumFile, checksums_name: &str, relative: &str, file_
     let shown = hex::encode(&first.digest);
     Check::pass(
         id,
-        format!("matches {checksums_name} ({} {})", algos.join(" and "), short(&shown)),
+        format!(
+            "matches {checksums_name} ({} {})",
+            algos.join(" and "),
+            short(&shown)
+        ),
     )
     .with_evidence("algorithm", algos.join(", "))
     .with_evidence("expected", shown.clone())
-    .with_evidence("actual", if first.algo == Algo::Sha512 { computed.sha512.as_ref().map(hex::encode).unwrap_or_default() } else { actual })
+    .with_evidence(
+        "actual",
+        if first.algo == Algo::Sha512 {
+            computed
+                .sha512
+                .as_ref()
+                .map(hex::encode)
+                .unwrap_or_default()
+        } else {
+            actual
+        },
+    )
     .with_evidence("file", checksums_name.to_string())
     .with_findings(findings)
 }
@@ -343,7 +396,14 @@ mod tests {
         let names: Vec<Option<&str>> = file.entries.iter().map(|e| e.name.as_deref()).collect();
         assert_eq!(
             names,
-            vec![Some("a.tar.gz"), Some("b.zip"), Some("c.tar"), Some("d.bin"), Some("e\\f\ng"), Some("a.tar.gz")]
+            vec![
+                Some("a.tar.gz"),
+                Some("b.zip"),
+                Some("c.tar"),
+                Some("d.bin"),
+                Some("e\\f\ng"),
+                Some("a.tar.gz")
+            ]
         );
         assert_eq!(file.entries[5].algo, Algo::Md5);
         assert_eq!(file.unreadable_lines, 1);
@@ -358,7 +418,9 @@ mod tests {
 
     #[test]
     fn names_match_by_relative_path_or_file_name() {
-        let file = parse(format!("{H256}  ./a.tar.gz\n{H256}  linux/a.tar.gz\n{H256}  other\n").as_bytes());
+        let file = parse(
+            format!("{H256}  ./a.tar.gz\n{H256}  linux/a.tar.gz\n{H256}  other\n").as_bytes(),
+        );
         assert_eq!(file.entries_for("a.tar.gz", "a.tar.gz").len(), 1);
         assert_eq!(file.entries_for("linux/a.tar.gz", "a.tar.gz").len(), 2);
     }

@@ -5,7 +5,7 @@
 use crate::engine::error::{Error, Result};
 use crate::engine::event::{Cancel, Level, Reporter, Step, log};
 use crate::engine::feed::{Artifact, Feed, Located, Release};
-use crate::engine::fetch::Fetcher;
+use crate::engine::fetch::{Fetcher, SourceFailure};
 use crate::engine::limits;
 
 /// What an evidence file is for.
@@ -33,7 +33,11 @@ pub struct EvidenceFile {
     pub role: Role,
     /// Path relative to the source base, as the feed writes it.
     pub relative: String,
+    /// Empty when `problem` is set.
     pub bytes: Vec<u8>,
+    /// Why the file cannot be used (e.g. far too large); the check that
+    /// rests on it fails with this reason.
+    pub problem: Option<String>,
     pub source: String,
     /// Where it was read, tokens removed.
     pub url: String,
@@ -56,9 +60,14 @@ pub struct Evidence {
 
 impl Evidence {
     pub fn files(&self) -> impl Iterator<Item = &EvidenceFile> {
-        [Some(&self.checksums), self.checksums_signature.as_ref(), self.notes.as_ref(), self.artifact_signature.as_ref()]
-            .into_iter()
-            .flatten()
+        [
+            Some(&self.checksums),
+            self.checksums_signature.as_ref(),
+            self.notes.as_ref(),
+            self.artifact_signature.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
     }
 }
 
@@ -71,14 +80,19 @@ pub fn gather(
     reporter: &mut dyn Reporter,
     cancel: &Cancel,
 ) -> Result<Evidence> {
-    let mut one = |role: Role, at: &Located<String>| fetch_one(feed, fetcher, role, at, reporter, cancel);
+    let mut one =
+        |role: Role, at: &Located<String>| fetch_one(feed, fetcher, role, at, reporter, cancel);
     let checksums = one(Role::Checksums, &release.checksums)?;
     let checksums_signature = release
         .checksums_signature
         .as_ref()
         .map(|at| one(Role::ChecksumsSignature, at))
         .transpose()?;
-    let notes = release.notes.as_ref().map(|at| one(Role::Notes, at)).transpose()?;
+    let notes = release
+        .notes
+        .as_ref()
+        .map(|at| one(Role::Notes, at))
+        .transpose()?;
     let artifact_signature = artifact
         .signature
         .as_ref()
@@ -106,11 +120,33 @@ fn fetch_one(
         let (url, _) = source.describe(&at.value);
         match fetcher.read_small(source, &at.value, role.limit()) {
             Ok(bytes) => {
-                log(reporter, Step::Fetch, Level::Info, format!("{}: read from {} ({url})", at.value, source.name));
+                log(
+                    reporter,
+                    Step::Fetch,
+                    Level::Info,
+                    format!("{}: read from {} ({url})", at.value, source.name),
+                );
                 return Ok(EvidenceFile {
                     role,
                     relative: at.value.clone(),
                     bytes,
+                    problem: None,
+                    source: source.name.clone(),
+                    url,
+                });
+            }
+            Err(SourceFailure::TooLarge(why)) => {
+                log(
+                    reporter,
+                    Step::Fetch,
+                    Level::Warn,
+                    format!("{}: {} serves it, but it is {why}", at.value, source.name),
+                );
+                return Ok(EvidenceFile {
+                    role,
+                    relative: at.value.clone(),
+                    bytes: Vec::new(),
+                    problem: Some(why),
                     source: source.name.clone(),
                     url,
                 });
@@ -120,7 +156,12 @@ fn fetch_one(
                     reporter,
                     Step::Fetch,
                     Level::Warn,
-                    format!("{}: {} skipped: {}", at.value, source.name, failure.describe()),
+                    format!(
+                        "{}: {} skipped: {}",
+                        at.value,
+                        source.name,
+                        failure.describe()
+                    ),
                 );
                 failures.push(format!("{}: {}", source.name, failure.describe()));
             }

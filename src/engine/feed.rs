@@ -190,7 +190,10 @@ impl Release {
     }
 
     /// Every file path of the release and artifact, with where it was written.
-    pub fn files<'a>(&'a self, artifact: &'a Artifact) -> impl Iterator<Item = &'a Located<String>> {
+    pub fn files<'a>(
+        &'a self,
+        artifact: &'a Artifact,
+    ) -> impl Iterator<Item = &'a Located<String>> {
         [
             Some(&self.checksums),
             self.checksums_signature.as_ref(),
@@ -314,7 +317,8 @@ impl Validator<'_> {
     fn slug(&self, s: Spanned<String>, field: &str) -> Result<String> {
         let span = s.span();
         let value = s.into_inner();
-        let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '~' | '-');
+        let ok_char =
+            |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '~' | '-');
         if value.is_empty() || !value.chars().all(ok_char) || value.starts_with('.') {
             return Err(self.err(
                 span,
@@ -343,9 +347,15 @@ impl Validator<'_> {
         for (i, fpr) in raw.fingerprints.into_inner().into_iter().enumerate() {
             let field = format!("trust.fingerprints[{i}]");
             let span = fpr.span();
-            let normal: String = fpr.get_ref().chars().filter(|c| !c.is_whitespace()).collect();
+            let normal: String = fpr
+                .get_ref()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
             let normal = normal.to_ascii_uppercase();
-            if !(normal.len() == 40 || normal.len() == 64) || !normal.bytes().all(|b| b.is_ascii_hexdigit()) {
+            if !(normal.len() == 40 || normal.len() == 64)
+                || !normal.bytes().all(|b| b.is_ascii_hexdigit())
+            {
                 return Err(self.err(
                     span,
                     &field,
@@ -361,7 +371,11 @@ impl Validator<'_> {
             fingerprints.push(self.locate(normal, span, field));
         }
         if fingerprints.is_empty() {
-            return Err(self.err(fprs_span, "trust.fingerprints", "pins no key: list the primary-key fingerprints that may sign"));
+            return Err(self.err(
+                fprs_span,
+                "trust.fingerprints",
+                "pins no key: list the primary-key fingerprints that may sign",
+            ));
         }
 
         let threshold = match raw.threshold {
@@ -373,7 +387,10 @@ impl Validator<'_> {
                     return Err(self.err(
                         span,
                         "trust.threshold",
-                        format!("must be between 1 and the number of pinned fingerprints ({})", fingerprints.len()),
+                        format!(
+                            "must be between 1 and the number of pinned fingerprints ({})",
+                            fingerprints.len()
+                        ),
                     ));
                 }
                 n as usize
@@ -397,10 +414,13 @@ impl Validator<'_> {
         let span = d.span();
         let dt = d.into_inner();
         match (dt.date, dt.time) {
-            (Some(date), None) => {
-                Date::new(date.year as i16, date.month as i8, date.day as i8).map_err(|e| self.err(span, field, e.to_string()))
-            }
-            _ => Err(self.err(span, field, "must be a date like 2027-06-30, without a time")),
+            (Some(date), None) => Date::new(date.year as i16, date.month as i8, date.day as i8)
+                .map_err(|e| self.err(span, field, e.to_string())),
+            _ => Err(self.err(
+                span,
+                field,
+                "must be a date like 2027-06-30, without a time",
+            )),
         }
     }
 
@@ -427,7 +447,11 @@ impl Validator<'_> {
 
     fn sources(&mut self, raw: Vec<Spanned<RawSource>>) -> Result<Vec<Source>> {
         if raw.is_empty() {
-            return Err(self.err(0..0, "source", "the feed has no [[source]]: name where releases come from"));
+            return Err(self.err(
+                0..0,
+                "source",
+                "the feed has no [[source]]: name where releases come from",
+            ));
         }
         let mut sources: Vec<Source> = Vec::new();
         for (i, s) in raw.into_iter().enumerate() {
@@ -436,7 +460,11 @@ impl Validator<'_> {
             let name_span = s.name.span();
             let name = self.slug(s.name, &name_field)?;
             if sources.iter().any(|other| other.name == name) {
-                return Err(self.err(name_span, &name_field, format!("source `{name}` is named twice")));
+                return Err(self.err(
+                    name_span,
+                    &name_field,
+                    format!("source `{name}` is named twice"),
+                ));
             }
             let url_span = s.url.span();
             let location = Location::parse(s.url.get_ref(), self.dir)
@@ -455,13 +483,18 @@ impl Validator<'_> {
             let version_span = r.version.span();
             let version = self.slug(r.version, &at("version"))?;
             if !versions.insert(version.clone()) {
-                return Err(self.err(version_span, &at("version"), format!("version {version} is listed twice")));
+                return Err(self.err(
+                    version_span,
+                    &at("version"),
+                    format!("version {version} is listed twice"),
+                ));
             }
             let date = self.date(r.date, &at("date"))?;
             let channel = self.non_empty(r.channel, &at("channel"))?;
             let notes = self.opt_path(r.notes, at("notes"))?;
             let checksums = self.path(r.checksums, at("checksums"))?;
-            let checksums_signature = self.opt_path(r.checksums_signature, at("checksums_signature"))?;
+            let checksums_signature =
+                self.opt_path(r.checksums_signature, at("checksums_signature"))?;
             let mut artifacts: Vec<Artifact> = Vec::new();
             for (j, a) in r.artifacts.into_iter().enumerate() {
                 let a = a.into_inner();
@@ -492,7 +525,11 @@ impl Validator<'_> {
                 });
             }
             if artifacts.is_empty() {
-                return Err(self.err(version_span, &at("artifact"), format!("release {version} has no [[release.artifact]]")));
+                return Err(self.err(
+                    version_span,
+                    &at("artifact"),
+                    format!("release {version} has no [[release.artifact]]"),
+                ));
             }
             releases.push(Release {
                 version,
@@ -513,7 +550,11 @@ impl Validator<'_> {
         Ok(self.locate(value, span, field))
     }
 
-    fn opt_path(&self, s: Option<Spanned<String>>, field: String) -> Result<Option<Located<String>>> {
+    fn opt_path(
+        &self,
+        s: Option<Spanned<String>>,
+        field: String,
+    ) -> Result<Option<Located<String>>> {
         s.map(|s| self.path(s, field)).transpose()
     }
 
@@ -522,7 +563,10 @@ impl Validator<'_> {
     fn check_local_files(&self, feed: &Feed) -> Result<()> {
         for cert in &feed.trust.certificates {
             if !cert.value.is_file() {
-                return Err(feed.error_at(cert, format!("certificate file {} does not exist", cert.value.display())));
+                return Err(feed.error_at(
+                    cert,
+                    format!("certificate file {} does not exist", cert.value.display()),
+                ));
             }
         }
         let folders: Option<Vec<&Path>> = feed
@@ -540,10 +584,15 @@ impl Validator<'_> {
             for artifact in &release.artifacts {
                 for file in release.files(artifact) {
                     if !folders.iter().any(|dir| dir.join(&file.value).is_file()) {
-                        let looked: Vec<String> = folders.iter().map(|d| d.display().to_string()).collect();
+                        let looked: Vec<String> =
+                            folders.iter().map(|d| d.display().to_string()).collect();
                         return Err(feed.error_at(
                             file,
-                            format!("file {} does not exist (looked in {})", file.value, looked.join(", ")),
+                            format!(
+                                "file {} does not exist (looked in {})",
+                                file.value,
+                                looked.join(", ")
+                            ),
                         ));
                     }
                 }
@@ -580,9 +629,15 @@ fn field_at(text: &str, offset: usize) -> String {
     let offset = offset.min(text.len());
     let before = text.get(..offset).unwrap_or("");
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text.get(offset..).and_then(|t| t.find('\n')).map_or(text.len(), |i| offset + i);
+    let line_end = text
+        .get(offset..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| offset + i);
     let line = text.get(line_start..line_end).unwrap_or("");
-    let key = line.split_once('=').map(|(k, _)| k.trim()).filter(|k| !k.is_empty() && !k.starts_with('['));
+    let key = line
+        .split_once('=')
+        .map(|(k, _)| k.trim())
+        .filter(|k| !k.is_empty() && !k.starts_with('['));
     let table = before
         .get(..line_start)
         .unwrap_or("")
@@ -595,7 +650,10 @@ fn field_at(text: &str, offset: usize) -> String {
         (Some(t), Some(k)) => format!("{t}.{k}"),
         (Some(t), None) => t,
         (None, Some(k)) => k.to_string(),
-        (None, None) => line.trim().trim_matches(|c| c == '[' || c == ']').to_string(),
+        (None, None) => line
+            .trim()
+            .trim_matches(|c| c == '[' || c == ']')
+            .to_string(),
     }
 }
 
@@ -614,6 +672,9 @@ mod tests {
     #[test]
     fn field_names_come_from_table_and_key() {
         let text = "[trust]\nthreshold = \"two\"\n";
-        assert_eq!(field_at(text, text.find("\"two").unwrap()), "trust.threshold");
+        assert_eq!(
+            field_at(text, text.find("\"two").unwrap()),
+            "trust.threshold"
+        );
     }
 }

@@ -24,12 +24,16 @@ pub enum SourceFailure {
     Refused(String),
     /// Tried and failed: not found, unreadable, connection error...
     Failed(String),
+    /// The file is there but larger than a file of its kind may be.
+    TooLarge(String),
 }
 
 impl SourceFailure {
     pub fn describe(&self) -> &str {
         match self {
-            SourceFailure::Refused(why) | SourceFailure::Failed(why) => why,
+            SourceFailure::Refused(why)
+            | SourceFailure::Failed(why)
+            | SourceFailure::TooLarge(why) => why,
         }
     }
 }
@@ -50,36 +54,55 @@ impl Fetcher {
         match &source.location {
             Location::Folder(dir) => {
                 let path = dir.join(relative);
-                let file = File::open(&path).map_err(|e| SourceFailure::Failed(format!("{}: {}", path.display(), describe_io(&e))))?;
-                let meta = file
-                    .metadata()
-                    .map_err(|e| SourceFailure::Failed(format!("{}: {}", path.display(), describe_io(&e))))?;
+                let file = File::open(&path).map_err(|e| {
+                    SourceFailure::Failed(format!("{}: {}", path.display(), describe_io(&e)))
+                })?;
+                let meta = file.metadata().map_err(|e| {
+                    SourceFailure::Failed(format!("{}: {}", path.display(), describe_io(&e)))
+                })?;
                 if meta.is_dir() {
-                    return Err(SourceFailure::Failed(format!("{}: is a folder, not a file", path.display())));
+                    return Err(SourceFailure::Failed(format!(
+                        "{}: is a folder, not a file",
+                        path.display()
+                    )));
                 }
                 Ok(Opened {
                     reader: Box::new(file),
                     size: Some(meta.len()),
                 })
             }
-            Location::Http(_) if self.offline => {
-                Err(SourceFailure::Refused("refused: --offline allows local sources only".to_string()))
-            }
+            Location::Http(_) if self.offline => Err(SourceFailure::Refused(
+                "refused: --offline allows local sources only".to_string(),
+            )),
             Location::Http(_) => Err(SourceFailure::Failed(
-                "HTTP sources are not supported by this build; use a folder or file:// source".to_string(),
+                "HTTP sources are not supported by this build; use a folder or file:// source"
+                    .to_string(),
             )),
         }
     }
 
     /// Reads a small file (evidence) whole, refusing more than `limit` bytes.
-    pub fn read_small(&self, source: &Source, relative: &str, limit: u64) -> Result<Vec<u8>, SourceFailure> {
+    pub fn read_small(
+        &self,
+        source: &Source,
+        relative: &str,
+        limit: u64,
+    ) -> Result<Vec<u8>, SourceFailure> {
         let opened = self.open(source, relative)?;
+        let too_large = || {
+            SourceFailure::TooLarge(format!(
+                "larger than {} MiB, which no such file needs; refused",
+                limit >> 20
+            ))
+        };
         if opened.size.is_some_and(|s| s > limit) {
-            return Err(SourceFailure::Failed(format!("{relative} is larger than {} MiB; refused", limit >> 20)));
+            return Err(too_large());
         }
         limits::read_bounded(opened.reader, limit).map_err(|e| match e {
-            BoundedError::TooLarge => SourceFailure::Failed(format!("{relative} is larger than {} MiB; refused", limit >> 20)),
-            BoundedError::Io(e) => SourceFailure::Failed(format!("{relative}: {}", describe_io(&e))),
+            BoundedError::TooLarge => too_large(),
+            BoundedError::Io(e) => {
+                SourceFailure::Failed(format!("{relative}: {}", describe_io(&e)))
+            }
         })
     }
 }

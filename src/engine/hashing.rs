@@ -14,10 +14,10 @@ use std::io::{self, Read};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use sequoia_openpgp as openpgp;
 use openpgp::crypto::hash::Context;
 use openpgp::packet::Signature;
 use openpgp::types::{HashAlgorithm, SignatureType};
+use sequoia_openpgp as openpgp;
 
 use crate::engine::event::Cancel;
 
@@ -119,7 +119,10 @@ pub struct Digests {
 impl Digests {
     /// The digest for a key, if it was computed.
     pub fn digest(&self, key: &HashKey) -> Option<Vec<u8>> {
-        self.contexts.get(key).cloned().and_then(|c| c.into_digest().ok())
+        self.contexts
+            .get(key)
+            .cloned()
+            .and_then(|c| c.into_digest().ok())
     }
 
     /// A copy of the finished context (to append a signature trailer to).
@@ -178,7 +181,11 @@ pub fn read_once<T: Send>(
         .filter_map(|k| Hasher::new(&k).map(|h| (k, h)))
         .collect();
     // Lane 0 (this thread) keeps the first context; lane 1 gets the rest.
-    let second: Vec<(HashKey, Hasher)> = if hashers.len() > 1 { hashers.split_off(1) } else { Vec::new() };
+    let second: Vec<(HashKey, Hasher)> = if hashers.len() > 1 {
+        hashers.split_off(1)
+    } else {
+        Vec::new()
+    };
 
     std::thread::scope(|scope| {
         let (lane_tx, lane_handle) = if second.is_empty() {
@@ -211,7 +218,15 @@ pub fn read_once<T: Send>(
             }
         };
 
-        let result = pump(reader, &mut hashers, lane_tx.as_ref(), stream_tx.as_ref(), limit, progress, cancel);
+        let result = pump(
+            reader,
+            &mut hashers,
+            lane_tx.as_ref(),
+            stream_tx.as_ref(),
+            limit,
+            progress,
+            cancel,
+        );
         drop(lane_tx);
         drop(stream_tx);
         let second = match lane_handle.map(|h| h.join()) {
@@ -225,7 +240,11 @@ pub fn read_once<T: Send>(
             None => None,
         };
         let bytes = result?;
-        let contexts = hashers.into_iter().chain(second).map(|(k, h)| (k, h.ctx)).collect();
+        let contexts = hashers
+            .into_iter()
+            .chain(second)
+            .map(|(k, h)| (k, h.ctx))
+            .collect();
         Ok(PassOutput {
             bytes,
             digests: Digests { contexts },
@@ -255,7 +274,12 @@ fn pump(
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(source) => return Err(PassError::Read { offset: total, source }),
+            Err(source) => {
+                return Err(PassError::Read {
+                    offset: total,
+                    source,
+                });
+            }
         };
         total += n as u64;
         if let Some(limit) = limit
@@ -265,7 +289,8 @@ fn pump(
         }
         let chunk: Arc<[u8]> = Arc::from(&buf[..n]);
         if let Some(lane) = lane {
-            lane.send(Arc::clone(&chunk)).map_err(|_| PassError::Worker)?;
+            lane.send(Arc::clone(&chunk))
+                .map_err(|_| PassError::Worker)?;
         }
         if stream_open && let Some(stream) = stream {
             // A consumer may stop early (a bomb, a corrupt archive); hashing goes on.
@@ -342,9 +367,21 @@ mod tests {
     #[test]
     fn one_pass_feeds_every_context_and_the_stream() {
         let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
-        let keys = [HashKey::plain(HashAlgorithm::SHA256), HashKey::plain(HashAlgorithm::SHA512)];
-        let consumer: StreamConsumer<'_, u64> = Box::new(|r: &mut ChunkReader| io::copy(r, &mut io::sink()).unwrap());
-        let out = read_once(&mut &data[..], &keys, Some(consumer), None, &mut |_| {}, &Cancel::new()).unwrap();
+        let keys = [
+            HashKey::plain(HashAlgorithm::SHA256),
+            HashKey::plain(HashAlgorithm::SHA512),
+        ];
+        let consumer: StreamConsumer<'_, u64> =
+            Box::new(|r: &mut ChunkReader| io::copy(r, &mut io::sink()).unwrap());
+        let out = read_once(
+            &mut &data[..],
+            &keys,
+            Some(consumer),
+            None,
+            &mut |_| {},
+            &Cancel::new(),
+        )
+        .unwrap();
         assert_eq!(out.bytes, data.len() as u64);
         assert_eq!(out.consumed, Some(data.len() as u64));
         for algo in [HashAlgorithm::SHA256, HashAlgorithm::SHA512] {
@@ -361,7 +398,15 @@ mod tests {
             r.read(&mut small).unwrap()
         });
         let keys = [HashKey::plain(HashAlgorithm::SHA256)];
-        let out = read_once(&mut &data[..], &keys, Some(consumer), None, &mut |_| {}, &Cancel::new()).unwrap();
+        let out = read_once(
+            &mut &data[..],
+            &keys,
+            Some(consumer),
+            None,
+            &mut |_| {},
+            &Cancel::new(),
+        )
+        .unwrap();
         assert_eq!(out.bytes, 5_000_000);
         assert_eq!(out.consumed, Some(10));
     }
@@ -370,21 +415,38 @@ mod tests {
     fn a_limit_stops_endless_data() {
         let mut endless = io::repeat(1);
         let keys = [HashKey::plain(HashAlgorithm::SHA256)];
-        let err = read_once::<()>(&mut endless, &keys, None, Some(3 << 20), &mut |_| {}, &Cancel::new()).unwrap_err();
+        let err = read_once::<()>(
+            &mut endless,
+            &keys,
+            None,
+            Some(3 << 20),
+            &mut |_| {},
+            &Cancel::new(),
+        )
+        .unwrap_err();
         assert!(matches!(err, PassError::TooLong { .. }));
     }
 
     #[test]
     fn text_mode_normalises_every_line_ending_across_chunks() {
         let want = hex_digest(HashAlgorithm::SHA256, b"one\r\ntwo\r\nthree");
-        for text in ["one\r\ntwo\r\nthree", "one\ntwo\nthree", "one\rtwo\rthree", "one\ntwo\r\nthree"] {
+        for text in [
+            "one\r\ntwo\r\nthree",
+            "one\ntwo\nthree",
+            "one\rtwo\rthree",
+            "one\ntwo\r\nthree",
+        ] {
             for size in [1, 2, text.len()] {
                 let mut ctx = HashAlgorithm::SHA256.context().unwrap().for_digest();
                 let mut last = false;
                 for piece in text.as_bytes().chunks(size) {
                     normalise_line_endings(&mut ctx, piece, &mut last);
                 }
-                assert_eq!(hex::encode(ctx.into_digest().unwrap()), want, "{text:?} by {size}");
+                assert_eq!(
+                    hex::encode(ctx.into_digest().unwrap()),
+                    want,
+                    "{text:?} by {size}"
+                );
             }
         }
     }

@@ -7,13 +7,13 @@ use jiff::Timestamp;
 
 use crate::engine::artifact::{self, Fetched, PassPlan};
 use crate::engine::check::{Check, CheckId};
-use crate::engine::hashing::sha256_hex;
 use crate::engine::checksums::{self, Algo, ChecksumFile, Computed};
 use crate::engine::error::Result;
 use crate::engine::event::{Cancel, Event, Level, Reporter, Step, log};
 use crate::engine::evidence::{self, Evidence};
 use crate::engine::feed::{Artifact, Feed, Product, Release};
 use crate::engine::fetch::Fetcher;
+use crate::engine::hashing::sha256_hex;
 use crate::engine::select;
 use crate::engine::signature::{self, Found, SigOutcome, TrustStore};
 
@@ -102,16 +102,28 @@ struct Recorder<'a> {
 
 impl Reporter for Recorder<'_> {
     fn report(&mut self, event: Event) {
-        if let Event::Log { step, level, message } = &event {
+        if let Event::Log {
+            step,
+            level,
+            message,
+        } = &event
+        {
             let mark = if *level == Level::Warn { "! " } else { "" };
-            self.lines.push(format!("{}: {mark}{message}", step.title()));
+            self.lines
+                .push(format!("{}: {mark}{message}", step.title()));
         }
         self.inner.report(event);
     }
 }
 
 /// Runs every step of the review up to sign-off.
-pub fn run(feed: &Feed, trust: &TrustStore, request: &Request, reporter: &mut dyn Reporter, cancel: &Cancel) -> Result<Review> {
+pub fn run(
+    feed: &Feed,
+    trust: &TrustStore,
+    request: &Request,
+    reporter: &mut dyn Reporter,
+    cancel: &Cancel,
+) -> Result<Review> {
     let release = feed.release(&request.version)?;
     let artifact = release.artifact(&request.platform)?;
     let mut rec = Recorder {
@@ -122,20 +134,34 @@ pub fn run(feed: &Feed, trust: &TrustStore, request: &Request, reporter: &mut dy
         &mut rec,
         Step::Select,
         Level::Info,
-        format!("{} {} for {} selected", feed.product.name, release.version, artifact.platform),
+        format!(
+            "{} {} for {} selected",
+            feed.product.name, release.version, artifact.platform
+        ),
     );
     let selection = vec![
         select::feed_fresh(feed, request.now),
         select::release_newest(feed, release),
-        Check::skip(CheckId::ReleaseRollback, "no approval history is kept on this machine yet"),
+        Check::skip(
+            CheckId::ReleaseRollback,
+            "no approval history is kept on this machine yet",
+        ),
     ];
 
     let fetcher = Fetcher::new(request.offline);
     let evidence = evidence::gather(feed, release, artifact, &fetcher, &mut rec, cancel)?;
     let judged = judge_evidence(&evidence, release, artifact, trust, request.now);
-    let fetched = artifact::read_from_sources(feed, artifact, &fetcher, &judged.plan, &mut rec, cancel)?;
-    log(&mut rec, Step::Verify, Level::Info, "checksum and signatures checked");
-    let mut review = assemble(feed, trust, release, artifact, request, selection, &evidence, judged, &fetched);
+    let fetched =
+        artifact::read_from_sources(feed, artifact, &fetcher, &judged.plan, &mut rec, cancel)?;
+    log(
+        &mut rec,
+        Step::Verify,
+        Level::Info,
+        "checksum and signatures checked",
+    );
+    let mut review = assemble(
+        feed, trust, release, artifact, request, selection, &evidence, judged, &fetched,
+    );
     review.log = rec.lines;
     Ok(review)
 }
@@ -155,12 +181,24 @@ pub struct JudgedEvidence {
 /// Reads the checksum file (unwrapping a clearsigned one), judges the
 /// signatures over it, parses the artifact's signatures, and plans the
 /// artifact pass.
-pub fn judge_evidence(evidence: &Evidence, release: &Release, artifact: &Artifact, trust: &TrustStore, now: Timestamp) -> JudgedEvidence {
+pub fn judge_evidence(
+    evidence: &Evidence,
+    release: &Release,
+    artifact: &Artifact,
+    trust: &TrustStore,
+    now: Timestamp,
+) -> JudgedEvidence {
     let raw = &evidence.checksums.bytes;
     let mut reports = Vec::new();
     let mut unusable = None;
     let mut checksum_problem = None;
-    let text: Vec<u8> = if signature::parse::is_clearsigned(raw) {
+    let text: Vec<u8> = if let Some(problem) = &evidence.checksums.problem {
+        checksum_problem = Some(format!("{}: {problem}", evidence.checksums.name()));
+        Vec::new()
+    } else if let Some(problem) = utf16_problem(raw) {
+        checksum_problem = Some(format!("{}: {problem}", evidence.checksums.name()));
+        Vec::new()
+    } else if signature::parse::is_clearsigned(raw) {
         match signature::parse::clearsigned(raw) {
             Ok(cs) => {
                 reports.extend(signature::verify_clearsigned(&cs.signatures, trust, now));
@@ -168,7 +206,10 @@ pub fn judge_evidence(evidence: &Evidence, release: &Release, artifact: &Artifac
             }
             Err(reason) => {
                 unusable = Some(reason.clone());
-                checksum_problem = Some(format!("{} is a cleartext-signed file that cannot be read: {reason}", evidence.checksums.name()));
+                checksum_problem = Some(format!(
+                    "{} is a cleartext-signed file that cannot be read: {reason}",
+                    evidence.checksums.name()
+                ));
                 Vec::new()
             }
         }
@@ -176,7 +217,7 @@ pub fn judge_evidence(evidence: &Evidence, release: &Release, artifact: &Artifac
         raw.clone()
     };
     if let Some(sig_file) = &evidence.checksums_signature {
-        match signature::parse::detached(&sig_file.bytes) {
+        match signature_file(sig_file) {
             Ok(found) => reports.extend(signature::verify_bytes(&found, raw, trust, now)),
             Err(reason) => unusable = Some(reason),
         }
@@ -191,7 +232,11 @@ pub fn judge_evidence(evidence: &Evidence, release: &Release, artifact: &Artifac
     let relative = relative_to(&release.checksums.value, &artifact.file.value);
     let entries = checksum_file.entries_for(&relative, artifact.file_name());
     let expected = |algo: Algo| {
-        let values: Vec<&Vec<u8>> = entries.iter().filter(|e| e.algo == algo).map(|e| &e.digest).collect();
+        let values: Vec<&Vec<u8>> = entries
+            .iter()
+            .filter(|e| e.algo == algo)
+            .map(|e| &e.digest)
+            .collect();
         // Only an unambiguous value tells right bytes from wrong ones.
         match values.as_slice() {
             [first, rest @ ..] if rest.iter().all(|v| v == first) => Some((*first).clone()),
@@ -200,7 +245,7 @@ pub fn judge_evidence(evidence: &Evidence, release: &Release, artifact: &Artifac
     };
     let artifact_signatures = match &evidence.artifact_signature {
         None => Ok(Vec::new()),
-        Some(file) => signature::parse::detached(&file.bytes),
+        Some(file) => signature_file(file),
     };
     let mut keys = Vec::new();
     if let Ok(found) = &artifact_signatures {
@@ -221,11 +266,28 @@ pub fn judge_evidence(evidence: &Evidence, release: &Release, artifact: &Artifac
     }
 }
 
+fn signature_file(file: &evidence::EvidenceFile) -> std::result::Result<Vec<Found>, String> {
+    match &file.problem {
+        Some(problem) => Err(problem.clone()),
+        None => signature::parse::detached(&file.bytes),
+    }
+}
+
+/// Checksum files saved as UTF-16 (a common Windows accident) read as
+/// garbage; say what they are.
+fn utf16_problem(bytes: &[u8]) -> Option<&'static str> {
+    (bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]))
+        .then_some("is UTF-16 text; checksum files must be ASCII or UTF-8 (re-save it as UTF-8)")
+}
+
 /// `target`'s path relative to the folder of `sibling` when they share it
 /// (checksum files name artifacts relative to themselves).
 fn relative_to(sibling: &str, target: &str) -> String {
     match sibling.rfind('/') {
-        Some(i) => target.strip_prefix(&sibling[..=i]).unwrap_or(target).to_string(),
+        Some(i) => target
+            .strip_prefix(&sibling[..=i])
+            .unwrap_or(target)
+            .to_string(),
         None => target.to_string(),
     }
 }
@@ -250,7 +312,13 @@ fn assemble(
     };
     let checksum_check = match &judged.checksum_problem {
         Some(problem) => Check::fail(CheckId::ChecksumSha256, problem.clone()),
-        None => checksums::evaluate(&judged.checksum_file, &checksums_name, &judged.relative, artifact.file_name(), &computed),
+        None => checksums::evaluate(
+            &judged.checksum_file,
+            &checksums_name,
+            &judged.relative,
+            artifact.file_name(),
+            &computed,
+        ),
     };
     let checksums_sig_file = evidence
         .checksums_signature
@@ -265,10 +333,24 @@ fn assemble(
     let artifact_outcome = match (&evidence.artifact_signature, &judged.artifact_signatures) {
         (None, _) => SigOutcome::NonePublished,
         (Some(_), Err(reason)) => SigOutcome::Unusable(reason.clone()),
-        (Some(_), Ok(found)) => SigOutcome::Judged(signature::verify_with_digests(found, &read.digests, trust, request.now)),
+        (Some(_), Ok(found)) => SigOutcome::Judged(signature::verify_with_digests(
+            found,
+            &read.digests,
+            trust,
+            request.now,
+        )),
     };
-    let artifact_sig_file = evidence.artifact_signature.as_ref().map_or("", |f| f.name()).to_string();
-    let mut sig_artifact = signature::judge(CheckId::SignatureArtifact, &artifact_sig_file, &artifact_outcome, trust.threshold);
+    let artifact_sig_file = evidence
+        .artifact_signature
+        .as_ref()
+        .map_or("", |f| f.name())
+        .to_string();
+    let mut sig_artifact = signature::judge(
+        CheckId::SignatureArtifact,
+        &artifact_sig_file,
+        &artifact_outcome,
+        trust.threshold,
+    );
     signature::apply_required(trust.required, &mut sig_checksums, &mut sig_artifact);
 
     let (contents, safety) = archive_checks(artifact.file_name());
@@ -339,7 +421,9 @@ fn assemble(
 
 fn is_archive_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    [".tar", ".tar.gz", ".tgz", ".zip"].iter().any(|ext| lower.ends_with(ext))
+    [".tar", ".tar.gz", ".tgz", ".zip"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
 }
 
 /// Archive inspection is not part of this version: the checks say so
@@ -347,9 +431,15 @@ fn is_archive_name(name: &str) -> bool {
 fn archive_checks(file_name: &str) -> (Check, Check) {
     if is_archive_name(file_name) {
         let why = "archive inspection is not available in this version";
-        (Check::skip(CheckId::ArchiveContents, why), Check::skip(CheckId::ArchiveSafety, why))
+        (
+            Check::skip(CheckId::ArchiveContents, why),
+            Check::skip(CheckId::ArchiveSafety, why),
+        )
     } else {
         let why = "a single file, not an archive: checksum and signature checks only";
-        (Check::skip(CheckId::ArchiveContents, why), Check::skip(CheckId::ArchiveSafety, why))
+        (
+            Check::skip(CheckId::ArchiveContents, why),
+            Check::skip(CheckId::ArchiveSafety, why),
+        )
     }
 }

@@ -24,7 +24,10 @@ fn compare(a: &Release, b: &Release) -> Ordering {
 
 /// The newest release of a channel.
 pub fn newest_in_channel<'a>(feed: &'a Feed, channel: &str) -> Option<&'a Release> {
-    feed.releases.iter().filter(|r| r.channel == channel).max_by(|a, b| compare(a, b))
+    feed.releases
+        .iter()
+        .filter(|r| r.channel == channel)
+        .max_by(|a, b| compare(a, b))
 }
 
 /// This machine's platform in the feed's naming (`linux-x86_64`, ...).
@@ -61,6 +64,12 @@ pub fn release_newest(feed: &Feed, release: &Release) -> Check {
             ),
         )
         .with_evidence("newest", newest.version.clone()),
-        _ => Check::pass(id, format!("{} is the newest {} release", release.version, release.channel)),
+        _ => Check::pass(
+            id,
+            format!(
+                "{} is the newest {} release",
+                release.version, release.channel
+            ),
+        ),
     }
 }

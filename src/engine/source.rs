@@ -39,7 +39,9 @@ impl Location {
                     .to_file_path()
                     .map(Location::Folder)
                     .map_err(|()| format!("`{raw}` is not a local file URL")),
-                other => Err(format!("scheme `{other}://` is not supported (use https://, http://, file:// or a folder path)")),
+                other => Err(format!(
+                    "scheme `{other}://` is not supported (use https://, http://, file:// or a folder path)"
+                )),
             };
         }
         Ok(Location::Folder(feed_dir.join(raw)))
@@ -101,7 +103,8 @@ impl Source {
 /// A URL without user info, query or fragment, and whether anything was cut.
 pub fn redact(url: &Url) -> (String, bool) {
     let mut clean = url.clone();
-    let had_secret = !url.username().is_empty() || url.password().is_some() || url.query().is_some();
+    let had_secret =
+        !url.username().is_empty() || url.password().is_some() || url.query().is_some();
     let _ = clean.set_username("");
     let _ = clean.set_password(None);
     clean.set_query(None);
@@ -125,7 +128,9 @@ mod tests {
             Ok(Location::Folder(PathBuf::from("/media/usb/meridian")))
         );
         match Location::parse("https://downloads.example/meridian", dir) {
-            Ok(Location::Http(url)) => assert_eq!(url.as_str(), "https://downloads.example/meridian/"),
+            Ok(Location::Http(url)) => {
+                assert_eq!(url.as_str(), "https://downloads.example/meridian/")
+            }
             other => panic!("{other:?}"),
         }
         assert!(Location::parse("ftp://x/", dir).is_err());

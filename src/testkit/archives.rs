@@ -91,7 +91,9 @@ pub fn tar_gz(entries: &[Entry]) -> Result<Vec<u8>> {
 
 /// Gzip-compresses bytes deterministically.
 pub fn gzip(data: &[u8]) -> Result<Vec<u8>> {
-    let mut enc = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::default());
+    let mut enc = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::default());
     enc.write_all(data)?;
     Ok(enc.finish()?)
 }

@@ -7,7 +7,6 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::{Context as _, Result};
 use jiff::Timestamp;
-use sequoia_openpgp as openpgp;
 use openpgp::Cert;
 use openpgp::Packet;
 use openpgp::cert::prelude::*;
@@ -20,6 +19,7 @@ use openpgp::policy::StandardPolicy;
 use openpgp::serialize::stream::{Message, Signer};
 use openpgp::serialize::{Marshal, SerializeInto};
 use openpgp::types::{HashAlgorithm, KeyFlags, ReasonForRevocation, SignatureType};
+use sequoia_openpgp as openpgp;
 
 /// How to make a key.
 #[derive(Debug, Clone)]
@@ -103,7 +103,7 @@ pub fn weak_rsa_1024(user_id: &str, created: Timestamp) -> Result<Cert> {
         .set_hash_algo(HashAlgorithm::SHA256)
         .sign_userid_binding(&mut signer, Some(key.parts_as_public()), &uid)?;
     let packets: Vec<Packet> = vec![key.into(), uid.into(), binding.into()];
-    Ok(Cert::from_packets(packets.into_iter())?)
+    Cert::from_packets(packets.into_iter())
 }
 
 /// The key that signs at `at`: the signing subkey when there is one.
@@ -127,7 +127,7 @@ fn signer_at(cert: &Cert, at: Timestamp) -> Result<KeyPair> {
 /// The primary key as a signer (for revocations), ignoring policy.
 fn primary_signer(cert: &Cert) -> Result<KeyPair> {
     let key = cert.primary_key().key().clone().parts_into_secret()?;
-    Ok(key.into_keypair()?)
+    key.into_keypair()
 }
 
 /// How to sign.
@@ -168,7 +168,11 @@ impl SignSpec {
 /// A detached signature over `data`, as the bytes of a `.asc`/`.sig` file.
 pub fn sign_detached(cert: &Cert, data: &[u8], spec: SignSpec) -> Result<Vec<u8>> {
     let mut signer = signer_at(cert, spec.created)?;
-    let typ = if spec.text { SignatureType::Text } else { SignatureType::Binary };
+    let typ = if spec.text {
+        SignatureType::Text
+    } else {
+        SignatureType::Binary
+    };
     let normalised;
     let data = if spec.text {
         normalised = crlf(data);
@@ -208,7 +212,9 @@ pub fn join_signatures(files: &[Vec<u8>]) -> Result<Vec<u8>> {
 }
 
 fn crlf(data: &[u8]) -> Vec<u8> {
-    let text = String::from_utf8_lossy(data).replace("\r\n", "\n").replace('\r', "\n");
+    let text = String::from_utf8_lossy(data)
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
     text.replace('\n', "\r\n").into_bytes()
 }
 
@@ -232,7 +238,8 @@ pub fn clearsign(cert: &Cert, text: &[u8], spec: SignSpec) -> Result<Vec<u8>> {
 /// The certificate revoked at `at` for `reason`.
 pub fn revoke(cert: &Cert, reason: Option<ReasonForRevocation>, at: Timestamp) -> Result<Cert> {
     let mut signer = primary_signer(cert)?;
-    let mut builder = CertRevocationBuilder::new().set_signature_creation_time(SystemTime::from(at))?;
+    let mut builder =
+        CertRevocationBuilder::new().set_signature_creation_time(SystemTime::from(at))?;
     if let Some(reason) = reason {
         builder = builder.set_reason_for_revocation(reason, b"")?;
     }
@@ -241,7 +248,11 @@ pub fn revoke(cert: &Cert, reason: Option<ReasonForRevocation>, at: Timestamp) -
 }
 
 /// The certificate with its (first) signing subkey revoked at `at`.
-pub fn revoke_signing_subkey(cert: &Cert, reason: ReasonForRevocation, at: Timestamp) -> Result<Cert> {
+pub fn revoke_signing_subkey(
+    cert: &Cert,
+    reason: ReasonForRevocation,
+    at: Timestamp,
+) -> Result<Cert> {
     let mut signer = primary_signer(cert)?;
     let subkey = cert.keys().subkeys().next().context("no subkey")?;
     let rev = SubkeyRevocationBuilder::new()
@@ -253,17 +264,21 @@ pub fn revoke_signing_subkey(cert: &Cert, reason: ReasonForRevocation, at: Times
 
 /// The public certificate, armored.
 pub fn public_armored(cert: &Cert) -> Result<Vec<u8>> {
-    Ok(cert.armored().to_vec()?)
+    cert.armored().to_vec()
 }
 
 /// The secret key, armored, with a warning header that it is a demo key.
 pub fn secret_armored_demo(cert: &Cert) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     let headers = vec![
-        ("Comment", "DEMO KEY - published on purpose so the samples can be regenerated"),
+        (
+            "Comment",
+            "DEMO KEY - published on purpose so the samples can be regenerated",
+        ),
         ("Comment", "NEVER trust anything signed by it"),
     ];
-    let mut w = openpgp::armor::Writer::with_headers(&mut out, openpgp::armor::Kind::SecretKey, headers)?;
+    let mut w =
+        openpgp::armor::Writer::with_headers(&mut out, openpgp::armor::Kind::SecretKey, headers)?;
     cert.as_tsk().serialize(&mut w)?;
     w.finalize()?;
     Ok(out)
@@ -271,7 +286,7 @@ pub fn secret_armored_demo(cert: &Cert) -> Result<Vec<u8>> {
 
 /// Reads a key (public or secret) from armored or binary bytes.
 pub fn read_cert(bytes: &[u8]) -> Result<Cert> {
-    Ok(Cert::from_bytes(bytes)?)
+    Cert::from_bytes(bytes)
 }
 
 /// The primary fingerprint as the feed writes it.

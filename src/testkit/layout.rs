@@ -55,7 +55,12 @@ pub struct ReleaseSpec {
 pub fn sha256sums(files: &[&FileSpec]) -> String {
     let mut out = String::new();
     for f in files {
-        let _ = writeln!(out, "{}  {}", hex::encode(sha2::Sha256::digest(&f.bytes)), f.name);
+        let _ = writeln!(
+            out,
+            "{}  {}",
+            hex::encode(sha2::Sha256::digest(&f.bytes)),
+            f.name
+        );
     }
     out
 }
@@ -64,7 +69,13 @@ impl ReleaseSpec {
     /// A release done right: `SHA256SUMS` with a detached signature, each
     /// artifact with its own detached signature and its size, all signed by
     /// `vendor` at `signed`.
-    pub fn signed(version: &str, date: &str, vendor: &Cert, signed: Timestamp, artifacts: Vec<(&str, FileSpec)>) -> Result<Self> {
+    pub fn signed(
+        version: &str,
+        date: &str,
+        vendor: &Cert,
+        signed: Timestamp,
+        artifacts: Vec<(&str, FileSpec)>,
+    ) -> Result<Self> {
         let spec = SignSpec::at(signed);
         let mut arts = Vec::new();
         for (platform, file) in artifacts {
@@ -145,7 +156,8 @@ impl FeedSpec {
 
     /// Also trusts (and pins) another certificate.
     pub fn also_pin(&mut self, file: &str, cert: &Cert) -> Result<()> {
-        self.certificates.push(FileSpec::new(file, keys::public_armored(cert)?));
+        self.certificates
+            .push(FileSpec::new(file, keys::public_armored(cert)?));
         self.fingerprints.push(keys::fingerprint(cert));
         Ok(())
     }
@@ -153,11 +165,31 @@ impl FeedSpec {
     /// The feed's TOML text.
     pub fn toml(&self) -> String {
         let q = |s: &str| toml::Value::String(s.to_string()).to_string();
-        let list = |items: Vec<String>| format!("[{}]", items.iter().map(|s| q(s)).collect::<Vec<_>>().join(", "));
+        let list = |items: Vec<String>| {
+            format!(
+                "[{}]",
+                items.iter().map(|s| q(s)).collect::<Vec<_>>().join(", ")
+            )
+        };
         let mut t = String::new();
-        let _ = writeln!(t, "[product]\nname = {}\nvendor = {}\nid = {}\n", q(&self.name), q(&self.vendor), q(&self.id));
+        let _ = writeln!(
+            t,
+            "[product]\nname = {}\nvendor = {}\nid = {}\n",
+            q(&self.name),
+            q(&self.vendor),
+            q(&self.id)
+        );
         let _ = writeln!(t, "[trust]");
-        let _ = writeln!(t, "certificates = {}", list(self.certificates.iter().map(|c| format!("keys/{}", c.name)).collect()));
+        let _ = writeln!(
+            t,
+            "certificates = {}",
+            list(
+                self.certificates
+                    .iter()
+                    .map(|c| format!("keys/{}", c.name))
+                    .collect()
+            )
+        );
         let _ = writeln!(t, "fingerprints = {}", list(self.fingerprints.clone()));
         if let Some(s) = &self.signatures {
             let _ = writeln!(t, "signatures = {}", q(s));
@@ -178,7 +210,13 @@ impl FeedSpec {
         }
         for r in &self.releases {
             let path = |f: &FileSpec| q(&format!("{}/{}", r.version, f.name));
-            let _ = writeln!(t, "\n[[release]]\nversion = {}\ndate = {}\nchannel = {}", q(&r.version), r.date, q(&r.channel));
+            let _ = writeln!(
+                t,
+                "\n[[release]]\nversion = {}\ndate = {}\nchannel = {}",
+                q(&r.version),
+                r.date,
+                q(&r.channel)
+            );
             if let Some(n) = &r.notes {
                 let _ = writeln!(t, "notes = {}", path(n));
             }
@@ -187,7 +225,12 @@ impl FeedSpec {
                 let _ = writeln!(t, "checksums_signature = {}", path(s));
             }
             for a in &r.artifacts {
-                let _ = writeln!(t, "\n  [[release.artifact]]\n  platform = {}\n  file = {}", q(&a.platform), path(&a.file));
+                let _ = writeln!(
+                    t,
+                    "\n  [[release.artifact]]\n  platform = {}\n  file = {}",
+                    q(&a.platform),
+                    path(&a.file)
+                );
                 if let Some(s) = &a.signature {
                     let _ = writeln!(t, "  signature = {}", path(s));
                 }

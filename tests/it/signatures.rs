@@ -16,7 +16,11 @@ const YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// A feed whose one release has its checksum file signed by `cert` only
 /// (no artifact signature), pinning `pinned`.
-fn checksums_signed_by(pinned: &sequoia_openpgp::Cert, cert: &sequoia_openpgp::Cert, spec: SignSpec) -> FeedSpec {
+fn checksums_signed_by(
+    pinned: &sequoia_openpgp::Cert,
+    cert: &sequoia_openpgp::Cert,
+    spec: SignSpec,
+) -> FeedSpec {
     let mut feed = FeedSpec::pinning(pinned).unwrap();
     let mut release = good_release();
     release.artifacts[0].signature = None;
@@ -43,41 +47,77 @@ fn good_signature_by_a_pinned_live_key_passes() {
         },
         now(),
     );
-    assert_eq!(checklist.record.verdict, Verdict::Approved, "{:#?}", checklist.record.rejected_because);
+    assert_eq!(
+        checklist.record.verdict,
+        Verdict::Approved,
+        "{:#?}",
+        checklist.record.rejected_because
+    );
 }
 
 #[test]
 fn key_expired_after_signing_passes_with_a_warning_naming_the_expiry() {
-    let key = KeySpec::new("Expiring <e@northwind.example>", key_created()).expires_after(YEAR).generate().unwrap();
-    let r = review(&checksums_signed_by(&key, &key, SignSpec::at(ts("2025-06-01T00:00:00Z"))));
+    let key = KeySpec::new("Expiring <e@northwind.example>", key_created())
+        .expires_after(YEAR)
+        .generate()
+        .unwrap();
+    let r = review(&checksums_signed_by(
+        &key,
+        &key,
+        SignSpec::at(ts("2025-06-01T00:00:00Z")),
+    ));
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Warn);
     assert!(c.summary.contains("expired on 2026-01-01"), "{}", c.summary);
-    assert!(c.summary.contains("after signing (2025-06-01)"), "{}", c.summary);
+    assert!(
+        c.summary.contains("after signing (2025-06-01)"),
+        "{}",
+        c.summary
+    );
 }
 
 #[test]
 fn key_expired_before_signing_fails() {
-    let key = KeySpec::new("Expired <e@northwind.example>", key_created()).expires_after(YEAR).generate().unwrap();
-    let r = review(&checksums_signed_by(&key, &key, SignSpec::at(ts("2026-02-01T00:00:00Z"))));
+    let key = KeySpec::new("Expired <e@northwind.example>", key_created())
+        .expires_after(YEAR)
+        .generate()
+        .unwrap();
+    let r = review(&checksums_signed_by(
+        &key,
+        &key,
+        SignSpec::at(ts("2026-02-01T00:00:00Z")),
+    ));
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Fail);
     assert!(c.summary.contains("not alive"), "{}", c.summary);
 }
 
 #[test]
 fn key_revoked_as_compromised_fails_even_for_older_signatures() {
-    let key = KeySpec::new("Compromised <c@northwind.example>", key_created()).generate().unwrap();
+    let key = KeySpec::new("Compromised <c@northwind.example>", key_created())
+        .generate()
+        .unwrap();
     let feed = checksums_signed_by(&key, &key, SignSpec::at(signed()));
-    let revoked = keys::revoke(&key, Some(ReasonForRevocation::KeyCompromised), ts("2026-06-01T00:00:00Z")).unwrap();
+    let revoked = keys::revoke(
+        &key,
+        Some(ReasonForRevocation::KeyCompromised),
+        ts("2026-06-01T00:00:00Z"),
+    )
+    .unwrap();
     let mut feed = feed;
     feed.certificates[0] = FileSpec::new("vendor.asc", keys::public_armored(&revoked).unwrap());
     let r = review(&feed);
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Fail);
-    assert!(c.summary.contains("revoked as compromised"), "{}", c.summary);
+    assert!(
+        c.summary.contains("revoked as compromised"),
+        "{}",
+        c.summary
+    );
 }
 
 #[test]
 fn key_revoked_with_no_reason_fails() {
-    let key = KeySpec::new("Revoked <r@northwind.example>", key_created()).generate().unwrap();
+    let key = KeySpec::new("Revoked <r@northwind.example>", key_created())
+        .generate()
+        .unwrap();
     let mut feed = checksums_signed_by(&key, &key, SignSpec::at(signed()));
     let revoked = keys::revoke(&key, None, ts("2026-06-01T00:00:00Z")).unwrap();
     feed.certificates[0] = FileSpec::new("vendor.asc", keys::public_armored(&revoked).unwrap());
@@ -88,23 +128,43 @@ fn key_revoked_with_no_reason_fails() {
 
 #[test]
 fn key_retired_or_superseded_after_signing_passes_with_a_warning() {
-    for reason in [ReasonForRevocation::KeyRetired, ReasonForRevocation::KeySuperseded] {
-        let key = KeySpec::new("Rotated <r@northwind.example>", key_created()).generate().unwrap();
+    for reason in [
+        ReasonForRevocation::KeyRetired,
+        ReasonForRevocation::KeySuperseded,
+    ] {
+        let key = KeySpec::new("Rotated <r@northwind.example>", key_created())
+            .generate()
+            .unwrap();
         let mut feed = checksums_signed_by(&key, &key, SignSpec::at(signed()));
         let retired = keys::revoke(&key, Some(reason), ts("2026-06-01T00:00:00Z")).unwrap();
         feed.certificates[0] = FileSpec::new("vendor.asc", keys::public_armored(&retired).unwrap());
         let r = review(&feed);
         let c = assert_status(&r, CheckId::SignatureChecksums, Status::Warn);
-        assert!(c.summary.contains("after signing"), "{reason:?}: {}", c.summary);
-        assert!(c.summary.contains("2026-06-01"), "{reason:?}: {}", c.summary);
+        assert!(
+            c.summary.contains("after signing"),
+            "{reason:?}: {}",
+            c.summary
+        );
+        assert!(
+            c.summary.contains("2026-06-01"),
+            "{reason:?}: {}",
+            c.summary
+        );
     }
 }
 
 #[test]
 fn key_retired_before_signing_fails() {
-    let key = KeySpec::new("Retired <r@northwind.example>", key_created()).generate().unwrap();
+    let key = KeySpec::new("Retired <r@northwind.example>", key_created())
+        .generate()
+        .unwrap();
     let mut feed = checksums_signed_by(&key, &key, SignSpec::at(signed()));
-    let retired = keys::revoke(&key, Some(ReasonForRevocation::KeyRetired), ts("2026-01-01T00:00:00Z")).unwrap();
+    let retired = keys::revoke(
+        &key,
+        Some(ReasonForRevocation::KeyRetired),
+        ts("2026-01-01T00:00:00Z"),
+    )
+    .unwrap();
     feed.certificates[0] = FileSpec::new("vendor.asc", keys::public_armored(&retired).unwrap());
     let r = review(&feed);
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Fail);
@@ -115,10 +175,13 @@ fn key_retired_before_signing_fails() {
 fn unpinned_signer_whose_certificate_ships_with_the_release_fails_naming_its_fingerprint() {
     let mut feed = checksums_signed_by(vendor(), stranger(), SignSpec::at(signed()));
     // The release folder carries the signer's certificate: it must not count.
-    feed.releases[0].extra_files.push(FileSpec::new("build-bot.asc", keys::public_armored(stranger()).unwrap()));
+    feed.releases[0].extra_files.push(FileSpec::new(
+        "build-bot.asc",
+        keys::public_armored(stranger()).unwrap(),
+    ));
     let r = review(&feed);
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Fail);
-    let fpr = stranger().fingerprint().to_spaced_hex();
+    let fpr = intake::engine::signature::spaced(&stranger().fingerprint().to_hex());
     assert!(c.summary.contains("not pinned"), "{}", c.summary);
     assert!(c.summary.contains(&fpr), "{} should name {fpr}", c.summary);
 }
@@ -126,11 +189,20 @@ fn unpinned_signer_whose_certificate_ships_with_the_release_fails_naming_its_fin
 #[test]
 fn unpinned_signer_listed_in_the_feed_certificates_is_named_with_its_user_id() {
     let mut feed = checksums_signed_by(vendor(), stranger(), SignSpec::at(signed()));
-    feed.certificates.push(FileSpec::new("bot.asc", keys::public_armored(stranger()).unwrap()));
+    feed.certificates.push(FileSpec::new(
+        "bot.asc",
+        keys::public_armored(stranger()).unwrap(),
+    ));
     let r = review(&feed);
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Fail);
     assert!(c.summary.contains("Build Bot"), "{}", c.summary);
-    assert!(c.summary.contains(&stranger().fingerprint().to_spaced_hex()), "{}", c.summary);
+    assert!(
+        c.summary.contains(&intake::engine::signature::spaced(
+            &stranger().fingerprint().to_hex()
+        )),
+        "{}",
+        c.summary
+    );
 }
 
 #[test]
@@ -141,7 +213,11 @@ fn signature_over_another_file_fails() {
     feed.releases[0].artifacts[0].signature = Some(FileSpec::new("a.asc", other));
     let r = review(&feed);
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Fail);
-    assert!(c.summary.contains("does not match the file"), "{}", c.summary);
+    assert!(
+        c.summary.contains("does not match the file"),
+        "{}",
+        c.summary
+    );
     assert_status(&r, CheckId::SignatureArtifact, Status::Fail);
 }
 
@@ -153,13 +229,22 @@ fn truncated_signature_fails() {
     sig.truncate(half);
     let r = review(&feed);
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Fail);
-    assert!(c.summary.contains("SHA256SUMS.asc cannot be used"), "{}", c.summary);
+    assert!(
+        c.summary.contains("SHA256SUMS.asc cannot be used"),
+        "{}",
+        c.summary
+    );
 }
 
 #[test]
 fn corrupt_signature_fails() {
     let mut feed = good_feed();
-    let mut sig = sign_detached(vendor(), &feed.releases[0].checksums.bytes, SignSpec::at(signed()).binary()).unwrap();
+    let mut sig = sign_detached(
+        vendor(),
+        &feed.releases[0].checksums.bytes,
+        SignSpec::at(signed()).binary(),
+    )
+    .unwrap();
     // Flip bits in the last bytes: the signature value itself.
     let n = sig.len();
     sig[n - 3] ^= 0x55;
@@ -171,25 +256,38 @@ fn corrupt_signature_fails() {
 
 #[test]
 fn garbage_and_empty_signature_files_fail_with_a_reason() {
-    for bytes in [Vec::new(), b"this is not a signature\n".to_vec(), intake::testkit::archives::noise(500, 9)] {
+    for bytes in [
+        Vec::new(),
+        b"this is not a signature\n".to_vec(),
+        intake::testkit::archives::noise(500, 9),
+    ] {
         let mut feed = good_feed();
         feed.releases[0].checksums_signature = Some(FileSpec::new("SHA256SUMS.asc", bytes));
         let r = review(&feed);
         let c = assert_status(&r, CheckId::SignatureChecksums, Status::Fail);
-        assert!(c.summary.starts_with("SHA256SUMS.asc cannot be used:"), "{}", c.summary);
+        assert!(
+            c.summary.starts_with("SHA256SUMS.asc cannot be used:"),
+            "{}",
+            c.summary
+        );
     }
 }
 
 #[test]
 fn sha1_signature_fails_naming_the_algorithm() {
-    let r = review(&checksums_signed_by(vendor(), vendor(), SignSpec::at(signed()).hash(HashAlgorithm::SHA1)));
+    let r = review(&checksums_signed_by(
+        vendor(),
+        vendor(),
+        SignSpec::at(signed()).hash(HashAlgorithm::SHA1),
+    ));
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Fail);
     assert!(c.summary.contains("SHA-1"), "{}", c.summary);
 }
 
 #[test]
 fn key_weaker_than_the_policy_fails_naming_the_algorithm() {
-    let weak = keys::weak_rsa_1024("Old Vendor Key <old@northwind.example>", key_created()).unwrap();
+    let weak =
+        keys::weak_rsa_1024("Old Vendor Key <old@northwind.example>", key_created()).unwrap();
     let r = review(&checksums_signed_by(&weak, &weak, SignSpec::at(signed())));
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Fail);
     assert!(c.summary.contains("RSA 1024"), "{}", c.summary);
@@ -197,13 +295,25 @@ fn key_weaker_than_the_policy_fails_naming_the_algorithm() {
 
 #[test]
 fn signature_from_the_future_fails_beyond_five_minutes_of_skew() {
-    let future = now().checked_add(jiff::SignedDuration::from_mins(10)).unwrap();
-    let r = review(&checksums_signed_by(vendor(), vendor(), SignSpec::at(future)));
+    let future = now()
+        .checked_add(jiff::SignedDuration::from_mins(10))
+        .unwrap();
+    let r = review(&checksums_signed_by(
+        vendor(),
+        vendor(),
+        SignSpec::at(future),
+    ));
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Fail);
     assert!(c.summary.contains("future"), "{}", c.summary);
 
-    let skewed = now().checked_add(jiff::SignedDuration::from_mins(3)).unwrap();
-    let r = review(&checksums_signed_by(vendor(), vendor(), SignSpec::at(skewed)));
+    let skewed = now()
+        .checked_add(jiff::SignedDuration::from_mins(3))
+        .unwrap();
+    let r = review(&checksums_signed_by(
+        vendor(),
+        vendor(),
+        SignSpec::at(skewed),
+    ));
     assert_status(&r, CheckId::SignatureChecksums, Status::Pass);
 }
 
@@ -220,8 +330,16 @@ fn one_good_pinned_signature_among_unknown_ones_passes_and_lists_the_others() {
     let r = review(&feed);
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Pass);
     assert_eq!(c.findings.len(), 2, "{:#?}", c.findings);
-    let other = c.findings.iter().find(|f| f.status == Status::Skip).expect("the unknown one is listed");
-    assert!(other.summary.starts_with("not counted"), "{}", other.summary);
+    let other = c
+        .findings
+        .iter()
+        .find(|f| f.status == Status::Skip)
+        .expect("the unknown one is listed");
+    assert!(
+        other.summary.starts_with("not counted"),
+        "{}",
+        other.summary
+    );
 }
 
 #[test]
@@ -269,7 +387,12 @@ fn threshold_counts_distinct_pinned_keys() {
     let sums = sums_of(&feed);
     let twice = join_signatures(&[
         sign_detached(vendor(), &sums, SignSpec::at(signed())).unwrap(),
-        sign_detached(vendor(), &sums, SignSpec::at(signed()).hash(HashAlgorithm::SHA512)).unwrap(),
+        sign_detached(
+            vendor(),
+            &sums,
+            SignSpec::at(signed()).hash(HashAlgorithm::SHA512),
+        )
+        .unwrap(),
     ])
     .unwrap();
     feed.releases[0].checksums_signature = Some(FileSpec::new("SHA256SUMS.asc", twice));
@@ -291,23 +414,41 @@ fn threshold_counts_distinct_pinned_keys() {
 
 #[test]
 fn signing_subkey_of_a_pinned_primary_passes() {
-    let key = KeySpec::new("Subkey Vendor <s@northwind.example>", key_created()).with_signing_subkey().generate().unwrap();
+    let key = KeySpec::new("Subkey Vendor <s@northwind.example>", key_created())
+        .with_signing_subkey()
+        .generate()
+        .unwrap();
     let r = review(&checksums_signed_by(&key, &key, SignSpec::at(signed())));
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Pass);
-    assert!(c.evidence["signer"].starts_with(&key.fingerprint().to_spaced_hex()[..4]));
+    assert!(
+        c.evidence["signer"]
+            .starts_with(&intake::engine::signature::spaced(&key.fingerprint().to_hex())[..4])
+    );
 }
 
 #[test]
 fn signing_subkey_revoked_before_signing_fails() {
-    let key = KeySpec::new("Subkey Vendor <s@northwind.example>", key_created()).with_signing_subkey().generate().unwrap();
+    let key = KeySpec::new("Subkey Vendor <s@northwind.example>", key_created())
+        .with_signing_subkey()
+        .generate()
+        .unwrap();
     // Sign with the subkey before the revocation exists, then revoke it at an earlier date.
     let feed = checksums_signed_by(&key, &key, SignSpec::at(signed()));
-    let revoked = keys::revoke_signing_subkey(&key, ReasonForRevocation::KeyRetired, ts("2026-01-01T00:00:00Z")).unwrap();
+    let revoked = keys::revoke_signing_subkey(
+        &key,
+        ReasonForRevocation::KeyRetired,
+        ts("2026-01-01T00:00:00Z"),
+    )
+    .unwrap();
     let mut feed = feed;
     feed.certificates[0] = FileSpec::new("vendor.asc", keys::public_armored(&revoked).unwrap());
     let r = review(&feed);
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Fail);
-    assert!(c.summary.contains("signing key is revoked"), "{}", c.summary);
+    assert!(
+        c.summary.contains("signing key is revoked"),
+        "{}",
+        c.summary
+    );
 }
 
 #[test]
@@ -315,7 +456,10 @@ fn clearsigned_checksum_file_is_read_and_verified() {
     let mut feed = good_feed();
     let release = &mut feed.releases[0];
     let text = release.checksums.bytes.clone();
-    release.checksums = FileSpec::new("SHA256SUMS", clearsign(vendor(), &text, SignSpec::at(signed())).unwrap());
+    release.checksums = FileSpec::new(
+        "SHA256SUMS",
+        clearsign(vendor(), &text, SignSpec::at(signed())).unwrap(),
+    );
     release.checksums_signature = None;
     release.artifacts[0].signature = None;
     let r = review(&feed);
@@ -363,14 +507,26 @@ fn binary_sha512_and_text_mode_signatures_verify() {
     let art = release.artifacts[0].file.bytes.clone();
     release.artifacts[0].signature = Some(FileSpec::new(
         "a.sig",
-        sign_detached(vendor(), &art, SignSpec::at(signed()).binary().hash(HashAlgorithm::SHA512)).unwrap(),
+        sign_detached(
+            vendor(),
+            &art,
+            SignSpec::at(signed()).binary().hash(HashAlgorithm::SHA512),
+        )
+        .unwrap(),
     ));
     // A checksum file with CRLF line endings, signed in text mode.
-    let crlf = String::from_utf8(release.checksums.bytes.clone()).unwrap().replace('\n', "\r\n");
+    let crlf = String::from_utf8(release.checksums.bytes.clone())
+        .unwrap()
+        .replace('\n', "\r\n");
     release.checksums = FileSpec::new("SHA256SUMS", crlf.clone());
     release.checksums_signature = Some(FileSpec::new(
         "SHA256SUMS.asc",
-        sign_detached(vendor(), crlf.as_bytes(), SignSpec::at(signed()).text_mode()).unwrap(),
+        sign_detached(
+            vendor(),
+            crlf.as_bytes(),
+            SignSpec::at(signed()).text_mode(),
+        )
+        .unwrap(),
     ));
     let r = review(&feed);
     assert_status(&r, CheckId::SignatureArtifact, Status::Pass);
@@ -381,7 +537,12 @@ fn binary_sha512_and_text_mode_signatures_verify() {
 #[test]
 fn rsa_keys_verify_too() {
     static RSA: std::sync::OnceLock<sequoia_openpgp::Cert> = std::sync::OnceLock::new();
-    let key = RSA.get_or_init(|| KeySpec::new("RSA Vendor <rsa@northwind.example>", key_created()).rsa().generate().unwrap());
+    let key = RSA.get_or_init(|| {
+        KeySpec::new("RSA Vendor <rsa@northwind.example>", key_created())
+            .rsa()
+            .generate()
+            .unwrap()
+    });
     let r = review(&checksums_signed_by(key, key, SignSpec::at(signed())));
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Pass);
     assert!(c.evidence["made"].contains("RSA 2048"), "{:?}", c.evidence);

@@ -96,7 +96,10 @@ mod tests {
         ];
         for raw in samples {
             let escaped = escape_path(&raw);
-            assert!(!escaped.contains('\n') && !escaped.contains('\t'), "{escaped}");
+            assert!(
+                !escaped.contains('\n') && !escaped.contains('\t'),
+                "{escaped}"
+            );
             assert!(!escaped.chars().any(is_bidi_control), "{escaped}");
             assert_eq!(unescape_path(&escaped), Some(raw));
         }

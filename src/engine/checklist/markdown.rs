@@ -21,7 +21,10 @@ pub fn render(r: &Record) -> String {
         text(&r.platform)
     ));
     line(String::new());
-    line(format!("**Verdict: {}**", r.verdict.as_str().to_uppercase()));
+    line(format!(
+        "**Verdict: {}**",
+        r.verdict.as_str().to_uppercase()
+    ));
     line(String::new());
     for reason in &r.rejected_because {
         line(format!("- {}", text(reason)));
@@ -32,11 +35,23 @@ pub fn render(r: &Record) -> String {
     line("| Field | Value |".into());
     line("|---|---|".into());
     let rows = [
-        ("Product", format!("{} (`{}`)", text(&r.product_name), text(&r.product))),
+        (
+            "Product",
+            format!("{} (`{}`)", text(&r.product_name), text(&r.product)),
+        ),
         ("Vendor", text(&r.vendor)),
-        ("Version", format!("{} ({} channel)", text(&r.version), text(&r.channel))),
+        (
+            "Version",
+            format!("{} ({} channel)", text(&r.version), text(&r.channel)),
+        ),
         ("Platform", text(&r.platform)),
-        ("Change request", r.change_request.as_deref().map(text).unwrap_or_else(|| "(none given)".into())),
+        (
+            "Change request",
+            r.change_request
+                .as_deref()
+                .map(text)
+                .unwrap_or_else(|| "(none given)".into()),
+        ),
         ("Operator", text(&r.operator)),
         ("Approver", text(&r.approver)),
         ("Started", r.started.to_string()),
@@ -53,7 +68,11 @@ pub fn render(r: &Record) -> String {
     line("| Field | Value |".into());
     line("|---|---|".into());
     let a = &r.artifact;
-    let redacted = if a.url_redacted { " (access token removed)" } else { "" };
+    let redacted = if a.url_redacted {
+        " (access token removed)"
+    } else {
+        ""
+    };
     line(format!("| File | {} |", text(&a.file)));
     line(format!("| Source | {} |", text(&a.source)));
     line(format!("| URL | {}{redacted} |", text(&a.url)));
@@ -69,7 +88,12 @@ pub fn render(r: &Record) -> String {
     line("| Check | Status | Summary |".into());
     line("|---|---|---|".into());
     for c in &r.checks {
-        line(format!("| `{}` | {} | {} |", c.id, c.status.word(), text(&c.summary)));
+        line(format!(
+            "| `{}` | {} | {} |",
+            c.id,
+            c.status.word(),
+            text(&c.summary)
+        ));
     }
     line(String::new());
     let notable: Vec<_> = r
@@ -82,14 +106,24 @@ pub fn render(r: &Record) -> String {
         line("### Findings".into());
         line(String::new());
         for (c, f) in notable {
-            line(format!("- {} `{}`: {}: {}", f.status.word(), c.id, text(&f.subject), text(&f.summary)));
+            line(format!(
+                "- {} `{}`: {}: {}",
+                f.status.word(),
+                c.id,
+                text(&f.subject),
+                text(&f.summary)
+            ));
         }
         line(String::new());
     }
     line("### Evidence".into());
     line(String::new());
     for c in r.checks.iter().filter(|c| !c.evidence.is_empty()) {
-        let parts: Vec<String> = c.evidence.iter().map(|(k, v)| format!("{k}: {}", text(v))).collect();
+        let parts: Vec<String> = c
+            .evidence
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", text(v)))
+            .collect();
         line(format!("- `{}`: {}", c.id, parts.join("; ")));
     }
     line(String::new());
@@ -100,7 +134,12 @@ pub fn render(r: &Record) -> String {
         line("| Check | Reason | Outcome |".into());
         line("|---|---|---|".into());
         for w in &r.waivers {
-            line(format!("| `{}` | {} | {} |", w.check, text(&w.reason), w.outcome.describe()));
+            line(format!(
+                "| `{}` | {} | {} |",
+                w.check,
+                text(&w.reason),
+                w.outcome.describe()
+            ));
         }
         line(String::new());
     }
@@ -126,7 +165,12 @@ pub fn render(r: &Record) -> String {
         line("## Evidence files".into());
         line(String::new());
         for e in &r.evidence_files {
-            line(format!("- {} from {} ({})", text(&e.file), text(&e.source), text(&e.url)));
+            line(format!(
+                "- {} from {} ({})",
+                text(&e.file),
+                text(&e.source),
+                text(&e.url)
+            ));
         }
         line(String::new());
     }
@@ -154,7 +198,9 @@ pub fn text(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() || super::manifest::is_bidi_control(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+            c if c.is_control() || super::manifest::is_bidi_control(c) => {
+                out.push_str(&format!("\\u{{{:04x}}}", c as u32))
+            }
             c => out.push(c),
         }
     }

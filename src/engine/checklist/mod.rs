@@ -9,9 +9,12 @@ mod markdown;
 mod record;
 mod write;
 
-pub use manifest::{escape_path, unescape_path, render as render_manifest};
+pub use manifest::{escape_path, render as render_manifest, unescape_path};
 pub use markdown::render as render_markdown;
-pub use record::{ArtifactSection, EvidenceFileSection, InputsSection, Record, WaiverRecord, to_json, toml_datetime};
+pub use record::{
+    ArtifactSection, EvidenceFileSection, InputsSection, Record, WaiverRecord, to_json,
+    toml_datetime,
+};
 pub use write::{WriteError, Written, write, write_new};
 
 use jiff::Timestamp;
@@ -39,7 +42,9 @@ impl SignOff {
         } else if approver.is_empty() {
             Some("the approver's name is missing".to_string())
         } else if operator.eq_ignore_ascii_case(approver) {
-            Some(format!("the operator and the approver must be two different people (both are `{operator}`)"))
+            Some(format!(
+                "the operator and the approver must be two different people (both are `{operator}`)"
+            ))
         } else {
             None
         }
@@ -57,7 +62,11 @@ impl SignOff {
                     .unwrap_or_else(|| ", no change request reference given".to_string());
                 Check::pass(
                     CheckId::Signoff,
-                    format!("reviewed by {}, approved by {}{cr}", self.operator.trim(), self.approver.trim()),
+                    format!(
+                        "reviewed by {}, approved by {}{cr}",
+                        self.operator.trim(),
+                        self.approver.trim()
+                    ),
                 )
             }
         }
@@ -81,7 +90,14 @@ impl Checklist {
         checks.retain(|c| c.id != CheckId::Signoff);
         checks.push(sign_off.check());
         let verdict: Verdict = check::verdict(&checks, &sign_off.waivers);
-        let record = Record::new(review, sign_off, checks, verdict, finished, sha256_hex(&manifest));
+        let record = Record::new(
+            review,
+            sign_off,
+            checks,
+            verdict,
+            finished,
+            sha256_hex(&manifest),
+        );
         let toml = record.to_toml();
         let markdown = render_markdown(&record);
         Checklist {
@@ -95,7 +111,10 @@ impl Checklist {
     /// The file name stem: `<product>-<version>-<platform>-<UTC time>`.
     pub fn stem(&self) -> String {
         let r = &self.record;
-        let time = r.finished_timestamp().map(|t| t.strftime("%Y%m%dT%H%M%SZ").to_string()).unwrap_or_default();
+        let time = r
+            .finished_timestamp()
+            .map(|t| t.strftime("%Y%m%dT%H%M%SZ").to_string())
+            .unwrap_or_default();
         format!("{}-{}-{}-{}", r.product, r.version, r.platform, time)
     }
 }

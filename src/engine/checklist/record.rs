@@ -97,7 +97,14 @@ pub fn toml_datetime(t: Timestamp) -> toml::value::Datetime {
 }
 
 impl Record {
-    pub(super) fn new(review: &Review, sign_off: &SignOff, checks: Vec<Check>, verdict: Verdict, finished: Timestamp, manifest_sha256: String) -> Record {
+    pub(super) fn new(
+        review: &Review,
+        sign_off: &SignOff,
+        checks: Vec<Check>,
+        verdict: Verdict,
+        finished: Timestamp,
+        manifest_sha256: String,
+    ) -> Record {
         let waivers = sign_off
             .waivers
             .iter()
@@ -126,7 +133,10 @@ impl Record {
             verdict,
             started: toml_datetime(review.started),
             finished: toml_datetime(finished),
-            change_request: sign_off.change_request.clone().filter(|c| !c.trim().is_empty()),
+            change_request: sign_off
+                .change_request
+                .clone()
+                .filter(|c| !c.trim().is_empty()),
             operator: sign_off.operator.trim().to_string(),
             approver: sign_off.approver.trim().to_string(),
             rejected_because: crate::engine::check::rejection_reasons(&checks, &sign_off.waivers),
@@ -175,9 +185,10 @@ impl Record {
     }
 }
 
-/// The record as JSON (datetimes as RFC 3339 strings).
+/// The record as JSON (datetimes as RFC 3339 strings), converted from
+/// the TOML text so the two can never disagree.
 pub fn to_json(record: &Record) -> serde_json::Value {
-    match toml::Value::try_from(record) {
+    match toml::from_str::<toml::Value>(&record.to_toml()) {
         Ok(value) => toml_to_json(value),
         Err(_) => serde_json::Value::Null,
     }
@@ -192,6 +203,8 @@ fn toml_to_json(value: toml::Value) -> serde_json::Value {
         toml::Value::Boolean(b) => J::Bool(b),
         toml::Value::Datetime(d) => J::String(d.to_string()),
         toml::Value::Array(a) => J::Array(a.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => J::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+        toml::Value::Table(t) => {
+            J::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
     }
 }

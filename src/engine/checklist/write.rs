@@ -26,12 +26,19 @@ impl Written {
 /// Writes the checklist's three files into `dir` (created if missing).
 pub fn write(checklist: &Checklist, dir: &Path) -> Result<Written> {
     if checklist.toml.is_empty() {
-        return Err(Error::file(dir, "the checklist record could not be written as TOML"));
+        return Err(Error::file(
+            dir,
+            "the checklist record could not be written as TOML",
+        ));
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
     let stem = checklist.stem();
     for n in 1..1000 {
-        let name = if n == 1 { stem.clone() } else { format!("{stem}-{n}") };
+        let name = if n == 1 {
+            stem.clone()
+        } else {
+            format!("{stem}-{n}")
+        };
         let written = Written {
             toml: dir.join(format!("{name}.toml")),
             markdown: dir.join(format!("{name}.md")),
@@ -68,7 +75,10 @@ pub fn write(checklist: &Checklist, dir: &Path) -> Result<Written> {
         }
         return Ok(written);
     }
-    Err(Error::file(dir, format!("too many checklists named {stem}")))
+    Err(Error::file(
+        dir,
+        format!("too many checklists named {stem}"),
+    ))
 }
 
 fn remove_all(paths: &[&Path]) {
@@ -87,7 +97,10 @@ pub enum WriteError {
 
 /// Writes `bytes` to a new file at `path` atomically; never replaces one.
 pub fn write_new(path: &Path, bytes: &[u8]) -> std::result::Result<(), WriteError> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
         .prefix(".intake-")
         .suffix(".tmp")

@@ -9,15 +9,17 @@
 use std::time::{Duration, SystemTime};
 
 use jiff::Timestamp;
-use sequoia_openpgp as openpgp;
 use openpgp::Cert;
-use openpgp::cert::amalgamation::{ValidAmalgamation, ValidateAmalgamation};
 use openpgp::cert::amalgamation::key::ValidKeyAmalgamation;
+use openpgp::cert::amalgamation::{ValidAmalgamation, ValidateAmalgamation};
 use openpgp::crypto::mpi::PublicKey;
 use openpgp::packet::Signature;
 use openpgp::packet::key::{PublicParts, UnspecifiedRole};
 use openpgp::policy::{HashAlgoSecurity, Policy};
-use openpgp::types::{HashAlgorithm, PublicKeyAlgorithm, ReasonForRevocation, RevocationStatus, SignatureType};
+use openpgp::types::{
+    HashAlgorithm, PublicKeyAlgorithm, ReasonForRevocation, RevocationStatus, SignatureType,
+};
+use sequoia_openpgp as openpgp;
 
 use super::parse::Found;
 use super::trust::TrustStore;
@@ -82,16 +84,30 @@ impl SigReport {
 pub type VerifyMath<'a> = dyn Fn(&Signature, &Key) -> openpgp::Result<()> + 'a;
 
 /// Judges one found signature.
-pub fn classify(found: &Found, trust: &TrustStore, policy: &dyn Policy, now: Timestamp, verify: &VerifyMath<'_>) -> SigReport {
+pub fn classify(
+    found: &Found,
+    trust: &TrustStore,
+    policy: &dyn Policy,
+    now: Timestamp,
+    verify: &VerifyMath<'_>,
+) -> SigReport {
     match found {
         Found::Unreadable(reason) => SigReport::unreadable(reason.clone()),
         Found::Sig(sig) => classify_sig(sig, trust, policy, now, verify),
     }
 }
 
-fn classify_sig(sig: &Signature, trust: &TrustStore, policy: &dyn Policy, now: Timestamp, verify: &VerifyMath<'_>) -> SigReport {
+fn classify_sig(
+    sig: &Signature,
+    trust: &TrustStore,
+    policy: &dyn Policy,
+    now: Timestamp,
+    verify: &VerifyMath<'_>,
+) -> SigReport {
     let issuers = sig.get_issuers();
-    let created = sig.signature_creation_time().and_then(|t| Timestamp::try_from(t).ok());
+    let created = sig
+        .signature_creation_time()
+        .and_then(|t| Timestamp::try_from(t).ok());
     let mut report = SigReport {
         issuer: issuers.first().map(|h| h.to_hex()),
         signer: None,
@@ -109,13 +125,25 @@ fn classify_sig(sig: &Signature, trust: &TrustStore, policy: &dyn Policy, now: T
     };
 
     if !matches!(sig.typ(), SignatureType::Binary | SignatureType::Text) {
-        return bad(report, format!("not a signature over a file (it is a {} signature)", sig.typ()));
+        return bad(
+            report,
+            format!(
+                "not a signature over a file (it is a {} signature)",
+                sig.typ()
+            ),
+        );
     }
     let Some(sig_time) = sig.signature_creation_time() else {
-        return bad(report, "malformed: the signature has no creation time".to_string());
+        return bad(
+            report,
+            "malformed: the signature has no creation time".to_string(),
+        );
     };
     if issuers.is_empty() {
-        return bad(report, "the signature names no issuer key, so no pinned key can be matched".to_string());
+        return bad(
+            report,
+            "the signature names no issuer key, so no pinned key can be matched".to_string(),
+        );
     }
 
     // Find the key among the pinned certificates; failing that, name it.
@@ -137,13 +165,28 @@ fn classify_sig(sig: &Signature, trust: &TrustStore, policy: &dyn Policy, now: T
             Some(cert) => {
                 report.signer = Some(cert.fingerprint().to_hex());
                 report.user_id = first_user_id(cert);
-                let fpr = cert.fingerprint().to_spaced_hex();
-                let who = report.user_id.as_deref().map(|u| format!(" ({u})")).unwrap_or_default();
-                bad(report, format!("signed by a key that is not pinned: {fpr}{who}"))
+                let fpr = super::spaced(&cert.fingerprint().to_hex());
+                let who = report
+                    .user_id
+                    .as_deref()
+                    .map(|u| format!(" ({u})"))
+                    .unwrap_or_default();
+                bad(
+                    report,
+                    format!("signed by a key that is not pinned: {fpr}{who}"),
+                )
             }
             None => {
-                let issuer = issuers.first().map(|h| h.to_spaced_hex()).unwrap_or_default();
-                bad(report, format!("signed by a key that is not pinned: {issuer} (no certificate for it in the feed)"))
+                let issuer = issuers
+                    .first()
+                    .map(|h| super::spaced(&h.to_hex()))
+                    .unwrap_or_default();
+                bad(
+                    report,
+                    format!(
+                        "signed by a key that is not pinned: {issuer} (no certificate for it in the feed)"
+                    ),
+                )
             }
         };
     }
@@ -196,19 +239,33 @@ fn judge_with_key(
     })?;
     let vcert = vka.valid_cert();
     if let Err(e) = vcert.alive() {
-        return Err(format!("the certificate was not alive when the signature was made ({when}): {}", chain(&e)));
+        return Err(format!(
+            "the certificate was not alive when the signature was made ({when}): {}",
+            chain(&e)
+        ));
     }
     if let Err(e) = vka.alive() {
-        return Err(format!("the signing key was not alive when the signature was made ({when}): {}", chain(&e)));
+        return Err(format!(
+            "the signing key was not alive when the signature was made ({when}): {}",
+            chain(&e)
+        ));
     }
     if let RevocationStatus::Revoked(revs) = vcert.revocation_status() {
-        return Err(format!("the certificate is revoked: {}", revocation_words(&revs)));
+        return Err(format!(
+            "the certificate is revoked: {}",
+            revocation_words(&revs)
+        ));
     }
     if let RevocationStatus::Revoked(revs) = vka.revocation_status() {
-        return Err(format!("the signing key is revoked: {}", revocation_words(&revs)));
+        return Err(format!(
+            "the signing key is revoked: {}",
+            revocation_words(&revs)
+        ));
     }
     if !vka.for_signing() {
-        return Err("the key that made it is not allowed to sign (no signing capability)".to_string());
+        return Err(
+            "the key that made it is not allowed to sign (no signing capability)".to_string(),
+        );
     }
     let now_sys = SystemTime::from(now);
     if sig_time > now_sys + CLOCK_SKEW {
@@ -239,31 +296,53 @@ fn judge_with_key(
 
 /// A good signature can still deserve a word: the key has expired or been
 /// retired since it signed.
-fn warning_now(vka: ValidKeyAmalgamation<'_, PublicParts, UnspecifiedRole, bool>, policy: &dyn Policy, now: SystemTime, sig_time: SystemTime) -> Option<String> {
+fn warning_now(
+    vka: ValidKeyAmalgamation<'_, PublicParts, UnspecifiedRole, bool>,
+    policy: &dyn Policy,
+    now: SystemTime,
+    sig_time: SystemTime,
+) -> Option<String> {
     let signed = fmt_date(sig_time);
     let cert = vka.cert();
     let fpr = vka.key().fingerprint();
     let now_cert = match cert.with_policy(policy, now) {
         Ok(c) => c,
-        Err(e) => return Some(format!("the key is no longer valid under the policy: {}", chain(&e))),
+        Err(e) => {
+            return Some(format!(
+                "the key is no longer valid under the policy: {}",
+                chain(&e)
+            ));
+        }
     };
     if let RevocationStatus::Revoked(revs) = now_cert.revocation_status() {
-        return Some(format!("the certificate was retired after signing ({signed}): {}", revocation_words(&revs)));
+        return Some(format!(
+            "the certificate was retired after signing ({signed}): {}",
+            revocation_words(&revs)
+        ));
     }
     if now_cert.alive().is_err() {
         let expiry = now_cert.primary_key().key_expiration_time();
         return Some(match expiry {
-            Some(t) => format!("the key expired on {}, after signing ({signed})", fmt_date(t)),
+            Some(t) => format!(
+                "the key expired on {}, after signing ({signed})",
+                fmt_date(t)
+            ),
             None => format!("the certificate is no longer alive, after signing ({signed})"),
         });
     }
     let now_key = now_cert.keys().key_handle(fpr).next()?;
     if let RevocationStatus::Revoked(revs) = now_key.revocation_status() {
-        return Some(format!("the signing key was retired after signing ({signed}): {}", revocation_words(&revs)));
+        return Some(format!(
+            "the signing key was retired after signing ({signed}): {}",
+            revocation_words(&revs)
+        ));
     }
     if now_key.alive().is_err() {
         return Some(match now_key.key_expiration_time() {
-            Some(t) => format!("the signing key expired on {}, after signing ({signed})", fmt_date(t)),
+            Some(t) => format!(
+                "the signing key expired on {}, after signing ({signed})",
+                fmt_date(t)
+            ),
             None => format!("the signing key is no longer alive, after signing ({signed})"),
         });
     }
@@ -274,9 +353,14 @@ fn revocation_words(revs: &[&Signature]) -> String {
     let Some(rev) = revs.first() else {
         return "revoked".to_string();
     };
-    let when = rev.signature_creation_time().map(fmt_date).unwrap_or_else(|| "an unknown date".to_string());
+    let when = rev
+        .signature_creation_time()
+        .map(fmt_date)
+        .unwrap_or_else(|| "an unknown date".to_string());
     match rev.reason_for_revocation() {
-        Some((ReasonForRevocation::KeyCompromised, _)) => format!("revoked as compromised on {when}"),
+        Some((ReasonForRevocation::KeyCompromised, _)) => {
+            format!("revoked as compromised on {when}")
+        }
         Some((ReasonForRevocation::KeySuperseded, _)) => format!("superseded on {when}"),
         Some((ReasonForRevocation::KeyRetired, _)) => format!("retired on {when}"),
         Some((ReasonForRevocation::UIDRetired, _)) => format!("user ID retired on {when}"),
@@ -286,7 +370,9 @@ fn revocation_words(revs: &[&Signature]) -> String {
 }
 
 fn first_user_id(cert: &Cert) -> Option<String> {
-    cert.userids().next().map(|u| String::from_utf8_lossy(u.userid().value()).into_owned())
+    cert.userids()
+        .next()
+        .map(|u| String::from_utf8_lossy(u.userid().value()).into_owned())
 }
 
 /// `SHA-256`, `SHA-1`...: the names people use.
@@ -314,18 +400,30 @@ pub fn key_algo(key: &Key) -> String {
             format!("RSA {}", bits.unwrap_or(0))
         }
         (algo, _) => match bits {
-            Some(bits) if !matches!(algo, PublicKeyAlgorithm::Ed25519 | PublicKeyAlgorithm::Ed448) => format!("{algo} {bits}"),
+            Some(bits)
+                if !matches!(
+                    algo,
+                    PublicKeyAlgorithm::Ed25519 | PublicKeyAlgorithm::Ed448
+                ) =>
+            {
+                format!("{algo} {bits}")
+            }
             _ => algo.to_string(),
         },
     }
 }
 
 fn chain(e: &anyhow::Error) -> String {
-    e.chain().map(ToString::to_string).collect::<Vec<_>>().join(": ")
+    e.chain()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
 }
 
 pub fn fmt_date(t: SystemTime) -> String {
-    Timestamp::try_from(t).map(|t| t.strftime("%Y-%m-%d").to_string()).unwrap_or_else(|_| "?".into())
+    Timestamp::try_from(t)
+        .map(|t| t.strftime("%Y-%m-%d").to_string())
+        .unwrap_or_else(|_| "?".into())
 }
 
 pub fn fmt_time(t: SystemTime) -> String {

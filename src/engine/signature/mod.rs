@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 use std::time::SystemTime;
 
 use jiff::Timestamp;
-use sequoia_openpgp as openpgp;
 use openpgp::policy::StandardPolicy;
+use sequoia_openpgp as openpgp;
 
 use crate::engine::check::{Check, CheckId, Finding, Status};
 use crate::engine::event::Cancel;
@@ -39,23 +39,45 @@ pub fn hash_keys(found: &[Found]) -> Vec<HashKey> {
 }
 
 /// Judges detached signatures whose data was hashed in the read pass.
-pub fn verify_with_digests(found: &[Found], digests: &Digests, trust: &TrustStore, now: Timestamp) -> Vec<SigReport> {
+pub fn verify_with_digests(
+    found: &[Found],
+    digests: &Digests,
+    trust: &TrustStore,
+    now: Timestamp,
+) -> Vec<SigReport> {
     let policy = policy(now);
     let verify = |sig: &openpgp::packet::Signature, key: &classify::Key| -> openpgp::Result<()> {
         let ctx = digests
             .context(&HashKey::for_signature(sig))
-            .ok_or_else(|| anyhow::anyhow!("the hash algorithm {} is not supported", sig.hash_algo()))?;
+            .ok_or_else(|| {
+                anyhow::anyhow!("the hash algorithm {} is not supported", sig.hash_algo())
+            })?;
         sig.verify_hash(key, ctx)
     };
-    found.iter().map(|f| classify::classify(f, trust, &policy, now, &verify)).collect()
+    found
+        .iter()
+        .map(|f| classify::classify(f, trust, &policy, now, &verify))
+        .collect()
 }
 
 /// Judges detached signatures over a small file held in memory.
-pub fn verify_bytes(found: &[Found], data: &[u8], trust: &TrustStore, now: Timestamp) -> Vec<SigReport> {
+pub fn verify_bytes(
+    found: &[Found],
+    data: &[u8],
+    trust: &TrustStore,
+    now: Timestamp,
+) -> Vec<SigReport> {
     let keys = hash_keys(found);
-    let digests = hashing::read_once::<()>(&mut &data[..], &keys, None, None, &mut |_| {}, &Cancel::new())
-        .map(|out| out.digests)
-        .unwrap_or_default();
+    let digests = hashing::read_once::<()>(
+        &mut &data[..],
+        &keys,
+        None,
+        None,
+        &mut |_| {},
+        &Cancel::new(),
+    )
+    .map(|out| out.digests)
+    .unwrap_or_default();
     verify_with_digests(found, &digests, trust, now)
 }
 
@@ -64,7 +86,10 @@ pub fn verify_bytes(found: &[Found], data: &[u8], trust: &TrustStore, now: Times
 pub fn verify_clearsigned(found: &[Found], trust: &TrustStore, now: Timestamp) -> Vec<SigReport> {
     let policy = policy(now);
     let verify = |sig: &openpgp::packet::Signature, key: &classify::Key| sig.verify_document(key);
-    found.iter().map(|f| classify::classify(f, trust, &policy, now, &verify)).collect()
+    found
+        .iter()
+        .map(|f| classify::classify(f, trust, &policy, now, &verify))
+        .collect()
 }
 
 /// What a review knows about one file's signatures.
@@ -83,7 +108,8 @@ pub fn judge(id: CheckId, sig_file: &str, outcome: &SigOutcome, threshold: usize
     let reports = match outcome {
         SigOutcome::NonePublished => return Check::skip(id, "none published"),
         SigOutcome::Unusable(reason) => {
-            return Check::fail(id, format!("{sig_file} cannot be used: {reason}")).with_evidence("file", sig_file);
+            return Check::fail(id, format!("{sig_file} cannot be used: {reason}"))
+                .with_evidence("file", sig_file);
         }
         SigOutcome::Judged(reports) => reports,
     };
@@ -115,7 +141,9 @@ pub fn judge(id: CheckId, sig_file: &str, outcome: &SigOutcome, threshold: usize
         .map(|r| {
             let (st, summary) = match &r.verdict {
                 SigVerdict::Good => (Status::Pass, describe_good(r)),
-                SigVerdict::GoodWithWarning(w) => (Status::Warn, format!("good signature; {w}")),
+                SigVerdict::GoodWithWarning(w) => {
+                    (Status::Warn, format!("good signature, but {w}"))
+                }
                 SigVerdict::Bad(reason) if !r.pinned && status != Status::Fail => {
                     (Status::Skip, format!("not counted: {reason}"))
                 }
@@ -126,7 +154,10 @@ pub fn judge(id: CheckId, sig_file: &str, outcome: &SigOutcome, threshold: usize
         .collect();
 
     let counted = if threshold > 1 {
-        format!("{} of {threshold} required pinned keys gave a good signature", good.len())
+        format!(
+            "{} of {threshold} required pinned keys gave a good signature",
+            good.len()
+        )
     } else {
         String::new()
     };
@@ -135,7 +166,9 @@ pub fn judge(id: CheckId, sig_file: &str, outcome: &SigOutcome, threshold: usize
             if threshold > 1 {
                 counted
             } else {
-                let first = reports.iter().find(|r| r.pinned && r.verdict == SigVerdict::Good);
+                let first = reports
+                    .iter()
+                    .find(|r| r.pinned && r.verdict == SigVerdict::Good);
                 first.map(describe_good).unwrap_or_default()
             }
         }
@@ -146,13 +179,22 @@ pub fn judge(id: CheckId, sig_file: &str, outcome: &SigOutcome, threshold: usize
             });
             match (warning, pinned_bad.first()) {
                 (Some(w), _) => format!("good signature, but {w}"),
-                (None, Some(bad)) => format!("enough good signatures, but a pinned key also made a bad one: {}", reason(bad)),
+                (None, Some(bad)) => format!(
+                    "enough good signatures, but a pinned key also made a bad one: {}",
+                    reason(bad)
+                ),
                 (None, None) => counted,
             }
         }
         _ => {
-            let first_bad = pinned_bad.first().copied().or_else(|| reports.iter().find(|r| matches!(r.verdict, SigVerdict::Bad(_))));
-            let why = first_bad.map(reason).unwrap_or_else(|| "no good signature".to_string());
+            let first_bad = pinned_bad.first().copied().or_else(|| {
+                reports
+                    .iter()
+                    .find(|r| matches!(r.verdict, SigVerdict::Bad(_)))
+            });
+            let why = first_bad
+                .map(reason)
+                .unwrap_or_else(|| "no good signature".to_string());
             if threshold > 1 {
                 format!("only {counted}; {why}")
             } else {
@@ -164,11 +206,17 @@ pub fn judge(id: CheckId, sig_file: &str, outcome: &SigOutcome, threshold: usize
     let mut check = Check::new(id, status, summary).with_evidence("file", sig_file);
     let shown = reports
         .iter()
-        .find(|r| r.pinned && matches!(r.verdict, SigVerdict::Good | SigVerdict::GoodWithWarning(_)))
+        .find(|r| {
+            r.pinned && matches!(r.verdict, SigVerdict::Good | SigVerdict::GoodWithWarning(_))
+        })
         .or_else(|| reports.first());
     if let Some(r) = shown {
         if let Some(signer) = &r.signer {
-            let pinned = if r.pinned { " (pinned)" } else { " (NOT pinned)" };
+            let pinned = if r.pinned {
+                " (pinned)"
+            } else {
+                " (NOT pinned)"
+            };
             check = check.with_evidence("signer", format!("{}{pinned}", spaced(signer)));
         } else if let Some(issuer) = &r.issuer {
             check = check.with_evidence("issuer", spaced(issuer));
@@ -177,7 +225,8 @@ pub fn judge(id: CheckId, sig_file: &str, outcome: &SigOutcome, threshold: usize
             check = check.with_evidence("user_id", uid.clone());
         }
         let made: Vec<String> = [
-            r.created.map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string()),
+            r.created
+                .map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string()),
             r.hash.clone(),
             r.key_algo.clone(),
         ]
@@ -188,13 +237,19 @@ pub fn judge(id: CheckId, sig_file: &str, outcome: &SigOutcome, threshold: usize
             check = check.with_evidence("made", made.join(" · "));
         }
         let policy = match &r.verdict {
-            SigVerdict::Good => "standard policy: hash, key and signature time all acceptable".to_string(),
-            SigVerdict::GoodWithWarning(w) => format!("standard policy: acceptable at signing time; {w}"),
+            SigVerdict::Good => {
+                "standard policy: hash, key and signature time all acceptable".to_string()
+            }
+            SigVerdict::GoodWithWarning(w) => {
+                format!("standard policy: acceptable at signing time; {w}")
+            }
             SigVerdict::Bad(reason) => reason.clone(),
         };
         check = check.with_evidence("policy", policy);
     }
-    check.evidence.insert("signatures".into(), reports.len().to_string());
+    check
+        .evidence
+        .insert("signatures".into(), reports.len().to_string());
     check.with_findings(findings)
 }
 

@@ -3,10 +3,10 @@
 //! signed text comes back along with signatures that already carry the
 //! digest of that text).
 
-use sequoia_openpgp as openpgp;
 use openpgp::Packet;
 use openpgp::packet::Signature;
 use openpgp::parse::{PacketParserBuilder, PacketParserResult, Parse};
+use sequoia_openpgp as openpgp;
 
 /// A signature as found in a file: parsed, or a packet that claims to be a
 /// signature and cannot be understood.
@@ -21,7 +21,10 @@ const CLEARSIGN_BEGIN: &[u8] = b"-----BEGIN PGP SIGNED MESSAGE-----";
 
 /// Whether these bytes are a cleartext-signed message.
 pub fn is_clearsigned(bytes: &[u8]) -> bool {
-    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
     bytes[start..].starts_with(CLEARSIGN_BEGIN)
 }
 
@@ -57,14 +60,21 @@ fn packets(bytes: &[u8]) -> Result<Vec<Found>, String> {
         .and_then(|b| b.build())
         .map_err(|e| format!("not an OpenPGP signature: {e}"))?;
     while let PacketParserResult::Some(pp) = ppr {
-        let (packet, next) = pp.next().map_err(|e| format!("truncated or corrupt: {e}"))?;
+        let (packet, next) = pp
+            .next()
+            .map_err(|e| format!("truncated or corrupt: {e}"))?;
         match packet {
             Packet::Signature(sig) => found.push(Found::Sig(Box::new(sig))),
             Packet::Unknown(u) if u.tag() == openpgp::packet::Tag::Signature => {
                 found.push(Found::Unreadable(u.error().to_string()))
             }
             Packet::Marker(_) => {}
-            other => return Err(format!("not a detached signature: it holds a {} packet", other.tag())),
+            other => {
+                return Err(format!(
+                    "not a detached signature: it holds a {} packet",
+                    other.tag()
+                ));
+            }
         }
         ppr = next;
     }
@@ -90,9 +100,12 @@ pub fn clearsigned(bytes: &[u8]) -> Result<Clearsigned, String> {
     while let PacketParserResult::Some(mut pp) = ppr {
         if let Packet::Literal(_) = pp.packet {
             use std::io::Read;
-            pp.read_to_end(&mut text).map_err(|e| format!("truncated or corrupt: {e}"))?;
+            pp.read_to_end(&mut text)
+                .map_err(|e| format!("truncated or corrupt: {e}"))?;
         }
-        let (packet, next) = pp.next().map_err(|e| format!("truncated or corrupt: {e}"))?;
+        let (packet, next) = pp
+            .next()
+            .map_err(|e| format!("truncated or corrupt: {e}"))?;
         match packet {
             Packet::Signature(sig) => signatures.push(Found::Sig(Box::new(sig))),
             Packet::Unknown(u) if u.tag() == openpgp::packet::Tag::Signature => {

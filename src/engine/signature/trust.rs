@@ -5,10 +5,10 @@
 
 use std::path::PathBuf;
 
-use sequoia_openpgp as openpgp;
 use openpgp::Cert;
 use openpgp::cert::CertParser;
 use openpgp::parse::Parse;
+use sequoia_openpgp as openpgp;
 
 use crate::engine::error::Result;
 use crate::engine::feed::{Feed, SignaturePolicy};
@@ -40,12 +40,22 @@ impl TrustStore {
             let bytes = limits::read_local(path, limits::CERTIFICATE_MAX, "certificate file")
                 .map_err(|e| feed.error_at(at, e.to_string()))?;
             files.push((path.clone(), crate::engine::hashing::sha256_hex(&bytes)));
-            let parser = CertParser::from_bytes(&bytes)
-                .map_err(|e| feed.error_at(at, format!("{}: not an OpenPGP certificate: {e}", path.display())))?;
+            let parser = CertParser::from_bytes(&bytes).map_err(|e| {
+                feed.error_at(
+                    at,
+                    format!("{}: not an OpenPGP certificate: {e}", path.display()),
+                )
+            })?;
             let mut found = 0;
             for cert in parser {
                 let cert = cert.map_err(|e| {
-                    feed.error_at(at, format!("{}: not an OpenPGP certificate (truncated or corrupt?): {e}", path.display()))
+                    feed.error_at(
+                        at,
+                        format!(
+                            "{}: not an OpenPGP certificate (truncated or corrupt?): {e}",
+                            path.display()
+                        ),
+                    )
                 })?;
                 if cert.is_tsk() {
                     return Err(feed.error_at(
@@ -60,7 +70,10 @@ impl TrustStore {
                 all.push(cert);
             }
             if found == 0 {
-                return Err(feed.error_at(at, format!("{}: holds no OpenPGP certificate", path.display())));
+                return Err(feed.error_at(
+                    at,
+                    format!("{}: holds no OpenPGP certificate", path.display()),
+                ));
             }
         }
 
@@ -70,9 +83,11 @@ impl TrustStore {
             match primary {
                 Some(cert) => pinned.push(cert.clone()),
                 None => {
-                    let sub = all
-                        .iter()
-                        .find(|c| c.keys().subkeys().any(|k| k.key().fingerprint().to_hex() == pin.value));
+                    let sub = all.iter().find(|c| {
+                        c.keys()
+                            .subkeys()
+                            .any(|k| k.key().fingerprint().to_hex() == pin.value)
+                    });
                     let message = match sub {
                         Some(cert) => format!(
                             "{} is a subkey; pin the primary key {} instead",
@@ -87,7 +102,11 @@ impl TrustStore {
         }
         let unpinned = all
             .into_iter()
-            .filter(|c| !pinned.iter().any(|p: &Cert| p.fingerprint() == c.fingerprint()))
+            .filter(|c| {
+                !pinned
+                    .iter()
+                    .any(|p: &Cert| p.fingerprint() == c.fingerprint())
+            })
             .collect();
         Ok(TrustStore {
             pinned,

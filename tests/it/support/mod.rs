@@ -37,9 +37,12 @@ pub fn now() -> Timestamp {
 pub fn vendor() -> &'static Cert {
     static KEY: OnceLock<Cert> = OnceLock::new();
     KEY.get_or_init(|| {
-        KeySpec::new("Northwind Release Key <release@northwind.example>", key_created())
-            .generate()
-            .unwrap()
+        KeySpec::new(
+            "Northwind Release Key <release@northwind.example>",
+            key_created(),
+        )
+        .generate()
+        .unwrap()
     })
 }
 
@@ -47,9 +50,12 @@ pub fn vendor() -> &'static Cert {
 pub fn second_vendor() -> &'static Cert {
     static KEY: OnceLock<Cert> = OnceLock::new();
     KEY.get_or_init(|| {
-        KeySpec::new("Northwind Security Officer <security@northwind.example>", key_created())
-            .generate()
-            .unwrap()
+        KeySpec::new(
+            "Northwind Security Officer <security@northwind.example>",
+            key_created(),
+        )
+        .generate()
+        .unwrap()
     })
 }
 
@@ -65,12 +71,22 @@ pub fn stranger() -> &'static Cert {
 
 /// A small single-file artifact.
 pub fn binary_artifact() -> FileSpec {
-    FileSpec::new("meridian-4.2.1-linux-x86_64.bin", intake::testkit::archives::noise(100_000, 1))
+    FileSpec::new(
+        "meridian-4.2.1-linux-x86_64.bin",
+        intake::testkit::archives::noise(100_000, 1),
+    )
 }
 
 /// A good release of one single-file artifact, signed by the vendor.
 pub fn good_release() -> ReleaseSpec {
-    ReleaseSpec::signed("4.2.1", "2026-03-02", vendor(), signed(), vec![("linux-x86_64", binary_artifact())]).unwrap()
+    ReleaseSpec::signed(
+        "4.2.1",
+        "2026-03-02",
+        vendor(),
+        signed(),
+        vec![("linux-x86_64", binary_artifact())],
+    )
+    .unwrap()
 }
 
 /// A feed pinning the vendor, holding one good release.
@@ -93,7 +109,12 @@ pub fn write(spec: &FeedSpec) -> Written {
 }
 
 /// Runs the review of `version`/`platform` with the pinned clock.
-pub fn try_review_at(feed_path: &Path, version: &str, platform: &str, now: Timestamp) -> Result<Review, Error> {
+pub fn try_review_at(
+    feed_path: &Path,
+    version: &str,
+    platform: &str,
+    now: Timestamp,
+) -> Result<Review, Error> {
     let feed = Feed::load(feed_path)?;
     let trust = TrustStore::load(&feed)?;
     let request = Request {
