@@ -210,7 +210,7 @@ pub fn read_once<T: Send>(
                 let handle = scope.spawn(move || {
                     let mut reader = ChunkReader::new(rx);
                     let result = consume(&mut reader);
-                    // Drain so the sender never blocks on a consumer that stopped early.
+                    // Dropping the reader closes the channel: the pump stops sending.
                     drop(reader);
                     result
                 });
@@ -287,17 +287,21 @@ fn pump(
         {
             return Err(PassError::TooLong { limit });
         }
-        let chunk: Arc<[u8]> = Arc::from(&buf[..n]);
-        if let Some(lane) = lane {
-            lane.send(Arc::clone(&chunk))
-                .map_err(|_| PassError::Worker)?;
-        }
-        if stream_open && let Some(stream) = stream {
-            // A consumer may stop early (a bomb, a corrupt archive); hashing goes on.
-            stream_open = stream.send(Arc::clone(&chunk)).is_ok();
+        let data = &buf[..n];
+        // Chunks are shared with other threads only when there are any.
+        if lane.is_some() || stream_open {
+            let chunk: Arc<[u8]> = Arc::from(data);
+            if let Some(lane) = lane {
+                lane.send(Arc::clone(&chunk))
+                    .map_err(|_| PassError::Worker)?;
+            }
+            if stream_open && let Some(stream) = stream {
+                // A consumer may stop early (a bomb, a corrupt archive); hashing goes on.
+                stream_open = stream.send(chunk).is_ok();
+            }
         }
         for (_, h) in hashers.iter_mut() {
-            h.update(&chunk);
+            h.update(data);
         }
         if total >= next_progress {
             progress(total);
