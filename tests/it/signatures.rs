@@ -260,6 +260,7 @@ fn garbage_and_empty_signature_files_fail_with_a_reason() {
         Vec::new(),
         b"this is not a signature\n".to_vec(),
         intake::testkit::archives::noise(500, 9),
+        vec![b'A'; (1 << 20) + 1],
     ] {
         let mut feed = good_feed();
         feed.releases[0].checksums_signature = Some(FileSpec::new("SHA256SUMS.asc", bytes));
