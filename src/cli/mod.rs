@@ -74,6 +74,9 @@ pub struct VerifyArgs {
     /// Refuse every non-local source.
     #[arg(long)]
     pub offline: bool,
+    /// Stop inspecting an archive that expands past this size (e.g. 8GiB, 500MiB).
+    #[arg(long = "max-expanded", value_name = "SIZE", value_parser = parse_size, default_value = "8GiB")]
+    pub max_expanded: u64,
     /// Output: text for people, json for pipelines (the checklist record).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -83,6 +86,32 @@ pub struct VerifyArgs {
 pub enum Format {
     Text,
     Json,
+}
+
+/// `8GiB`, `500MiB`, `1024`: a size in bytes, binary units.
+pub fn parse_size(arg: &str) -> Result<u64, String> {
+    let text = arg.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{arg}` is not a size (try 8GiB)"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kib" => 10,
+        "m" | "mib" => 20,
+        "g" | "gib" => 30,
+        "t" | "tib" => 40,
+        other => {
+            return Err(format!(
+                "unknown unit `{other}` in `{arg}` (use KiB, MiB, GiB or TiB)"
+            ));
+        }
+    };
+    n.checked_mul(1u64 << shift)
+        .ok_or_else(|| format!("`{arg}` is too large"))
 }
 
 fn parse_waiver(arg: &str) -> Result<Waiver, String> {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
+use crate::engine::archive::Limits;
 use crate::engine::checklist::{self, Checklist, SignOff};
 use crate::engine::error::Error;
 use crate::engine::event::Cancel;
@@ -30,6 +31,10 @@ pub fn run(args: &VerifyArgs) -> Outcome {
         )));
     }
     let platform = args.platform.clone().unwrap_or_else(select::host_platform);
+    let limits = Limits {
+        max_expanded: args.max_expanded,
+        ..Limits::default()
+    };
     review_and_write(
         &args.feed,
         &args.release,
@@ -37,6 +42,7 @@ pub fn run(args: &VerifyArgs) -> Outcome {
         &sign_off,
         &args.checklist_dir,
         args.offline,
+        &limits,
         args.format,
     )
 }
@@ -82,10 +88,12 @@ pub fn demo(feed_path: PathBuf) -> Outcome {
         &sign_off,
         Path::new("checklists"),
         true,
+        &Limits::default(),
         Format::Text,
     )
 }
 
+#[allow(clippy::too_many_arguments)]
 fn review_and_write(
     feed_path: &Path,
     version: &str,
@@ -93,6 +101,7 @@ fn review_and_write(
     sign_off: &SignOff,
     dir: &Path,
     offline: bool,
+    limits: &Limits,
     format: Format,
 ) -> Outcome {
     let feed = match Feed::load(feed_path) {
@@ -111,6 +120,7 @@ fn review_and_write(
         platform: platform.to_string(),
         now: Timestamp::now(),
         offline,
+        limits: limits.clone(),
     };
     let mut progress = StderrProgress::new();
     let review = review::run(&feed, &trust, &request, &mut progress, &Cancel::new());

@@ -3,19 +3,25 @@
 //! the signature contexts) while the bytes arrive; a source whose bytes do
 //! not match the signed checksum is named and the next one is tried.
 
+use std::io::Read;
+
+use crate::engine::archive::zip::CentralDirectory;
+use crate::engine::archive::{self, ArchiveKind, ArchiveReport, Limits};
 use crate::engine::check::{Check, CheckId, Finding, Status};
 use crate::engine::checksums::short;
 use crate::engine::error::{Error, Result};
 use crate::engine::event::{Cancel, Event, Level, Reporter, Step, log};
 use crate::engine::feed::{Artifact, Feed};
-use crate::engine::fetch::{Fetcher, SourceFailure};
-use crate::engine::hashing::{self, Digests, HashKey, PassError};
+use crate::engine::fetch::{Fetcher, Opened, SourceFailure};
+use crate::engine::hashing::{self, ChunkReader, Digests, HashKey, PassError, StreamConsumer};
 use sequoia_openpgp::types::HashAlgorithm;
 
 /// What the read pass must compute, and what the bytes must match.
 #[derive(Debug, Clone, Default)]
 pub struct PassPlan {
     pub keys: Vec<HashKey>,
+    /// Inspection limits for the archive walk that shares the pass.
+    pub limits: Limits,
     /// The signed SHA-256 / SHA-512, when the checksum file gives them.
     pub expected_sha256: Option<Vec<u8>>,
     pub expected_sha512: Option<Vec<u8>>,
@@ -32,6 +38,8 @@ pub struct ArtifactRead {
     pub digests: Digests,
     pub sha256: Vec<u8>,
     pub sha512: Option<Vec<u8>>,
+    /// What the archive walk found (kind `Single` when not an archive).
+    pub archive: ArchiveReport,
 }
 
 /// What happened at one source.
@@ -124,9 +132,11 @@ pub fn read_from_sources(
                 total,
             })
         };
+        let name_kind = ArchiveKind::from_name(artifact.file_name());
+        let (consumer, decided) = inspection(&opened, name_kind, &plan.limits);
         let mut reader = opened.reader;
         let out =
-            match hashing::read_once::<()>(&mut reader, &keys, None, None, &mut progress, cancel) {
+            match hashing::read_once(&mut reader, &keys, consumer, None, &mut progress, cancel) {
                 Ok(out) => out,
                 Err(PassError::Cancelled) => return Err(Error::Cancelled),
                 Err(e) => {
@@ -140,6 +150,10 @@ pub fn read_from_sources(
                     continue;
                 }
             };
+        let inspected = out
+            .consumed
+            .or(decided)
+            .unwrap_or_else(|| ArchiveReport::new(ArchiveKind::Single));
         let sha256 = out
             .digests
             .digest(&HashKey::plain(HashAlgorithm::SHA256))
@@ -153,6 +167,7 @@ pub fn read_from_sources(
             digests: out.digests,
             sha256: sha256.clone(),
             sha512: sha512.clone(),
+            archive: inspected,
         };
         let mismatch = plan.expected_sha256.as_ref().is_some_and(|e| *e != sha256)
             || plan
@@ -197,6 +212,71 @@ pub fn read_from_sources(
                 .collect::<Vec<_>>()
                 .join("; "),
         }),
+    }
+}
+
+/// How the archive walk joins the read pass: a stream consumer, or a report
+/// decided before reading (a zip whose directory cannot be read, a name
+/// that promises an archive over bytes that are not one).
+fn inspection(
+    opened: &Opened,
+    name_kind: ArchiveKind,
+    limits: &Limits,
+) -> (
+    Option<StreamConsumer<'static, ArchiveReport>>,
+    Option<ArchiveReport>,
+) {
+    let size = opened.size;
+    let limits = limits.clone();
+    let Some(path) = &opened.local else {
+        let consumer: StreamConsumer<'static, ArchiveReport> =
+            Box::new(move |r: &mut ChunkReader| {
+                archive::inspect_stream(r, name_kind, size, &limits)
+            });
+        return (Some(consumer), None);
+    };
+    // A local file: look at its first bytes (and a zip's directory) first.
+    let mut head = Vec::with_capacity(512);
+    let opened_file = std::fs::File::open(path);
+    if let Ok(file) = &opened_file {
+        let _ = file.take(512).read_to_end(&mut head);
+    }
+    match ArchiveKind::sniff(&head) {
+        ArchiveKind::Zip => {
+            let len = size.unwrap_or(0);
+            let directory = opened_file
+                .map_err(|e| e.to_string())
+                .and_then(|mut file| CentralDirectory::read(&mut file, len, &limits));
+            match directory {
+                Ok(cd) => {
+                    let consumer: StreamConsumer<'static, ArchiveReport> =
+                        Box::new(move |r: &mut ChunkReader| {
+                            let mut report = archive::zip::inspect(r, &cd, len, &limits);
+                            archive::name_mismatch(&mut report, name_kind, ArchiveKind::Zip);
+                            report
+                        });
+                    (Some(consumer), None)
+                }
+                Err(why) => {
+                    let mut report = ArchiveReport::new(ArchiveKind::Zip);
+                    report.stop("(central directory)", why);
+                    archive::name_mismatch(&mut report, name_kind, ArchiveKind::Zip);
+                    (None, Some(report))
+                }
+            }
+        }
+        ArchiveKind::Single => {
+            let mut report = ArchiveReport::new(ArchiveKind::Single);
+            archive::name_mismatch(&mut report, name_kind, ArchiveKind::Single);
+            (None, Some(report))
+        }
+        ArchiveKind::Tar | ArchiveKind::TarGz => {
+            let consumer: StreamConsumer<'static, ArchiveReport> =
+                Box::new(move |r: &mut ChunkReader| {
+                    archive::inspect_stream(r, name_kind, size, &limits)
+                });
+            (Some(consumer), None)
+        }
     }
 }
 

@@ -15,6 +15,8 @@ pub struct Opened {
     pub reader: Box<dyn Read + Send>,
     /// The size the source announces, when it does.
     pub size: Option<u64>,
+    /// The file itself, for folder sources (read in place).
+    pub local: Option<std::path::PathBuf>,
 }
 
 /// Why a source could not serve a file (the next source is tried).
@@ -69,6 +71,7 @@ impl Fetcher {
                 Ok(Opened {
                     reader: Box::new(file),
                     size: Some(meta.len()),
+                    local: Some(path),
                 })
             }
             Location::Http(_) if self.offline => Err(SourceFailure::Refused(

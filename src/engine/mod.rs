@@ -5,10 +5,12 @@
 //! [`event::Cancel`] token; they *return* their result. Check results are
 //! data ([`check::Check`]); an [`error::Error`] means a step could not run.
 
+pub mod archive;
 pub mod artifact;
 pub mod check;
 pub mod checklist;
 pub mod checksums;
+pub mod contents;
 pub mod error;
 pub mod event;
 pub mod evidence;
@@ -16,6 +18,7 @@ pub mod feed;
 pub mod fetch;
 pub mod hashing;
 pub mod limits;
+pub mod notes;
 pub mod review;
 pub mod select;
 pub mod signature;

@@ -5,15 +5,18 @@
 
 use jiff::Timestamp;
 
+use crate::engine::archive::{ArchiveKind, Limits};
 use crate::engine::artifact::{self, Fetched, PassPlan};
 use crate::engine::check::{Check, CheckId};
 use crate::engine::checksums::{self, Algo, ChecksumFile, Computed};
+use crate::engine::contents;
 use crate::engine::error::Result;
 use crate::engine::event::{Cancel, Event, Level, Reporter, Step, log};
 use crate::engine::evidence::{self, Evidence};
 use crate::engine::feed::{Artifact, Feed, Product, Release};
 use crate::engine::fetch::Fetcher;
 use crate::engine::hashing::sha256_hex;
+use crate::engine::notes;
 use crate::engine::select;
 use crate::engine::signature::{self, Found, SigOutcome, TrustStore};
 
@@ -25,6 +28,8 @@ pub struct Request {
     /// The review's clock: every time-dependent rule uses this.
     pub now: Timestamp,
     pub offline: bool,
+    /// Archive inspection limits (the expanded-size limit is configurable).
+    pub limits: Limits,
 }
 
 /// The artifact as reviewed.
@@ -150,7 +155,8 @@ pub fn run(
 
     let fetcher = Fetcher::new(request.offline);
     let evidence = evidence::gather(feed, release, artifact, &fetcher, &mut rec, cancel)?;
-    let judged = judge_evidence(&evidence, release, artifact, trust, request.now);
+    let mut judged = judge_evidence(&evidence, release, artifact, trust, request.now);
+    judged.plan.limits = request.limits.clone();
     let fetched =
         artifact::read_from_sources(feed, artifact, &fetcher, &judged.plan, &mut rec, cancel)?;
     log(
@@ -253,6 +259,7 @@ pub fn judge_evidence(
     }
     let plan = PassPlan {
         keys,
+        limits: Limits::default(),
         expected_sha256: expected(Algo::Sha256),
         expected_sha512: expected(Algo::Sha512),
     };
@@ -353,7 +360,34 @@ fn assemble(
     );
     signature::apply_required(trust.required, &mut sig_checksums, &mut sig_artifact);
 
-    let (contents, safety) = archive_checks(artifact.file_name());
+    let declared = evidence.notes.as_ref().map(|n| {
+        let contents = match &n.problem {
+            Some(problem) => Err(format!("{}: {problem}", n.name())),
+            None => Ok(notes::declared_contents(
+                &String::from_utf8_lossy(&n.bytes),
+                artifact.file_name(),
+            )),
+        };
+        (n.name().to_string(), contents)
+    });
+    let (contents, safety) = match &declared {
+        Some((name, Err(problem))) => (
+            Check::fail(
+                CheckId::ArchiveContents,
+                format!("the release notes cannot be used: {problem}"),
+            )
+            .with_evidence("notes", name.clone()),
+            contents::safety_check(&read.archive, None),
+        ),
+        Some((name, Ok(c))) => (
+            contents::contents_check(&read.archive, Some((name, c))),
+            contents::safety_check(&read.archive, Some(c)),
+        ),
+        None => (
+            contents::contents_check(&read.archive, None),
+            contents::safety_check(&read.archive, None),
+        ),
+    };
     let mut checks = selection;
     checks.extend([
         artifact::source_check(fetched),
@@ -377,9 +411,7 @@ fn assemble(
             .collect(),
         certificates: trust.files.iter().map(|(_, sha)| sha.clone()).collect(),
     };
-    let manifest = if is_archive_name(artifact.file_name()) {
-        Vec::new()
-    } else {
+    let manifest = if read.archive.kind == ArchiveKind::Single {
         vec![ManifestEntry {
             sha256: hex::encode(&read.sha256),
             size: read.bytes,
@@ -387,6 +419,18 @@ fn assemble(
             kind: "file".to_string(),
             path: artifact.file_name().as_bytes().to_vec(),
         }]
+    } else {
+        read.archive
+            .entries
+            .iter()
+            .map(|e| ManifestEntry {
+                sha256: e.sha256.map(hex::encode).unwrap_or_else(|| "-".to_string()),
+                size: e.size,
+                mode: e.mode,
+                kind: e.kind.word().to_string(),
+                path: e.path.clone(),
+            })
+            .collect()
     };
     Review {
         product: feed.product.clone(),
@@ -416,30 +460,5 @@ fn assemble(
         checks,
         manifest,
         log: Vec::new(),
-    }
-}
-
-fn is_archive_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    [".tar", ".tar.gz", ".tgz", ".zip"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
-}
-
-/// Archive inspection is not part of this version: the checks say so
-/// (never `pass`).
-fn archive_checks(file_name: &str) -> (Check, Check) {
-    if is_archive_name(file_name) {
-        let why = "archive inspection is not available in this version";
-        (
-            Check::skip(CheckId::ArchiveContents, why),
-            Check::skip(CheckId::ArchiveSafety, why),
-        )
-    } else {
-        let why = "a single file, not an archive: checksum and signature checks only";
-        (
-            Check::skip(CheckId::ArchiveContents, why),
-            Check::skip(CheckId::ArchiveSafety, why),
-        )
     }
 }

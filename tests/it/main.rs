@@ -5,6 +5,7 @@
 
 mod support;
 
+mod archives;
 mod checklist;
 mod checksums;
 mod cli;

@@ -122,6 +122,7 @@ pub fn try_review_at(
         platform: platform.into(),
         now,
         offline: true,
+        limits: Default::default(),
     };
     review::run(&feed, &trust, &request, &mut Quiet, &Cancel::new())
 }

@@ -1,0 +1,196 @@
+//! Defences against decompression bombs, applied while streaming: the
+//! expanded bytes are counted against the compressed bytes consumed, and the
+//! walk stops as soon as a ratio or the expanded-size limit is passed (the
+//! decompressor is never asked for more).
+
+use std::cell::Cell;
+use std::io::{self, BufRead, Read};
+use std::rc::Rc;
+
+/// Inspection limits (the expanded-size limit is configurable).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Total bytes after decompression (default 8 GiB).
+    pub max_expanded: u64,
+    /// Expanded/compressed ratio, per entry and for the whole archive.
+    pub max_ratio: u64,
+    /// Ratios are judged only once this much has expanded: a 4 KiB file of
+    /// zeros compresses past 100:1 without being a bomb.
+    pub ratio_floor: u64,
+    /// Entries in one archive.
+    pub max_entries: usize,
+    /// Longest entry name or link target (GNU long names, PAX paths).
+    pub max_name: usize,
+    /// Largest PAX extended header.
+    pub max_pax: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_expanded: 8 << 30,
+            max_ratio: 100,
+            ratio_floor: 1 << 20,
+            max_entries: 1_000_000,
+            max_name: 64 * 1024,
+            max_pax: 1 << 20,
+        }
+    }
+}
+
+/// A byte counter shared between a reader and whoever measures it.
+pub type Counter = Rc<Cell<u64>>;
+
+/// Counts the bytes a decoder actually consumes from a buffered reader (the
+/// compressed side). Counting in `consume` rather than `read` keeps
+/// read-ahead out of the ratio.
+pub struct Counted<R> {
+    inner: R,
+    count: Counter,
+}
+
+impl<R> Counted<R> {
+    pub fn new(inner: R) -> Self {
+        Counted {
+            inner,
+            count: Rc::new(Cell::new(0)),
+        }
+    }
+
+    pub fn counter(&self) -> Counter {
+        Rc::clone(&self.count)
+    }
+}
+
+impl<R: BufRead> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counted<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.count.set(self.count.get() + amt as u64);
+        self.inner.consume(amt);
+    }
+}
+
+/// Why the meter stopped the stream.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Bomb {
+    #[error("expands past the limit of {limit} bytes: stopped there (possible decompression bomb)")]
+    TooLarge { limit: u64 },
+    #[error(
+        "the archive expands {ratio}:1 (over {max}:1): stopped there (possible decompression bomb)"
+    )]
+    Archive { ratio: u64, max: u64 },
+    #[error(
+        "this entry expands {ratio}:1 (over {max}:1): stopped there (possible decompression bomb)"
+    )]
+    Entry { ratio: u64, max: u64 },
+}
+
+/// The decompressed stream, measured as it is read.
+pub struct Metered<R> {
+    inner: R,
+    compressed: Counter,
+    /// The whole artifact's size, when known (else bytes consumed so far).
+    archive_size: Option<u64>,
+    limits: Limits,
+    expanded: u64,
+    entry_start: (u64, u64),
+    tripped: Option<Bomb>,
+}
+
+impl<R: Read> Metered<R> {
+    pub fn new(inner: R, compressed: Counter, archive_size: Option<u64>, limits: Limits) -> Self {
+        Metered {
+            inner,
+            compressed,
+            archive_size,
+            limits,
+            expanded: 0,
+            entry_start: (0, 0),
+            tripped: None,
+        }
+    }
+
+    /// Bytes produced so far (the offset in the decompressed stream).
+    pub fn expanded(&self) -> u64 {
+        self.expanded
+    }
+
+    /// Compressed bytes consumed so far (the offset in the artifact).
+    pub fn consumed(&self) -> u64 {
+        self.compressed.get()
+    }
+
+    /// Starts a new entry for the per-entry ratio.
+    pub fn entry_starts(&mut self) {
+        self.entry_start = (self.compressed.get(), self.expanded);
+    }
+
+    /// What stopped the stream, if anything.
+    pub fn tripped(&self) -> Option<&Bomb> {
+        self.tripped.as_ref()
+    }
+
+    fn judge(&self) -> Option<Bomb> {
+        let l = &self.limits;
+        if self.expanded > l.max_expanded {
+            return Some(Bomb::TooLarge {
+                limit: l.max_expanded,
+            });
+        }
+        if self.expanded < l.ratio_floor {
+            return None;
+        }
+        // The archive as a whole: expanded bytes over the artifact's size (or
+        // what has been consumed, when the size is not known yet).
+        let base = self
+            .archive_size
+            .unwrap_or(0)
+            .max(self.compressed.get())
+            .max(1);
+        if self.expanded / base > l.max_ratio {
+            return Some(Bomb::Archive {
+                ratio: self.expanded / base,
+                max: l.max_ratio,
+            });
+        }
+        let entry_expanded = self.expanded - self.entry_start.1;
+        let entry_compressed = self
+            .compressed
+            .get()
+            .saturating_sub(self.entry_start.0)
+            .max(1);
+        if entry_expanded >= l.ratio_floor && entry_expanded / entry_compressed > l.max_ratio {
+            return Some(Bomb::Entry {
+                ratio: entry_expanded / entry_compressed,
+                max: l.max_ratio,
+            });
+        }
+        None
+    }
+}
+
+impl<R: Read> Read for Metered<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some(bomb) = &self.tripped {
+            return Err(io::Error::other(bomb.clone()));
+        }
+        let n = self.inner.read(buf)?;
+        self.expanded += n as u64;
+        if let Some(bomb) = self.judge() {
+            self.tripped = Some(bomb.clone());
+            return Err(io::Error::other(bomb));
+        }
+        Ok(n)
+    }
+}
