@@ -20,6 +20,7 @@ use sequoia_openpgp::types::{HashAlgorithm, ReasonForRevocation};
 use sha2::Digest;
 
 use super::archives::{self, Entry};
+use super::hostile::{self, RawTar};
 use super::keys::{self, KeySpec, SignSpec};
 use super::layout::{FeedSpec, FileSpec, ReleaseSpec};
 use super::ts;
@@ -263,22 +264,55 @@ fn tree(version: &str, windows: bool) -> Vec<Entry> {
     ]
 }
 
-/// A `## Contents:` table for an archive's files.
+/// A `## Contents:` table for an archive's files and links.
 fn contents_section(file_name: &str, entries: &[Entry]) -> String {
     let mut s = format!("## Contents: {file_name}\n\n| path | size | sha256 |\n|---|---|---|\n");
     for e in entries {
-        if let archives::Kind::File(data) = &e.kind {
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} |",
-                e.path,
-                data.len(),
-                hex::encode(sha2::Sha256::digest(data))
-            );
+        match &e.kind {
+            archives::Kind::File(data) => {
+                let sha = hex::encode(sha2::Sha256::digest(data));
+                let _ = writeln!(s, "| {} | {} | {sha} |", e.path, data.len());
+            }
+            archives::Kind::Symlink(target) => {
+                let sha = hex::encode(sha2::Sha256::digest(target.as_bytes()));
+                let _ = writeln!(s, "| {} | | {sha} |", e.path);
+            }
+            archives::Kind::Dir => {}
         }
     }
     s.push('\n');
     s
+}
+
+/// A tar.gz written header by header (for entries archive tools refuse).
+fn raw_tar_gz(entries: &[Entry]) -> Vec<u8> {
+    let mut t = RawTar::new();
+    for e in entries {
+        t = match &e.kind {
+            archives::Kind::File(data) => t.file_mode(&e.path, e.mode, data),
+            archives::Kind::Dir => t.entry(e.path.as_bytes(), hostile::kind::DIR, e.mode, b"", b""),
+            archives::Kind::Symlink(target) => t.symlink(&e.path, target),
+        };
+    }
+    hostile::gz(&t.finish())
+}
+
+/// A safety lesson: the demo tree plus one hostile entry, which the notes
+/// list (without a mode), so only the safety check speaks.
+fn safety_lesson(k: &DemoKeys, version: &str, hostile_entry: Entry) -> Result<ReleaseSpec> {
+    let mut entries = tree(version, false);
+    entries.push(hostile_entry);
+    let declared = entries.clone();
+    let name = format!("meridian-{version}-linux-x86_64.tar.gz");
+    let signed_at = ts("2026-03-02T10:14:07Z");
+    let files = vec![("linux-x86_64", FileSpec::new(&name, raw_tar_gz(&entries)))];
+    let mut r = ReleaseSpec::signed(version, "2026-03-02", &k.release, signed_at, files)?;
+    r.channel = version.to_string();
+    let mut notes =
+        format!("# Meridian Interface Engine {version}\n\nDemo release notes (safety lesson).\n\n");
+    notes.push_str(&contents_section(&name, &declared));
+    r.notes = Some(FileSpec::new("RELEASE-NOTES.md", notes));
+    Ok(r)
 }
 
 /// A release of the demo product with the given platforms.
@@ -426,6 +460,40 @@ fn training_feed(k: &DemoKeys) -> Result<FeedSpec> {
             r.artifacts[0].signature = None;
             Ok(())
         })?,
+        safety_lesson(
+            k,
+            "setuid-helper",
+            Entry::file(
+                "meridian-setuid-helper/bin/meridian-helper",
+                "#!/bin/sh\nexec /bin/sh \"$@\"\n",
+            )
+            .mode(0o4755),
+        )?,
+        safety_lesson(
+            k,
+            "path-traversal",
+            Entry::file(
+                "meridian-path-traversal/../../etc/cron.d/meridian",
+                "* * * * * root /opt/meridian/bin/meridian --phone-home\n",
+            ),
+        )?,
+        safety_lesson(
+            k,
+            "symlink-escape",
+            Entry::symlink(
+                "meridian-symlink-escape/conf/tls",
+                "../../../../etc/ssl/private",
+            ),
+        )?,
+        safety_lesson(
+            k,
+            "world-writable",
+            Entry::file(
+                "meridian-world-writable/conf/logging.toml",
+                "[log]\nlevel = \"info\"\n",
+            )
+            .mode(0o666),
+        )?,
     ];
     Ok(feed)
 }

@@ -54,8 +54,9 @@ impl Safety {
         let mut fail =
             |summary: String| out.push(Finding::new(Status::Fail, subject.clone(), summary));
 
-        if let Some(problem) = name_problem(&entry.path) {
-            fail(problem);
+        let bad_name = name_problem(&entry.path);
+        if let Some(problem) = &bad_name {
+            fail(problem.clone());
         }
         let normal = normalize(&entry.path);
         if normal.is_empty() && entry.kind != EntryKind::Dir {
@@ -92,6 +93,7 @@ impl Safety {
         // Written through a symlinked folder seen earlier?
         let parent = parent_of(&normal);
         if !parent.is_empty()
+            && bad_name.is_none()
             && let Some(why) = self.escapes(Vec::new(), &parent)
         {
             fail(format!("would be written outside the archive root ({why})"));
