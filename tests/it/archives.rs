@@ -236,7 +236,7 @@ fn setuid_fails_unless_the_notes_declare_that_mode() {
         safety(&r),
         Status::Fail,
         "m/bin/helper",
-        "setuid (4755), not declared",
+        "setuid (4755), and the release notes do not declare that mode",
     );
 
     let declared = notes("m.tar.gz", &[("m/bin/helper", helper, Some("4755"))]);

@@ -245,7 +245,7 @@ pub fn setuid_findings(
                     Status::Fail,
                     shown(&e.path),
                     format!(
-                        "{bits} ({:04o}), not declared in the release notes",
+                        "{bits} ({:04o}), and the release notes do not declare that mode",
                         e.mode & 0o7777
                     ),
                 )),
