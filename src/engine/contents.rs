@@ -9,6 +9,7 @@ use crate::engine::archive::safety::{normalize, setuid_findings, shown};
 use crate::engine::archive::{ArchiveKind, ArchiveReport, Entry, EntryKind};
 use crate::engine::artifact::group;
 use crate::engine::check::{Check, CheckId, Finding, Status};
+use crate::engine::checksums::short;
 use crate::engine::notes::{Contents, Declared};
 
 /// `archive.contents`. `notes` is `None` when the release has no notes.
@@ -50,26 +51,20 @@ pub fn contents_check(report: &ArchiveReport, notes: Option<(&str, &Contents)>) 
         .iter()
         .map(|p| Finding::new(Status::Fail, notes_name, p.clone()))
         .collect();
-    let mut in_archive: HashMap<Vec<u8>, &Entry> = HashMap::new();
-    for e in &report.entries {
-        in_archive.entry(normalize(&e.path)).or_insert(e);
+    // One map of the declared paths; the entries are walked once against it.
+    let mut wanted: HashMap<Vec<u8>, (usize, bool)> = HashMap::with_capacity(declared.len());
+    for (i, d) in declared.iter().enumerate() {
+        wanted
+            .entry(normalize(d.written.as_bytes()))
+            .or_insert((i, false));
     }
-    let mut matched = 0usize;
-    let mut missing = 0usize;
-    let mut changed = 0usize;
-    for d in declared {
-        match in_archive.get(&d.path) {
-            None if d.is_dir => {}
-            None => {
-                missing += 1;
-                findings.push(Finding::new(
-                    Status::Fail,
-                    d.written.clone(),
-                    "listed in the release notes, missing from the archive",
-                ));
-            }
-            Some(e) => {
-                let differences = differences(d, e);
+    let (mut matched, mut changed, mut unexpected) = (0usize, 0usize, 0usize);
+    for e in &report.entries {
+        let path = normalize(&e.path);
+        match wanted.get_mut(&path) {
+            Some((i, seen)) => {
+                *seen = true;
+                let differences = differences(&declared[*i], e);
                 if differences.is_empty() {
                     matched += 1;
                 } else {
@@ -81,27 +76,28 @@ pub fn contents_check(report: &ArchiveReport, notes: Option<(&str, &Contents)>) 
                     ));
                 }
             }
+            None if e.kind == EntryKind::Dir || path.is_empty() => {}
+            None => {
+                unexpected += 1;
+                findings.push(Finding::new(
+                    Status::Fail,
+                    shown(&e.path),
+                    "in the archive, but not in the release notes",
+                ));
+            }
         }
     }
-    let declared_paths: std::collections::HashSet<&[u8]> =
-        declared.iter().map(|d| d.path.as_slice()).collect();
-    let mut unexpected = 0usize;
-    let mut seen = std::collections::HashSet::new();
-    for e in &report.entries {
-        let path = normalize(&e.path);
-        if e.kind == EntryKind::Dir
-            || path.is_empty()
-            || declared_paths.contains(path.as_slice())
-            || !seen.insert(path)
-        {
-            continue;
+    let mut missing = 0usize;
+    for (i, seen) in wanted.values() {
+        let d = &declared[*i];
+        if !seen && !d.is_dir {
+            missing += 1;
+            findings.push(Finding::new(
+                Status::Fail,
+                d.written.clone(),
+                "listed in the release notes, missing from the archive",
+            ));
         }
-        unexpected += 1;
-        findings.push(Finding::new(
-            Status::Fail,
-            shown(&e.path),
-            "in the archive, but not in the release notes",
-        ));
     }
     let summary = format!(
         "contents vs {notes_name}: {} match · {} unexpected · {} missing · {} changed",
@@ -134,17 +130,17 @@ fn differences(d: &Declared, e: &Entry) -> Vec<String> {
             group(size)
         ));
     }
-    if let Some(want) = &d.sha256 {
+    if let Some(want) = &d.sha256
+        && e.sha256.as_ref() != Some(want)
+    {
         let got = e.sha256.map(hex::encode);
-        if got.as_deref() != Some(want.as_str()) {
-            out.push(format!(
-                "SHA-256 {}, the release notes say {}",
-                got.as_deref()
-                    .map(crate::engine::checksums::short)
-                    .unwrap_or_else(|| "unknown".into()),
-                crate::engine::checksums::short(want)
-            ));
-        }
+        out.push(format!(
+            "SHA-256 {}, the release notes say {}",
+            got.as_deref()
+                .map(short)
+                .unwrap_or_else(|| "unknown".into()),
+            short(&hex::encode(want))
+        ));
     }
     if let Some(mode) = d.mode
         && mode & 0o7777 != e.mode & 0o7777
@@ -167,10 +163,10 @@ pub fn safety_check(report: &ArchiveReport, notes: Option<&Contents>) -> Check {
             "a single file, not an archive: checksum and signature checks only",
         );
     }
-    let modes: HashMap<&[u8], u32> = match notes {
+    let modes: HashMap<Vec<u8>, u32> = match notes {
         Some(Contents::Declared { entries, .. }) => entries
             .iter()
-            .filter_map(|d| d.mode.map(|m| (d.path.as_slice(), m)))
+            .filter_map(|d| d.mode.map(|m| (normalize(d.written.as_bytes()), m)))
             .collect(),
         _ => HashMap::new(),
     };

@@ -16,7 +16,7 @@ use crate::engine::evidence::{self, Evidence};
 use crate::engine::feed::{Artifact, Feed, Product, Release};
 use crate::engine::fetch::Fetcher;
 use crate::engine::hashing::sha256_hex;
-use crate::engine::notes;
+use crate::engine::notes::{self, Contents};
 use crate::engine::select;
 use crate::engine::signature::{self, Found, SigOutcome, TrustStore};
 
@@ -182,6 +182,9 @@ pub struct JudgedEvidence {
     pub plan: PassPlan,
     /// The checksum file's path relative to its folder, for name matching.
     pub relative: String,
+    /// The release notes' name and what they declare of this artifact
+    /// (`Err` when the notes cannot be used).
+    pub declared: Option<(String, Result<Contents, String>)>,
 }
 
 /// Reads the checksum file (unwrapping a clearsigned one), judges the
@@ -263,7 +266,20 @@ pub fn judge_evidence(
         expected_sha256: expected(Algo::Sha256),
         expected_sha512: expected(Algo::Sha512),
     };
+    // Read before the artifact pass, so the parser's memory is gone
+    // before the archive's entries accumulate.
+    let declared = evidence.notes.as_ref().map(|n| {
+        let contents = match &n.problem {
+            Some(problem) => Err(format!("{}: {problem}", n.name())),
+            None => Ok(notes::declared_contents(
+                &String::from_utf8_lossy(&n.bytes),
+                artifact.file_name(),
+            )),
+        };
+        (n.name().to_string(), contents)
+    });
     JudgedEvidence {
+        declared,
         checksum_file,
         checksum_problem,
         checksums_signatures,
@@ -360,17 +376,8 @@ fn assemble(
     );
     signature::apply_required(trust.required, &mut sig_checksums, &mut sig_artifact);
 
-    let declared = evidence.notes.as_ref().map(|n| {
-        let contents = match &n.problem {
-            Some(problem) => Err(format!("{}: {problem}", n.name())),
-            None => Ok(notes::declared_contents(
-                &String::from_utf8_lossy(&n.bytes),
-                artifact.file_name(),
-            )),
-        };
-        (n.name().to_string(), contents)
-    });
-    let (contents, safety) = match &declared {
+    let declared = &judged.declared;
+    let (contents, safety) = match declared {
         Some((name, Err(problem))) => (
             Check::fail(
                 CheckId::ArchiveContents,

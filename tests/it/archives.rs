@@ -766,3 +766,81 @@ fn a_100000_entry_archive_is_inspected_with_bounded_memory() {
         );
     }
 }
+
+// ---- robustness ------------------------------------------------------------
+
+/// Runs the inspector the way the review does, straight on bytes.
+fn inspect_bytes(name: &str, bytes: &[u8]) -> intake::engine::archive::ArchiveReport {
+    use intake::engine::archive::{self, ArchiveKind, Limits, zip::CentralDirectory};
+    let limits = Limits::default();
+    let name_kind = ArchiveKind::from_name(name);
+    if ArchiveKind::sniff(bytes) == ArchiveKind::Zip {
+        let mut cursor = std::io::Cursor::new(bytes);
+        match CentralDirectory::read(&mut cursor, bytes.len() as u64, &limits) {
+            Ok(cd) => archive::zip::inspect(bytes, &cd, bytes.len() as u64, &limits),
+            Err(why) => {
+                let mut r = archive::ArchiveReport::new(ArchiveKind::Zip);
+                r.stop("(central directory)", why);
+                r
+            }
+        }
+    } else {
+        archive::inspect_stream(bytes, name_kind, Some(bytes.len() as u64), &limits)
+    }
+}
+
+#[test]
+fn mangled_archives_never_panic_or_hang() {
+    let entries = [
+        Entry::dir("m/"),
+        Entry::file("m/a", noise(3000, 7)),
+        Entry::file("m/b", b"hello world ".repeat(400)),
+        Entry::symlink("m/c", "a"),
+    ];
+    let samples = [
+        ("m.tar", archives::tar(&entries).unwrap()),
+        ("m.tar.gz", archives::tar_gz(&entries).unwrap()),
+        ("m.zip", archives::zip(&entries).unwrap()),
+        (
+            "m.tar",
+            RawTar::new()
+                .pax(&[("path", b"x")])
+                .gnu_long_name(b"y")
+                .file("m/z", b"z")
+                .finish(),
+        ),
+    ];
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for (name, good) in &samples {
+        assert!(
+            inspect_bytes(name, good).stopped.is_none(),
+            "{name} must be clean to start with"
+        );
+        for round in 0..1000 {
+            let mut bytes = good.clone();
+            match round % 3 {
+                0 => {
+                    for _ in 0..1 + next() % 4 {
+                        let at = (next() as usize) % bytes.len();
+                        bytes[at] ^= (next() % 255 + 1) as u8;
+                    }
+                }
+                1 => bytes.truncate((next() as usize) % bytes.len()),
+                _ => {
+                    let at = (next() as usize) % bytes.len();
+                    let len = (next() as usize % 64).min(bytes.len() - at);
+                    bytes[at..at + len].fill(0xFF);
+                }
+            }
+            // Whatever the bytes, the walk ends with a report.
+            let report = inspect_bytes(name, &bytes);
+            assert!(report.entries.len() <= 10, "{name} round {round}");
+        }
+    }
+}

@@ -9,6 +9,7 @@
 //! a corrupt archive must be reported with the entry and offset. Inflating
 //! stays with flate2.
 
+pub mod hasher;
 pub mod meter;
 pub mod safety;
 pub mod tar;
@@ -171,7 +172,12 @@ pub fn inspect_stream(
     let mut report = match kind {
         ArchiveKind::TarGz => {
             let compressed = buffered.counter();
-            let gz = flate2::bufread::MultiGzDecoder::new(buffered);
+            // Inflating into large buffers is much faster than into the
+            // 512-byte reads of tar headers.
+            let gz = BufReader::with_capacity(
+                256 * 1024,
+                flate2::bufread::MultiGzDecoder::new(buffered),
+            );
             let metered = meter::Metered::new(gz, compressed, archive_size, limits.clone());
             tar::inspect(metered, kind, limits)
         }

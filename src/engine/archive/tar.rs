@@ -9,6 +9,7 @@ use std::io::{self, Read};
 
 use crate::engine::check::{Finding, Status};
 
+use super::hasher::{self, EntryHasher};
 use super::meter::{Bomb, Limits, Metered};
 use super::safety::{Safety, shown};
 use super::{ArchiveKind, ArchiveReport, Entry, EntryKind, hash_content};
@@ -99,30 +100,45 @@ struct Walker<R: Read> {
     /// Index (1-based) and name of the entry being read.
     index: usize,
     current: Option<Vec<u8>>,
+    /// Hashes file content on another thread.
+    hasher: EntryHasher,
 }
 
 /// Reads a tar stream to its end (or to the first reason to stop).
 pub fn inspect<R: Read>(stream: Metered<R>, kind: ArchiveKind, limits: &Limits) -> ArchiveReport {
-    let mut w = Walker {
-        stream,
-        limits: limits.clone(),
-        report: ArchiveReport::new(kind),
-        safety: Safety::new(),
-        index: 0,
-        current: None,
-    };
-    if let Err(stop) = w.walk() {
-        let subject = match &w.current {
-            Some(path) => format!("entry {} ({})", w.index, shown(path)),
-            None => format!("entry {} (its header)", w.index + 1),
+    std::thread::scope(|scope| {
+        let (hasher, worker) = hasher::start(scope, false);
+        let mut w = Walker {
+            stream,
+            limits: limits.clone(),
+            report: ArchiveReport::new(kind),
+            safety: Safety::new(),
+            index: 0,
+            current: None,
+            hasher,
         };
-        match stop {
-            Stop::At(why) => w.report.stop(subject, why),
-            Stop::Bomb(bomb) => w.report.stop(subject, bomb.to_string()),
+        if let Err(stop) = w.walk() {
+            let subject = match &w.current {
+                Some(path) => format!("entry {} ({})", w.index, shown(path)),
+                None => format!("entry {} (its header)", w.index + 1),
+            };
+            match stop {
+                Stop::At(why) => w.report.stop(subject, why),
+                Stop::Bomb(bomb) => w.report.stop(subject, bomb.to_string()),
+            }
         }
-    }
-    w.report.expanded = w.stream.expanded();
-    w.report
+        w.report.expanded = w.stream.expanded();
+        let Walker {
+            mut report, hasher, ..
+        } = w;
+        hasher.finish();
+        for (index, hashed) in worker.join().unwrap_or_default() {
+            if let Some(entry) = report.entries.get_mut(index) {
+                entry.sha256 = Some(hashed.sha256);
+            }
+        }
+        report
+    })
 }
 
 impl<R: Read> Walker<R> {
@@ -276,9 +292,7 @@ impl<R: Read> Walker<R> {
             let mut extra = Vec::new();
             match &entry.kind {
                 EntryKind::File => {
-                    let mut content = (&mut self.stream).take(size);
-                    let (sha, got) = hash_content(&mut content)
-                        .map_err(|e| self.failed(e, "an entry's content"))?;
+                    let got = self.content(size)?;
                     if got < size {
                         return Err(Stop::At(format!(
                             "truncated inside {}: {size} bytes announced, {got} present",
@@ -286,7 +300,6 @@ impl<R: Read> Walker<R> {
                         )));
                     }
                     entry.size = size;
-                    entry.sha256 = Some(sha);
                     self.skip_padding(size)?;
                 }
                 EntryKind::Symlink(t) | EntryKind::Hardlink(t) => {
@@ -318,6 +331,27 @@ impl<R: Read> Walker<R> {
             self.report.entries.push(entry);
             self.current = None;
         }
+    }
+
+    /// Passes an entry's content to the hashing worker; returns the bytes read.
+    fn content(&mut self, size: u64) -> Result<u64, Stop> {
+        let index = self.report.entries.len();
+        self.hasher.begin(index);
+        let mut got = 0u64;
+        let result = loop {
+            if got >= size {
+                break Ok(got);
+            }
+            let want = (size - got).min(usize::MAX as u64) as usize;
+            match self.hasher.read_from(&mut self.stream, want) {
+                Ok(0) => break Ok(got),
+                Ok(n) => got += n as u64,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => break Err(self.failed(e, "an entry's content")),
+            }
+        };
+        self.hasher.end();
+        result
     }
 
     fn apply_pax(&self, pax: &[u8], pending: &mut Pending, start: u64) -> Result<(), Stop> {

@@ -10,9 +10,11 @@ use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 
 use crate::engine::check::{Finding, Status};
 
+use std::collections::HashMap;
+
+use super::hasher::{self, EntryHasher, Hashed};
 use super::meter::{Bomb, Counted, Limits, Metered};
 use super::safety::{Safety, shown};
-use super::tar::sha256_of;
 use super::{ArchiveKind, ArchiveReport, Entry, EntryKind};
 
 const EOCD_SIG: u32 = 0x0605_4b50;
@@ -167,7 +169,8 @@ impl CentralDirectory {
         file.seek(SeekFrom::Start(start))
             .map_err(|e| e.to_string())?;
         let mut dir = BufReader::new(file.take(size));
-        let mut entries = Vec::with_capacity(count as usize);
+        // Grown by records actually read, never by the count the archive claims.
+        let mut entries = Vec::new();
         for index in 1..=count as usize {
             entries.push(read_record(&mut dir, index)?);
         }
@@ -245,8 +248,53 @@ pub fn inspect(
     archive_size: u64,
     limits: &Limits,
 ) -> ArchiveReport {
+    std::thread::scope(|scope| {
+        let (mut hasher, worker) = hasher::start(scope, true);
+        let (mut report, to_confirm) = walk(stream, cd, archive_size, limits, &mut hasher);
+        hasher.finish();
+        let digests: HashMap<usize, Hashed> =
+            worker.join().unwrap_or_default().into_iter().collect();
+        for c in to_confirm {
+            let (Some(hashed), Some(entry)) =
+                (digests.get(&c.index), report.entries.get_mut(c.index))
+            else {
+                continue;
+            };
+            entry.sha256 = Some(hashed.sha256);
+            if hashed.size != c.size || hashed.crc32 != c.crc {
+                report.findings.push(Finding::new(
+                    Status::Fail,
+                    c.subject,
+                    format!(
+                        "its content ({} bytes, CRC {:08x}) does not match the central directory ({} bytes, CRC {:08x})",
+                        hashed.size, hashed.crc32, c.size, c.crc
+                    ),
+                ));
+            }
+        }
+        report
+    })
+}
+
+/// An entry whose content was read whole: its digest and CRC come back
+/// from the hashing worker and are checked against the directory then.
+struct ToConfirm {
+    index: usize,
+    subject: String,
+    size: u64,
+    crc: u32,
+}
+
+fn walk(
+    stream: impl Read,
+    cd: &CentralDirectory,
+    archive_size: u64,
+    limits: &Limits,
+    hasher: &mut EntryHasher,
+) -> (ArchiveReport, Vec<ToConfirm>) {
     let mut stream = Counted::new(BufReader::with_capacity(256 * 1024, stream));
     let mut report = ArchiveReport::new(ArchiveKind::Zip);
+    let mut to_confirm = Vec::new();
     let mut safety = Safety::new();
     let mut order: Vec<&CdEntry> = cd.entries.iter().collect();
     order.sort_by_key(|e| (e.offset, e.index));
@@ -262,6 +310,7 @@ pub fn inspect(
             size: e.size,
             sha256: None,
         };
+        let index = report.entries.len();
         let pos = stream.counter().get();
         let mut findings = Vec::new();
         let result = if e.offset < pos {
@@ -273,7 +322,7 @@ pub fn inspect(
                     "its data overlaps {other} (overlapping entries: the zip-bomb construction)"
                 ),
             ));
-            Ok(())
+            Ok(false)
         } else {
             if e.offset > covered_to {
                 findings.push(Finding::new(
@@ -282,18 +331,26 @@ pub fn inspect(
                     "bytes that belong to no entry of the central directory (hidden data?)",
                 ));
             }
-            skip(&mut stream, e.offset - pos).and_then(|()| {
-                walk_entry(
-                    &mut stream,
-                    e,
-                    &mut entry,
-                    &mut findings,
-                    &mut report,
-                    archive_size,
-                    limits,
-                )
-            })
+            let mut walk = EntryWalk {
+                e,
+                entry: &mut entry,
+                findings: &mut findings,
+                expanded: &mut report.expanded,
+                hasher: &mut *hasher,
+                index,
+                archive_size,
+                limits,
+            };
+            skip(&mut stream, e.offset - pos).and_then(|()| walk.run(&mut stream))
         };
+        if matches!(result, Ok(true)) {
+            to_confirm.push(ToConfirm {
+                index,
+                subject: subject.clone(),
+                size: e.size,
+                crc: e.crc,
+            });
+        }
         covered_to = covered_to.max(stream.counter().get());
         findings.splice(0..0, safety.judge(&entry));
         report.findings.extend(findings);
@@ -311,7 +368,7 @@ pub fn inspect(
             "bytes between the last entry and the central directory that belong to no entry (hidden data?)",
         ));
     }
-    report
+    (report, to_confirm)
 }
 
 fn skip(r: &mut impl Read, n: u64) -> Result<(), String> {
@@ -322,123 +379,186 @@ fn skip(r: &mut impl Read, n: u64) -> Result<(), String> {
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-fn walk_entry<R: BufRead>(
-    stream: &mut Counted<R>,
-    e: &CdEntry,
-    entry: &mut Entry,
-    findings: &mut Vec<Finding>,
-    report: &mut ArchiveReport,
+/// One entry's walk: its local header, its content, its descriptor.
+struct EntryWalk<'a> {
+    e: &'a CdEntry,
+    entry: &'a mut Entry,
+    findings: &'a mut Vec<Finding>,
+    /// The archive's expanded bytes so far.
+    expanded: &'a mut u64,
+    hasher: &'a mut EntryHasher,
+    index: usize,
     archive_size: u64,
-    limits: &Limits,
-) -> Result<(), String> {
-    let subject = shown(&e.name);
-    let mut fail = |s: String| findings.push(Finding::new(Status::Fail, subject.clone(), s));
-    let mut fixed = [0u8; 30];
-    read_exact_or(stream, &mut fixed, "a local header")?;
-    if u32_at(&fixed, 0) != LOCAL_SIG {
-        return Err(format!(
-            "no local header at offset {} where the central directory says one is",
-            e.offset
-        ));
+    limits: &'a Limits,
+}
+
+impl EntryWalk<'_> {
+    fn fail(&mut self, summary: String) {
+        self.findings
+            .push(Finding::new(Status::Fail, shown(&self.e.name), summary));
     }
-    let (flags, method, crc) = (u16_at(&fixed, 6), u16_at(&fixed, 8), u32_at(&fixed, 14));
-    let (mut compressed, mut size) = (u64::from(u32_at(&fixed, 18)), u64::from(u32_at(&fixed, 22)));
-    let mut name = vec![0u8; usize::from(u16_at(&fixed, 26))];
-    read_exact_or(stream, &mut name, "a local header's name")?;
-    let mut extra = vec![0u8; usize::from(u16_at(&fixed, 28))];
-    read_exact_or(stream, &mut extra, "a local header's extra field")?;
-    if let Some(z) = zip64_extra(&extra) {
-        if size == 0xFFFF_FFFF && z.len() >= 8 {
-            size = u64_at(z, 0);
+
+    /// `Ok(true)` when the content was read whole (its digest is coming).
+    fn run<R: BufRead>(&mut self, stream: &mut Counted<R>) -> Result<bool, String> {
+        let e = self.e;
+        let mut fixed = [0u8; 30];
+        read_exact_or(stream, &mut fixed, "a local header")?;
+        if u32_at(&fixed, 0) != LOCAL_SIG {
+            return Err(format!(
+                "no local header at offset {} where the central directory says one is",
+                e.offset
+            ));
         }
-        if compressed == 0xFFFF_FFFF && z.len() >= 16 {
-            compressed = u64_at(z, 8);
+        let (flags, method, crc) = (u16_at(&fixed, 6), u16_at(&fixed, 8), u32_at(&fixed, 14));
+        let (mut compressed, mut size) =
+            (u64::from(u32_at(&fixed, 18)), u64::from(u32_at(&fixed, 22)));
+        let mut name = vec![0u8; usize::from(u16_at(&fixed, 26))];
+        read_exact_or(stream, &mut name, "a local header's name")?;
+        let mut extra = vec![0u8; usize::from(u16_at(&fixed, 28))];
+        read_exact_or(stream, &mut extra, "a local header's extra field")?;
+        if let Some(z) = zip64_extra(&extra) {
+            if size == 0xFFFF_FFFF && z.len() >= 8 {
+                size = u64_at(z, 0);
+            }
+            if compressed == 0xFFFF_FFFF && z.len() >= 16 {
+                compressed = u64_at(z, 8);
+            }
         }
-    }
-    if name != e.name {
-        fail(format!(
-            "the local header names it {}, the central directory {}",
-            shown(&name),
-            subject
-        ));
-    }
-    if method != e.method || (flags & 1) != (e.flags & 1) {
-        fail("the local header's compression or encryption flag differs from the central directory's".to_string());
-    }
-    if flags & 8 == 0 && (compressed != e.compressed || size != e.size || crc != e.crc) {
-        fail(format!(
-            "the local header gives {size} bytes ({compressed} compressed), the central directory {} ({})",
-            e.size, e.compressed
-        ));
-    }
-    if e.encrypted() {
-        fail("encrypted: its content cannot be inspected".to_string());
-        return skip(stream, e.compressed);
-    }
-    let mut raw = BufReader::new(stream.take(e.compressed));
-    let outcome = match e.method {
-        0 => content(&mut raw, &entry.kind, limits),
-        8 => {
-            let counted = Counted::new(&mut raw);
-            let consumed = counted.counter();
-            let inflate = flate2::bufread::DeflateDecoder::new(counted);
-            let metered = Metered::new(inflate, consumed, Some(e.compressed), limits.clone());
-            content(metered, &entry.kind, limits)
+        if name != e.name {
+            self.fail(format!(
+                "the local header names it {}, the central directory {}",
+                shown(&name),
+                shown(&e.name)
+            ));
         }
-        other => Err(ContentError::Method(other)),
-    };
-    // Whatever the content did, the rest of the compressed bytes are passed over.
-    io::copy(&mut raw, &mut io::sink()).map_err(|err| err.to_string())?;
-    drop(raw);
-    report.expanded += match &outcome {
-        Ok(c) => c.size,
-        Err(_) => 0,
-    };
-    match outcome {
-        Ok(c) => {
-            if c.size != e.size || c.crc != e.crc {
-                fail(format!(
-                    "its content ({} bytes, CRC {:08x}) does not match the central directory ({} bytes, CRC {:08x})",
-                    c.size, c.crc, e.size, e.crc
+        if method != e.method || (flags & 1) != (e.flags & 1) {
+            self.fail("the local header's compression or encryption flag differs from the central directory's".to_string());
+        }
+        if flags & 8 == 0 && (compressed != e.compressed || size != e.size || crc != e.crc) {
+            self.fail(format!(
+                "the local header gives {size} bytes ({compressed} compressed), the central directory {} ({})",
+                e.size, e.compressed
+            ));
+        }
+        if e.encrypted() {
+            self.fail("encrypted: its content cannot be inspected".to_string());
+            skip(stream, e.compressed)?;
+            return Ok(false);
+        }
+        let mut raw = BufReader::new(stream.take(e.compressed));
+        let kind = self.entry.kind.clone();
+        let outcome = match e.method {
+            0 => self.content(&mut raw, &kind),
+            8 => {
+                let counted = Counted::new(&mut raw);
+                let consumed = counted.counter();
+                let inflate = flate2::bufread::DeflateDecoder::new(counted);
+                let metered =
+                    Metered::new(inflate, consumed, Some(e.compressed), self.limits.clone());
+                self.content(metered, &kind)
+            }
+            other => Err(ContentError::Method(other)),
+        };
+        // Whatever the content did, the rest of the compressed bytes are passed over.
+        io::copy(&mut raw, &mut io::sink()).map_err(|err| err.to_string())?;
+        drop(raw);
+        let whole = match outcome {
+            Ok((read, target)) => {
+                *self.expanded += read;
+                self.entry.size = if matches!(kind, EntryKind::File) {
+                    read
+                } else {
+                    0
+                };
+                if let EntryKind::Symlink(t) = &mut self.entry.kind {
+                    *t = target;
+                }
+                true
+            }
+            Err(ContentError::Method(m)) => {
+                self.fail(format!(
+                    "compression method {m} cannot be inspected (only stored and deflate)"
                 ));
+                false
             }
-            entry.size = if matches!(entry.kind, EntryKind::File) {
-                c.size
-            } else {
-                0
-            };
-            entry.sha256 = Some(c.sha256);
-            if let EntryKind::Symlink(target) = &mut entry.kind {
-                *target = c.link_target;
+            Err(ContentError::Bomb(b)) => {
+                self.fail(b.to_string());
+                false
+            }
+            Err(ContentError::Io(err)) => {
+                self.fail(format!("its compressed data is corrupt: {err}"));
+                false
+            }
+            Err(ContentError::LongLink) => {
+                self.fail("a symlink target longer than any path".to_string());
+                false
+            }
+        };
+        let l = self.limits;
+        if *self.expanded > l.max_expanded {
+            return Err(Bomb::TooLarge {
+                limit: l.max_expanded,
+            }
+            .to_string());
+        }
+        let ratio = *self.expanded / self.archive_size.max(1);
+        if *self.expanded >= l.ratio_floor && ratio > l.max_ratio {
+            return Err(Bomb::Archive {
+                ratio,
+                max: l.max_ratio,
+            }
+            .to_string());
+        }
+        if flags & 8 != 0 {
+            let mut complaints = Vec::new();
+            descriptor(stream, e, &mut |s| complaints.push(s))?;
+            for c in complaints {
+                self.fail(c);
             }
         }
-        Err(ContentError::Method(m)) => fail(format!(
-            "compression method {m} cannot be inspected (only stored and deflate)"
-        )),
-        Err(ContentError::Bomb(b)) => fail(b.to_string()),
-        Err(ContentError::Io(err)) => fail(format!("its compressed data is corrupt: {err}")),
-        Err(ContentError::LongLink) => fail("a symlink target longer than any path".to_string()),
+        Ok(whole)
     }
-    if report.expanded > limits.max_expanded {
-        return Err(Bomb::TooLarge {
-            limit: limits.max_expanded,
-        }
-        .to_string());
+
+    /// Streams an entry's content to the hashing worker; a symlink's
+    /// content (its target) is also kept. Returns the bytes read.
+    fn content(
+        &mut self,
+        mut r: impl Read,
+        kind: &EntryKind,
+    ) -> Result<(u64, Vec<u8>), ContentError> {
+        let as_error = |err: io::Error| match err.get_ref().and_then(|i| i.downcast_ref::<Bomb>()) {
+            Some(b) => ContentError::Bomb(b.clone()),
+            None => ContentError::Io(err),
+        };
+        self.hasher.begin(self.index);
+        let result = if matches!(kind, EntryKind::Symlink(_)) {
+            // A link's content is its target: small, and kept.
+            let mut target = Vec::new();
+            match (&mut r)
+                .take(self.limits.max_name as u64 + 1)
+                .read_to_end(&mut target)
+            {
+                Ok(n) if n > self.limits.max_name => Err(ContentError::LongLink),
+                Ok(n) => {
+                    self.hasher.data(&target);
+                    Ok((n as u64, target))
+                }
+                Err(err) => Err(as_error(err)),
+            }
+        } else {
+            let mut size = 0u64;
+            loop {
+                match self.hasher.read_from(&mut r, usize::MAX) {
+                    Ok(0) => break Ok((size, Vec::new())),
+                    Ok(n) => size += n as u64,
+                    Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                    Err(err) => break Err(as_error(err)),
+                }
+            }
+        };
+        self.hasher.end();
+        result
     }
-    if report.expanded >= limits.ratio_floor
-        && report.expanded / archive_size.max(1) > limits.max_ratio
-    {
-        return Err(Bomb::Archive {
-            ratio: report.expanded / archive_size.max(1),
-            max: limits.max_ratio,
-        }
-        .to_string());
-    }
-    if flags & 8 != 0 {
-        descriptor(stream, e, &mut fail)?;
-    }
-    Ok(())
 }
 
 /// The data descriptor after content whose sizes were not known up front.
@@ -471,59 +591,9 @@ fn descriptor(
     Ok(())
 }
 
-struct Content {
-    sha256: [u8; 32],
-    crc: u32,
-    size: u64,
-    link_target: Vec<u8>,
-}
-
 enum ContentError {
     Method(u16),
     Bomb(Bomb),
     Io(io::Error),
     LongLink,
-}
-
-/// Hashes (and CRCs) an entry's content; a symlink's content is its target.
-fn content(mut r: impl Read, kind: &EntryKind, limits: &Limits) -> Result<Content, ContentError> {
-    use sha2::Digest;
-    let mut sha = sha2::Sha256::new();
-    let mut crc = crc32fast::Hasher::new();
-    let mut size = 0u64;
-    let mut target = Vec::new();
-    let mut buf = [0u8; 64 * 1024];
-    loop {
-        let n = match r.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-            Err(err) => {
-                return Err(match err.get_ref().and_then(|i| i.downcast_ref::<Bomb>()) {
-                    Some(b) => ContentError::Bomb(b.clone()),
-                    None => ContentError::Io(err),
-                });
-            }
-        };
-        sha.update(&buf[..n]);
-        crc.update(&buf[..n]);
-        size += n as u64;
-        if matches!(kind, EntryKind::Symlink(_)) {
-            if target.len() + n > limits.max_name {
-                return Err(ContentError::LongLink);
-            }
-            target.extend_from_slice(&buf[..n]);
-        }
-    }
-    let sha256 = if matches!(kind, EntryKind::Symlink(_)) {
-        sha256_of(&target)
-    } else {
-        sha.finalize().into()
-    };
-    Ok(Content {
-        sha256,
-        crc: crc.finalize(),
-        size,
-        link_target: target,
-    })
 }

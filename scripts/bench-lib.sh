@@ -1,0 +1,42 @@
+# Shared by the benchmark scripts: a GnuPG signing key in a private GNUPGHOME,
+# and best-of-N wall-clock timing. Source it; it sets $GNUPGHOME and $fpr.
+
+# gpg_setup WORKDIR: makes (once) an Ed25519 signing key; exports it as
+# WORKDIR/key.asc (armored, for the feed) and WORKDIR/key.gpg (for gpgv).
+gpg_setup() {
+  mkdir -p "$1/gnupg"
+  chmod 700 "$1/gnupg"
+  export GNUPGHOME="$1/gnupg"
+  if ! gpg --batch --list-secret-keys bench@intake.example >/dev/null 2>&1; then
+    gpg --batch --quiet --passphrase '' --quick-gen-key "intake bench <bench@intake.example>" ed25519 sign never 2>/dev/null
+  fi
+  fpr=$(gpg --batch --with-colons --list-keys bench@intake.example | awk -F: '/^fpr/ {print $10; exit}')
+  gpg --batch --yes --armor --export bench@intake.example >"$1/key.asc"
+  gpg --batch --yes --export bench@intake.example >"$1/key.gpg"
+}
+
+# gpg_sign FILE: a detached armored SHA-256 signature at FILE.asc.
+gpg_sign() {
+  gpg --batch --yes --digest-algo SHA256 --armor --detach-sign -o "$1.asc" "$1" 2>/dev/null
+}
+
+# best_of NAME CMD...: runs CMD $runs times after one warm-up; keeps the best
+# wall time in best[NAME] and prints it.
+declare -A best
+best_of() {
+  local name=$1; shift
+  "$@" >/dev/null 2>&1 || true
+  local b='' t0 t1 t
+  for _ in $(seq "$runs"); do
+    t0=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s.%N)
+    t=$(echo "$t1 - $t0" | bc -l)
+    if [ -z "$b" ] || [ "$(echo "$t < $b" | bc -l)" = 1 ]; then b=$t; fi
+  done
+  best[$name]=$b
+  printf '  %-44s %8.3f s\n' "$name" "$b"
+}
+
+# ratio A B: best[A] / best[B] to two decimals.
+ratio() {
+  printf '%.2f' "$(echo "${best[$1]} / ${best[$2]}" | bc -l)"
+}
