@@ -157,8 +157,16 @@ pub fn run(
     let evidence = evidence::gather(feed, release, artifact, &fetcher, &mut rec, cancel)?;
     let mut judged = judge_evidence(&evidence, release, artifact, trust, request.now);
     judged.plan.limits = request.limits.clone();
-    let fetched =
-        artifact::read_from_sources(feed, artifact, &fetcher, &judged.plan, &mut rec, cancel)?;
+    // The release notes are read on the side while the pass runs: the pass
+    // leaves most of a core free when the archive compresses well.
+    let (declared, fetched) = std::thread::scope(|scope| {
+        let notes = scope.spawn(|| declared_contents(&evidence, artifact));
+        let fetched =
+            artifact::read_from_sources(feed, artifact, &fetcher, &judged.plan, &mut rec, cancel);
+        (notes.join().ok().flatten(), fetched)
+    });
+    let fetched = fetched?;
+    judged.declared = declared;
     log(
         &mut rec,
         Step::Verify,
@@ -183,7 +191,7 @@ pub struct JudgedEvidence {
     /// The checksum file's path relative to its folder, for name matching.
     pub relative: String,
     /// The release notes' name and what they declare of this artifact
-    /// (`Err` when the notes cannot be used).
+    /// (read alongside the artifact pass: see [`declared_contents`]).
     pub declared: Option<(String, Result<Contents, String>)>,
 }
 
@@ -266,20 +274,8 @@ pub fn judge_evidence(
         expected_sha256: expected(Algo::Sha256),
         expected_sha512: expected(Algo::Sha512),
     };
-    // Read before the artifact pass, so the parser's memory is gone
-    // before the archive's entries accumulate.
-    let declared = evidence.notes.as_ref().map(|n| {
-        let contents = match &n.problem {
-            Some(problem) => Err(format!("{}: {problem}", n.name())),
-            None => Ok(notes::declared_contents(
-                &String::from_utf8_lossy(&n.bytes),
-                artifact.file_name(),
-            )),
-        };
-        (n.name().to_string(), contents)
-    });
     JudgedEvidence {
-        declared,
+        declared: None,
         checksum_file,
         checksum_problem,
         checksums_signatures,
@@ -301,6 +297,24 @@ fn signature_file(file: &evidence::EvidenceFile) -> std::result::Result<Vec<Foun
 fn utf16_problem(bytes: &[u8]) -> Option<&'static str> {
     (bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]))
         .then_some("is UTF-16 text; checksum files must be ASCII or UTF-8 (re-save it as UTF-8)")
+}
+
+/// What the release notes declare of this artifact: the notes' name and
+/// the declared contents (`Err` when the notes cannot be used).
+pub fn declared_contents(
+    evidence: &Evidence,
+    artifact: &Artifact,
+) -> Option<(String, Result<Contents, String>)> {
+    evidence.notes.as_ref().map(|n| {
+        let contents = match &n.problem {
+            Some(problem) => Err(format!("{}: {problem}", n.name())),
+            None => Ok(notes::declared_contents(
+                &String::from_utf8_lossy(&n.bytes),
+                artifact.file_name(),
+            )),
+        };
+        (n.name().to_string(), contents)
+    })
 }
 
 /// `target`'s path relative to the folder of `sibling` when they share it

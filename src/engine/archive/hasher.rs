@@ -20,7 +20,10 @@ const BATCH_BYTES: usize = 256 * 1024;
 /// ...or this many entries (archives of many tiny files).
 const BATCH_ENTRIES: usize = 1024;
 /// Room for one more read past `BATCH_BYTES`.
-const BUFFER: usize = BATCH_BYTES + 64 * 1024;
+const BUFFER: usize = BATCH_BYTES + READ;
+/// The largest single read: as large as the buffer before it, so a big
+/// entry is decoded straight into the batch, not copied through it.
+const READ: usize = 256 * 1024;
 
 enum Op {
     Begin(usize),
@@ -147,8 +150,7 @@ impl EntryHasher {
 
     /// Reads up to `max` bytes of content from `r` straight into the batch.
     pub fn read_from(&mut self, r: &mut impl Read, max: usize) -> io::Result<usize> {
-        let room = BUFFER - BATCH_BYTES;
-        let want = max.min(room);
+        let want = max.min(READ);
         if self.batch.used + want > self.batch.bytes.len() {
             self.flush();
         }

@@ -10,12 +10,13 @@
 //! stays with flate2.
 
 pub mod hasher;
+pub mod inflate;
 pub mod meter;
 pub mod safety;
 pub mod tar;
 pub mod zip;
 
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, Read};
 
 use crate::engine::check::{Finding, Status};
 
@@ -154,32 +155,44 @@ impl ArchiveReport {
 /// see [`zip::inspect`]). `archive_size` is the artifact's size when known,
 /// for the whole-archive compression ratio.
 pub fn inspect_stream(
-    reader: impl Read,
+    mut reader: impl BufRead,
     name_kind: ArchiveKind,
     archive_size: Option<u64>,
     limits: &Limits,
 ) -> ArchiveReport {
-    let mut buffered = meter::Counted::new(BufReader::with_capacity(256 * 1024, reader));
-    let head = match buffered.fill_buf() {
-        Ok(head) => head.to_vec(),
-        Err(e) => {
-            let mut report = ArchiveReport::new(name_kind);
-            report.stop("(archive)", format!("could not be read: {e}"));
-            return report;
+    // The first block tells the kind; it is read, then put back in front.
+    let mut head = Vec::with_capacity(512);
+    while head.len() < 512 {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) => {
+                let mut report = ArchiveReport::new(name_kind);
+                report.stop("(archive)", format!("could not be read: {e}"));
+                return report;
+            }
+        };
+        if available.is_empty() {
+            break;
         }
-    };
+        let n = available.len().min(512 - head.len());
+        head.extend_from_slice(&available[..n]);
+        reader.consume(n);
+    }
+    let buffered = meter::Counted::new(io::Cursor::new(head.clone()).chain(reader));
     let kind = ArchiveKind::sniff(&head);
     let mut report = match kind {
         ArchiveKind::TarGz => {
-            let compressed = buffered.counter();
-            // Inflating into large buffers is much faster than into the
-            // 512-byte reads of tar headers.
-            let gz = BufReader::with_capacity(
-                256 * 1024,
-                flate2::bufread::MultiGzDecoder::new(buffered),
-            );
-            let metered = meter::Metered::new(gz, compressed, archive_size, limits.clone());
-            tar::inspect(metered, kind, limits)
+            let walked = inflate::gunzip_alongside(buffered, |inflated| {
+                let compressed = inflated.counter();
+                let metered =
+                    meter::Metered::new(inflated, compressed, archive_size, limits.clone());
+                tar::inspect(metered, kind, limits)
+            });
+            walked.unwrap_or_else(|| {
+                let mut report = ArchiveReport::new(kind);
+                report.stop("(archive)", "the archive walk stopped unexpectedly");
+                report
+            })
         }
         ArchiveKind::Tar => {
             let compressed = buffered.counter();
