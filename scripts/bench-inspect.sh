@@ -15,7 +15,7 @@
 set -euo pipefail
 
 work=${1:-${TMPDIR:-/tmp}/intake-bench-inspect}
-runs=${2:-3}
+runs=${2:-5}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/scripts/bench-lib.sh"
 

@@ -13,7 +13,7 @@ use super::meter::{Counted, Counter};
 
 /// Chunks in flight between the stages.
 const DEPTH: usize = 4;
-const CHUNK: usize = 256 * 1024;
+const CHUNK: usize = 1024 * 1024;
 
 enum Chunk {
     Data {
