@@ -4,6 +4,7 @@
 mod list;
 mod output;
 mod progress;
+mod settings;
 mod verify;
 
 use std::path::PathBuf;
@@ -39,7 +40,7 @@ pub enum Command {
         feed: PathBuf,
     },
     /// Run the whole review non-interactively and write the checklist.
-    Verify(VerifyArgs),
+    Verify(Box<VerifyArgs>),
 }
 
 #[derive(Debug, clap::Args)]
@@ -74,6 +75,18 @@ pub struct VerifyArgs {
     /// Refuse every non-local source.
     #[arg(long)]
     pub offline: bool,
+    /// Where approved artifacts are kept (default: the platform's data folder, intake/store).
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// Where downloads are kept while they are verified, and resumed from.
+    #[arg(long = "cache-dir", value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Connect and read timeout for network sources, in seconds (default 30).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+    /// Extra CA certificates (PEM) to trust for https sources, e.g. a hospital's own CA.
+    #[arg(long = "ca-bundle", value_name = "FILE")]
+    pub ca_bundle: Option<PathBuf>,
     /// Stop inspecting an archive that expands past this size (e.g. 8GiB, 500MiB).
     #[arg(long = "max-expanded", value_name = "SIZE", value_parser = parse_size, default_value = "8GiB")]
     pub max_expanded: u64,

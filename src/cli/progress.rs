@@ -9,7 +9,6 @@ use crate::engine::event::{Event, Reporter};
 pub struct StderrProgress {
     enabled: bool,
     last: Option<Instant>,
-    started: Instant,
     drawn: bool,
 }
 
@@ -18,7 +17,6 @@ impl StderrProgress {
         StderrProgress {
             enabled: std::io::stderr().is_terminal(),
             last: None,
-            started: Instant::now(),
             drawn: false,
         }
     }
@@ -35,7 +33,14 @@ impl StderrProgress {
 
 impl Reporter for StderrProgress {
     fn report(&mut self, event: Event) {
-        let Event::Progress { what, done, total } = event else {
+        let Event::Progress {
+            what,
+            done,
+            total,
+            rate,
+            eta,
+        } = event
+        else {
             return;
         };
         if !self.enabled {
@@ -51,22 +56,21 @@ impl Reporter for StderrProgress {
             return;
         }
         self.last = Some(now);
-        let secs = (now - self.started).as_secs_f64().max(0.001);
-        let rate = done as f64 / secs;
-        let line = match total {
+        let mut line = match total {
             Some(t) if t > 0 => format!(
-                "reading {what}: {} of {} ({:.0} %), {}/s",
+                "reading {what}: {} of {} ({:.0} %)",
                 human_bytes(done),
                 human_bytes(t),
-                done as f64 * 100.0 / t as f64,
-                human_bytes(rate as u64)
+                done as f64 * 100.0 / t as f64
             ),
-            _ => format!(
-                "reading {what}: {}, {}/s",
-                human_bytes(done),
-                human_bytes(rate as u64)
-            ),
+            _ => format!("reading {what}: {}", human_bytes(done)),
         };
+        if let Some(rate) = rate {
+            line.push_str(&format!(", {}/s", human_bytes(rate)));
+        }
+        if let Some(eta) = eta.filter(|_| !finished) {
+            line.push_str(&format!(", {eta} s left"));
+        }
         eprint!("\r\x1b[2K{line}");
         let _ = std::io::stderr().flush();
         self.drawn = true;

@@ -1,22 +1,39 @@
 //! `intake verify`: the whole review, non-interactively. Everything that
 //! can be refused (names, waivers, the feed, the release, the platform) is
-//! refused before any file is read; a rejected checklist is still written.
+//! refused before any file is read; a rejected checklist is still written;
+//! an approved artifact is placed in the local store.
 
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
 use crate::engine::archive::Limits;
+use crate::engine::check::Verdict;
 use crate::engine::checklist::{self, Checklist, SignOff};
 use crate::engine::error::Error;
 use crate::engine::event::Cancel;
 use crate::engine::feed::Feed;
+use crate::engine::fetch::{self, FetchSettings};
 use crate::engine::review::{self, Request};
 use crate::engine::select;
 use crate::engine::signature::TrustStore;
+use crate::engine::store::Store;
 
 use super::progress::StderrProgress;
-use super::{Format, Outcome, VerifyArgs, output};
+use super::{Format, Outcome, VerifyArgs, output, settings};
+
+/// One review to run and write.
+struct Job<'a> {
+    feed: &'a Path,
+    version: String,
+    platform: String,
+    sign_off: SignOff,
+    checklist_dir: PathBuf,
+    fetch: FetchSettings,
+    limits: Limits,
+    store: PathBuf,
+    format: Format,
+}
 
 pub fn run(args: &VerifyArgs) -> Outcome {
     let sign_off = SignOff {
@@ -30,25 +47,30 @@ pub fn run(args: &VerifyArgs) -> Outcome {
             "{problem}: give --operator NAME and --approver NAME (two different people)"
         )));
     }
-    let platform = args.platform.clone().unwrap_or_else(select::host_platform);
-    let limits = Limits {
-        max_expanded: args.max_expanded,
-        ..Limits::default()
-    };
-    review_and_write(
-        &args.feed,
-        &args.release,
-        &platform,
-        &sign_off,
-        &args.checklist_dir,
-        args.offline,
-        &limits,
-        args.format,
-    )
+    Job {
+        feed: &args.feed,
+        version: args.release.clone(),
+        platform: args.platform.clone().unwrap_or_else(select::host_platform),
+        sign_off,
+        checklist_dir: args.checklist_dir.clone(),
+        fetch: settings::fetch(
+            args.offline,
+            args.cache_dir.clone(),
+            args.timeout,
+            args.ca_bundle.clone(),
+        ),
+        limits: Limits {
+            max_expanded: args.max_expanded,
+            ..Limits::default()
+        },
+        store: args.store.clone().unwrap_or_else(settings::default_store),
+        format: args.format,
+    }
+    .run()
 }
 
 /// `intake` with no subcommand: reviews the newest release of the feed for
-/// this host (or its first platform) under demo names.
+/// this host (or its first platform) under demo names, offline.
 pub fn demo(feed_path: PathBuf) -> Outcome {
     let feed = match Feed::load(&feed_path) {
         Ok(f) => f,
@@ -74,75 +96,96 @@ pub fn demo(feed_path: PathBuf) -> Outcome {
     println!(
         "(`intake verify FEED --release V --operator NAME --approver NAME` runs a real review.)\n"
     );
-    let sign_off = SignOff {
-        operator: "demo-operator".into(),
-        approver: "demo-approver".into(),
-        change_request: Some("DEMO".into()),
-        waivers: Vec::new(),
-    };
-    let version = release.version.clone();
-    review_and_write(
-        &feed_path,
-        &version,
-        &platform,
-        &sign_off,
-        Path::new("checklists"),
-        true,
-        &Limits::default(),
-        Format::Text,
-    )
+    Job {
+        feed: &feed_path,
+        version: release.version.clone(),
+        platform,
+        sign_off: SignOff {
+            operator: "demo-operator".into(),
+            approver: "demo-approver".into(),
+            change_request: Some("DEMO".into()),
+            waivers: Vec::new(),
+        },
+        checklist_dir: PathBuf::from("checklists"),
+        fetch: settings::fetch(true, None, None, None),
+        limits: Limits::default(),
+        store: settings::default_store(),
+        format: Format::Text,
+    }
+    .run()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn review_and_write(
-    feed_path: &Path,
-    version: &str,
-    platform: &str,
-    sign_off: &SignOff,
-    dir: &Path,
-    offline: bool,
-    limits: &Limits,
-    format: Format,
-) -> Outcome {
-    let feed = match Feed::load(feed_path) {
-        Ok(f) => f,
-        Err(e) => return Outcome::Failed(e),
-    };
-    let trust = match TrustStore::load(&feed) {
-        Ok(t) => t,
-        Err(e) => return Outcome::Failed(e),
-    };
-    if let Err(e) = feed.release(version).and_then(|r| r.artifact(platform)) {
-        return Outcome::Failed(e);
-    }
-    let request = Request {
-        version: version.to_string(),
-        platform: platform.to_string(),
-        now: Timestamp::now(),
-        offline,
-        limits: limits.clone(),
-    };
-    let mut progress = StderrProgress::new();
-    let review = review::run(&feed, &trust, &request, &mut progress, &Cancel::new());
-    progress.finish();
-    let review = match review {
-        Ok(r) => r,
-        Err(e) => return Outcome::Failed(e),
-    };
-    let checklist = Checklist::build(&review, sign_off, Timestamp::now());
-    let written = match checklist::write(&checklist, dir) {
-        Ok(w) => w,
-        Err(e) => return Outcome::Failed(e),
-    };
-    match format {
-        Format::Text => print!("{}", output::text(&checklist.record, &written)),
-        Format::Json => {
-            let json = checklist::to_json(&checklist.record);
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            );
+impl Job<'_> {
+    fn run(self) -> Outcome {
+        let feed = match Feed::load(self.feed) {
+            Ok(f) => f,
+            Err(e) => return Outcome::Failed(e),
+        };
+        let trust = match TrustStore::load(&feed) {
+            Ok(t) => t,
+            Err(e) => return Outcome::Failed(e),
+        };
+        if let Err(e) = feed
+            .release(&self.version)
+            .and_then(|r| r.artifact(&self.platform))
+        {
+            return Outcome::Failed(e);
         }
+        let request = Request {
+            version: self.version.clone(),
+            platform: self.platform.clone(),
+            now: Timestamp::now(),
+            fetch: self.fetch.clone(),
+            limits: self.limits.clone(),
+        };
+        let mut progress = StderrProgress::new();
+        let review = review::run(&feed, &trust, &request, &mut progress, &Cancel::new());
+        progress.finish();
+        let review = match review {
+            Ok(r) => r,
+            Err(e) => return Outcome::Failed(e),
+        };
+        let checklist = Checklist::build(&review, &self.sign_off, Timestamp::now());
+        let written = match checklist::write(&checklist, &self.checklist_dir) {
+            Ok(w) => w,
+            Err(e) => return Outcome::Failed(e),
+        };
+        let stored = match checklist.record.verdict {
+            Verdict::Approved => match Store::new(&self.store).place(&feed, &trust, &review) {
+                Ok(placed) => {
+                    if let Some(copy) = &review.local_copy {
+                        fetch::forget_download(&self.fetch, copy);
+                    }
+                    Some(placed)
+                }
+                Err(e) => {
+                    return Outcome::Failed(Error::Usage(format!(
+                        "approved, and the checklist is written ({}), but the artifact could not be placed in the store: {e}",
+                        written.toml.display()
+                    )));
+                }
+            },
+            Verdict::Rejected => None,
+        };
+        match self.format {
+            Format::Text => {
+                print!("{}", output::text(&checklist.record, &written));
+                if let Some(placed) = stored {
+                    println!(
+                        "stored:    {} (store feed: {})",
+                        placed.artifact.display(),
+                        placed.feed.display()
+                    );
+                }
+            }
+            Format::Json => {
+                let json = checklist::to_json(&checklist.record);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&json).unwrap_or_default()
+                );
+            }
+        }
+        Outcome::Verdict(checklist.record.verdict)
     }
-    Outcome::Verdict(checklist.record.verdict)
 }

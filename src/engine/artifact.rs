@@ -1,20 +1,28 @@
 //! Step 2, second half: reading the artifact from the sources in the
 //! feed's order. Each attempt is one streaming pass that hashes (and feeds
-//! the signature contexts) while the bytes arrive; a source whose bytes do
-//! not match the signed checksum is named and the next one is tried.
+//! the signature contexts and the archive walk) while the bytes arrive. A
+//! transfer cut short is resumed from the same source; a source whose bytes
+//! do not match the signed checksum is named and the next one is tried.
 
-use std::io::Read;
+use std::path::PathBuf;
+use std::time::Instant;
 
-use crate::engine::archive::zip::CentralDirectory;
-use crate::engine::archive::{self, ArchiveKind, ArchiveReport, Limits};
-use crate::engine::check::{Check, CheckId, Finding, Status};
+use sequoia_openpgp::types::HashAlgorithm;
+
+use crate::engine::archive::plan::{inspection, walk_downloaded_zip};
+use crate::engine::archive::{ArchiveKind, ArchiveReport, Limits};
 use crate::engine::checksums::short;
 use crate::engine::error::{Error, Result};
-use crate::engine::event::{Cancel, Event, Level, Reporter, Step, log};
+use crate::engine::event::{Cancel, Event, Level, Reporter, SourceState, Step, log};
 use crate::engine::feed::{Artifact, Feed};
-use crate::engine::fetch::{Fetcher, Opened, SourceFailure};
-use crate::engine::hashing::{self, ChunkReader, Digests, HashKey, PassError, StreamConsumer};
-use sequoia_openpgp::types::HashAlgorithm;
+use crate::engine::fetch::{Fetcher, SourceFailure};
+use crate::engine::hashing::{self, Digests, HashKey, PassError};
+use crate::engine::source::Source;
+
+pub use crate::engine::fetch_checks::{group, size_check, source_check};
+
+/// How many times a transfer cut short is resumed before the next source.
+const RESUMES: usize = 2;
 
 /// What the read pass must compute, and what the bytes must match.
 #[derive(Debug, Clone, Default)]
@@ -40,6 +48,9 @@ pub struct ArtifactRead {
     pub sha512: Option<Vec<u8>>,
     /// What the archive walk found (kind `Single` when not an archive).
     pub archive: ArchiveReport,
+    /// The bytes on this machine: the source file itself, or the download
+    /// in the cache (what the store copies from, re-hashing as it goes).
+    pub local_copy: Option<PathBuf>,
 }
 
 /// What happened at one source.
@@ -88,116 +99,81 @@ pub fn read_from_sources(
     for source in &feed.sources {
         cancel.check()?;
         let (url, url_redacted) = source.describe(relative);
-        let mut attempt = |a: Attempt| {
-            attempts.push(SourceAttempt {
+        let state = |reporter: &mut dyn Reporter, state: SourceState| {
+            reporter.report(Event::Source {
+                file: artifact.file_name().to_string(),
                 source: source.name.clone(),
-                url: url.clone(),
-                attempt: a,
+                state,
             })
         };
-        let opened = match fetcher.open(source, relative) {
-            Ok(o) => o,
-            Err(failure) => {
-                log(
-                    reporter,
-                    Step::Fetch,
-                    Level::Warn,
-                    format!(
-                        "{relative}: {} skipped: {}",
-                        source.name,
-                        failure.describe()
-                    ),
-                );
-                attempt(match failure {
-                    SourceFailure::Refused(why) => Attempt::Refused(why),
-                    SourceFailure::Failed(why) | SourceFailure::TooLarge(why) => {
-                        Attempt::Failed(why)
-                    }
-                });
-                continue;
+        state(reporter, SourceState::Trying { url: url.clone() });
+        let outcome = attempt_source(source, artifact, fetcher, plan, &keys, reporter, cancel)?;
+        let (attempt, read) = match outcome {
+            Outcome::Refused(why) => {
+                state(reporter, SourceState::Refused(why.clone()));
+                (Attempt::Refused(why), None)
             }
-        };
-        log(
-            reporter,
-            Step::Fetch,
-            Level::Info,
-            format!("{relative}: reading from {} ({url})", source.name),
-        );
-        let total = opened.size;
-        let what = artifact.file_name().to_string();
-        let mut progress = |done: u64| {
-            reporter.report(Event::Progress {
-                what: what.clone(),
-                done,
-                total,
-            })
-        };
-        let name_kind = ArchiveKind::from_name(artifact.file_name());
-        let (consumer, decided) = inspection(&opened, name_kind, &plan.limits);
-        let mut reader = opened.reader;
-        let out =
-            match hashing::read_once(&mut reader, &keys, consumer, None, &mut progress, cancel) {
-                Ok(out) => out,
-                Err(PassError::Cancelled) => return Err(Error::Cancelled),
-                Err(e) => {
+            Outcome::Failed(why) => {
+                state(reporter, SourceState::Failed(why.clone()));
+                (Attempt::Failed(why), None)
+            }
+            Outcome::Read(read) => {
+                let mismatch = plan
+                    .expected_sha256
+                    .as_ref()
+                    .is_some_and(|e| *e != read.sha256)
+                    || plan
+                        .expected_sha512
+                        .as_ref()
+                        .is_some_and(|e| Some(e) != read.sha512.as_ref());
+                if mismatch {
+                    let actual = hex::encode(&read.sha256);
                     log(
                         reporter,
                         Step::Fetch,
                         Level::Warn,
-                        format!("{relative}: {} failed: {e}", source.name),
+                        format!(
+                            "{relative}: {} served bytes that do not match the signed checksum (SHA-256 {})",
+                            source.name,
+                            short(&actual)
+                        ),
                     );
-                    attempt(Attempt::Failed(e.to_string()));
-                    continue;
+                    state(reporter, SourceState::WrongBytes);
+                    (Attempt::WrongBytes { actual }, Some(read))
+                } else {
+                    log(
+                        reporter,
+                        Step::Fetch,
+                        Level::Info,
+                        format!("{relative}: {} bytes from {}", read.bytes, source.name),
+                    );
+                    state(reporter, SourceState::Served);
+                    attempts.push(SourceAttempt {
+                        source: source.name.clone(),
+                        url: url.clone(),
+                        attempt: Attempt::Served,
+                    });
+                    let read = ArtifactRead {
+                        url,
+                        url_redacted,
+                        ..*read
+                    };
+                    return Ok(Fetched { read, attempts });
                 }
-            };
-        let inspected = out
-            .consumed
-            .or(decided)
-            .unwrap_or_else(|| ArchiveReport::new(ArchiveKind::Single));
-        let sha256 = out
-            .digests
-            .digest(&HashKey::plain(HashAlgorithm::SHA256))
-            .unwrap_or_default();
-        let sha512 = out.digests.digest(&HashKey::plain(HashAlgorithm::SHA512));
-        let read = ArtifactRead {
-            source: source.name.clone(),
-            url: url.clone(),
-            url_redacted,
-            bytes: out.bytes,
-            digests: out.digests,
-            sha256: sha256.clone(),
-            sha512: sha512.clone(),
-            archive: inspected,
+            }
         };
-        let mismatch = plan.expected_sha256.as_ref().is_some_and(|e| *e != sha256)
-            || plan
-                .expected_sha512
-                .as_ref()
-                .is_some_and(|e| Some(e) != sha512.as_ref());
-        if mismatch {
-            let actual = hex::encode(&sha256);
-            log(
-                reporter,
-                Step::Fetch,
-                Level::Warn,
-                format!(
-                    "{relative}: {} served bytes that do not match the signed checksum (SHA-256 {})",
-                    source.name,
-                    short(&actual)
-                ),
-            );
-            attempt(Attempt::WrongBytes { actual });
-            wrong = Some(read);
-            continue;
+        if let Some(read) = read {
+            wrong = Some(ArtifactRead {
+                url: url.clone(),
+                url_redacted,
+                ..*read
+            });
         }
-        log(
-            reporter,
-            Step::Fetch,
-            Level::Info,
-            format!("{relative}: {} bytes from {}", out.bytes, source.name),
-        );
-        attempt(Attempt::Served);
-        return Ok(Fetched { read, attempts });
+        attempts.push(SourceAttempt {
+            source: source.name.clone(),
+            url,
+            attempt,
+        });
     }
     match wrong {
         Some(read) => Ok(Fetched { read, attempts }),
@@ -215,169 +191,174 @@ pub fn read_from_sources(
     }
 }
 
-/// How the archive walk joins the read pass: a stream consumer, or a report
-/// decided before reading (a zip whose directory cannot be read, a name
-/// that promises an archive over bytes that are not one).
-fn inspection(
-    opened: &Opened,
-    name_kind: ArchiveKind,
-    limits: &Limits,
-) -> (
-    Option<StreamConsumer<'static, ArchiveReport>>,
-    Option<ArchiveReport>,
-) {
-    let size = opened.size;
-    let limits = limits.clone();
-    let Some(path) = &opened.local else {
-        let consumer: StreamConsumer<'static, ArchiveReport> =
-            Box::new(move |r: &mut ChunkReader| {
-                archive::inspect_stream(r, name_kind, size, &limits)
-            });
-        return (Some(consumer), None);
-    };
-    // A local file: look at its first bytes (and a zip's directory) first.
-    let mut head = Vec::with_capacity(512);
-    let opened_file = std::fs::File::open(path);
-    if let Ok(file) = &opened_file {
-        let _ = file.take(512).read_to_end(&mut head);
-    }
-    match ArchiveKind::sniff(&head) {
-        ArchiveKind::Zip => {
-            let len = size.unwrap_or(0);
-            let directory = opened_file
-                .map_err(|e| e.to_string())
-                .and_then(|mut file| CentralDirectory::read(&mut file, len, &limits));
-            match directory {
-                Ok(cd) => {
-                    let consumer: StreamConsumer<'static, ArchiveReport> =
-                        Box::new(move |r: &mut ChunkReader| {
-                            let mut report = archive::zip::inspect(r, &cd, len, &limits);
-                            archive::name_mismatch(&mut report, name_kind, ArchiveKind::Zip);
-                            report
-                        });
-                    (Some(consumer), None)
-                }
-                Err(why) => {
-                    let mut report = ArchiveReport::new(ArchiveKind::Zip);
-                    report.stop("(central directory)", why);
-                    archive::name_mismatch(&mut report, name_kind, ArchiveKind::Zip);
-                    (None, Some(report))
-                }
-            }
-        }
-        ArchiveKind::Single => {
-            let mut report = ArchiveReport::new(ArchiveKind::Single);
-            archive::name_mismatch(&mut report, name_kind, ArchiveKind::Single);
-            (None, Some(report))
-        }
-        ArchiveKind::Tar | ArchiveKind::TarGz => {
-            let consumer: StreamConsumer<'static, ArchiveReport> =
-                Box::new(move |r: &mut ChunkReader| {
-                    archive::inspect_stream(r, name_kind, size, &limits)
+enum Outcome {
+    Refused(String),
+    Failed(String),
+    Read(Box<ArtifactRead>),
+}
+
+/// One source: open, read once (resuming a transfer cut short), inspect.
+fn attempt_source(
+    source: &Source,
+    artifact: &Artifact,
+    fetcher: &Fetcher,
+    plan: &PassPlan,
+    keys: &[HashKey],
+    reporter: &mut dyn Reporter,
+    cancel: &Cancel,
+) -> Result<Outcome> {
+    let relative = &artifact.file.value;
+    let name_kind = ArchiveKind::from_name(artifact.file_name());
+    let mut resumes = 0;
+    loop {
+        let opened = {
+            let mut said = |line: String| {
+                log(
+                    reporter,
+                    Step::Fetch,
+                    Level::Info,
+                    format!("{relative}: {}: {line}", source.name),
+                )
+            };
+            fetcher.open(source, relative, artifact.size, &mut said)
+        };
+        let opened = match opened {
+            Ok(o) => o,
+            Err(failure) => {
+                log(
+                    reporter,
+                    Step::Fetch,
+                    Level::Warn,
+                    format!(
+                        "{relative}: {} skipped: {}",
+                        source.name,
+                        failure.describe()
+                    ),
+                );
+                return Ok(match failure {
+                    SourceFailure::Refused(why) => Outcome::Refused(why),
+                    SourceFailure::Failed(why) | SourceFailure::TooLarge(why) => {
+                        Outcome::Failed(why)
+                    }
                 });
-            (Some(consumer), None)
-        }
-    }
-}
-
-/// `fetch.source`: which source served the bytes; a warning names every
-/// source that served bytes not matching the signed checksum.
-pub fn source_check(fetched: &Fetched) -> Check {
-    let id = CheckId::FetchSource;
-    let findings: Vec<Finding> = fetched
-        .attempts
-        .iter()
-        .map(|a| match &a.attempt {
-            Attempt::Refused(why) => {
-                Finding::new(Status::Skip, &a.source, format!("not tried: {why}"))
             }
-            Attempt::Failed(why) => {
-                Finding::new(Status::Skip, &a.source, format!("could not serve: {why}"))
+        };
+        if opened.resumed_from > 0 {
+            reporter.report(Event::Source {
+                file: artifact.file_name().to_string(),
+                source: source.name.clone(),
+                state: SourceState::Resuming {
+                    from: opened.resumed_from,
+                },
+            });
+        }
+        log(
+            reporter,
+            Step::Fetch,
+            Level::Info,
+            format!("{relative}: reading from {}", source.name),
+        );
+        // A download never takes more than the feed's size (or the ceiling).
+        let limit = opened
+            .download
+            .as_ref()
+            .map(|_| artifact.size.unwrap_or(fetcher.settings.max_unknown_size));
+        let (consumer, decided) = inspection(&opened, name_kind, &plan.limits);
+        let (total, resumed_from, started) = (opened.size, opened.resumed_from, Instant::now());
+        let what = artifact.file_name().to_string();
+        let mut progress = |done: u64| {
+            let secs = started.elapsed().as_secs_f64();
+            let rate =
+                (secs > 0.2).then(|| ((done.saturating_sub(resumed_from)) as f64 / secs) as u64);
+            let eta = match (rate, total) {
+                (Some(r), Some(t)) if r > 0 => Some(t.saturating_sub(done) / r),
+                _ => None,
+            };
+            reporter.report(Event::Progress {
+                what: what.clone(),
+                done,
+                total,
+                rate,
+                eta,
+            })
+        };
+        let mut reader = opened.reader;
+        let result = hashing::read_once(&mut reader, keys, consumer, limit, &mut progress, cancel);
+        drop(reader);
+        let out = match result {
+            Ok(out) => out,
+            Err(PassError::Cancelled) => return Err(Error::Cancelled),
+            // Cut short after some progress: resume from the same source.
+            Err(PassError::Read { offset, source: e })
+                if opened.download.is_some() && offset > resumed_from && resumes < RESUMES =>
+            {
+                resumes += 1;
+                let why = crate::engine::error::describe_io(&e);
+                log(
+                    reporter,
+                    Step::Fetch,
+                    Level::Warn,
+                    format!(
+                        "{relative}: {}: the transfer broke after {offset} bytes ({why}); resuming",
+                        source.name
+                    ),
+                );
+                continue;
             }
-            Attempt::WrongBytes { actual } => Finding::new(
-                Status::Warn,
-                &a.source,
-                format!(
-                    "served bytes that do not match the signed checksum (SHA-256 {})",
-                    short(actual)
-                ),
-            ),
-            Attempt::Served => Finding::new(
-                Status::Pass,
-                &a.source,
-                format!("served matching bytes from {}", a.url),
-            ),
-        })
-        .collect();
-    let wrong: Vec<&str> = fetched
-        .attempts
-        .iter()
-        .filter(|a| matches!(a.attempt, Attempt::WrongBytes { .. }))
-        .map(|a| a.source.as_str())
-        .collect();
-    let served_ok = fetched
-        .attempts
-        .iter()
-        .any(|a| a.attempt == Attempt::Served);
-    let check = if wrong.is_empty() {
-        Check::pass(
-            id,
-            format!("served by {} ({})", fetched.read.source, fetched.read.url),
-        )
-    } else if served_ok {
-        Check::warn(
-            id,
-            format!(
-                "{} served bytes that do not match the signed checksum; {} served matching bytes",
-                wrong.join(", "),
-                fetched.read.source
-            ),
-        )
-    } else {
-        Check::warn(
-            id,
-            format!(
-                "every source that answered served wrong bytes: {}",
-                wrong.join(", ")
-            ),
-        )
-    };
-    check
-        .with_evidence("source", fetched.read.source.clone())
-        .with_evidence("url", fetched.read.url.clone())
-        .with_findings(findings)
-}
-
-/// `fetch.size`: the feed's `size`, when given, against the bytes read.
-pub fn size_check(artifact: &Artifact, bytes: u64) -> Check {
-    let id = CheckId::FetchSize;
-    match artifact.size {
-        None => Check::skip(
-            id,
-            format!("the feed gives no size; {} bytes read", group(bytes)),
-        ),
-        Some(size) if size == bytes => {
-            Check::pass(id, format!("{} bytes, as the feed says", group(bytes)))
-                .with_evidence("size", bytes.to_string())
+            Err(e) => {
+                if matches!(e, PassError::TooLong { .. })
+                    && let Some(d) = opened.download
+                {
+                    d.discard();
+                }
+                let why = match e {
+                    PassError::TooLong { limit } => {
+                        format!("sent more than the {limit} bytes expected: stopped there")
+                    }
+                    other => other.to_string(),
+                };
+                log(
+                    reporter,
+                    Step::Fetch,
+                    Level::Warn,
+                    format!("{relative}: {} failed: {why}", source.name),
+                );
+                return Ok(Outcome::Failed(why));
+            }
+        };
+        let local_copy = opened
+            .local
+            .clone()
+            .or_else(|| opened.download.as_ref().map(|d| d.part.clone()));
+        let mut inspected = out
+            .consumed
+            .or(decided)
+            .unwrap_or_else(|| ArchiveReport::new(ArchiveKind::Single));
+        if inspected.deferred
+            && let Some(path) = &local_copy
+        {
+            inspected = walk_downloaded_zip(path, name_kind, &plan.limits);
         }
-        Some(size) => Check::fail(
-            id,
-            format!("{} bytes, but the feed says {}", group(bytes), group(size)),
-        )
-        .with_evidence("expected", size.to_string())
-        .with_evidence("actual", bytes.to_string()),
-    }
-}
-
-/// `48,213,504`: digits grouped for reading aloud.
-pub fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
+        let sha256 = out
+            .digests
+            .digest(&HashKey::plain(HashAlgorithm::SHA256))
+            .unwrap_or_default();
+        let sha512 = out.digests.digest(&HashKey::plain(HashAlgorithm::SHA512));
+        let wrong = plan.expected_sha256.as_ref().is_some_and(|e| *e != sha256);
+        if wrong && let Some(d) = opened.download {
+            // Wrong bytes are never resumed from.
+            d.discard();
         }
-        out.push(c);
+        return Ok(Outcome::Read(Box::new(ArtifactRead {
+            source: source.name.clone(),
+            url: String::new(),
+            url_redacted: false,
+            bytes: out.bytes,
+            digests: out.digests,
+            sha256,
+            sha512,
+            archive: inspected,
+            local_copy: if wrong { None } else { local_copy },
+        })));
     }
-    out
 }

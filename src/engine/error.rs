@@ -73,7 +73,11 @@ pub fn describe_io(err: &std::io::Error) -> String {
         ErrorKind::PermissionDenied => "permission denied".to_string(),
         ErrorKind::IsADirectory => "is a folder, not a file".to_string(),
         ErrorKind::UnexpectedEof => "file ends too early (truncated)".to_string(),
+        ErrorKind::TimedOut => "timed out (no data arrived in time)".to_string(),
         ErrorKind::InvalidData => format!("unreadable: {err}"),
+        _ if err.to_string().starts_with("timeout") => {
+            "timed out (no data arrived in time)".to_string()
+        }
         _ => err.to_string(),
     }
 }

@@ -50,7 +50,33 @@ pub enum Event {
         what: String,
         done: u64,
         total: Option<u64>,
+        /// Bytes a second over this transfer so far.
+        rate: Option<u64>,
+        /// Seconds left at that rate, when the total is known.
+        eta: Option<u64>,
     },
+    /// What is happening at one source, for one file.
+    Source {
+        file: String,
+        source: String,
+        state: SourceState,
+    },
+}
+
+/// A source's state for one file, as the Fetch step shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceState {
+    Trying {
+        url: String,
+    },
+    Resuming {
+        from: u64,
+    },
+    Refused(String),
+    Failed(String),
+    /// It served bytes that do not match the signed checksum.
+    WrongBytes,
+    Served,
 }
 
 /// Receives events from engine steps. Implemented for closures.

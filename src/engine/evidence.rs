@@ -118,7 +118,18 @@ fn fetch_one(
     for source in &feed.sources {
         cancel.check()?;
         let (url, _) = source.describe(&at.value);
-        match fetcher.read_small(source, &at.value, role.limit()) {
+        let read = {
+            let mut said = |line: String| {
+                log(
+                    reporter,
+                    Step::Fetch,
+                    Level::Info,
+                    format!("{}: {}: {line}", at.value, source.name),
+                )
+            };
+            fetcher.read_small(source, &at.value, role.limit(), &mut said)
+        };
+        match read {
             Ok(bytes) => {
                 log(
                     reporter,

@@ -1,22 +1,36 @@
-//! Opening a source's files. Folder sources are read in place; `--offline`
-//! refuses every non-local source before any connection is attempted.
-//! Network access, when it exists, lives behind [`Fetcher::open`] only, so
-//! "no hidden network call" stays one place to read.
+//! Opening a source's files. Folder sources are read in place. HTTP(S)
+//! sources go through [`crate::engine::http`] into a cache folder (never
+//! the store) while the read pass hashes them; an interrupted download is
+//! resumed from the cache with a ranged request guarded by the server's
+//! validator, and the pass re-reads the cached part, so no byte is trusted
+//! without being hashed. `--offline` refuses every non-local source before
+//! any connection is attempted.
 
-use std::fs::File;
-use std::io::Read;
+use std::cell::OnceCell;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use url::Url;
 
 use crate::engine::error::describe_io;
+use crate::engine::hashing::sha256_hex;
+use crate::engine::http::{Http, HttpSettings, Validator};
 use crate::engine::limits::{self, BoundedError};
-use crate::engine::source::{Location, Source};
+use crate::engine::source::{Location, Source, redact};
 
 /// A file opened for reading from a source.
 pub struct Opened {
     pub reader: Box<dyn Read + Send>,
-    /// The size the source announces, when it does.
+    /// The whole file's size, when known.
     pub size: Option<u64>,
     /// The file itself, for folder sources (read in place).
-    pub local: Option<std::path::PathBuf>,
+    pub local: Option<PathBuf>,
+    /// The cache file a download is written to, for network sources.
+    pub download: Option<Download>,
+    /// Bytes already in the cache from an earlier, interrupted transfer.
+    pub resumed_from: u64,
 }
 
 /// Why a source could not serve a file (the next source is tried).
@@ -40,48 +54,226 @@ impl SourceFailure {
     }
 }
 
-/// Opens files of sources under the review's settings.
-#[derive(Debug, Clone, Default)]
-pub struct Fetcher {
+/// Settings for fetching.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchSettings {
     pub offline: bool,
+    pub http: HttpSettings,
+    /// Where partial and finished downloads are kept.
+    pub cache_dir: PathBuf,
+    /// The most a download may bring when the feed gives no size.
+    pub max_unknown_size: u64,
+}
+
+impl Default for FetchSettings {
+    fn default() -> Self {
+        FetchSettings {
+            offline: false,
+            http: HttpSettings::default(),
+            cache_dir: std::env::temp_dir().join("intake-cache"),
+            max_unknown_size: 64 << 30,
+        }
+    }
+}
+
+/// A download's file in the cache, and what resuming it needs.
+#[derive(Debug)]
+pub struct Download {
+    pub part: PathBuf,
+    meta: PathBuf,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Meta {
+    url: String,
+    etag: Option<String>,
+    last_modified: Option<String>,
+}
+
+impl Download {
+    /// The bytes turned out wrong: nothing of them may be resumed.
+    pub fn discard(self) {
+        let _ = std::fs::remove_file(&self.part);
+        let _ = std::fs::remove_file(&self.meta);
+    }
+}
+
+/// Removes a finished download from the cache once the store holds it.
+pub fn forget_download(settings: &FetchSettings, path: &Path) {
+    let downloads = settings.cache_dir.join("downloads");
+    if path.parent() == Some(downloads.as_path()) && path.extension().is_some_and(|e| e == "part") {
+        let _ = std::fs::remove_file(path);
+        let _ = std::fs::remove_file(path.with_extension("json"));
+    }
+}
+
+/// Opens files of sources under the review's settings.
+pub struct Fetcher {
+    pub settings: FetchSettings,
+    http: OnceCell<Result<Http, String>>,
 }
 
 impl Fetcher {
-    pub fn new(offline: bool) -> Self {
-        Fetcher { offline }
+    pub fn new(settings: FetchSettings) -> Self {
+        Fetcher {
+            settings,
+            http: OnceCell::new(),
+        }
     }
 
-    /// Opens `relative` from `source` for streaming.
-    pub fn open(&self, source: &Source, relative: &str) -> Result<Opened, SourceFailure> {
-        match &source.location {
-            Location::Folder(dir) => {
-                let path = dir.join(relative);
-                let file = File::open(&path).map_err(|e| {
-                    SourceFailure::Failed(format!("{}: {}", path.display(), describe_io(&e)))
-                })?;
-                let meta = file.metadata().map_err(|e| {
-                    SourceFailure::Failed(format!("{}: {}", path.display(), describe_io(&e)))
-                })?;
-                if meta.is_dir() {
-                    return Err(SourceFailure::Failed(format!(
-                        "{}: is a folder, not a file",
-                        path.display()
-                    )));
-                }
-                Ok(Opened {
-                    reader: Box::new(file),
-                    size: Some(meta.len()),
-                    local: Some(path),
-                })
-            }
-            Location::Http(_) if self.offline => Err(SourceFailure::Refused(
-                "refused: --offline allows local sources only".to_string(),
-            )),
-            Location::Http(_) => Err(SourceFailure::Failed(
-                "HTTP sources are not supported by this build; use a folder or file:// source"
-                    .to_string(),
-            )),
+    /// A fetcher for local sources only.
+    pub fn offline() -> Self {
+        Fetcher::new(FetchSettings {
+            offline: true,
+            ..FetchSettings::default()
+        })
+    }
+
+    /// The client, made on first use (no network code runs before).
+    fn http(&self) -> Result<&Http, SourceFailure> {
+        self.http
+            .get_or_init(|| Http::new(&self.settings.http))
+            .as_ref()
+            .map_err(|e| SourceFailure::Failed(format!("cannot set up HTTPS: {e}")))
+    }
+
+    /// The URL of `relative` under an HTTP source (a token on the base
+    /// applies to every file under it).
+    fn url(base: &Url, relative: &str) -> Result<Url, SourceFailure> {
+        let mut url = base
+            .join(relative)
+            .map_err(|e| SourceFailure::Failed(format!("bad path {relative}: {e}")))?;
+        if url.query().is_none() {
+            url.set_query(base.query());
         }
+        Ok(url)
+    }
+
+    /// Opens `relative` from `source` for streaming. A download is written
+    /// to the cache as it is read; `expected` bounds what is accepted.
+    pub fn open(
+        &self,
+        source: &Source,
+        relative: &str,
+        expected: Option<u64>,
+        log: &mut dyn FnMut(String),
+    ) -> Result<Opened, SourceFailure> {
+        match &source.location {
+            Location::Folder(dir) => open_local(&dir.join(relative)),
+            Location::Http(_) if self.settings.offline => Err(refused()),
+            Location::Http(base) => self.download(&Self::url(base, relative)?, expected, log),
+        }
+    }
+
+    fn download(
+        &self,
+        url: &Url,
+        expected: Option<u64>,
+        log: &mut dyn FnMut(String),
+    ) -> Result<Opened, SourceFailure> {
+        let http = self.http()?;
+        let failed = |e: io::Error| SourceFailure::Failed(format!("cache: {}", describe_io(&e)));
+        let dir = self.settings.cache_dir.join("downloads");
+        std::fs::create_dir_all(&dir).map_err(failed)?;
+        let (shown, _) = redact(url);
+        let key = sha256_hex(shown.as_bytes());
+        let download = Download {
+            part: dir.join(format!("{key}.part")),
+            meta: dir.join(format!("{key}.json")),
+        };
+        let have = std::fs::metadata(&download.part)
+            .map(|m| m.len())
+            .unwrap_or(0);
+        let validator = std::fs::read(&download.meta)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Meta>(&b).ok())
+            .and_then(|m| {
+                m.etag
+                    .map(Validator::ETag)
+                    .or(m.last_modified.map(Validator::LastModified))
+            });
+        let resume = match (&validator, have) {
+            (Some(v), n) if n > 0 => Some((n, v)),
+            _ => None,
+        };
+        let response = http.get(url, resume, log).map_err(SourceFailure::Failed);
+        let response = match response {
+            // Asked from the end of a complete copy: the cached file is the file.
+            Err(SourceFailure::Failed(why)) if resume.is_some() && why == "HTTP 416" => {
+                log(format!(
+                    "the cached copy ({have} bytes) is complete and unchanged"
+                ));
+                let file = File::open(&download.part).map_err(failed)?;
+                return Ok(Opened {
+                    reader: Box::new(file),
+                    size: Some(have),
+                    local: None,
+                    download: Some(download),
+                    resumed_from: have,
+                });
+            }
+            other => other?,
+        };
+        let total = response.total.or(response.length);
+        let ceiling = expected.unwrap_or(self.settings.max_unknown_size);
+        if let Some(total) = total
+            && total > ceiling
+        {
+            return Err(SourceFailure::Failed(format!(
+                "announces {total} bytes, more than the {ceiling} expected: refused"
+            )));
+        }
+        let resumed =
+            response.status == 206 && resume.is_some() && response.range_start == Some(have);
+        let sink = if resumed {
+            log(format!("resuming after {have} bytes"));
+            OpenOptions::new()
+                .append(true)
+                .open(&download.part)
+                .map_err(failed)?
+        } else {
+            if resume.is_some() {
+                log(
+                    "the server sent the whole file (it changed, or ignores ranges): starting over"
+                        .to_string(),
+                );
+            }
+            let meta = Meta {
+                url: shown.clone(),
+                etag: match &response.validator {
+                    Some(Validator::ETag(t)) => Some(t.clone()),
+                    _ => None,
+                },
+                last_modified: match &response.validator {
+                    Some(Validator::LastModified(d)) => Some(d.clone()),
+                    _ => None,
+                },
+            };
+            // Without a validator a resume could splice two versions: keep no meta then.
+            let _ = std::fs::remove_file(&download.meta);
+            if response.validator.is_some() {
+                let json = serde_json::to_vec(&meta).unwrap_or_default();
+                std::fs::write(&download.meta, json).map_err(failed)?;
+            }
+            File::create(&download.part).map_err(failed)?
+        };
+        let tee = Tee {
+            inner: response.body,
+            sink,
+        };
+        let (reader, resumed_from): (Box<dyn Read + Send>, u64) = if resumed {
+            let prefix = File::open(&download.part).map_err(failed)?.take(have);
+            (Box::new(prefix.chain(tee)), have)
+        } else {
+            (Box::new(tee), 0)
+        };
+        Ok(Opened {
+            reader,
+            size: total,
+            local: None,
+            download: Some(download),
+            resumed_from,
+        })
     }
 
     /// Reads a small file (evidence) whole, refusing more than `limit` bytes.
@@ -90,22 +282,74 @@ impl Fetcher {
         source: &Source,
         relative: &str,
         limit: u64,
+        log: &mut dyn FnMut(String),
     ) -> Result<Vec<u8>, SourceFailure> {
-        let opened = self.open(source, relative)?;
         let too_large = || {
             SourceFailure::TooLarge(format!(
                 "larger than {} MiB, which no such file needs; refused",
                 limit >> 20
             ))
         };
-        if opened.size.is_some_and(|s| s > limit) {
+        let (reader, size): (Box<dyn Read>, Option<u64>) = match &source.location {
+            Location::Folder(dir) => {
+                let opened = open_local(&dir.join(relative))?;
+                (opened.reader, opened.size)
+            }
+            Location::Http(_) if self.settings.offline => return Err(refused()),
+            Location::Http(base) => {
+                let response = self
+                    .http()?
+                    .get(&Self::url(base, relative)?, None, log)
+                    .map_err(SourceFailure::Failed)?;
+                (response.body, response.length)
+            }
+        };
+        if size.is_some_and(|s| s > limit) {
             return Err(too_large());
         }
-        limits::read_bounded(opened.reader, limit).map_err(|e| match e {
+        limits::read_bounded(reader, limit).map_err(|e| match e {
             BoundedError::TooLarge => too_large(),
             BoundedError::Io(e) => {
                 SourceFailure::Failed(format!("{relative}: {}", describe_io(&e)))
             }
         })
+    }
+}
+
+fn refused() -> SourceFailure {
+    SourceFailure::Refused("refused: --offline allows local sources only".to_string())
+}
+
+fn open_local(path: &Path) -> Result<Opened, SourceFailure> {
+    let fail =
+        |e: io::Error| SourceFailure::Failed(format!("{}: {}", path.display(), describe_io(&e)));
+    let file = File::open(path).map_err(fail)?;
+    let meta = file.metadata().map_err(fail)?;
+    if meta.is_dir() {
+        return Err(SourceFailure::Failed(format!(
+            "{}: is a folder, not a file",
+            path.display()
+        )));
+    }
+    Ok(Opened {
+        reader: Box::new(file),
+        size: Some(meta.len()),
+        local: Some(path.to_path_buf()),
+        download: None,
+        resumed_from: 0,
+    })
+}
+
+/// Writes what it reads to the cache file as it goes.
+struct Tee<R> {
+    inner: R,
+    sink: File,
+}
+
+impl<R: Read> Read for Tee<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.sink.write_all(&buf[..n])?;
+        Ok(n)
     }
 }

@@ -149,7 +149,10 @@ pub struct PassOutput<T> {
 /// Why the pass stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum PassError {
-    #[error("read failed after {offset} bytes: {source}")]
+    #[error(
+        "read failed after {offset} bytes: {}",
+        crate::engine::error::describe_io(source)
+    )]
     Read { offset: u64, source: io::Error },
     #[error("more than {limit} bytes: refused")]
     TooLong { limit: u64 },

@@ -16,13 +16,16 @@ pub mod event;
 pub mod evidence;
 pub mod feed;
 pub mod fetch;
+pub mod fetch_checks;
 pub mod hashing;
+pub mod http;
 pub mod limits;
 pub mod notes;
 pub mod review;
 pub mod select;
 pub mod signature;
 pub mod source;
+pub mod store;
 pub mod version;
 
 pub use error::{Error, ErrorClass};

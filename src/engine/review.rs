@@ -14,7 +14,8 @@ use crate::engine::error::Result;
 use crate::engine::event::{Cancel, Event, Level, Reporter, Step, log};
 use crate::engine::evidence::{self, Evidence};
 use crate::engine::feed::{Artifact, Feed, Product, Release};
-use crate::engine::fetch::Fetcher;
+use crate::engine::fetch::{FetchSettings, Fetcher};
+use crate::engine::fetch_checks;
 use crate::engine::hashing::sha256_hex;
 use crate::engine::notes::{self, Contents};
 use crate::engine::select;
@@ -27,7 +28,8 @@ pub struct Request {
     pub platform: String,
     /// The review's clock: every time-dependent rule uses this.
     pub now: Timestamp,
-    pub offline: bool,
+    /// Where files come from: offline or not, timeouts, trust, cache.
+    pub fetch: FetchSettings,
     /// Archive inspection limits (the expanded-size limit is configurable).
     pub limits: Limits,
 }
@@ -91,6 +93,10 @@ pub struct Review {
     pub manifest: Vec<ManifestEntry>,
     /// The step log, in order.
     pub log: Vec<String>,
+    /// The evidence files as gathered (what the store keeps on approval).
+    pub gathered: Evidence,
+    /// The verified bytes on this machine (source file or download).
+    pub local_copy: Option<std::path::PathBuf>,
 }
 
 impl Review {
@@ -153,7 +159,7 @@ pub fn run(
         ),
     ];
 
-    let fetcher = Fetcher::new(request.offline);
+    let fetcher = Fetcher::new(request.fetch.clone());
     let evidence = evidence::gather(feed, release, artifact, &fetcher, &mut rec, cancel)?;
     let mut judged = judge_evidence(&evidence, release, artifact, trust, request.now);
     judged.plan.limits = request.limits.clone();
@@ -174,7 +180,7 @@ pub fn run(
         "checksum and signatures checked",
     );
     let mut review = assemble(
-        feed, trust, release, artifact, request, selection, &evidence, judged, &fetched,
+        feed, trust, release, artifact, request, selection, evidence, judged, &fetched,
     );
     review.log = rec.lines;
     Ok(review)
@@ -337,7 +343,7 @@ fn assemble(
     artifact: &Artifact,
     request: &Request,
     selection: Vec<Check>,
-    evidence: &Evidence,
+    evidence: Evidence,
     judged: JudgedEvidence,
     fetched: &Fetched,
 ) -> Review {
@@ -411,7 +417,12 @@ fn assemble(
     };
     let mut checks = selection;
     checks.extend([
-        artifact::source_check(fetched),
+        fetch_checks::mixed_sources(
+            artifact::source_check(fetched),
+            &evidence,
+            &read.source,
+            &[&sig_checksums, &sig_artifact],
+        ),
         artifact::size_check(artifact, read.bytes),
         checksum_check,
         sig_checksums,
@@ -453,6 +464,15 @@ fn assemble(
             })
             .collect()
     };
+    let sources: Vec<EvidenceSource> = evidence
+        .files()
+        .map(|f| EvidenceSource {
+            file: f.relative.clone(),
+            source: f.source.clone(),
+            url: f.url.clone(),
+            sha256: sha256_hex(&f.bytes),
+        })
+        .collect();
     Review {
         product: feed.product.clone(),
         version: release.version.clone(),
@@ -469,17 +489,11 @@ fn assemble(
             sha512: read.sha512.as_ref().map(hex::encode),
         },
         inputs,
-        evidence: evidence
-            .files()
-            .map(|f| EvidenceSource {
-                file: f.relative.clone(),
-                source: f.source.clone(),
-                url: f.url.clone(),
-                sha256: sha256_hex(&f.bytes),
-            })
-            .collect(),
+        evidence: sources,
         checks,
         manifest,
         log: Vec::new(),
+        local_copy: read.local_copy.clone(),
+        gathered: evidence,
     }
 }

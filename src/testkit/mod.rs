@@ -13,6 +13,7 @@ pub mod hostile;
 pub mod keys;
 pub mod layout;
 pub mod samples;
+pub mod server;
 
 /// A fixed point in time, for reproducible material.
 pub fn ts(text: &str) -> jiff::Timestamp {

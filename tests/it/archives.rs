@@ -364,8 +364,7 @@ fn the_expanded_size_limit_stops_the_walk() {
     );
     let w = write(&feed);
     let out = tempfile::tempdir().unwrap();
-    let text = assert_cmd::Command::cargo_bin("intake")
-        .unwrap()
+    let text = crate::support::intake_bin()
         .args([
             "verify",
             w.feed.to_str().unwrap(),
@@ -718,7 +717,9 @@ fn a_100000_entry_archive_is_inspected_with_bounded_memory() {
     );
     let w = write(&feed);
     let out = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("intake"))
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("intake"));
+    crate::support::isolate(&mut child);
+    let mut child = child
         .args([
             "verify",
             w.feed.to_str().unwrap(),

@@ -7,7 +7,7 @@ use intake::testkit::layout::FeedSpec;
 use crate::support::*;
 
 fn intake() -> Command {
-    let mut cmd = Command::cargo_bin("intake").unwrap();
+    let mut cmd = crate::support::intake_bin();
     cmd.env("NO_COLOR", "1");
     cmd
 }

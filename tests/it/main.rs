@@ -11,5 +11,7 @@ mod checksums;
 mod cli;
 mod engine_boundary;
 mod feed_errors;
+mod fetch;
 mod samples;
 mod signatures;
+mod store;

@@ -74,8 +74,7 @@ fn generated_samples_say_the_same() {
 fn intake_with_no_arguments_reviews_the_demo_feed() {
     let dir = tempfile::tempdir().unwrap();
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-releases/meridian/feed.toml");
-    let out = assert_cmd::Command::cargo_bin("intake")
-        .unwrap()
+    let out = crate::support::intake_bin()
         .current_dir(dir.path())
         .env("INTAKE_DEMO_FEED", &demo)
         .assert()

@@ -12,6 +12,7 @@
 pub mod hasher;
 pub mod inflate;
 pub mod meter;
+pub mod plan;
 pub mod safety;
 pub mod tar;
 pub mod zip;
@@ -129,6 +130,9 @@ pub struct ArchiveReport {
     pub expanded: u64,
     /// Why the walk stopped before the end, if it did.
     pub stopped: Option<String>,
+    /// A zip seen in a stream: it is walked from the downloaded file
+    /// afterwards (its directory is at the end).
+    pub deferred: bool,
 }
 
 impl ArchiveReport {
@@ -139,6 +143,7 @@ impl ArchiveReport {
             findings: Vec::new(),
             expanded: 0,
             stopped: None,
+            deferred: false,
         }
     }
 
@@ -199,7 +204,11 @@ pub fn inspect_stream(
             let metered = meter::Metered::new(buffered, compressed, archive_size, limits.clone());
             tar::inspect(metered, kind, limits)
         }
-        ArchiveKind::Zip | ArchiveKind::Single => ArchiveReport::new(kind),
+        ArchiveKind::Zip => ArchiveReport {
+            deferred: true,
+            ..ArchiveReport::new(kind)
+        },
+        ArchiveKind::Single => ArchiveReport::new(kind),
     };
     name_mismatch(&mut report, name_kind, kind);
     report

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod tls;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -121,7 +123,10 @@ pub fn try_review_at(
         version: version.into(),
         platform: platform.into(),
         now,
-        offline: true,
+        fetch: intake::engine::fetch::FetchSettings {
+            offline: true,
+            ..Default::default()
+        },
         limits: Default::default(),
     };
     review::run(&feed, &trust, &request, &mut Quiet, &Cancel::new())
@@ -143,4 +148,25 @@ pub fn assert_status(review: &Review, id: CheckId, want: Status) -> &Check {
     let c = check(review, id);
     assert_eq!(c.status, want, "{id}: {c:#?}");
     c
+}
+
+/// A home for the data and cache folders of every `intake` the tests run,
+/// so no test writes into the real store or cache.
+pub fn xdg_home() -> &'static Path {
+    static HOME: OnceLock<tempfile::TempDir> = OnceLock::new();
+    HOME.get_or_init(|| tempfile::tempdir().unwrap()).path()
+}
+
+/// The `intake` binary, with its data and cache folders inside the tests' own.
+pub fn intake_bin() -> assert_cmd::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("intake"));
+    isolate(&mut cmd);
+    assert_cmd::Command::from_std(cmd)
+}
+
+/// Points a command's data and cache folders inside the tests' own.
+pub fn isolate(cmd: &mut std::process::Command) {
+    cmd.env("XDG_DATA_HOME", xdg_home().join("data"))
+        .env("XDG_CACHE_HOME", xdg_home().join("cache"))
+        .env("NO_COLOR", "1");
 }

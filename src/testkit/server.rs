@@ -1,0 +1,399 @@
+//! A small HTTP/1.1 server on 127.0.0.1 for tests and benchmarks, which
+//! misbehaves on request: wrong bytes, a connection dropped half way,
+//! ranges ignored, a file changed between attempts, error statuses,
+//! stalls, more bytes than announced, redirects. It counts connections and
+//! records every request, so a test can prove what was (or was not) asked.
+//! One request per connection (`Connection: close`).
+
+use std::collections::HashMap;
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// What a path serves.
+#[derive(Clone)]
+pub enum Body {
+    Bytes(Arc<Vec<u8>>),
+    File(PathBuf),
+}
+
+impl Body {
+    pub fn bytes(data: impl Into<Vec<u8>>) -> Self {
+        Body::Bytes(Arc::new(data.into()))
+    }
+
+    fn len(&self) -> u64 {
+        match self {
+            Body::Bytes(b) => b.len() as u64,
+            Body::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+        }
+    }
+
+    fn write_range(&self, out: &mut dyn Write, from: u64, len: u64) -> io::Result<u64> {
+        match self {
+            Body::Bytes(b) => {
+                let end = (from + len).min(b.len() as u64) as usize;
+                let slice = b.get(from as usize..end).unwrap_or(&[]);
+                out.write_all(slice)?;
+                Ok(slice.len() as u64)
+            }
+            Body::File(p) => {
+                use std::io::Seek;
+                let mut f = std::fs::File::open(p)?;
+                f.seek(io::SeekFrom::Start(from))?;
+                io::copy(&mut f.take(len), out)
+            }
+        }
+    }
+}
+
+/// How a path misbehaves.
+#[derive(Clone)]
+pub enum Behavior {
+    Normal,
+    /// Answer this status with no body.
+    Status(u16),
+    /// For the first `times` requests, stop sending at byte `bytes` of the
+    /// file (whatever range was asked) and close; then behave normally.
+    DropAfter {
+        bytes: u64,
+        times: usize,
+    },
+    /// Always answer 200 with the whole body, whatever Range says.
+    IgnoreRange,
+    /// Send the headers, then nothing for this long.
+    Stall(Duration),
+    /// No Content-Length; the body, then endless filler until the client goes.
+    Endless,
+    /// Announce this Content-Length, whatever the body is.
+    AnnounceLength(u64),
+    /// 302 to this location.
+    Redirect(String),
+}
+
+/// A served path.
+#[derive(Clone)]
+pub struct Route {
+    pub body: Body,
+    pub etag: Option<String>,
+    pub behavior: Behavior,
+}
+
+impl Route {
+    pub fn new(body: Body) -> Self {
+        Route {
+            body,
+            etag: Some("\"v1\"".into()),
+            behavior: Behavior::Normal,
+        }
+    }
+
+    pub fn behave(mut self, behavior: Behavior) -> Self {
+        self.behavior = behavior;
+        self
+    }
+}
+
+/// A request as received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    /// The request target as sent (absolute-form through a proxy).
+    pub target: String,
+    pub range: Option<String>,
+    pub if_range: Option<String>,
+}
+
+#[derive(Default)]
+struct State {
+    routes: HashMap<String, Route>,
+    seen: Vec<Seen>,
+    /// How many requests each path has had.
+    served: HashMap<String, usize>,
+}
+
+/// A stream the server talks over (plain TCP, or TLS wrapped by a test).
+pub trait Conn: Read + Write + Send {}
+impl<T: Read + Write + Send> Conn for T {}
+
+/// Turns an accepted connection into the stream to speak HTTP over.
+pub type Wrap = dyn Fn(TcpStream) -> Option<Box<dyn Conn>> + Send + Sync;
+
+/// A running server; stopped when dropped.
+pub struct Server {
+    addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+    connections: Arc<AtomicUsize>,
+    sent: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+    scheme: &'static str,
+}
+
+impl Server {
+    /// A plain HTTP server.
+    pub fn start() -> io::Result<Server> {
+        Self::start_with(
+            "http",
+            Arc::new(|s: TcpStream| Some(Box::new(s) as Box<dyn Conn>)),
+        )
+    }
+
+    /// A server whose connections `wrap` turns into streams (e.g. TLS).
+    pub fn start_with(scheme: &'static str, wrap: Arc<Wrap>) -> io::Result<Server> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(Mutex::new(State::default()));
+        let connections = Arc::new(AtomicUsize::new(0));
+        let sent = Arc::new(AtomicU64::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (st, conns, sent2, stop2) = (
+            state.clone(),
+            connections.clone(),
+            sent.clone(),
+            stop.clone(),
+        );
+        let thread = std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stop2.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                conns.fetch_add(1, Ordering::SeqCst);
+                let (st, sent, wrap) = (st.clone(), sent2.clone(), wrap.clone());
+                std::thread::spawn(move || {
+                    if let Some(mut conn) = wrap(stream) {
+                        let _ = handle(&mut *conn, &st, &sent);
+                    }
+                });
+            }
+        });
+        Ok(Server {
+            addr,
+            state,
+            connections,
+            sent,
+            stop,
+            thread: Some(thread),
+            scheme,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT/`.
+    pub fn url(&self) -> String {
+        format!("{}://127.0.0.1:{}/", self.scheme, self.addr.port())
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// Serves `route` at `path` (no leading slash; a full URL for proxying).
+    pub fn route(&self, path: &str, route: Route) {
+        if let Ok(mut s) = self.state.lock() {
+            s.routes
+                .insert(path.trim_start_matches('/').to_string(), route);
+        }
+    }
+
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+
+    /// Body bytes written so far, over every connection.
+    pub fn bytes_sent(&self) -> u64 {
+        self.sent.load(Ordering::SeqCst)
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.state
+            .lock()
+            .map(|s| s.seen.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn handle(conn: &mut dyn Conn, state: &Mutex<State>, sent: &AtomicU64) -> io::Result<()> {
+    // A proxy's tunnel: accept it, then serve the request sent through it.
+    let mut first = read_head(conn)?;
+    if first.starts_with("CONNECT ") {
+        let target = first.split_whitespace().nth(1).unwrap_or("").to_string();
+        if let Ok(mut s) = state.lock() {
+            s.seen.push(Seen {
+                target: format!("CONNECT {target}"),
+                range: None,
+                if_range: None,
+            });
+        }
+        write!(conn, "HTTP/1.1 200 Connection Established\r\n\r\n")?;
+        first = read_head(conn)?;
+    }
+    respond(conn, &first, state, sent)
+}
+
+fn read_head(conn: &mut dyn Conn) -> io::Result<String> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if conn.read(&mut byte)? == 0 || head.len() > 16 * 1024 {
+            return Ok(String::new());
+        }
+        head.push(byte[0]);
+    }
+    Ok(String::from_utf8_lossy(&head).into_owned())
+}
+
+fn respond(
+    conn: &mut dyn Conn,
+    text: &str,
+    state: &Mutex<State>,
+    sent: &AtomicU64,
+) -> io::Result<()> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    let mut lines = text.split("\r\n");
+    let target = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .unwrap_or("/")
+        .to_string();
+    let headers: HashMap<String, String> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let seen = Seen {
+        target: target.clone(),
+        range: headers.get("range").cloned(),
+        if_range: headers.get("if-range").cloned(),
+    };
+    // Through a proxy the target is a whole URL; keep it as the key then.
+    let key = if target.starts_with("http://") {
+        target.clone()
+    } else {
+        target
+            .trim_start_matches('/')
+            .split('?')
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    let (route, count) = {
+        let mut s = state.lock().map_err(|_| io::Error::other("poisoned"))?;
+        s.seen.push(seen.clone());
+        let count = {
+            let c = s.served.entry(key.clone()).or_insert(0);
+            *c += 1;
+            *c
+        };
+        (s.routes.get(&key).cloned(), count)
+    };
+    let Some(route) = route else {
+        return write!(
+            conn,
+            "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+    };
+    let etag = route
+        .etag
+        .as_ref()
+        .map(|e| format!("ETag: {e}\r\n"))
+        .unwrap_or_default();
+    let total = route.body.len();
+    let send = |conn: &mut dyn Conn, from: u64, len: u64| -> io::Result<()> {
+        let n = route.body.write_range(conn, from, len)?;
+        sent.fetch_add(n, Ordering::SeqCst);
+        Ok(())
+    };
+    match &route.behavior {
+        Behavior::Status(code) => {
+            return write!(
+                conn,
+                "HTTP/1.1 {code} Oops\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+        Behavior::Redirect(to) => {
+            return write!(
+                conn,
+                "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+        Behavior::Stall(time) => {
+            write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nContent-Length: {total}\r\nConnection: close\r\n\r\n"
+            )?;
+            conn.flush()?;
+            std::thread::sleep(*time);
+            return Ok(());
+        }
+        Behavior::Endless => {
+            write!(conn, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")?;
+            send(conn, 0, total)?;
+            let filler = vec![b'x'; 64 * 1024];
+            while conn.write_all(&filler).is_ok() {}
+            return Ok(());
+        }
+        Behavior::AnnounceLength(n) => {
+            write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nContent-Length: {n}\r\n{etag}Connection: close\r\n\r\n"
+            )?;
+            return send(conn, 0, total);
+        }
+        _ => {}
+    }
+    let range_from = headers
+        .get("range")
+        .and_then(|r| r.strip_prefix("bytes="))
+        .and_then(|r| r.strip_suffix('-'))
+        .and_then(|n| n.parse::<u64>().ok());
+    let validator_ok = match (headers.get("if-range"), &route.etag) {
+        (None, _) => true,
+        (Some(given), Some(ours)) => given == ours,
+        (Some(_), None) => false,
+    };
+    let honour_range = !matches!(route.behavior, Behavior::IgnoreRange) && validator_ok;
+    let (status, from) = match range_from {
+        Some(from) if honour_range && from >= total => {
+            return write!(
+                conn,
+                "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */{total}\r\n{etag}Content-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+        Some(from) if honour_range => (206, from),
+        _ => (200, 0),
+    };
+    let len = total - from;
+    if status == 206 {
+        write!(
+            conn,
+            "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {from}-{}/{total}\r\nContent-Length: {len}\r\n{etag}Connection: close\r\n\r\n",
+            total - 1
+        )?;
+    } else {
+        write!(
+            conn,
+            "HTTP/1.1 200 OK\r\nContent-Length: {len}\r\n{etag}Connection: close\r\n\r\n"
+        )?;
+    }
+    match route.behavior {
+        Behavior::DropAfter { bytes, times } if count <= times => {
+            send(conn, from, bytes.saturating_sub(from).min(len))
+        }
+        _ => send(conn, from, len),
+    }
+}
