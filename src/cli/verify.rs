@@ -13,7 +13,7 @@ use crate::engine::checklist::{self, Checklist, SignOff};
 use crate::engine::error::Error;
 use crate::engine::event::Cancel;
 use crate::engine::feed::Feed;
-use crate::engine::fetch::{self, FetchSettings};
+use crate::engine::fetch::{FetchSettings, LocalCopy};
 use crate::engine::review::{self, Request};
 use crate::engine::select;
 use crate::engine::signature::TrustStore;
@@ -131,12 +131,15 @@ impl Job<'_> {
         {
             return Outcome::Failed(e);
         }
+        let store = Store::new(&self.store);
+        store.sweep_staging();
         let request = Request {
             version: self.version.clone(),
             platform: self.platform.clone(),
             now: Timestamp::now(),
             fetch: self.fetch.clone(),
             limits: self.limits.clone(),
+            stage_dir: Some(store.staging_dir()),
         };
         let mut progress = StderrProgress::new();
         let review = review::run(&feed, &trust, &request, &mut progress, &Cancel::new());
@@ -146,26 +149,30 @@ impl Job<'_> {
             Err(e) => return Outcome::Failed(e),
         };
         let checklist = Checklist::build(&review, &self.sign_off, Timestamp::now());
-        let written = match checklist::write(&checklist, &self.checklist_dir) {
+        let written = checklist::write(&checklist, &self.checklist_dir);
+        let stored = match (&written, checklist.record.verdict) {
+            (Ok(_), Verdict::Approved) => Some(store.place(&feed, &trust, &review)),
+            _ => None,
+        };
+        // Intake's own copies go: the store holds the bytes now, or they
+        // were not approved (a rejected download stays cached for a re-review).
+        if let Some(copy) = &review.local_copy
+            && (matches!(stored, Some(Ok(_))) || matches!(copy, LocalCopy::Staged(_)))
+        {
+            copy.remove_own();
+        }
+        let written = match written {
             Ok(w) => w,
             Err(e) => return Outcome::Failed(e),
         };
-        let stored = match checklist.record.verdict {
-            Verdict::Approved => match Store::new(&self.store).place(&feed, &trust, &review) {
-                Ok(placed) => {
-                    if let Some(copy) = &review.local_copy {
-                        fetch::forget_download(&self.fetch, copy);
-                    }
-                    Some(placed)
-                }
-                Err(e) => {
-                    return Outcome::Failed(Error::Usage(format!(
-                        "approved, and the checklist is written ({}), but the artifact could not be placed in the store: {e}",
-                        written.toml.display()
-                    )));
-                }
-            },
-            Verdict::Rejected => None,
+        let stored = match stored.transpose() {
+            Ok(placed) => placed,
+            Err(e) => {
+                return Outcome::Failed(Error::Usage(format!(
+                    "approved, and the checklist is written ({}), but the artifact could not be placed in the store: {e}",
+                    written.toml.display()
+                )));
+            }
         };
         match self.format {
             Format::Text => {

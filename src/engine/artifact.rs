@@ -4,7 +4,7 @@
 //! transfer cut short is resumed from the same source; a source whose bytes
 //! do not match the signed checksum is named and the next one is tried.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use sequoia_openpgp::types::HashAlgorithm;
@@ -15,11 +15,20 @@ use crate::engine::checksums::short;
 use crate::engine::error::{Error, Result};
 use crate::engine::event::{Cancel, Event, Level, Reporter, SourceState, Step, log};
 use crate::engine::feed::{Artifact, Feed};
-use crate::engine::fetch::{Fetcher, SourceFailure};
-use crate::engine::hashing::{self, Digests, HashKey, PassError};
+use crate::engine::fetch::{Fetcher, LocalCopy, SourceFailure};
+use crate::engine::hashing::{self, Digests, HashKey, PassError, PassOptions};
 use crate::engine::source::Source;
 
 pub use crate::engine::fetch_checks::{group, size_check, source_check};
+
+/// A new file in the store's staging folder (removed unless kept).
+fn stage_file(dir: &Path) -> Option<tempfile::NamedTempFile> {
+    std::fs::create_dir_all(dir).ok()?;
+    tempfile::Builder::new()
+        .prefix(".intake-stage-")
+        .tempfile_in(dir)
+        .ok()
+}
 
 /// How many times a transfer cut short is resumed before the next source.
 const RESUMES: usize = 2;
@@ -33,6 +42,9 @@ pub struct PassPlan {
     /// The signed SHA-256 / SHA-512, when the checksum file gives them.
     pub expected_sha256: Option<Vec<u8>>,
     pub expected_sha512: Option<Vec<u8>>,
+    /// Where to write a staging copy of a local source's bytes during the
+    /// pass (the store's staging folder), if the review will store.
+    pub stage_dir: Option<PathBuf>,
 }
 
 /// The artifact as read from one source.
@@ -50,7 +62,7 @@ pub struct ArtifactRead {
     pub archive: ArchiveReport,
     /// The bytes on this machine: the source file itself, or the download
     /// in the cache (what the store copies from, re-hashing as it goes).
-    pub local_copy: Option<PathBuf>,
+    pub local_copy: Option<LocalCopy>,
 }
 
 /// What happened at one source.
@@ -283,7 +295,17 @@ fn attempt_source(
             })
         };
         let mut reader = opened.reader;
-        let result = hashing::read_once(&mut reader, keys, consumer, limit, &mut progress, cancel);
+        let mut staging = match (&opened.local, &plan.stage_dir) {
+            (Some(_), Some(dir)) => stage_file(dir),
+            _ => None,
+        };
+        let options = PassOptions {
+            limit,
+            hash_off_reader: limit.is_some(),
+            copy_to: staging.as_mut().map(|t| t.as_file_mut()),
+        };
+        let result =
+            hashing::read_once(&mut reader, keys, consumer, options, &mut progress, cancel);
         drop(reader);
         let out = match result {
             Ok(out) => out,
@@ -326,18 +348,28 @@ fn attempt_source(
                 return Ok(Outcome::Failed(why));
             }
         };
-        let local_copy = opened
-            .local
-            .clone()
-            .or_else(|| opened.download.as_ref().map(|d| d.part.clone()));
+        // A complete staging copy stands for the source file; otherwise
+        // the store copies the source later, hashing it again.
+        let staged = staging
+            .filter(|_| out.copied)
+            .and_then(|t| t.keep().ok())
+            .map(|(_, path)| LocalCopy::Staged(path));
+        let local_copy = staged
+            .or_else(|| opened.local.clone().map(LocalCopy::Source))
+            .or_else(|| {
+                opened
+                    .download
+                    .as_ref()
+                    .map(|d| LocalCopy::Download(d.part.clone()))
+            });
         let mut inspected = out
             .consumed
             .or(decided)
             .unwrap_or_else(|| ArchiveReport::new(ArchiveKind::Single));
         if inspected.deferred
-            && let Some(path) = &local_copy
+            && let Some(copy) = &local_copy
         {
-            inspected = walk_downloaded_zip(path, name_kind, &plan.limits);
+            inspected = walk_downloaded_zip(copy.path(), name_kind, &plan.limits);
         }
         let sha256 = out
             .digests
@@ -345,9 +377,14 @@ fn attempt_source(
             .unwrap_or_default();
         let sha512 = out.digests.digest(&HashKey::plain(HashAlgorithm::SHA512));
         let wrong = plan.expected_sha256.as_ref().is_some_and(|e| *e != sha256);
-        if wrong && let Some(d) = opened.download {
-            // Wrong bytes are never resumed from.
-            d.discard();
+        if wrong {
+            // Wrong bytes are never resumed from, nor kept.
+            if let Some(d) = opened.download {
+                d.discard();
+            }
+            if let Some(copy) = &local_copy {
+                copy.remove_own();
+            }
         }
         return Ok(Outcome::Read(Box::new(ArtifactRead {
             source: source.name.clone(),

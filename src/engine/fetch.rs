@@ -33,6 +33,50 @@ pub struct Opened {
     pub resumed_from: u64,
 }
 
+/// The verified bytes on this machine, and whose file it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LocalCopy {
+    /// A folder source's file, read in place: not intake's to move.
+    Source(PathBuf),
+    /// A download in intake's own cache: it may be moved into the store.
+    Download(PathBuf),
+    /// A copy written in the store's staging folder during the read pass
+    /// (the very bytes hashed): moved into place on approval.
+    Staged(PathBuf),
+}
+
+impl LocalCopy {
+    pub fn path(&self) -> &Path {
+        match self {
+            LocalCopy::Source(p) | LocalCopy::Download(p) | LocalCopy::Staged(p) => p,
+        }
+    }
+
+    /// Whether intake owns the file (it may move or remove it).
+    pub fn is_own(&self) -> bool {
+        !matches!(self, LocalCopy::Source(_))
+    }
+
+    /// Removes intake's own copy (and a download's resume data); a
+    /// source's file is never touched.
+    pub fn remove_own(&self) {
+        match self {
+            LocalCopy::Source(_) => {}
+            LocalCopy::Staged(p) => {
+                let _ = std::fs::remove_file(p);
+                // The staging folder goes too once it is empty.
+                if let Some(dir) = p.parent() {
+                    let _ = std::fs::remove_dir(dir);
+                }
+            }
+            LocalCopy::Download(p) => {
+                let _ = std::fs::remove_file(p);
+                let _ = std::fs::remove_file(p.with_extension("json"));
+            }
+        }
+    }
+}
+
 /// Why a source could not serve a file (the next source is tried).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceFailure {
@@ -95,15 +139,6 @@ impl Download {
     pub fn discard(self) {
         let _ = std::fs::remove_file(&self.part);
         let _ = std::fs::remove_file(&self.meta);
-    }
-}
-
-/// Removes a finished download from the cache once the store holds it.
-pub fn forget_download(settings: &FetchSettings, path: &Path) {
-    let downloads = settings.cache_dir.join("downloads");
-    if path.parent() == Some(downloads.as_path()) && path.extension().is_some_and(|e| e == "part") {
-        let _ = std::fs::remove_file(path);
-        let _ = std::fs::remove_file(path.with_extension("json"));
     }
 }
 

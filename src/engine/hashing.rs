@@ -10,7 +10,7 @@
 //! the channels are bounded, so memory stays at a few MiB whatever the size.
 
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, Read};
+use std::io::{self, BufRead, Read, Write};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
@@ -144,6 +144,8 @@ pub struct PassOutput<T> {
     pub digests: Digests,
     /// The stream consumer's result, if there was one.
     pub consumed: Option<T>,
+    /// Whether every byte reached `copy_to`.
+    pub copied: bool,
 }
 
 /// Why the pass stopped.
@@ -162,6 +164,19 @@ pub enum PassError {
     Worker,
 }
 
+/// How a pass runs.
+#[derive(Debug, Default)]
+pub struct PassOptions<'a> {
+    /// Refuse more bytes than this (endless-data defence for downloads).
+    pub limit: Option<u64>,
+    /// Hash on another thread than the one reading: a download's reading
+    /// thread is busy receiving and writing the cache file.
+    pub hash_off_reader: bool,
+    /// Also write the bytes here, on their own thread (the store's staging
+    /// copy: the very bytes that were hashed).
+    pub copy_to: Option<&'a mut std::fs::File>,
+}
+
 /// A consumer that reads the artifact as a stream on its own thread.
 pub type StreamConsumer<'a, T> = Box<dyn FnOnce(&mut ChunkReader) -> T + Send + 'a>;
 
@@ -172,10 +187,12 @@ pub fn read_once<T: Send>(
     reader: &mut dyn Read,
     keys: &[HashKey],
     consumer: Option<StreamConsumer<'_, T>>,
-    limit: Option<u64>,
+    options: PassOptions<'_>,
     progress: &mut dyn FnMut(u64),
     cancel: &Cancel,
 ) -> Result<PassOutput<T>, PassError> {
+    let limit = options.limit;
+    let copy_to = options.copy_to;
     let mut keys: Vec<HashKey> = keys.to_vec();
     keys.sort();
     keys.dedup();
@@ -183,9 +200,11 @@ pub fn read_once<T: Send>(
         .into_iter()
         .filter_map(|k| Hasher::new(&k).map(|h| (k, h)))
         .collect();
-    // Lane 0 (this thread) keeps the first context; lane 1 gets the rest.
-    let second: Vec<(HashKey, Hasher)> = if hashers.len() > 1 {
-        hashers.split_off(1)
+    // Lane 0 (this thread) keeps the first context and lane 1 gets the
+    // rest, unless the reading thread has enough to do already.
+    let keep = if options.hash_off_reader { 0 } else { 1 };
+    let second: Vec<(HashKey, Hasher)> = if hashers.len() > keep {
+        hashers.split_off(keep)
     } else {
         Vec::new()
     };
@@ -221,17 +240,40 @@ pub fn read_once<T: Send>(
             }
         };
 
+        let (copy_tx, copy_handle) = match copy_to {
+            None => (None, None),
+            Some(file) => {
+                let (tx, rx) = sync_channel::<Arc<[u8]>>(DEPTH);
+                let handle = scope.spawn(move || -> io::Result<u64> {
+                    let mut written = 0u64;
+                    for chunk in rx {
+                        file.write_all(&chunk)?;
+                        written += chunk.len() as u64;
+                    }
+                    Ok(written)
+                });
+                (Some(tx), Some(handle))
+            }
+        };
+
+        let mut taps: Vec<Tap<'_>> = [stream_tx.as_ref(), copy_tx.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|tx| Tap { tx, open: true })
+            .collect();
         let result = pump(
             reader,
             &mut hashers,
             lane_tx.as_ref(),
-            stream_tx.as_ref(),
+            &mut taps,
             limit,
             progress,
             cancel,
         );
+        drop(taps);
         drop(lane_tx);
         drop(stream_tx);
+        drop(copy_tx);
         let second = match lane_handle.map(|h| h.join()) {
             Some(Ok(v)) => v,
             Some(Err(_)) => return Err(PassError::Worker),
@@ -242,6 +284,7 @@ pub fn read_once<T: Send>(
             Some(Err(_)) => return Err(PassError::Worker),
             None => None,
         };
+        let written = copy_handle.and_then(|h| h.join().ok()).and_then(Result::ok);
         let bytes = result?;
         let contexts = hashers
             .into_iter()
@@ -252,22 +295,29 @@ pub fn read_once<T: Send>(
             bytes,
             digests: Digests { contexts },
             consumed,
+            copied: written == Some(bytes),
         })
     })
+}
+
+/// A thread that takes the chunks but may stop early (an archive walker
+/// that found a bomb, a copy whose disk is full): the pass goes on.
+struct Tap<'a> {
+    tx: &'a SyncSender<Arc<[u8]>>,
+    open: bool,
 }
 
 fn pump(
     reader: &mut dyn Read,
     hashers: &mut [(HashKey, Hasher)],
     lane: Option<&SyncSender<Arc<[u8]>>>,
-    stream: Option<&SyncSender<Arc<[u8]>>>,
+    taps: &mut [Tap<'_>],
     limit: Option<u64>,
     progress: &mut dyn FnMut(u64),
     cancel: &Cancel,
 ) -> Result<u64, PassError> {
     let mut total: u64 = 0;
     let mut next_progress = PROGRESS_EVERY;
-    let mut stream_open = stream.is_some();
     let mut buf = vec![0u8; CHUNK];
     loop {
         if cancel.is_cancelled() {
@@ -292,15 +342,14 @@ fn pump(
         }
         let data = &buf[..n];
         // Chunks are shared with other threads only when there are any.
-        if lane.is_some() || stream_open {
+        if lane.is_some() || taps.iter().any(|t| t.open) {
             let chunk: Arc<[u8]> = Arc::from(data);
             if let Some(lane) = lane {
                 lane.send(Arc::clone(&chunk))
                     .map_err(|_| PassError::Worker)?;
             }
-            if stream_open && let Some(stream) = stream {
-                // A consumer may stop early (a bomb, a corrupt archive); hashing goes on.
-                stream_open = stream.send(chunk).is_ok();
+            for tap in taps.iter_mut().filter(|t| t.open) {
+                tap.open = tap.tx.send(Arc::clone(&chunk)).is_ok();
             }
         }
         for (_, h) in hashers.iter_mut() {
@@ -396,7 +445,7 @@ mod tests {
             &mut &data[..],
             &keys,
             Some(consumer),
-            None,
+            PassOptions::default(),
             &mut |_| {},
             &Cancel::new(),
         )
@@ -421,13 +470,39 @@ mod tests {
             &mut &data[..],
             &keys,
             Some(consumer),
-            None,
+            PassOptions::default(),
             &mut |_| {},
             &Cancel::new(),
         )
         .unwrap();
         assert_eq!(out.bytes, 5_000_000);
         assert_eq!(out.consumed, Some(10));
+    }
+
+    #[test]
+    fn the_copy_holds_exactly_the_bytes_hashed() {
+        let data: Vec<u8> = (0..2_500_000u32).map(|i| (i % 253) as u8).collect();
+        let mut file = tempfile::tempfile().unwrap();
+        let keys = [HashKey::plain(HashAlgorithm::SHA256)];
+        let options = PassOptions {
+            copy_to: Some(&mut file),
+            ..Default::default()
+        };
+        let out = read_once::<()>(
+            &mut &data[..],
+            &keys,
+            None,
+            options,
+            &mut |_| {},
+            &Cancel::new(),
+        )
+        .unwrap();
+        assert!(out.copied);
+        let mut back = Vec::new();
+        use std::io::Seek;
+        file.seek(io::SeekFrom::Start(0)).unwrap();
+        file.read_to_end(&mut back).unwrap();
+        assert_eq!(back, data);
     }
 
     #[test]
@@ -438,7 +513,11 @@ mod tests {
             &mut endless,
             &keys,
             None,
-            Some(3 << 20),
+            PassOptions {
+                limit: Some(3 << 20),
+                hash_off_reader: true,
+                copy_to: None,
+            },
             &mut |_| {},
             &Cancel::new(),
         )

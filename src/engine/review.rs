@@ -32,6 +32,9 @@ pub struct Request {
     pub fetch: FetchSettings,
     /// Archive inspection limits (the expanded-size limit is configurable).
     pub limits: Limits,
+    /// Where to stage a copy for the store during the pass (`None`: the
+    /// review will not store).
+    pub stage_dir: Option<std::path::PathBuf>,
 }
 
 /// The artifact as reviewed.
@@ -96,7 +99,7 @@ pub struct Review {
     /// The evidence files as gathered (what the store keeps on approval).
     pub gathered: Evidence,
     /// The verified bytes on this machine (source file or download).
-    pub local_copy: Option<std::path::PathBuf>,
+    pub local_copy: Option<crate::engine::fetch::LocalCopy>,
 }
 
 impl Review {
@@ -163,6 +166,7 @@ pub fn run(
     let evidence = evidence::gather(feed, release, artifact, &fetcher, &mut rec, cancel)?;
     let mut judged = judge_evidence(&evidence, release, artifact, trust, request.now);
     judged.plan.limits = request.limits.clone();
+    judged.plan.stage_dir = request.stage_dir.clone();
     // The release notes are read on the side while the pass runs: the pass
     // leaves most of a core free when the archive compresses well.
     let (declared, fetched) = std::thread::scope(|scope| {
@@ -277,6 +281,7 @@ pub fn judge_evidence(
     let plan = PassPlan {
         keys,
         limits: Limits::default(),
+        stage_dir: None,
         expected_sha256: expected(Algo::Sha256),
         expected_sha512: expected(Algo::Sha512),
     };

@@ -45,6 +45,31 @@ impl Store {
         Store { root: root.into() }
     }
 
+    /// Where reviews write their staging copies (inside the store, so a
+    /// copy is moved into place, never copied again).
+    pub fn staging_dir(&self) -> PathBuf {
+        self.root.join(".staging")
+    }
+
+    /// Removes staging copies a crashed review left behind (a day old).
+    pub fn sweep_staging(&self) {
+        let Ok(entries) = std::fs::read_dir(self.staging_dir()) else {
+            return;
+        };
+        let day = std::time::Duration::from_secs(24 * 3600);
+        for e in entries.flatten() {
+            let old = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > day);
+            if old {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+
     /// The folder of one product.
     pub fn product_dir(&self, id: &str) -> PathBuf {
         self.root.join(id)
@@ -55,7 +80,7 @@ impl Store {
     pub fn place(&self, feed: &Feed, trust: &TrustStore, review: &Review) -> Result<Placed> {
         let release = feed.release(&review.version)?;
         let artifact = release.artifact(&review.platform)?;
-        let copy_from = review.local_copy.as_deref().ok_or_else(|| {
+        let copy_from = review.local_copy.as_ref().ok_or_else(|| {
             Error::file(
                 &self.root,
                 "no verified copy of the artifact on this machine to store",
@@ -70,7 +95,12 @@ impl Store {
             }
         }
         let target = dir.join(&artifact.file.value);
-        put_verified_copy(copy_from, &target, sha256)?;
+        match copy_from {
+            // Intake's own copy (a download, or the staging copy written in
+            // the read pass), hashed as it was written: moved, not copied.
+            own if own.is_own() && !target.exists() => move_download(own.path(), &target, sha256)?,
+            other => put_verified_copy(other.path(), &target, sha256)?,
+        }
         let mut cert_names = Vec::new();
         for (i, (path, sha)) in trust.files.iter().enumerate() {
             let name = path
@@ -164,6 +194,24 @@ fn put_verified_copy(from: &Path, to: &Path, sha256: &str) -> Result<()> {
     tmp.persist_noclobber(to)
         .map_err(|e| Error::io(to, &e.error))?;
     Ok(())
+}
+
+/// Moves a verified download into the store (durably); copies with a
+/// re-hash when the cache is on another file system.
+fn move_download(from: &Path, to: &Path, sha256: &str) -> Result<()> {
+    let dir = to.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
+    File::open(from)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::io(from, &e))?;
+    match std::fs::hard_link(from, to) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(from);
+            Ok(())
+        }
+        // Another file system (or no hard links): copy, hashing again.
+        Err(_) => put_verified_copy(from, to, sha256),
+    }
 }
 
 fn hash_file(path: &Path) -> Result<String> {

@@ -162,6 +162,7 @@ fn progress_reports_bytes_rate_and_time_left_and_the_cache_is_cleared_once_store
             ..Default::default()
         },
         limits: Default::default(),
+        stage_dir: None,
     };
     let mut events = Vec::new();
     let review = intake::engine::review::run(
@@ -203,9 +204,14 @@ fn progress_reports_bytes_rate_and_time_left_and_the_cache_is_cleared_once_store
     assert_eq!(states.last(), Some(&SourceState::Served));
     // The verified download sits in the cache until the store takes it.
     let copy = review.local_copy.clone().unwrap();
-    assert!(copy.starts_with(cache.path()) && copy.is_file());
-    intake::engine::fetch::forget_download(&request.fetch, &copy);
-    assert!(!copy.exists());
+    let path = copy.path().to_path_buf();
+    assert!(matches!(
+        copy,
+        intake::engine::fetch::LocalCopy::Download(_)
+    ));
+    assert!(path.starts_with(cache.path()) && path.is_file());
+    copy.remove_own();
+    assert!(!path.exists());
 }
 
 #[test]

@@ -72,7 +72,7 @@ pub fn verify_bytes(
         &mut &data[..],
         &keys,
         None,
-        None,
+        hashing::PassOptions::default(),
         &mut |_| {},
         &Cancel::new(),
     )

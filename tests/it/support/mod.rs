@@ -128,6 +128,7 @@ pub fn try_review_at(
             ..Default::default()
         },
         limits: Default::default(),
+        stage_dir: None,
     };
     review::run(&feed, &trust, &request, &mut Quiet, &Cancel::new())
 }
