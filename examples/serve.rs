@@ -3,7 +3,7 @@
 //! optionally cutting the first transfer of one file after N bytes, and
 //! answers `/__sent` with the body bytes sent so far.
 //!
-//! cargo run --release --example serve -- DIR [PORT] [--cut FILE:BYTES]
+//! cargo run --release --example serve -- DIR [--cut FILE:BYTES] [--rate BYTES_PER_SECOND]
 
 use std::path::{Path, PathBuf};
 
@@ -41,6 +41,14 @@ fn main() {
             std::process::exit(1);
         }
     };
+    if let Some(rate) = args
+        .iter()
+        .position(|a| a == "--rate")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|r| r.parse().ok())
+    {
+        server.set_rate(rate);
+    }
     let mut found = Vec::new();
     files(&root, &mut found);
     for path in found {

@@ -4,6 +4,9 @@
 #   intake verify (fetch + checksum + signature, one pass while receiving)
 #   vs  curl -o file && sha256sum file
 #   vs  curl -o /dev/null            (the transfer floor)
+#   and curl -o file                 (the transfer and the disk write a resumable download needs)
+# once as fast as loopback goes (server and client share the machine's cores), and once
+# with the server paced at 100 MB/s, as on a 1 Gbit/s link;
 # and a resume after the first transfer is cut at 50 %: total bytes sent / file size.
 # The server is the test server (examples/serve.rs), serving files from disk.
 #
@@ -84,10 +87,20 @@ curl_and_hash() { curl -s -o "$work/download.bin" "${url}1.0.0/artifact.bin" && 
 run_intake >"$work/last.txt" 2>&1 || { echo "intake did not approve:"; cat "$work/last.txt"; exit 1; }
 echo "== ${size_mib} MiB from $url, best of $runs =="
 best_of "curl -o /dev/null" curl -s -o /dev/null "${url}1.0.0/artifact.bin"
+best_of "curl -o file" curl -s -o "$work/download.bin" "${url}1.0.0/artifact.bin"
 best_of "curl -o file && sha256sum file" curl_and_hash
 best_of "intake verify" run_intake
 echo "  intake / (curl -o file && sha256sum)   $(ratio "intake verify" "curl -o file && sha256sum file")x  (target <= 0.4x)"
 echo "  intake / curl -o /dev/null             $(ratio "intake verify" "curl -o /dev/null")x  (target <= 1.3x)"
+echo "  intake / curl -o file                  $(ratio "intake verify" "curl -o file")x  (both write the download to disk)"
+
+echo "== the same, the server paced at 100 MB/s (a 1 Gbit/s link: the network is the bottleneck) =="
+stop_server
+start_server --rate 100000000
+sed -i "s#^url = .*#url = \"$url\"#" "$work/feed/feed.toml"
+best_of "paced: curl -o /dev/null" curl -s -o /dev/null "${url}1.0.0/artifact.bin"
+best_of "paced: intake verify" run_intake
+echo "  intake / curl -o /dev/null             $(ratio "paced: intake verify" "paced: curl -o /dev/null")x  (hashing and writing hide behind the transfer)"
 
 echo "== resume after a cut at 50 % =="
 stop_server

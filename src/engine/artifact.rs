@@ -234,7 +234,7 @@ fn attempt_source(
             };
             fetcher.open(source, relative, artifact.size, &mut said)
         };
-        let opened = match opened {
+        let mut opened = match opened {
             Ok(o) => o,
             Err(failure) => {
                 log(
@@ -294,15 +294,17 @@ fn attempt_source(
                 eta,
             })
         };
-        let mut reader = opened.reader;
         let mut staging = match (&opened.local, &plan.stage_dir) {
             (Some(_), Some(dir)) => stage_file(dir),
             _ => None,
         };
+        let mut reader = std::mem::replace(&mut opened.reader, Box::new(std::io::empty()));
+        let sink = opened.download.as_mut().and_then(|d| d.sink.as_mut());
         let options = PassOptions {
             limit,
             hash_off_reader: limit.is_some(),
-            copy_to: staging.as_mut().map(|t| t.as_file_mut()),
+            copy_to: sink.or(staging.as_mut().map(|t| t.as_file_mut())),
+            copy_skip: resumed_from,
         };
         let result =
             hashing::read_once(&mut reader, keys, consumer, options, &mut progress, cancel);

@@ -8,7 +8,7 @@
 
 use std::cell::OnceCell;
 use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -125,6 +125,8 @@ impl Default for FetchSettings {
 pub struct Download {
     pub part: PathBuf,
     meta: PathBuf,
+    /// Where the received bytes are written (by the pass's copy thread).
+    pub sink: Option<File>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -215,6 +217,7 @@ impl Fetcher {
         let download = Download {
             part: dir.join(format!("{key}.part")),
             meta: dir.join(format!("{key}.json")),
+            sink: None,
         };
         let have = std::fs::metadata(&download.part)
             .map(|m| m.len())
@@ -273,34 +276,36 @@ impl Fetcher {
                         .to_string(),
                 );
             }
-            let meta = Meta {
-                url: shown.clone(),
-                etag: match &response.validator {
-                    Some(Validator::ETag(t)) => Some(t.clone()),
-                    _ => None,
-                },
-                last_modified: match &response.validator {
-                    Some(Validator::LastModified(d)) => Some(d.clone()),
-                    _ => None,
-                },
-            };
             // Without a validator a resume could splice two versions: keep no meta then.
             let _ = std::fs::remove_file(&download.meta);
-            if response.validator.is_some() {
+            if let Some(validator) = &response.validator {
+                let meta = Meta {
+                    url: shown.clone(),
+                    etag: match validator {
+                        Validator::ETag(t) => Some(t.clone()),
+                        Validator::LastModified(_) => None,
+                    },
+                    last_modified: match validator {
+                        Validator::LastModified(d) => Some(d.clone()),
+                        Validator::ETag(_) => None,
+                    },
+                };
                 let json = serde_json::to_vec(&meta).unwrap_or_default();
                 std::fs::write(&download.meta, json).map_err(failed)?;
             }
             File::create(&download.part).map_err(failed)?
         };
-        let tee = Tee {
-            inner: response.body,
-            sink,
-        };
+        // The pass writes the cache file on a thread of its own (`sink`,
+        // after the cached prefix); this thread only receives.
         let (reader, resumed_from): (Box<dyn Read + Send>, u64) = if resumed {
             let prefix = File::open(&download.part).map_err(failed)?.take(have);
-            (Box::new(prefix.chain(tee)), have)
+            (Box::new(prefix.chain(response.body)), have)
         } else {
-            (Box::new(tee), 0)
+            (response.body, 0)
+        };
+        let download = Download {
+            sink: Some(sink),
+            ..download
         };
         Ok(Opened {
             reader,
@@ -373,18 +378,4 @@ fn open_local(path: &Path) -> Result<Opened, SourceFailure> {
         download: None,
         resumed_from: 0,
     })
-}
-
-/// Writes what it reads to the cache file as it goes.
-struct Tee<R> {
-    inner: R,
-    sink: File,
-}
-
-impl<R: Read> Read for Tee<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.sink.write_all(&buf[..n])?;
-        Ok(n)
-    }
 }

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read, Write};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::time::{Duration, Instant};
 
 use openpgp::crypto::hash::Context;
 use openpgp::packet::Signature;
@@ -25,6 +26,8 @@ use crate::engine::event::Cancel;
 const CHUNK: usize = 1 << 20;
 /// Chunks in flight per lane.
 const DEPTH: usize = 4;
+/// The longest a chunk is held while gathering small network reads.
+const FILL_WAIT: Duration = Duration::from_millis(50);
 /// Progress is reported at most this often (bytes).
 const PROGRESS_EVERY: u64 = 4 << 20;
 
@@ -173,8 +176,10 @@ pub struct PassOptions<'a> {
     /// thread is busy receiving and writing the cache file.
     pub hash_off_reader: bool,
     /// Also write the bytes here, on their own thread (the store's staging
-    /// copy: the very bytes that were hashed).
+    /// copy, or a download's cache file: the very bytes that were hashed).
     pub copy_to: Option<&'a mut std::fs::File>,
+    /// Bytes at the start not to copy (a resumed download's cached part).
+    pub copy_skip: u64,
 }
 
 /// A consumer that reads the artifact as a stream on its own thread.
@@ -193,6 +198,7 @@ pub fn read_once<T: Send>(
 ) -> Result<PassOutput<T>, PassError> {
     let limit = options.limit;
     let copy_to = options.copy_to;
+    let copy_skip = options.copy_skip;
     let mut keys: Vec<HashKey> = keys.to_vec();
     keys.sort();
     keys.dedup();
@@ -245,12 +251,14 @@ pub fn read_once<T: Send>(
             Some(file) => {
                 let (tx, rx) = sync_channel::<Arc<[u8]>>(DEPTH);
                 let handle = scope.spawn(move || -> io::Result<u64> {
-                    let mut written = 0u64;
+                    let (mut seen, mut written) = (0u64, 0u64);
                     for chunk in rx {
-                        file.write_all(&chunk)?;
-                        written += chunk.len() as u64;
+                        let skip = copy_skip.saturating_sub(seen).min(chunk.len() as u64) as usize;
+                        seen += chunk.len() as u64;
+                        file.write_all(&chunk[skip..])?;
+                        written += (chunk.len() - skip) as u64;
                     }
-                    Ok(written)
+                    Ok(written + copy_skip.min(seen))
                 });
                 (Some(tx), Some(handle))
             }
@@ -319,21 +327,48 @@ fn pump(
     let mut total: u64 = 0;
     let mut next_progress = PROGRESS_EVERY;
     let mut buf = vec![0u8; CHUNK];
+    let mut failed: Option<io::Error> = None;
     loop {
         if cancel.is_cancelled() {
             return Err(PassError::Cancelled);
         }
-        let n = match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(source) => {
-                return Err(PassError::Read {
-                    offset: total,
-                    source,
-                });
+        if let Some(source) = failed.take() {
+            return Err(PassError::Read {
+                offset: total,
+                source,
+            });
+        }
+        // Network reads come in small pieces: gather a full chunk (each one
+        // costs the other threads a wake-up), but never hold one longer
+        // than FILL_WAIT, so a slow link still shows progress.
+        let started = Instant::now();
+        let mut n = 0;
+        while n < buf.len() {
+            match reader.read(&mut buf[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    // What arrived before the failure is still hashed and kept.
+                    failed = Some(e);
+                    break;
+                }
             }
-        };
+            if started.elapsed() > FILL_WAIT {
+                break;
+            }
+        }
+        if n == 0 {
+            match failed.take() {
+                Some(source) => {
+                    return Err(PassError::Read {
+                        offset: total,
+                        source,
+                    });
+                }
+                None => break,
+            }
+        }
         total += n as u64;
         if let Some(limit) = limit
             && total > limit
@@ -517,6 +552,7 @@ mod tests {
                 limit: Some(3 << 20),
                 hash_off_reader: true,
                 copy_to: None,
+                copy_skip: 0,
             },
             &mut |_| {},
             &Cancel::new(),

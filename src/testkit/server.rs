@@ -125,6 +125,8 @@ pub type Wrap = dyn Fn(TcpStream) -> Option<Box<dyn Conn>> + Send + Sync;
 /// A running server; stopped when dropped.
 pub struct Server {
     addr: SocketAddr,
+    /// Bytes per second for bodies (0: as fast as possible).
+    rate: Arc<AtomicU64>,
     state: Arc<Mutex<State>>,
     connections: Arc<AtomicUsize>,
     sent: Arc<AtomicU64>,
@@ -150,11 +152,13 @@ impl Server {
         let connections = Arc::new(AtomicUsize::new(0));
         let sent = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));
-        let (st, conns, sent2, stop2) = (
+        let rate = Arc::new(AtomicU64::new(0));
+        let (st, conns, sent2, stop2, rate2) = (
             state.clone(),
             connections.clone(),
             sent.clone(),
             stop.clone(),
+            rate.clone(),
         );
         let thread = std::thread::spawn(move || {
             for stream in listener.incoming() {
@@ -163,16 +167,24 @@ impl Server {
                 }
                 let Ok(stream) = stream else { continue };
                 conns.fetch_add(1, Ordering::SeqCst);
-                let (st, sent, wrap) = (st.clone(), sent2.clone(), wrap.clone());
+                let (st, sent, wrap, rate) =
+                    (st.clone(), sent2.clone(), wrap.clone(), rate2.clone());
                 std::thread::spawn(move || {
                     if let Some(mut conn) = wrap(stream) {
-                        let _ = handle(&mut *conn, &st, &sent);
+                        let mut paced = Paced {
+                            inner: &mut *conn,
+                            rate: rate.load(Ordering::SeqCst),
+                            started: std::time::Instant::now(),
+                            written: 0,
+                        };
+                        let _ = handle(&mut paced, &st, &sent);
                     }
                 });
             }
         });
         Ok(Server {
             addr,
+            rate,
             state,
             connections,
             sent,
@@ -199,6 +211,12 @@ impl Server {
         }
     }
 
+    /// Paces response bodies at this many bytes a second (as a network
+    /// link would); 0 lifts the limit. Applies to new connections.
+    pub fn set_rate(&self, bytes_per_second: u64) {
+        self.rate.store(bytes_per_second, Ordering::SeqCst);
+    }
+
     pub fn connections(&self) -> usize {
         self.connections.load(Ordering::SeqCst)
     }
@@ -223,6 +241,40 @@ impl Drop for Server {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+    }
+}
+
+/// A connection whose writes keep to a rate.
+struct Paced<'a> {
+    inner: &'a mut dyn Conn,
+    rate: u64,
+    started: std::time::Instant,
+    written: u64,
+}
+
+impl Read for Paced<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf)
+    }
+}
+
+impl Write for Paced<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.rate == 0 {
+            return self.inner.write(buf);
+        }
+        let piece = &buf[..buf.len().min(64 * 1024)];
+        let n = self.inner.write(piece)?;
+        self.written += n as u64;
+        let due = Duration::from_secs_f64(self.written as f64 / self.rate as f64);
+        if let Some(wait) = due.checked_sub(self.started.elapsed()) {
+            std::thread::sleep(wait);
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 
