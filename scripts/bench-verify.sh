@@ -6,6 +6,8 @@
 #   gpgv                   (what operators run today)
 # The key and both signatures are made by GnuPG, so this also shows intake
 # verifying GnuPG's output. Prints best-of-N times, ratios and intake's peak RSS.
+# The review runs with --no-store (verification alone); a second measurement keeps
+# a copy in the store, against `openssl dgst -sha256 && cp` (hash and copy).
 #
 # Usage: scripts/bench-verify.sh [WORKDIR] [SIZE_MIB] [RUNS]
 # Needs: cargo, gpg, gpgv, openssl, sha256sum, bc, /usr/bin/time.
@@ -66,7 +68,16 @@ TOML
 
 run_intake() {
   "$intake" verify "$work/feed/feed.toml" --release 1.0.0 --platform linux-x86_64 \
-    --operator bench-operator --approver bench-approver --checklist-dir "$work/checklists"
+    --operator bench-operator --approver bench-approver --checklist-dir "$work/checklists" --no-store
+}
+run_intake_store() {
+  rm -rf "$work/store"
+  "$intake" verify "$work/feed/feed.toml" --release 1.0.0 --platform linux-x86_64 \
+    --operator bench-operator --approver bench-approver --checklist-dir "$work/checklists" --store "$work/store"
+}
+hash_and_copy() {
+  rm -f "$work/copy.bin"
+  openssl dgst -sha256 "$artifact" && cp "$artifact" "$work/copy.bin"
 }
 
 echo "== ${size_mib} MiB, best of $runs =="
@@ -74,15 +85,18 @@ best_of "openssl dgst -sha256" openssl dgst -sha256 "$artifact"
 best_of "sha256sum" sha256sum "$artifact"
 best_of "gpgv" gpgv --keyring "$work/key.gpg" "$artifact.asc" "$artifact"
 best_of "intake" run_intake
+best_of "openssl dgst -sha256 && cp" hash_and_copy
+best_of "intake, keeping a copy in the store" run_intake_store
 
 # The verdict must be real: intake must approve these files.
 run_intake >"$work/last.txt" 2>&1 || { echo "intake did not approve:"; cat "$work/last.txt"; exit 1; }
 rss=$( { /usr/bin/time -f %M "$intake" verify "$work/feed/feed.toml" --release 1.0.0 --platform linux-x86_64 \
-  --operator bench-operator --approver bench-approver --checklist-dir "$work/checklists" >/dev/null; } 2>&1 | tail -1)
+  --operator bench-operator --approver bench-approver --checklist-dir "$work/checklists" --no-store >/dev/null; } 2>&1 | tail -1)
 best[pipeline]=$(echo "${best[sha256sum]} + ${best[gpgv]}" | bc -l)
 
 echo
 echo "intake / openssl dgst -sha256    $(ratio intake "openssl dgst -sha256")x  (target <= 1.25x)"
 echo "intake / (sha256sum + gpgv)      $(ratio intake pipeline)x  (target <= 0.20x)"
 printf 'intake peak RSS                  %.1f MiB  (target < 64 MiB)\n' "$(echo "$rss / 1024" | bc -l)"
-rm -rf "$work/checklists"
+echo "intake, keeping a copy in the store / (openssl dgst -sha256 && cp)   $(ratio "intake, keeping a copy in the store" "openssl dgst -sha256 && cp")x"
+rm -rf "$work/checklists" "$work/store" "$work/copy.bin"

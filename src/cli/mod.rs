@@ -76,8 +76,11 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub offline: bool,
     /// Where approved artifacts are kept (default: the platform's data folder, intake/store).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "no_store")]
     pub store: Option<PathBuf>,
+    /// Do not keep approved artifacts in the store (a pipeline that only gates).
+    #[arg(long = "no-store")]
+    pub no_store: bool,
     /// Where downloads are kept while they are verified, and resumed from.
     #[arg(long = "cache-dir", value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,

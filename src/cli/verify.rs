@@ -31,7 +31,8 @@ struct Job<'a> {
     checklist_dir: PathBuf,
     fetch: FetchSettings,
     limits: Limits,
-    store: PathBuf,
+    /// `None`: approved artifacts are not stored.
+    store: Option<PathBuf>,
     format: Format,
 }
 
@@ -63,7 +64,7 @@ pub fn run(args: &VerifyArgs) -> Outcome {
             max_expanded: args.max_expanded,
             ..Limits::default()
         },
-        store: args.store.clone().unwrap_or_else(settings::default_store),
+        store: (!args.no_store).then(|| args.store.clone().unwrap_or_else(settings::default_store)),
         format: args.format,
     }
     .run()
@@ -109,7 +110,7 @@ pub fn demo(feed_path: PathBuf) -> Outcome {
         checklist_dir: PathBuf::from("checklists"),
         fetch: settings::fetch(true, None, None, None),
         limits: Limits::default(),
-        store: settings::default_store(),
+        store: Some(settings::default_store()),
         format: Format::Text,
     }
     .run()
@@ -131,15 +132,17 @@ impl Job<'_> {
         {
             return Outcome::Failed(e);
         }
-        let store = Store::new(&self.store);
-        store.sweep_staging();
+        let store = self.store.as_ref().map(Store::new);
+        if let Some(store) = &store {
+            store.sweep_staging();
+        }
         let request = Request {
             version: self.version.clone(),
             platform: self.platform.clone(),
             now: Timestamp::now(),
             fetch: self.fetch.clone(),
             limits: self.limits.clone(),
-            stage_dir: Some(store.staging_dir()),
+            stage_dir: store.as_ref().map(Store::staging_dir),
         };
         let mut progress = StderrProgress::new();
         let review = review::run(&feed, &trust, &request, &mut progress, &Cancel::new());
@@ -150,8 +153,8 @@ impl Job<'_> {
         };
         let checklist = Checklist::build(&review, &self.sign_off, Timestamp::now());
         let written = checklist::write(&checklist, &self.checklist_dir);
-        let stored = match (&written, checklist.record.verdict) {
-            (Ok(_), Verdict::Approved) => Some(store.place(&feed, &trust, &review)),
+        let stored = match (&written, checklist.record.verdict, &store) {
+            (Ok(_), Verdict::Approved, Some(store)) => Some(store.place(&feed, &trust, &review)),
             _ => None,
         };
         // Intake's own copies go: the store holds the bytes now, or they

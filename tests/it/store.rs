@@ -175,3 +175,55 @@ fn evidence_re_signed_by_the_vendor_replaces_the_older_copy() {
         std::fs::read(second.dir.path().join("releases/4.2.1/SHA256SUMS.asc")).unwrap()
     );
 }
+
+#[test]
+fn no_store_keeps_nothing() {
+    let w = write(&good_feed());
+    let out = tempfile::tempdir().unwrap();
+    let store = out.path().join("store");
+    let o = crate::support::intake_bin()
+        .args([
+            "verify",
+            w.feed.to_str().unwrap(),
+            "--release",
+            "4.2.1",
+            "--platform",
+            "linux-x86_64",
+        ])
+        .args([
+            "--operator",
+            "a",
+            "--approver",
+            "b",
+            "--no-store",
+            "--checklist-dir",
+        ])
+        .arg(out.path().join("c"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("stored:"));
+    assert!(!store.exists());
+    assert!(
+        !crate::support::xdg_home()
+            .join("data/intake/store/meridian/4.2.1/meridian-4.2.1-linux-x86_64.bin.tmp")
+            .exists()
+    );
+    // --store and --no-store contradict each other.
+    crate::support::intake_bin()
+        .args([
+            "verify",
+            w.feed.to_str().unwrap(),
+            "--release",
+            "4.2.1",
+            "--operator",
+            "a",
+            "--approver",
+            "b",
+            "--no-store",
+            "--store",
+        ])
+        .arg(&store)
+        .assert()
+        .code(2);
+}
