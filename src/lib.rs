@@ -12,4 +12,5 @@
 
 pub mod cli;
 pub mod engine;
+pub mod settings;
 pub mod testkit;

@@ -1,9 +1,11 @@
 //! The non-interactive front end: argument parsing, one file per
 //! subcommand, and the one function that maps outcomes to exit codes.
 
+mod audit;
 mod list;
 mod output;
 mod progress;
+mod recheck;
 mod settings;
 mod verify;
 
@@ -25,6 +27,10 @@ use crate::engine::error::{Error, ErrorClass};
     args_override_self = true
 )]
 pub struct Cli {
+    /// Settings file (default: $XDG_CONFIG_HOME/intake/config.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// Feed to review (default: the bundled demo feed).
     pub feed: Option<PathBuf>,
 
@@ -41,6 +47,40 @@ pub enum Command {
     },
     /// Run the whole review non-interactively and write the checklist.
     Verify(Box<VerifyArgs>),
+    /// Check a written checklist: unaltered, and signed by a trusted signer.
+    Checklist {
+        #[command(subcommand)]
+        command: ChecklistCommand,
+    },
+    /// After install: do the installed files still match the reviewed archive?
+    Recheck(RecheckArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChecklistCommand {
+    /// Check that a checklist is unaltered and signed by a trusted signer.
+    Verify {
+        /// The checklist's .toml file.
+        file: PathBuf,
+        /// A certificate trusted to sign checklists (repeatable; default: trusted_signers in the settings).
+        #[arg(long = "signer", value_name = "CERT")]
+        signers: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RecheckArgs {
+    /// The checklist's .toml file.
+    pub checklist: PathBuf,
+    /// The installed folder.
+    pub dir: PathBuf,
+    /// The archive's top folder that DIR stands for (e.g. meridian-4.2.1).
+    #[arg(long, value_name = "FOLDER")]
+    pub prefix: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 #[derive(Debug, clap::Args)]
@@ -65,13 +105,12 @@ pub struct VerifyArgs {
     /// Accept a warning with a written reason: CHECK=REASON (repeatable).
     #[arg(long = "waive", value_name = "CHECK=REASON", value_parser = parse_waiver)]
     pub waive: Vec<Waiver>,
-    /// Where checklists are written.
-    #[arg(
-        long = "checklist-dir",
-        value_name = "DIR",
-        default_value = "checklists"
-    )]
-    pub checklist_dir: PathBuf,
+    /// Where checklists are written (default: checklist_dir in the settings, else ./checklists).
+    #[arg(long = "checklist-dir", value_name = "DIR")]
+    pub checklist_dir: Option<PathBuf>,
+    /// OpenPGP secret key that signs the checklist (default: signing_key in the settings).
+    #[arg(long = "signing-key", value_name = "FILE")]
+    pub signing_key: Option<PathBuf>,
     /// Refuse every non-local source.
     #[arg(long)]
     pub offline: bool,
@@ -91,8 +130,8 @@ pub struct VerifyArgs {
     #[arg(long = "ca-bundle", value_name = "FILE")]
     pub ca_bundle: Option<PathBuf>,
     /// Stop inspecting an archive that expands past this size (e.g. 8GiB, 500MiB).
-    #[arg(long = "max-expanded", value_name = "SIZE", value_parser = parse_size, default_value = "8GiB")]
-    pub max_expanded: u64,
+    #[arg(long = "max-expanded", value_name = "SIZE", value_parser = parse_size)]
+    pub max_expanded: Option<u64>,
     /// Output: text for people, json for pipelines (the checklist record).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -181,9 +220,25 @@ pub fn main() -> ExitCode {
             return ExitCode::from(e.exit_code().clamp(0, 2) as u8);
         }
     };
+    let settings = match crate::settings::Settings::load(cli.config.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("intake: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let outcome = match cli.command {
         Some(Command::List { feed }) => list::run(&feed),
-        Some(Command::Verify(args)) => verify::run(&args),
+        Some(Command::Verify(args)) => verify::run(&args, &settings),
+        Some(Command::Checklist {
+            command:
+                ChecklistCommand::Verify {
+                    file,
+                    signers,
+                    format,
+                },
+        }) => audit::run(&file, &signers, &settings, format),
+        Some(Command::Recheck(args)) => recheck::run(&args),
         None => verify::demo(cli.feed.unwrap_or_else(demo_feed)),
     };
     if let Outcome::Failed(e) = &outcome {

@@ -1,26 +1,34 @@
 //! `intake verify`: the whole review, non-interactively. Everything that
-//! can be refused (names, waivers, the feed, the release, the platform) is
-//! refused before any file is read; a rejected checklist is still written;
-//! an approved artifact is placed in the local store.
+//! can be refused (names, waivers, the feed, the release, the platform, a
+//! signing key that cannot sign) is refused before any file is read; a
+//! rejected checklist is still written; an approved artifact is placed in
+//! the local store and the approval recorded.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
 use crate::engine::archive::Limits;
 use crate::engine::check::Verdict;
-use crate::engine::checklist::{self, Checklist, SignOff};
+use crate::engine::checklist::{self, Checklist, SignOff, Written};
 use crate::engine::error::Error;
 use crate::engine::event::Cancel;
 use crate::engine::feed::Feed;
 use crate::engine::fetch::{FetchSettings, LocalCopy};
-use crate::engine::review::{self, Request};
+use crate::engine::history::{self, History};
+use crate::engine::review::{self, Request, Review};
 use crate::engine::select;
 use crate::engine::signature::TrustStore;
-use crate::engine::store::Store;
+use crate::engine::signing::{self, Signer};
+use crate::engine::store::{Placed, Store};
+use crate::settings::Settings;
 
 use super::progress::StderrProgress;
 use super::{Format, Outcome, VerifyArgs, output, settings};
+
+/// The environment variable a pipeline sets to unlock the signing key.
+pub const PASSPHRASE_ENV: &str = "INTAKE_SIGNING_PASSPHRASE";
 
 /// One review to run and write.
 struct Job<'a> {
@@ -31,21 +39,27 @@ struct Job<'a> {
     checklist_dir: PathBuf,
     fetch: FetchSettings,
     limits: Limits,
-    /// `None`: approved artifacts are not stored.
-    store: Option<PathBuf>,
+    /// The store folder (history lives there even with `--no-store`).
+    store_root: PathBuf,
+    keep_artifacts: bool,
+    signing_key: Option<PathBuf>,
     format: Format,
 }
 
-pub fn run(args: &VerifyArgs) -> Outcome {
+pub fn run(args: &VerifyArgs, s: &Settings) -> Outcome {
     let sign_off = SignOff {
-        operator: args.operator.clone().unwrap_or_default(),
+        operator: args
+            .operator
+            .clone()
+            .or(s.operator.clone())
+            .unwrap_or_default(),
         approver: args.approver.clone().unwrap_or_default(),
         change_request: args.change_request.clone(),
         waivers: args.waive.clone(),
     };
     if let Some(problem) = sign_off.problem() {
         return Outcome::Failed(Error::Usage(format!(
-            "{problem}: give --operator NAME and --approver NAME (two different people)"
+            "{problem}: give --operator NAME (or operator in the settings) and --approver NAME (two different people)"
         )));
     }
     Job {
@@ -53,18 +67,31 @@ pub fn run(args: &VerifyArgs) -> Outcome {
         version: args.release.clone(),
         platform: args.platform.clone().unwrap_or_else(select::host_platform),
         sign_off,
-        checklist_dir: args.checklist_dir.clone(),
+        checklist_dir: args
+            .checklist_dir
+            .clone()
+            .or(s.checklist_dir.clone())
+            .unwrap_or_else(|| PathBuf::from("checklists")),
         fetch: settings::fetch(
             args.offline,
-            args.cache_dir.clone(),
-            args.timeout,
-            args.ca_bundle.clone(),
+            args.cache_dir.clone().or(s.cache_dir.clone()),
+            args.timeout.or(s.timeout),
+            args.ca_bundle.clone().or(s.ca_bundle.clone()),
         ),
         limits: Limits {
-            max_expanded: args.max_expanded,
+            max_expanded: args
+                .max_expanded
+                .or(s.max_expanded)
+                .unwrap_or(Limits::default().max_expanded),
             ..Limits::default()
         },
-        store: (!args.no_store).then(|| args.store.clone().unwrap_or_else(settings::default_store)),
+        store_root: args
+            .store
+            .clone()
+            .or(s.store_dir.clone())
+            .unwrap_or_else(settings::default_store),
+        keep_artifacts: !args.no_store,
+        signing_key: args.signing_key.clone().or(s.signing_key.clone()),
         format: args.format,
     }
     .run()
@@ -110,10 +137,30 @@ pub fn demo(feed_path: PathBuf) -> Outcome {
         checklist_dir: PathBuf::from("checklists"),
         fetch: settings::fetch(true, None, None, None),
         limits: Limits::default(),
-        store: Some(settings::default_store()),
+        store_root: settings::default_store(),
+        keep_artifacts: true,
+        signing_key: None,
         format: Format::Text,
     }
     .run()
+}
+
+/// The passphrase of a protected signing key: from the environment (for
+/// pipelines), else asked on the terminal without echo.
+fn passphrase(key: &Path) -> std::result::Result<String, String> {
+    if let Ok(p) = std::env::var(PASSPHRASE_ENV) {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(format!(
+            "the signing key is protected by a passphrase: set {PASSPHRASE_ENV}, or run on a terminal"
+        ));
+    }
+    rpassword::prompt_password(format!(
+        "Passphrase for the signing key {}: ",
+        key.display()
+    ))
+    .map_err(|e| format!("could not read the passphrase: {e}"))
 }
 
 impl Job<'_> {
@@ -132,8 +179,17 @@ impl Job<'_> {
         {
             return Outcome::Failed(e);
         }
-        let store = self.store.as_ref().map(Store::new);
-        if let Some(store) = &store {
+        // A key that cannot sign is refused before anything is read or written.
+        let mut signer = match &self.signing_key {
+            None => None,
+            Some(path) => match signing::load(path, Timestamp::now(), &mut || passphrase(path)) {
+                Ok(s) => Some(s),
+                Err(e) => return Outcome::Failed(e),
+            },
+        };
+        let store = Store::new(&self.store_root);
+        let history = History::in_store(&self.store_root, &feed.product.id);
+        if self.keep_artifacts {
             store.sweep_staging();
         }
         let request = Request {
@@ -142,7 +198,8 @@ impl Job<'_> {
             now: Timestamp::now(),
             fetch: self.fetch.clone(),
             limits: self.limits.clone(),
-            stage_dir: store.as_ref().map(Store::staging_dir),
+            stage_dir: self.keep_artifacts.then(|| store.staging_dir()),
+            previous: history.previous(&self.platform),
         };
         let mut progress = StderrProgress::new();
         let review = review::run(&feed, &trust, &request, &mut progress, &Cancel::new());
@@ -151,10 +208,20 @@ impl Job<'_> {
             Ok(r) => r,
             Err(e) => return Outcome::Failed(e),
         };
-        let checklist = Checklist::build(&review, &self.sign_off, Timestamp::now());
-        let written = checklist::write(&checklist, &self.checklist_dir);
-        let stored = match (&written, checklist.record.verdict, &store) {
-            (Ok(_), Verdict::Approved, Some(store)) => Some(store.place(&feed, &trust, &review)),
+        let finished = Timestamp::now();
+        let checklist = Checklist::build(&review, &self.sign_off, finished);
+        let signature = match signer
+            .as_mut()
+            .map(|s| s.sign(checklist.toml.as_bytes(), finished))
+            .transpose()
+        {
+            Ok(sig) => sig,
+            Err(e) => return Outcome::Failed(e),
+        };
+        let written = checklist::write(&checklist, &self.checklist_dir, signature.as_deref());
+        let approved = checklist.record.verdict == Verdict::Approved;
+        let stored = match (&written, approved && self.keep_artifacts) {
+            (Ok(_), true) => Some(store.place(&feed, &trust, &review)),
             _ => None,
         };
         // Intake's own copies go: the store holds the bytes now, or they
@@ -177,9 +244,31 @@ impl Job<'_> {
                 )));
             }
         };
+        if approved
+            && let Err(e) = record_approval(&history, &review, &checklist, &written, finished)
+        {
+            return Outcome::Failed(Error::Usage(format!(
+                "approved, and the checklist is written ({}), but the approval could not be recorded: {e}",
+                written.toml.display()
+            )));
+        }
+        self.print(&checklist, &written, stored.as_ref(), signer.as_ref());
+        Outcome::Verdict(checklist.record.verdict)
+    }
+
+    fn print(
+        &self,
+        checklist: &Checklist,
+        written: &Written,
+        stored: Option<&Placed>,
+        signer: Option<&Signer>,
+    ) {
         match self.format {
             Format::Text => {
-                print!("{}", output::text(&checklist.record, &written));
+                print!("{}", output::text(&checklist.record, written));
+                if let (Some(path), Some(signer)) = (&written.signature, signer) {
+                    println!("signed:    {} by {}", path.display(), signer.describe());
+                }
                 if let Some(placed) = stored {
                     println!(
                         "stored:    {} (store feed: {})",
@@ -196,6 +285,24 @@ impl Job<'_> {
                 );
             }
         }
-        Outcome::Verdict(checklist.record.verdict)
     }
+}
+
+fn record_approval(
+    history: &History,
+    review: &Review,
+    checklist: &Checklist,
+    written: &Written,
+    now: Timestamp,
+) -> crate::engine::error::Result<()> {
+    let toml = std::fs::canonicalize(&written.toml).unwrap_or_else(|_| written.toml.clone());
+    let approval = history::approval(
+        &review.version,
+        &review.platform,
+        &review.artifact.sha256,
+        &toml,
+        &checklist.record,
+        now,
+    );
+    history.record(approval, &checklist.manifest)
 }

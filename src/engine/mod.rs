@@ -7,10 +7,12 @@
 
 pub mod archive;
 pub mod artifact;
+pub mod audit;
 pub mod check;
 pub mod checklist;
 pub mod checksums;
 pub mod contents;
+pub mod diff;
 pub mod error;
 pub mod event;
 pub mod evidence;
@@ -18,14 +20,18 @@ pub mod feed;
 pub mod fetch;
 pub mod fetch_checks;
 pub mod hashing;
+pub mod history;
 pub mod http;
 pub mod limits;
 pub mod notes;
+pub mod recheck;
 pub mod review;
 pub mod select;
 pub mod signature;
+pub mod signing;
 pub mod source;
 pub mod store;
+pub mod toml_spans;
 pub mod version;
 
 pub use error::{Error, ErrorClass};

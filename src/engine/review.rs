@@ -10,6 +10,7 @@ use crate::engine::artifact::{self, Fetched, PassPlan};
 use crate::engine::check::{Check, CheckId};
 use crate::engine::checksums::{self, Algo, ChecksumFile, Computed};
 use crate::engine::contents;
+use crate::engine::diff::Diff;
 use crate::engine::error::Result;
 use crate::engine::event::{Cancel, Event, Level, Reporter, Step, log};
 use crate::engine::evidence::{self, Evidence};
@@ -17,6 +18,7 @@ use crate::engine::feed::{Artifact, Feed, Product, Release};
 use crate::engine::fetch::{FetchSettings, Fetcher};
 use crate::engine::fetch_checks;
 use crate::engine::hashing::sha256_hex;
+use crate::engine::history::{self, Previous};
 use crate::engine::notes::{self, Contents};
 use crate::engine::select;
 use crate::engine::signature::{self, Found, SigOutcome, TrustStore};
@@ -35,6 +37,8 @@ pub struct Request {
     /// Where to stage a copy for the store during the pass (`None`: the
     /// review will not store).
     pub stage_dir: Option<std::path::PathBuf>,
+    /// What was approved before here (for `release.rollback` and the diff).
+    pub previous: Previous,
 }
 
 /// The artifact as reviewed.
@@ -100,6 +104,20 @@ pub struct Review {
     pub gathered: Evidence,
     /// The verified bytes on this machine (source file or download).
     pub local_copy: Option<crate::engine::fetch::LocalCopy>,
+    /// What changed since the last approval here.
+    pub since: Since,
+}
+
+/// What changed since the last approval of this product and platform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Since {
+    /// Nothing approved before (or said why nothing is known).
+    NothingKnown(String),
+    Changes {
+        version: String,
+        approved: toml::value::Datetime,
+        diff: Diff,
+    },
 }
 
 impl Review {
@@ -156,10 +174,7 @@ pub fn run(
     let selection = vec![
         select::feed_fresh(feed, request.now),
         select::release_newest(feed, release),
-        Check::skip(
-            CheckId::ReleaseRollback,
-            "no approval history is kept on this machine yet",
-        ),
+        history::rollback_check(&request.previous, &release.version, &artifact.platform),
     ];
 
     let fetcher = Fetcher::new(request.fetch.clone());
@@ -308,6 +323,33 @@ fn signature_file(file: &evidence::EvidenceFile) -> std::result::Result<Vec<Foun
 fn utf16_problem(bytes: &[u8]) -> Option<&'static str> {
     (bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]))
         .then_some("is UTF-16 text; checksum files must be ASCII or UTF-8 (re-save it as UTF-8)")
+}
+
+/// The diff against the last approval, or why there is none.
+fn since(previous: &Previous, manifest: &[ManifestEntry]) -> Since {
+    match previous {
+        Previous::None => Since::NothingKnown(
+            "no previous approval of this platform is recorded here".to_string(),
+        ),
+        Previous::Unreadable(why) => {
+            Since::NothingKnown(format!("no previous approval known: {why}"))
+        }
+        Previous::Found {
+            approval,
+            manifest: Err(why),
+        } => Since::NothingKnown(format!(
+            "{} was approved, but its manifest cannot be read: {why}",
+            approval.version
+        )),
+        Previous::Found {
+            approval,
+            manifest: Ok(before),
+        } => Since::Changes {
+            version: approval.version.clone(),
+            approved: approval.time,
+            diff: crate::engine::diff::diff(before, manifest),
+        },
+    }
 }
 
 /// What the release notes declare of this artifact: the notes' name and
@@ -469,6 +511,7 @@ fn assemble(
             })
             .collect()
     };
+    let manifest_for_diff = manifest.clone();
     let sources: Vec<EvidenceSource> = evidence
         .files()
         .map(|f| EvidenceSource {
@@ -499,6 +542,7 @@ fn assemble(
         manifest,
         log: Vec::new(),
         local_copy: read.local_copy.clone(),
+        since: since(&request.previous, &manifest_for_diff),
         gathered: evidence,
     }
 }

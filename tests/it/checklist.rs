@@ -48,7 +48,7 @@ fn the_record_holds_every_field_and_the_input_hashes_match_the_files() {
     let review = try_review_at(&w.feed, "4.2.1", "linux-x86_64", now()).unwrap();
     let checklist = Checklist::build(&review, &sign_off(&[]), now());
     let out = tempfile::tempdir().unwrap();
-    let written = checklist::write(&checklist, out.path()).unwrap();
+    let written = checklist::write(&checklist, out.path(), None).unwrap();
 
     let stem = "meridian-4.2.1-linux-x86_64-20261122T120000Z";
     assert_eq!(written.toml, out.path().join(format!("{stem}.toml")));
@@ -129,11 +129,11 @@ fn a_checklist_is_never_overwritten() {
     let review = review(&good_feed());
     let checklist = Checklist::build(&review, &sign_off(&[]), now());
     let out = tempfile::tempdir().unwrap();
-    let first = checklist::write(&checklist, out.path()).unwrap();
+    let first = checklist::write(&checklist, out.path(), None).unwrap();
     let before = std::fs::read(&first.toml).unwrap();
 
     // A second review finishing in the same second gets its own name.
-    let second = checklist::write(&checklist, out.path()).unwrap();
+    let second = checklist::write(&checklist, out.path(), None).unwrap();
     assert!(
         second.toml.to_string_lossy().ends_with("Z-2.toml"),
         "{:?}",
@@ -148,7 +148,7 @@ fn a_checklist_is_never_overwritten() {
         "someone else's",
     )
     .unwrap();
-    let third = checklist::write(&checklist, out.path()).unwrap();
+    let third = checklist::write(&checklist, out.path(), None).unwrap();
     assert!(
         third.toml.to_string_lossy().ends_with("Z-4.toml"),
         "{:?}",

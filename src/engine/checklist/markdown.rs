@@ -144,6 +144,34 @@ pub fn render(r: &Record) -> String {
         line(String::new());
     }
 
+    line("## Since the last approval".into());
+    line(String::new());
+    line(text(&r.since.summary));
+    line(String::new());
+    const SHOWN: usize = 20;
+    let lists: [(&str, &Vec<String>); 3] = [
+        ("Added", &r.since.added),
+        ("Removed", &r.since.removed),
+        ("Changed", &r.since.changed),
+    ];
+    for (title, list) in lists {
+        if list.is_empty() {
+            continue;
+        }
+        line(format!("{title}:"));
+        line(String::new());
+        for item in list.iter().take(SHOWN) {
+            line(format!("- {}", text(item)));
+        }
+        if list.len() > SHOWN {
+            line(format!(
+                "- and {} more (all of them in the TOML record)",
+                list.len() - SHOWN
+            ));
+        }
+        line(String::new());
+    }
+
     line("## Inputs (SHA-256)".into());
     line(String::new());
     let i = &r.inputs;

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::check::{Check, CheckId, Verdict, Waiver, WaiverOutcome, waiver_outcome};
-use crate::engine::review::Review;
+use crate::engine::review::{Review, Since};
 
 use super::SignOff;
 
@@ -37,6 +37,8 @@ pub struct Record {
     pub inputs: InputsSection,
     #[serde(rename = "evidence_file", default)]
     pub evidence_files: Vec<EvidenceFileSection>,
+    /// What changed since the last approval here.
+    pub since: SinceSection,
     #[serde(rename = "check")]
     pub checks: Vec<Check>,
     #[serde(rename = "waiver", default, skip_serializing_if = "Vec::is_empty")]
@@ -76,6 +78,55 @@ pub struct EvidenceFileSection {
     pub source: String,
     pub url: String,
     pub sha256: String,
+}
+
+/// What changed since the last approved release (full lists).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SinceSection {
+    pub summary: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved: Option<toml::value::Datetime>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub added: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<String>,
+    /// `path: what changed`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changed: Vec<String>,
+}
+
+impl SinceSection {
+    fn from(since: &Since) -> Self {
+        match since {
+            Since::NothingKnown(why) => SinceSection {
+                summary: why.clone(),
+                version: None,
+                approved: None,
+                added: Vec::new(),
+                removed: Vec::new(),
+                changed: Vec::new(),
+            },
+            Since::Changes {
+                version,
+                approved,
+                diff,
+            } => SinceSection {
+                summary: format!("since {version}: {}", diff.summary()),
+                version: Some(version.clone()),
+                approved: Some(*approved),
+                added: diff.added.clone(),
+                removed: diff.removed.clone(),
+                changed: diff
+                    .changed
+                    .iter()
+                    .map(|(p, w)| format!("{p}: {w}"))
+                    .collect(),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,6 +219,7 @@ impl Record {
                     sha256: e.sha256.clone(),
                 })
                 .collect(),
+            since: SinceSection::from(&review.since),
             checks,
             waivers,
         }

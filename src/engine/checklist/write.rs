@@ -15,16 +15,30 @@ pub struct Written {
     pub toml: PathBuf,
     pub markdown: PathBuf,
     pub manifest: PathBuf,
+    /// `<name>.toml.asc`, when the checklist was signed.
+    pub signature: Option<PathBuf>,
 }
 
 impl Written {
-    pub fn all(&self) -> [&Path; 3] {
-        [&self.toml, &self.markdown, &self.manifest]
+    fn names(dir: &Path, name: &str, signed: bool) -> Written {
+        Written {
+            toml: dir.join(format!("{name}.toml")),
+            markdown: dir.join(format!("{name}.md")),
+            manifest: dir.join(format!("{name}.manifest")),
+            signature: signed.then(|| dir.join(format!("{name}.toml.asc"))),
+        }
+    }
+
+    pub fn all(&self) -> Vec<&Path> {
+        let mut all: Vec<&Path> = vec![&self.toml, &self.markdown, &self.manifest];
+        all.extend(self.signature.as_deref());
+        all
     }
 }
 
-/// Writes the checklist's three files into `dir` (created if missing).
-pub fn write(checklist: &Checklist, dir: &Path) -> Result<Written> {
+/// Writes the checklist's files into `dir` (created if missing): three,
+/// and `<name>.toml.asc` when a detached signature over the TOML is given.
+pub fn write(checklist: &Checklist, dir: &Path, signature: Option<&[u8]>) -> Result<Written> {
     if checklist.toml.is_empty() {
         return Err(Error::file(
             dir,
@@ -39,20 +53,19 @@ pub fn write(checklist: &Checklist, dir: &Path) -> Result<Written> {
         } else {
             format!("{stem}-{n}")
         };
-        let written = Written {
-            toml: dir.join(format!("{name}.toml")),
-            markdown: dir.join(format!("{name}.md")),
-            manifest: dir.join(format!("{name}.manifest")),
-        };
+        let written = Written::names(dir, &name, signature.is_some());
         if written.all().iter().any(|p| p.exists()) {
             continue;
         }
         // The record goes last: a checklist exists once its TOML does.
-        let files: [(&Path, &[u8]); 3] = [
+        let mut files: Vec<(&Path, &[u8])> = vec![
             (&written.manifest, &checklist.manifest),
             (&written.markdown, checklist.markdown.as_bytes()),
-            (&written.toml, checklist.toml.as_bytes()),
         ];
+        if let (Some(path), Some(sig)) = (&written.signature, signature) {
+            files.push((path, sig));
+        }
+        files.push((&written.toml, checklist.toml.as_bytes()));
         let mut done: Vec<&Path> = Vec::new();
         let mut clash = false;
         for (path, bytes) in files {

@@ -3,7 +3,7 @@
 //! are judged under. Certificates that ship with a release are never
 //! added here: only what the feed names counts.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use openpgp::Cert;
 use openpgp::cert::CertParser;
@@ -28,7 +28,54 @@ pub struct TrustStore {
     pub files: Vec<(PathBuf, String)>,
 }
 
+/// Reads a certificate file (one or more public certificates, armored or
+/// binary) and the SHA-256 of its bytes; says what is wrong otherwise.
+pub fn read_certificates(path: &Path) -> std::result::Result<(Vec<Cert>, String), String> {
+    let shown = path.display();
+    let bytes = limits::read_local(path, limits::CERTIFICATE_MAX, "certificate file")
+        .map_err(|e| e.to_string())?;
+    let sha = crate::engine::hashing::sha256_hex(&bytes);
+    let parser = CertParser::from_bytes(&bytes)
+        .map_err(|e| format!("{shown}: not an OpenPGP certificate: {e}"))?;
+    let mut certs = Vec::new();
+    for cert in parser {
+        let cert = cert.map_err(|e| {
+            format!("{shown}: not an OpenPGP certificate (truncated or corrupt?): {e}")
+        })?;
+        if cert.is_tsk() {
+            return Err(format!(
+                "{shown} holds secret key material: give the public certificate only (and keep the secret key out of the feed folder)"
+            ));
+        }
+        certs.push(cert);
+    }
+    if certs.is_empty() {
+        return Err(format!("{shown}: holds no OpenPGP certificate"));
+    }
+    Ok((certs, sha))
+}
+
 impl TrustStore {
+    /// Trusts every certificate in these files (one good signature by any
+    /// of them suffices): how checklists' signers are checked.
+    pub fn from_files(paths: &[PathBuf]) -> Result<TrustStore> {
+        let mut pinned = Vec::new();
+        let mut files = Vec::new();
+        for path in paths {
+            let (certs, sha) = read_certificates(path)
+                .map_err(|why| crate::engine::error::Error::file(path, why))?;
+            pinned.extend(certs);
+            files.push((path.clone(), sha));
+        }
+        Ok(TrustStore {
+            pinned,
+            unpinned: Vec::new(),
+            threshold: 1,
+            required: true,
+            files,
+        })
+    }
+
     /// Loads every certificate file the feed names. A file that is not a
     /// certificate, holds secret key material, or a pin with no
     /// certificate, is refused naming the feed line.
@@ -36,45 +83,10 @@ impl TrustStore {
         let mut all: Vec<Cert> = Vec::new();
         let mut files = Vec::new();
         for at in &feed.trust.certificates {
-            let path = &at.value;
-            let bytes = limits::read_local(path, limits::CERTIFICATE_MAX, "certificate file")
-                .map_err(|e| feed.error_at(at, e.to_string()))?;
-            files.push((path.clone(), crate::engine::hashing::sha256_hex(&bytes)));
-            let parser = CertParser::from_bytes(&bytes).map_err(|e| {
-                feed.error_at(
-                    at,
-                    format!("{}: not an OpenPGP certificate: {e}", path.display()),
-                )
-            })?;
-            let mut found = 0;
-            for cert in parser {
-                let cert = cert.map_err(|e| {
-                    feed.error_at(
-                        at,
-                        format!(
-                            "{}: not an OpenPGP certificate (truncated or corrupt?): {e}",
-                            path.display()
-                        ),
-                    )
-                })?;
-                if cert.is_tsk() {
-                    return Err(feed.error_at(
-                        at,
-                        format!(
-                            "{} holds secret key material: give the public certificate only (and keep the secret key out of the feed folder)",
-                            path.display()
-                        ),
-                    ));
-                }
-                found += 1;
-                all.push(cert);
-            }
-            if found == 0 {
-                return Err(feed.error_at(
-                    at,
-                    format!("{}: holds no OpenPGP certificate", path.display()),
-                ));
-            }
+            let (certs, sha) =
+                read_certificates(&at.value).map_err(|why| feed.error_at(at, why))?;
+            files.push((at.value.clone(), sha));
+            all.extend(certs);
         }
 
         let mut pinned = Vec::new();

@@ -1,0 +1,96 @@
+//! `intake recheck CHECKLIST DIR`: after install, do the installed files
+//! still match the reviewed archive? Exit 0 when everything matches, 1 with
+//! a report otherwise, 2 when the checklist cannot be used.
+
+use crate::engine::audit::{read_record, sibling};
+use crate::engine::check::Verdict;
+use crate::engine::error::Error;
+use crate::engine::event::Cancel;
+use crate::engine::hashing::sha256_hex;
+use crate::engine::history::parse_manifest;
+use crate::engine::recheck::recheck;
+
+use super::{Format, Outcome, RecheckArgs};
+
+pub fn run(args: &RecheckArgs) -> Outcome {
+    let (record, _) = match read_record(&args.checklist) {
+        Ok(r) => r,
+        Err(e) => return Outcome::Failed(e),
+    };
+    let manifest_path = sibling(&args.checklist, "manifest");
+    let bytes = match std::fs::read(&manifest_path) {
+        Ok(b) => b,
+        Err(e) => return Outcome::Failed(Error::io(&manifest_path, &e)),
+    };
+    // A manifest that is not the one reviewed cannot vouch for anything.
+    if sha256_hex(&bytes) != record.inputs.manifest {
+        return Outcome::Failed(Error::file(
+            &manifest_path,
+            "is not the manifest this checklist recorded (altered?): run `intake checklist verify` on the checklist",
+        ));
+    }
+    let manifest = match parse_manifest(&bytes) {
+        Ok(m) => m,
+        Err(why) => return Outcome::Failed(Error::file(&manifest_path, why)),
+    };
+    if !args.dir.is_dir() {
+        return Outcome::Failed(Error::file(&args.dir, "is not a folder"));
+    }
+    let report = recheck(&manifest, &args.dir, args.prefix.as_deref(), &Cancel::new());
+    match args.format {
+        Format::Text => {
+            println!(
+                "recheck of {} against {} {} {} ({})",
+                args.dir.display(),
+                record.product,
+                record.version,
+                record.platform,
+                args.checklist.display()
+            );
+            println!("  {} of {} entries match", report.matched, report.checked);
+            for m in &report.missing {
+                println!("  MISSING   {m}");
+            }
+            for (path, what) in &report.modified {
+                println!("  MODIFIED  {path}: {what}");
+            }
+            for e in &report.extra {
+                println!("  EXTRA     {e}");
+            }
+            for s in &report.skipped {
+                println!("  SKIPPED   {s} (outside the folder: not checked)");
+            }
+            let differences = report.missing.len() + report.modified.len() + report.extra.len();
+            println!(
+                "result: {}",
+                if differences == 0 {
+                    "everything matches".to_string()
+                } else {
+                    format!("{differences} differences")
+                }
+            );
+        }
+        Format::Json => {
+            let json = serde_json::json!({
+                "checklist": args.checklist.display().to_string(),
+                "dir": args.dir.display().to_string(),
+                "checked": report.checked,
+                "matched": report.matched,
+                "missing": report.missing,
+                "modified": report.modified.iter().map(|(p, w)| serde_json::json!({"path": p, "what": w})).collect::<Vec<_>>(),
+                "extra": report.extra,
+                "skipped": report.skipped,
+                "clean": report.clean(),
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
+        }
+    }
+    Outcome::Verdict(if report.clean() {
+        Verdict::Approved
+    } else {
+        Verdict::Rejected
+    })
+}

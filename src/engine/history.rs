@@ -1,0 +1,275 @@
+//! What was approved before on this machine: one `approvals.toml` per
+//! product in the store, and a copy of each approved manifest beside it, so
+//! a later review can warn of a rollback and show what changed. Written
+//! atomically. A history that cannot be read is never trusted: it degrades
+//! to "no previous approval known", with a warning.
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::check::{Check, CheckId};
+use crate::engine::checklist::{toml_datetime, unescape_path};
+use crate::engine::error::{Error, Result};
+use crate::engine::limits;
+use crate::engine::review::ManifestEntry;
+use crate::engine::version;
+
+/// The history format this version writes and reads.
+const FORMAT: u32 = 1;
+/// A history file larger than this is not a history file.
+const HISTORY_MAX: u64 = 64 << 20;
+
+/// One approval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    pub version: String,
+    pub platform: String,
+    pub sha256: String,
+    pub time: toml::value::Datetime,
+    /// The checklist, where it was written.
+    pub checklist: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_request: Option<String>,
+    pub operator: String,
+    pub approver: String,
+    /// The manifest's copy, relative to the history file.
+    pub manifest: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    format: u32,
+    #[serde(default, rename = "approval")]
+    approvals: Vec<Approval>,
+}
+
+/// What a review knows of earlier approvals of its product and platform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Previous {
+    /// Nothing recorded (or no history kept).
+    None,
+    /// The history could not be read: nothing is known.
+    Unreadable(String),
+    /// The most recent approval, and its manifest (or why it is missing).
+    Found {
+        approval: Approval,
+        manifest: std::result::Result<Vec<ManifestEntry>, String>,
+    },
+}
+
+/// A product's history file.
+#[derive(Debug, Clone)]
+pub struct History {
+    pub path: PathBuf,
+}
+
+impl History {
+    /// The history of `product_id` in the store at `store_root`.
+    pub fn in_store(store_root: &Path, product_id: &str) -> Self {
+        History {
+            path: store_root.join(product_id).join("approvals.toml"),
+        }
+    }
+
+    fn read(&self) -> std::result::Result<File, String> {
+        if !self.path.is_file() {
+            return Ok(File {
+                format: FORMAT,
+                approvals: Vec::new(),
+            });
+        }
+        let shown = self.path.display();
+        let bytes =
+            limits::read_local(&self.path, HISTORY_MAX, "history").map_err(|e| e.to_string())?;
+        let text = String::from_utf8(bytes).map_err(|_| format!("{shown}: not UTF-8"))?;
+        // The format first: a newer intake's history is not read as ours.
+        let format = toml::from_str::<toml::Table>(&text)
+            .map_err(|e| format!("{shown}: {}", e.message()))?
+            .get("format")
+            .and_then(toml::Value::as_integer);
+        match format {
+            Some(f) if f == i64::from(FORMAT) => {}
+            Some(f) if f > i64::from(FORMAT) => {
+                return Err(format!(
+                    "{shown}: written by a newer intake (history format {f}); this version does not read it"
+                ));
+            }
+            _ => {
+                return Err(format!(
+                    "{shown}: not an approval history (no `format = {FORMAT}`)"
+                ));
+            }
+        }
+        toml::from_str(&text).map_err(|e| format!("{shown}: {}", e.message()))
+    }
+
+    /// The most recent approval of `platform`, with its manifest.
+    pub fn previous(&self, platform: &str) -> Previous {
+        let file = match self.read() {
+            Ok(f) => f,
+            Err(why) => return Previous::Unreadable(why),
+        };
+        let Some(approval) = file
+            .approvals
+            .into_iter()
+            .filter(|a| a.platform == platform)
+            .max_by_key(|a| a.time)
+        else {
+            return Previous::None;
+        };
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        let manifest = read_manifest(&dir.join(&approval.manifest));
+        Previous::Found { approval, manifest }
+    }
+
+    /// Records an approval and keeps a copy of its manifest.
+    pub fn record(&self, mut approval: Approval, manifest: &[u8]) -> Result<()> {
+        let dir = self.path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let copy = format!(
+            "manifests/{}-{}.manifest",
+            approval.version, approval.platform
+        );
+        std::fs::create_dir_all(dir.join("manifests")).map_err(|e| Error::io(&dir, &e))?;
+        replace(&dir.join(&copy), manifest)?;
+        approval.manifest = copy;
+        // An unreadable history is kept aside, never silently overwritten.
+        let mut file = match self.read() {
+            Ok(f) => f,
+            Err(_) => {
+                let aside = self
+                    .path
+                    .with_extension(format!("toml.unreadable-{}", Timestamp::now().as_second()));
+                std::fs::rename(&self.path, &aside).map_err(|e| Error::io(&self.path, &e))?;
+                File::default()
+            }
+        };
+        file.format = FORMAT;
+        file.approvals.push(approval);
+        let text = toml::to_string(&file).map_err(|e| Error::file(&self.path, e.to_string()))?;
+        replace(&self.path, text.as_bytes())
+    }
+}
+
+fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".intake-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, &e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, &e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, &e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, &e.error))?;
+    Ok(())
+}
+
+/// Reads a manifest file (`sha256 TAB size TAB mode TAB type TAB path`).
+pub fn read_manifest(path: &Path) -> std::result::Result<Vec<ManifestEntry>, String> {
+    let bytes = limits::read_local(path, 1 << 30, "manifest").map_err(|e| e.to_string())?;
+    parse_manifest(&bytes).map_err(|why| format!("{}: {why}", path.display()))
+}
+
+/// Parses manifest text; says which line is wrong.
+pub fn parse_manifest(bytes: &[u8]) -> std::result::Result<Vec<ManifestEntry>, String> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| "not UTF-8 (an escaped manifest always is)".to_string())?;
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let bad = || {
+                format!(
+                    "line {} is not `sha256<TAB>size<TAB>mode<TAB>type<TAB>path`",
+                    i + 1
+                )
+            };
+            let mut cols = line.splitn(5, '\t');
+            let (sha, size, mode, kind, path) = (
+                cols.next(),
+                cols.next(),
+                cols.next(),
+                cols.next(),
+                cols.next(),
+            );
+            let (Some(sha), Some(size), Some(mode), Some(kind), Some(path)) =
+                (sha, size, mode, kind, path)
+            else {
+                return Err(bad());
+            };
+            Ok(ManifestEntry {
+                sha256: sha.to_string(),
+                size: size.parse().map_err(|_| bad())?,
+                mode: u32::from_str_radix(mode, 8).map_err(|_| bad())?,
+                kind: kind.to_string(),
+                path: unescape_path(path).ok_or_else(bad)?,
+            })
+        })
+        .collect()
+}
+
+/// `release.rollback`: is this older than what was approved here last?
+pub fn rollback_check(previous: &Previous, version: &str, platform: &str) -> Check {
+    let id = CheckId::ReleaseRollback;
+    match previous {
+        Previous::None => Check::skip(
+            id,
+            format!("no earlier approval for {platform} is recorded on this machine"),
+        ),
+        Previous::Unreadable(why) => Check::warn(
+            id,
+            format!("the approval history cannot be read, so no previous approval is known: {why}"),
+        ),
+        Previous::Found { approval, .. } => {
+            let when = approval
+                .time
+                .date
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            let cr = approval
+                .change_request
+                .as_deref()
+                .map(|c| format!(", {c}"))
+                .unwrap_or_default();
+            let said = format!("{} was approved here on {when}{cr}", approval.version);
+            let check = match version::compare(version, &approval.version) {
+                std::cmp::Ordering::Less => Check::warn(
+                    id,
+                    format!("{version} is older than {said}: a rollback needs a written reason"),
+                ),
+                std::cmp::Ordering::Equal => Check::pass(id, format!("a re-review: {said}")),
+                std::cmp::Ordering::Greater => {
+                    Check::pass(id, format!("{version} is newer than {said}"))
+                }
+            };
+            check
+                .with_evidence("last_approved", approval.version.clone())
+                .with_evidence("approved_on", when)
+        }
+    }
+}
+
+/// A new approval record for a review signed off now.
+pub fn approval(
+    version: &str,
+    platform: &str,
+    sha256: &str,
+    checklist: &Path,
+    record: &crate::engine::checklist::Record,
+    now: Timestamp,
+) -> Approval {
+    Approval {
+        version: version.to_string(),
+        platform: platform.to_string(),
+        sha256: sha256.to_string(),
+        time: toml_datetime(now),
+        checklist: checklist.display().to_string(),
+        change_request: record.change_request.clone(),
+        operator: record.operator.clone(),
+        approver: record.approver.clone(),
+        manifest: String::new(),
+    }
+}
