@@ -56,7 +56,7 @@ pub enum Previous {
     Unreadable(String),
     /// The most recent approval, and its manifest (or why it is missing).
     Found {
-        approval: Approval,
+        approval: Box<Approval>,
         manifest: std::result::Result<Vec<ManifestEntry>, String>,
     },
 }
@@ -123,7 +123,10 @@ impl History {
         };
         let dir = self.path.parent().unwrap_or(Path::new("."));
         let manifest = read_manifest(&dir.join(&approval.manifest));
-        Previous::Found { approval, manifest }
+        Previous::Found {
+            approval: Box::new(approval),
+            manifest,
+        }
     }
 
     /// Records an approval and keeps a copy of its manifest.
