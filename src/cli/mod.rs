@@ -20,12 +20,7 @@ use crate::engine::error::{Error, ErrorClass};
 /// Staged install review: prove a vendor release is the bytes the vendor
 /// published and signed, and sign it off for the change request.
 #[derive(Debug, Parser)]
-#[command(
-    name = "intake",
-    version,
-    args_conflicts_with_subcommands = true,
-    args_override_self = true
-)]
+#[command(name = "intake", version, args_override_self = true)]
 pub struct Cli {
     /// Settings file (default: $XDG_CONFIG_HOME/intake/config.toml).
     #[arg(long, global = true, value_name = "FILE")]

@@ -12,6 +12,8 @@ mod cli;
 mod engine_boundary;
 mod feed_errors;
 mod fetch;
+mod recheck;
+mod records;
 mod samples;
 mod signatures;
 mod store;
