@@ -327,6 +327,10 @@ fn copy_checklist(toml: &Path, into: &Path) -> PathBuf {
     into.join(format!("{stem}.toml"))
 }
 
+/// A tampering: its name, what it does to a checklist, and the word the
+/// verdict must name.
+type Tamper<'a> = (&'static str, Box<dyn Fn(&Path) + 'a>, &'static str);
+
 fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();
     assert!(text.contains(from), "{from} not in {}", path.display());
@@ -369,7 +373,7 @@ fn a_signed_checklist_verifies_and_every_tampering_is_caught() {
     assert_eq!(o.status.code(), Some(0));
     let other_sig = PathBuf::from(format!("{}.asc", other.last_toml().display()));
 
-    let cases: Vec<(&str, Box<dyn Fn(&Path)>, &str)> = vec![
+    let cases: Vec<Tamper> = vec![
         (
             "toml",
             Box::new(|t: &Path| edit(t, "operator = \"a.operator\"", "operator = \"mallory\"")),
@@ -480,7 +484,7 @@ fn unusable_checklists_exit_2() {
         Some(0)
     );
     let toml = desk.last_toml();
-    let cases: Vec<(&str, Box<dyn Fn(&Path)>, &str)> = vec![
+    let cases: Vec<Tamper> = vec![
         (
             "truncated",
             Box::new(|t: &Path| {
