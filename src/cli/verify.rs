@@ -10,18 +10,16 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 
 use crate::engine::archive::Limits;
-use crate::engine::check::Verdict;
-use crate::engine::checklist::{self, Checklist, SignOff, Written};
+use crate::engine::checklist::{self, SignOff};
 use crate::engine::error::Error;
 use crate::engine::event::Cancel;
 use crate::engine::feed::Feed;
-use crate::engine::fetch::{FetchSettings, LocalCopy};
-use crate::engine::history::{self, History};
-use crate::engine::review::{self, Request, Review};
+use crate::engine::fetch::FetchSettings;
+use crate::engine::finish::{self, Destinations, Finished};
+use crate::engine::review::{self, Request};
 use crate::engine::select;
 use crate::engine::signature::TrustStore;
-use crate::engine::signing::{self, Signer};
-use crate::engine::store::{Placed, Store};
+use crate::engine::signing;
 use crate::settings::Settings;
 
 use super::progress::StderrProgress;
@@ -187,19 +185,20 @@ impl Job<'_> {
                 Err(e) => return Outcome::Failed(e),
             },
         };
-        let store = Store::new(&self.store_root);
-        let history = History::in_store(&self.store_root, &feed.product.id);
-        if self.keep_artifacts {
-            store.sweep_staging();
-        }
+        let to = Destinations {
+            checklist_dir: self.checklist_dir.clone(),
+            store_root: self.store_root.clone(),
+            keep_artifacts: self.keep_artifacts,
+        };
+        finish::sweep(&to);
         let request = Request {
             version: self.version.clone(),
             platform: self.platform.clone(),
             now: Timestamp::now(),
             fetch: self.fetch.clone(),
             limits: self.limits.clone(),
-            stage_dir: self.keep_artifacts.then(|| store.staging_dir()),
-            previous: history.previous(&self.platform),
+            stage_dir: finish::staging_dir(&to),
+            previous: finish::previous(&to, &feed.product.id, &self.platform),
         };
         let mut progress = StderrProgress::new();
         let review = review::run(&feed, &trust, &request, &mut progress, &Cancel::new());
@@ -208,68 +207,30 @@ impl Job<'_> {
             Ok(r) => r,
             Err(e) => return Outcome::Failed(e),
         };
-        let finished = Timestamp::now();
-        let checklist = Checklist::build(&review, &self.sign_off, finished);
-        let signature = match signer
-            .as_mut()
-            .map(|s| s.sign(checklist.toml.as_bytes(), finished))
-            .transpose()
-        {
-            Ok(sig) => sig,
+        let done = match finish::finish(
+            &feed,
+            &trust,
+            &review,
+            &self.sign_off,
+            signer.as_mut(),
+            &to,
+            Timestamp::now(),
+        ) {
+            Ok(d) => d,
             Err(e) => return Outcome::Failed(e),
         };
-        let written = checklist::write(&checklist, &self.checklist_dir, signature.as_deref());
-        let approved = checklist.record.verdict == Verdict::Approved;
-        let stored = match (&written, approved && self.keep_artifacts) {
-            (Ok(_), true) => Some(store.place(&feed, &trust, &review)),
-            _ => None,
-        };
-        // Intake's own copies go: the store holds the bytes now, or they
-        // were not approved (a rejected download stays cached for a re-review).
-        if let Some(copy) = &review.local_copy
-            && (matches!(stored, Some(Ok(_))) || matches!(copy, LocalCopy::Staged(_)))
-        {
-            copy.remove_own();
-        }
-        let written = match written {
-            Ok(w) => w,
-            Err(e) => return Outcome::Failed(e),
-        };
-        let stored = match stored.transpose() {
-            Ok(placed) => placed,
-            Err(e) => {
-                return Outcome::Failed(Error::Usage(format!(
-                    "approved, and the checklist is written ({}), but the artifact could not be placed in the store: {e}",
-                    written.toml.display()
-                )));
-            }
-        };
-        if approved
-            && let Err(e) = record_approval(&history, &review, &checklist, &written, finished)
-        {
-            return Outcome::Failed(Error::Usage(format!(
-                "approved, and the checklist is written ({}), but the approval could not be recorded: {e}",
-                written.toml.display()
-            )));
-        }
-        self.print(&checklist, &written, stored.as_ref(), signer.as_ref());
-        Outcome::Verdict(checklist.record.verdict)
+        self.print(&done);
+        Outcome::Verdict(done.checklist.record.verdict)
     }
 
-    fn print(
-        &self,
-        checklist: &Checklist,
-        written: &Written,
-        stored: Option<&Placed>,
-        signer: Option<&Signer>,
-    ) {
+    fn print(&self, done: &Finished) {
         match self.format {
             Format::Text => {
-                print!("{}", output::text(&checklist.record, written));
-                if let (Some(path), Some(signer)) = (&written.signature, signer) {
-                    println!("signed:    {} by {}", path.display(), signer.describe());
+                print!("{}", output::text(&done.checklist.record, &done.written));
+                if let (Some(path), Some(by)) = (&done.written.signature, &done.signed_by) {
+                    println!("signed:    {} by {by}", path.display());
                 }
-                if let Some(placed) = stored {
+                if let Some(placed) = &done.stored {
                     println!(
                         "stored:    {} (store feed: {})",
                         placed.artifact.display(),
@@ -278,7 +239,7 @@ impl Job<'_> {
                 }
             }
             Format::Json => {
-                let json = checklist::to_json(&checklist.record);
+                let json = checklist::to_json(&done.checklist.record);
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&json).unwrap_or_default()
@@ -286,23 +247,4 @@ impl Job<'_> {
             }
         }
     }
-}
-
-fn record_approval(
-    history: &History,
-    review: &Review,
-    checklist: &Checklist,
-    written: &Written,
-    now: Timestamp,
-) -> crate::engine::error::Result<()> {
-    let toml = std::fs::canonicalize(&written.toml).unwrap_or_else(|_| written.toml.clone());
-    let approval = history::approval(
-        &review.version,
-        &review.platform,
-        &review.artifact.sha256,
-        &toml,
-        &checklist.record,
-        now,
-    );
-    history.record(approval, &checklist.manifest)
 }

@@ -19,6 +19,7 @@ pub mod evidence;
 pub mod feed;
 pub mod fetch;
 pub mod fetch_checks;
+pub mod finish;
 pub mod hashing;
 pub mod history;
 pub mod http;
