@@ -7,10 +7,12 @@
 //! Markdown rendering, manifest) to attach to a change request.
 //!
 //! [`engine`] holds every rule and has no terminal code; [`cli`] is the
-//! non-interactive front end over it. [`testkit`] builds keys, signatures
+//! non-interactive front end over it; [`tui`] is the interactive walk over
+//! the same engine. [`testkit`] builds keys, signatures
 //! and releases for the demo samples and for the tests.
 
 pub mod cli;
 pub mod engine;
 pub mod settings;
 pub mod testkit;
+pub mod tui;

@@ -8,6 +8,7 @@ mod progress;
 mod recheck;
 mod settings;
 mod verify;
+mod walk;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,8 +27,16 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Feed to review (default: the bundled demo feed).
+    /// Feed to review in the interactive walk (default: the bundled demo feed).
     pub feed: Option<PathBuf>,
+
+    /// Colour theme for the walk: a name in themes/ (default, high-contrast, mono) or a file.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub theme: Option<String>,
+
+    /// Draw ASCII borders and symbols (for terminals and fonts without box drawing).
+    #[arg(long)]
+    pub ascii: bool,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -234,7 +243,7 @@ pub fn main() -> ExitCode {
                 },
         }) => audit::run(&file, &signers, &settings, format),
         Some(Command::Recheck(args)) => recheck::run(&args),
-        None => verify::demo(cli.feed.unwrap_or_else(demo_feed)),
+        None => walk::run(cli.feed, cli.theme, cli.ascii, &settings),
     };
     if let Outcome::Failed(e) = &outcome {
         eprintln!("intake: {e}");

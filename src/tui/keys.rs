@@ -1,0 +1,327 @@
+//! The keys of each screen, in one table: `update` looks keys up here, and
+//! the footer and the `?` help are drawn from the same rows, so what is
+//! shown is what works.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::model::Screen;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    NextPane,
+    PrevField,
+    Choose,
+    Back,
+    Quit,
+    Help,
+    Log,
+    ShowAll,
+    ShowFindings,
+    ShowChanged,
+    Search,
+    Write,
+    NewReview,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Key {
+    C(char),
+    Code(KeyCode),
+    Ctrl(char),
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    /// What the footer shows (`↑↓/jk`).
+    pub label: &'static str,
+    /// The same for ASCII terminals.
+    pub ascii: &'static str,
+    /// What it does, in words.
+    pub help: &'static str,
+    pub action: Action,
+    keys: &'static [Key],
+}
+
+const fn b(
+    label: &'static str,
+    ascii: &'static str,
+    help: &'static str,
+    action: Action,
+    keys: &'static [Key],
+) -> Binding {
+    Binding {
+        label,
+        ascii,
+        help,
+        action,
+        keys,
+    }
+}
+
+const MOVE: [Binding; 2] = [
+    b(
+        "↑↓/jk",
+        "Up/Dn/jk",
+        "move",
+        Action::Down,
+        &[Key::Code(KeyCode::Down), Key::C('j')],
+    ),
+    b(
+        "",
+        "",
+        "",
+        Action::Up,
+        &[Key::Code(KeyCode::Up), Key::C('k')],
+    ),
+];
+const PAGE: [Binding; 4] = [
+    b(
+        "PgUp/PgDn",
+        "PgUp/PgDn",
+        "page",
+        Action::PageDown,
+        &[Key::Code(KeyCode::PageDown), Key::Ctrl('d')],
+    ),
+    b(
+        "",
+        "",
+        "",
+        Action::PageUp,
+        &[Key::Code(KeyCode::PageUp), Key::Ctrl('u')],
+    ),
+    b(
+        "",
+        "",
+        "",
+        Action::Top,
+        &[Key::Code(KeyCode::Home), Key::C('g')],
+    ),
+    b(
+        "",
+        "",
+        "",
+        Action::Bottom,
+        &[Key::Code(KeyCode::End), Key::C('G')],
+    ),
+];
+const BACK: Binding = b(
+    "Esc",
+    "Esc",
+    "back a step",
+    Action::Back,
+    &[Key::Code(KeyCode::Esc), Key::Code(KeyCode::Backspace)],
+);
+const GLOBAL: [Binding; 3] = [
+    b(
+        "L",
+        "L",
+        "step log",
+        Action::Log,
+        &[Key::C('L'), Key::C('l'), Key::Code(KeyCode::F(2))],
+    ),
+    b(
+        "?",
+        "?",
+        "help",
+        Action::Help,
+        &[Key::C('?'), Key::Code(KeyCode::F(1))],
+    ),
+    b(
+        "q",
+        "q",
+        "quit",
+        Action::Quit,
+        &[Key::C('q'), Key::Ctrl('c')],
+    ),
+];
+/// On the form letters are typed, so help, log and quit are on F-keys and Ctrl-C.
+const FORM_GLOBAL: [Binding; 3] = [
+    b(
+        "F2",
+        "F2",
+        "step log",
+        Action::Log,
+        &[Key::Code(KeyCode::F(2))],
+    ),
+    b(
+        "F1",
+        "F1",
+        "help",
+        Action::Help,
+        &[Key::Code(KeyCode::F(1))],
+    ),
+    b("Ctrl-C", "Ctrl-C", "quit", Action::Quit, &[Key::Ctrl('c')]),
+];
+
+/// The keys of a screen (its own, then the global ones).
+pub fn bindings(screen: Screen) -> Vec<Binding> {
+    let own: Vec<Binding> = match screen {
+        Screen::Select => [
+            &MOVE[..],
+            &[
+                b(
+                    "Tab",
+                    "Tab",
+                    "releases / platforms",
+                    Action::NextPane,
+                    &[Key::Code(KeyCode::Tab), Key::Code(KeyCode::BackTab)],
+                ),
+                b(
+                    "Enter",
+                    "Enter",
+                    "choose",
+                    Action::Choose,
+                    &[Key::Code(KeyCode::Enter)],
+                ),
+                b(
+                    "PgUp/PgDn",
+                    "PgUp/PgDn",
+                    "scroll the notes",
+                    Action::PageDown,
+                    &[Key::Code(KeyCode::PageDown)],
+                ),
+                b("", "", "", Action::PageUp, &[Key::Code(KeyCode::PageUp)]),
+            ],
+        ]
+        .concat(),
+        Screen::Fetch => vec![
+            b(
+                "Enter",
+                "Enter",
+                "continue to Verify (when done)",
+                Action::Choose,
+                &[Key::Code(KeyCode::Enter)],
+            ),
+            b(
+                "Esc",
+                "Esc",
+                "back (cancels the transfer)",
+                Action::Back,
+                &[Key::Code(KeyCode::Esc), Key::Code(KeyCode::Backspace)],
+            ),
+        ],
+        Screen::Verify => [
+            &MOVE[..],
+            &[
+                b(
+                    "Enter",
+                    "Enter",
+                    "continue to Inspect",
+                    Action::Choose,
+                    &[Key::Code(KeyCode::Enter)],
+                ),
+                BACK,
+            ],
+        ]
+        .concat(),
+        Screen::Inspect => [
+            &MOVE[..],
+            &PAGE[..],
+            &[
+                b(
+                    "a f c",
+                    "a f c",
+                    "show all / findings / changed",
+                    Action::ShowAll,
+                    &[Key::C('a')],
+                ),
+                b("", "", "", Action::ShowFindings, &[Key::C('f')]),
+                b("", "", "", Action::ShowChanged, &[Key::C('c')]),
+                b("/", "/", "search paths", Action::Search, &[Key::C('/')]),
+                b(
+                    "Enter",
+                    "Enter",
+                    "continue to Sign off",
+                    Action::Choose,
+                    &[Key::Code(KeyCode::Enter)],
+                ),
+                BACK,
+            ],
+        ]
+        .concat(),
+        Screen::SignOff => vec![
+            b(
+                "Tab",
+                "Tab",
+                "next field",
+                Action::NextPane,
+                &[Key::Code(KeyCode::Tab), Key::Code(KeyCode::Down)],
+            ),
+            b(
+                "",
+                "",
+                "",
+                Action::PrevField,
+                &[Key::Code(KeyCode::BackTab), Key::Code(KeyCode::Up)],
+            ),
+            b(
+                "Ctrl-S",
+                "Ctrl-S",
+                "sign and write the checklist",
+                Action::Write,
+                &[Key::Ctrl('s')],
+            ),
+            b(
+                "Esc",
+                "Esc",
+                "back a step",
+                Action::Back,
+                &[Key::Code(KeyCode::Esc)],
+            ),
+        ],
+        Screen::Done => vec![b(
+            "n",
+            "n",
+            "review another release",
+            Action::NewReview,
+            &[Key::C('n')],
+        )],
+    };
+    let global: &[Binding] = if matches!(screen, Screen::SignOff) {
+        &FORM_GLOBAL
+    } else {
+        &GLOBAL
+    };
+    own.into_iter().chain(global.iter().copied()).collect()
+}
+
+fn matches(key: &Key, event: &KeyEvent) -> bool {
+    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    match key {
+        Key::C(c) => !ctrl && event.code == KeyCode::Char(*c),
+        Key::Ctrl(c) => ctrl && event.code == KeyCode::Char(*c),
+        Key::Code(code) => event.code == *code,
+    }
+}
+
+/// The action a key stands for on a screen, if any.
+pub fn action(screen: Screen, event: &KeyEvent) -> Option<Action> {
+    bindings(screen)
+        .iter()
+        .find(|b| b.keys.iter().any(|k| matches(k, event)))
+        .map(|b| b.action)
+}
+
+/// The footer: the labelled bindings, `label help` each, as many as fit.
+pub fn footer(screen: Screen, ascii: bool, width: usize) -> String {
+    let mut out = String::new();
+    for bind in bindings(screen).iter().filter(|b| !b.label.is_empty()) {
+        let label = if ascii { bind.ascii } else { bind.label };
+        let item = format!("{label} {}", bind.help);
+        if out.chars().count() + item.chars().count() + 2 > width {
+            break;
+        }
+        if !out.is_empty() {
+            out.push_str("  ");
+        }
+        out.push_str(&item);
+    }
+    out
+}

@@ -1,0 +1,74 @@
+//! Everything that can happen to the walk ([`Msg`]: keys, pastes, resizes,
+//! engine events, finished jobs) and everything the walk can ask for
+//! ([`Cmd`]: start or cancel a review, write the checklist, quit).
+//! `update` turns one into the other; only `effects` runs commands.
+
+use std::sync::Arc;
+
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::text::Line;
+
+use crate::engine::check::Verdict;
+use crate::engine::checklist::SignOff;
+use crate::engine::event::Event;
+use crate::engine::review::Review;
+
+/// Which run of the engine a message belongs to (messages from a job the
+/// operator has left are ignored).
+pub type JobId = u64;
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize,
+    /// An engine event, stamped `HH:MM:SS` when it arrived.
+    Engine {
+        job: JobId,
+        event: Event,
+        time: String,
+    },
+    /// The review finished (or could not run).
+    Reviewed {
+        job: JobId,
+        result: Result<Arc<Review>, String>,
+    },
+    /// Release notes for the Select screen, ready to show.
+    Notes {
+        version: String,
+        lines: Vec<Line<'static>>,
+    },
+    /// The checklist was written (or could not be).
+    Finished(Result<Written, String>),
+}
+
+/// What writing the checklist produced, for the Done screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub verdict: Verdict,
+    pub reasons: Vec<String>,
+    pub files: Vec<String>,
+    pub signed_by: Option<String>,
+    pub stored: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Cmd {
+    LoadNotes {
+        version: String,
+    },
+    StartReview {
+        job: JobId,
+        version: String,
+        platform: String,
+    },
+    Cancel {
+        job: JobId,
+    },
+    Finish {
+        review: Arc<Review>,
+        sign_off: SignOff,
+        passphrase: Option<String>,
+    },
+    Quit,
+}

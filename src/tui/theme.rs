@@ -1,0 +1,239 @@
+//! Colours and symbols. A theme names colour roles (ok, warn, fail, skip,
+//! accent, muted, border, selection, text), each with a 16-colour fallback
+//! for terminals (and tmux setups) that have no more. `NO_COLOR` or the
+//! `mono` theme uses no colour at all: every status is also a word and a
+//! symbol, so nothing depends on colour. `--ascii` draws ASCII borders and
+//! symbols for terminals and fonts without box drawing.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::symbols::border;
+use serde::Deserialize;
+
+use crate::engine::check::Status;
+
+/// The theme compiled into the binary (themes/default.toml).
+const DEFAULT: &str = include_str!("../../themes/default.toml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Ok,
+    Warn,
+    Fail,
+    Skip,
+    Accent,
+    Muted,
+    Border,
+    Selection,
+    Text,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoleColors {
+    color: String,
+    fallback: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeFile {
+    name: String,
+    roles: BTreeMap<Role, RoleColors>,
+}
+
+/// How many colours the terminal shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// No colour (NO_COLOR, the mono theme).
+    Mono,
+    Sixteen,
+    TrueColor,
+}
+
+/// A loaded theme.
+#[derive(Debug, Clone)]
+pub struct Theme {
+    pub name: String,
+    colors: BTreeMap<Role, Color>,
+    pub depth: Depth,
+    pub ascii: bool,
+}
+
+fn parse_color(text: &str) -> Option<Color> {
+    if let Some(hex) = text.strip_prefix('#') {
+        let v = u32::from_str_radix(hex, 16).ok()?;
+        return Some(Color::Rgb((v >> 16) as u8, (v >> 8) as u8, v as u8));
+    }
+    text.parse::<Color>().ok()
+}
+
+impl Theme {
+    /// The monochrome theme: words, symbols, bold and reverse only.
+    pub fn mono(ascii: bool) -> Theme {
+        Theme {
+            name: "mono".into(),
+            colors: BTreeMap::new(),
+            depth: Depth::Mono,
+            ascii,
+        }
+    }
+
+    fn from_text(text: &str, depth: Depth, ascii: bool) -> Result<Theme, String> {
+        let file: ThemeFile = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        let mut colors = BTreeMap::new();
+        for (role, c) in file.roles {
+            let pick = if depth == Depth::TrueColor {
+                &c.color
+            } else {
+                &c.fallback
+            };
+            let color = parse_color(pick).ok_or_else(|| format!("`{pick}` is not a colour"))?;
+            colors.insert(role, color);
+        }
+        Ok(Theme {
+            name: file.name,
+            colors,
+            depth,
+            ascii,
+        })
+    }
+
+    /// Picks the theme: `NO_COLOR` or `mono` give the monochrome theme;
+    /// a name is looked up in `themes/`, a path read; the default is built in.
+    pub fn choose(
+        requested: Option<&str>,
+        themes_dir: &Path,
+        no_color: bool,
+        depth: Depth,
+        ascii: bool,
+    ) -> Result<Theme, String> {
+        if no_color || depth == Depth::Mono || requested == Some("mono") {
+            return Ok(Theme::mono(ascii));
+        }
+        let text = match requested {
+            None | Some("default") => DEFAULT.to_string(),
+            Some(name) => {
+                let by_name = themes_dir.join(format!("{name}.toml"));
+                let path = if by_name.is_file() {
+                    by_name
+                } else {
+                    Path::new(name).to_path_buf()
+                };
+                std::fs::read_to_string(&path)
+                    .map_err(|e| format!("theme `{name}`: {} ({e})", path.display()))?
+            }
+        };
+        Theme::from_text(&text, depth, ascii)
+            .map_err(|e| format!("theme `{}`: {e}", requested.unwrap_or("default")))
+    }
+
+    /// The colour depth the environment suggests.
+    pub fn detect_depth() -> Depth {
+        let colorterm = std::env::var("COLORTERM").unwrap_or_default();
+        if colorterm.contains("truecolor") || colorterm.contains("24bit") {
+            Depth::TrueColor
+        } else {
+            Depth::Sixteen
+        }
+    }
+
+    pub fn fg(&self, role: Role) -> Style {
+        match self.colors.get(&role) {
+            Some(c) => Style::default().fg(*c),
+            None => Style::default(),
+        }
+    }
+
+    /// A status word's style (bold in every theme).
+    pub fn status(&self, status: Status) -> Style {
+        let role = match status {
+            Status::Pass => Role::Ok,
+            Status::Warn => Role::Warn,
+            Status::Fail => Role::Fail,
+            Status::Skip => Role::Skip,
+        };
+        self.fg(role).add_modifier(Modifier::BOLD)
+    }
+
+    /// The highlighted row: reversed, so it shows without colour too.
+    pub fn selected(&self) -> Style {
+        match self.colors.get(&Role::Selection) {
+            Some(c) if self.depth != Depth::Mono => {
+                Style::default().bg(*c).add_modifier(Modifier::BOLD)
+            }
+            _ => Style::default().add_modifier(Modifier::REVERSED),
+        }
+    }
+
+    pub fn border(&self) -> Style {
+        self.fg(Role::Border)
+    }
+
+    pub fn border_set(&self) -> border::Set<'static> {
+        if self.ascii {
+            border::Set {
+                top_left: "+",
+                top_right: "+",
+                bottom_left: "+",
+                bottom_right: "+",
+                vertical_left: "|",
+                vertical_right: "|",
+                horizontal_top: "-",
+                horizontal_bottom: "-",
+            }
+        } else {
+            border::PLAIN
+        }
+    }
+
+    /// The symbol beside a status word.
+    pub fn symbol(&self, status: Status) -> &'static str {
+        match (status, self.ascii) {
+            (Status::Pass, false) => "✓",
+            (Status::Pass, true) => "+",
+            (Status::Warn, _) => "!",
+            (Status::Fail, false) => "✗",
+            (Status::Fail, true) => "x",
+            (Status::Skip, _) => "-",
+        }
+    }
+
+    /// `✓` after a finished step (`+` in ASCII).
+    pub fn done_mark(&self) -> &'static str {
+        if self.ascii { "+" } else { "✓" }
+    }
+
+    /// `›` between steps (`>` in ASCII).
+    pub fn step_separator(&self) -> &'static str {
+        if self.ascii { " > " } else { " › " }
+    }
+
+    pub fn bullet(&self) -> &'static str {
+        if self.ascii { "*" } else { "•" }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_and_bundled_themes_load_at_both_depths() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes");
+        for name in ["default", "high-contrast"] {
+            for depth in [Depth::Sixteen, Depth::TrueColor] {
+                let t = Theme::choose(Some(name), &dir, false, depth, false).unwrap();
+                assert!(t.fg(Role::Fail).fg.is_some(), "{name}");
+            }
+        }
+        let sixteen = Theme::choose(None, &dir, false, Depth::Sixteen, false).unwrap();
+        assert_eq!(sixteen.fg(Role::Fail).fg, Some(Color::Red));
+        assert!(Theme::choose(Some("nope"), &dir, false, Depth::Sixteen, false).is_err());
+        let mono = Theme::choose(None, &dir, true, Depth::TrueColor, false).unwrap();
+        assert_eq!(mono.fg(Role::Fail).fg, None);
+    }
+}

@@ -1,0 +1,66 @@
+//! After sign-off: the verdict, why, and the files to attach to the
+//! change request.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::engine::check::{Status, Verdict};
+
+use super::boxed;
+use crate::tui::model::Model;
+use crate::tui::theme::{Role, Theme};
+
+pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
+    let Some(w) = &m.written else { return };
+    let (word, status) = match w.verdict {
+        Verdict::Approved => ("APPROVED", Status::Pass),
+        Verdict::Rejected => ("REJECTED", Status::Fail),
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::raw(" Verdict: "),
+            Span::styled(
+                format!("{word} {}", theme.symbol(status)),
+                theme.status(status),
+            ),
+        ]),
+        Line::default(),
+    ];
+    for reason in &w.reasons {
+        lines.push(Line::from(format!(" {} {reason}", theme.bullet())));
+    }
+    if !w.reasons.is_empty() {
+        lines.push(Line::default());
+    }
+    lines.push(Line::from(
+        " Checklist written (attach these to the change request):",
+    ));
+    for f in &w.files {
+        lines.push(Line::from(format!("   {f}")));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(match &w.signed_by {
+        Some(by) => format!(" Signed by {by}"),
+        None => {
+            " Not signed: no signing key is configured (signing_key in the settings).".to_string()
+        }
+    }));
+    if let Some(stored) = &w.stored {
+        lines.push(Line::from(format!(
+            " Approved artifact kept in the store: {stored}"
+        )));
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        " `intake checklist verify FILE.toml` checks it later. n reviews another release, q quits.",
+        theme.fg(Role::Muted),
+    ));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(boxed("Checklist", theme)),
+        area,
+    );
+}

@@ -1,0 +1,157 @@
+//! Step 2: each source and what happened there, the transfer's gauge with
+//! bytes, rate and time left, and which evidence files arrived.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Gauge, Paragraph, Wrap};
+
+use crate::engine::event::SourceState;
+
+use super::{boxed, bytes, fit, problem_line};
+use crate::tui::model::{FetchState, Model, SourceLine};
+use crate::tui::theme::{Role, Theme};
+
+/// The state of a source in words (upper case for the outcomes).
+fn state_words(state: &SourceState) -> (String, Role) {
+    match state {
+        SourceState::Trying { .. } => ("trying…".to_string(), Role::Accent),
+        SourceState::Resuming { from } => (format!("resuming at {}", bytes(*from)), Role::Accent),
+        SourceState::Refused(why) => (format!("NOT TRIED: {why}"), Role::Skip),
+        SourceState::Failed(why) => (format!("FAILED: {why}"), Role::Fail),
+        SourceState::WrongBytes => (
+            "WRONG BYTES: not the signed checksum".to_string(),
+            Role::Fail,
+        ),
+        SourceState::Served => ("OK".to_string(), Role::Ok),
+    }
+}
+
+fn source_lines(f: &FetchState, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    if f.sources.is_empty() {
+        return vec![Line::styled(
+            " waiting for the first source…",
+            theme.fg(Role::Muted),
+        )];
+    }
+    f.sources
+        .iter()
+        .map(
+            |SourceLine {
+                 file,
+                 source,
+                 state,
+             }| {
+                let (words, role) = state_words(state);
+                let head = format!(" {:<10} {:<28} ", fit(source, 10), fit(file, 28));
+                let room = width.saturating_sub(head.chars().count());
+                Line::from(vec![
+                    Span::raw(head),
+                    Span::styled(fit(&words, room), theme.fg(role)),
+                ])
+            },
+        )
+        .collect()
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
+    let Some(f) = &m.fetch else { return };
+    let [sources, transfer, status] = Layout::vertical([
+        Constraint::Min(4),
+        Constraint::Length(5),
+        Constraint::Length(4),
+    ])
+    .areas(area);
+    let width = sources.width.saturating_sub(2) as usize;
+    let lines = source_lines(f, width, theme);
+    // The newest lines matter most: keep the end in view.
+    let skip = lines
+        .len()
+        .saturating_sub(sources.height.saturating_sub(2) as usize);
+    frame.render_widget(
+        Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>())
+            .block(boxed("Sources: file by file", theme)),
+        sources,
+    );
+
+    let title = f
+        .progress
+        .as_ref()
+        .map(|p| p.what.clone())
+        .unwrap_or_else(|| "the artifact".to_string());
+    let block = boxed(
+        fit(&title, transfer.width.saturating_sub(6) as usize),
+        theme,
+    );
+    let inner = block.inner(transfer);
+    frame.render_widget(block, transfer);
+    if let Some(p) = &f.progress {
+        let [gauge, detail, note] = Layout::vertical([Constraint::Length(1); 3]).areas(inner);
+        let ratio = p
+            .total
+            .filter(|t| *t > 0)
+            .map(|t| (p.done as f64 / t as f64).clamp(0.0, 1.0));
+        let of = p
+            .total
+            .map(|t| format!(" of {}", bytes(t)))
+            .unwrap_or_default();
+        let label = match ratio {
+            Some(r) => format!("{:>3.0} %  {}{of}", r * 100.0, bytes(p.done)),
+            None => format!("{}{of}", bytes(p.done)),
+        };
+        let gauge_widget = Gauge::default()
+            .ratio(ratio.unwrap_or(0.0))
+            .label(label)
+            .use_unicode(!theme.ascii)
+            .gauge_style(theme.fg(Role::Accent));
+        frame.render_widget(gauge_widget, gauge);
+        let rate = p
+            .rate
+            .map(|r| format!("{}/s", bytes(r)))
+            .unwrap_or_else(|| "rate not known yet".to_string());
+        let eta = match (p.eta, f.done) {
+            (_, true) => "done".to_string(),
+            (Some(s), _) => format!("{} left", duration(s)),
+            (None, _) => "time left not known".to_string(),
+        };
+        frame.render_widget(Paragraph::new(format!(" {rate} · {eta}")), detail);
+        frame.render_widget(
+            Paragraph::new(" SHA-256, signatures and the archive walk share this one read")
+                .style(theme.fg(Role::Muted)),
+            note,
+        );
+    } else {
+        frame.render_widget(
+            Paragraph::new(" reading the evidence files first…").style(theme.fg(Role::Muted)),
+            inner,
+        );
+    }
+
+    let mut lines = Vec::new();
+    if let Some(why) = &f.error {
+        lines.push(problem_line(
+            &format!("The review could not run: {why}"),
+            theme,
+        ));
+        lines.push(Line::from(
+            " Esc goes back to Select; the step log (L) has every attempt.",
+        ));
+    } else if f.done {
+        lines.push(Line::from(" Every file read. Enter: the checks (Verify)."));
+    } else {
+        lines.push(Line::styled(
+            " Working… Esc cancels and goes back.",
+            theme.fg(Role::Muted),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), status);
+}
+
+/// `1 min 5 s`, `12 s`.
+fn duration(secs: u64) -> String {
+    match secs {
+        0..60 => format!("{secs} s"),
+        60..3600 => format!("{} min {} s", secs / 60, secs % 60),
+        _ => format!("{} h {} min", secs / 3600, secs % 3600 / 60),
+    }
+}

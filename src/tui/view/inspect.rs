@@ -1,0 +1,178 @@
+//! Step 4: the archive's entries, filtered and searched, only the rows
+//! that fit drawn; the highlighted entry's findings in words; the
+//! contents, safety and since-last-approval summaries.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::engine::check::{CheckId, Status};
+use crate::engine::review::Since;
+
+use super::{boxed, bytes, fit, highlight, status_span};
+use crate::tui::model::Model;
+use crate::tui::rows::{Filter, Row};
+use crate::tui::theme::{Role, Theme};
+
+fn row_line(row: &Row, width: usize, chosen: bool, theme: &Theme) -> Line<'static> {
+    let status = match row.status {
+        Some(s) => status_span(s, theme),
+        None => Span::styled("  ok  ", theme.fg(Role::Muted)),
+    };
+    let size = row.size.map(bytes).unwrap_or_default();
+    let head = format!("{} ", if chosen { '>' } else { ' ' });
+    let mid = format!(" {:<10} {:>9}  ", row.mode, size);
+    let change = row
+        .change
+        .as_deref()
+        .map(|c| format!("  {}", fit(c, 24)))
+        .unwrap_or_default();
+    let used = head.chars().count() + 6 + mid.chars().count() + change.chars().count();
+    let room = width.saturating_sub(used);
+    let path = format!("{:<room$}", fit(&row.path, room));
+    let line = Line::from(vec![
+        Span::raw(head),
+        status,
+        Span::raw(mid),
+        Span::raw(path),
+        Span::styled(change, theme.fg(Role::Accent)),
+    ]);
+    if chosen {
+        line.style(highlight(theme, true))
+    } else {
+        line
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, m: &mut Model, theme: &Theme) {
+    let (Some(review), Some(i)) = (m.review.clone(), m.inspect.as_mut()) else {
+        return;
+    };
+    let [bar, table, detail, summary] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(4),
+        Constraint::Length(3),
+    ])
+    .areas(area);
+
+    let since = match &review.since {
+        Since::Changes { version, .. } => format!("since {version}"),
+        Since::NothingKnown(_) => "since last approval".to_string(),
+    };
+    let choice = |f: Filter, text: String| {
+        if i.filter == f {
+            format!("[{text}]")
+        } else {
+            text
+        }
+    };
+    let search = if i.searching {
+        format!("search: /{}", i.search.value())
+    } else if i.search.value().is_empty() {
+        "/ searches paths".to_string()
+    } else {
+        format!("search: /{}", i.search.value())
+    };
+    let left = format!(
+        " Show: {} {} {}",
+        choice(Filter::All, format!("(a)ll {}", i.rows.len())),
+        choice(Filter::Findings, format!("(f)indings {}", i.findings)),
+        choice(Filter::Changed, format!("(c)hanged {since} {}", i.changed)),
+    );
+    let gap =
+        (bar.width as usize).saturating_sub(left.chars().count() + search.chars().count() + 1);
+    frame.render_widget(
+        Paragraph::new(format!("{left}{}{search}", " ".repeat(gap.max(1)))),
+        bar,
+    );
+    if i.searching {
+        let x = bar.x
+            + (left.chars().count() + gap.max(1) + "search: /".len() + i.search.cursor()) as u16;
+        if x < bar.x + bar.width {
+            frame.set_cursor_position((x, bar.y));
+        }
+    }
+
+    let height = table.height.saturating_sub(2) as usize;
+    i.scroll_into_view(height);
+    let width = table.width.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = i
+        .visible
+        .iter()
+        .enumerate()
+        .skip(i.offset)
+        .take(height)
+        .filter_map(|(n, &r)| {
+            i.rows
+                .get(r)
+                .map(|row| row_line(row, width, n == i.cursor, theme))
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::styled(
+            " no entry matches this filter and search",
+            theme.fg(Role::Muted),
+        ));
+    }
+    let title = format!(
+        "Entries {}-{} of {}",
+        (i.offset + 1).min(i.visible.len()),
+        (i.offset + height).min(i.visible.len()),
+        i.visible.len()
+    );
+    frame.render_widget(Paragraph::new(lines).block(boxed(title, theme)), table);
+
+    let mut lines = Vec::new();
+    if let Some(row) = i.selected() {
+        if row.findings.is_empty() {
+            lines.push(Line::from(" nothing found about this entry"));
+        }
+        for (status, summary) in &row.findings {
+            lines.push(Line::from(vec![
+                Span::raw(" "),
+                status_span(*status, theme),
+                Span::raw(format!(" {summary}")),
+            ]));
+        }
+        if let Some(c) = &row.change {
+            lines.push(Line::from(format!(" {c} {since}")));
+        }
+    }
+    let path = i.selected().map(|r| r.path.clone()).unwrap_or_default();
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(boxed(
+                fit(&path, detail.width.saturating_sub(6) as usize),
+                theme,
+            )),
+        detail,
+    );
+
+    let mut lines = vec![Line::from(match &review.since {
+        Since::Changes { version, diff, .. } => format!(" Since {version}: {}", diff.summary()),
+        Since::NothingKnown(why) => format!(" Since last approval: {why}"),
+    })];
+    for id in [CheckId::ArchiveContents, CheckId::ArchiveSafety] {
+        if let Some(c) = review.check(id) {
+            lines.push(Line::from(vec![
+                Span::raw(" "),
+                status_span(c.status, theme),
+                Span::raw(fit(
+                    &format!(" {}: {}", id, c.summary),
+                    summary.width.saturating_sub(8) as usize,
+                )),
+            ]));
+        }
+    }
+    if lines.len() == 1 {
+        lines.push(Line::from(vec![
+            Span::raw(" "),
+            status_span(Status::Skip, theme),
+            Span::raw(" the archive was not inspected"),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), summary);
+}

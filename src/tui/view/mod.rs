@@ -1,0 +1,206 @@
+//! Drawing: the common frame (title, step bar, footer from the key table),
+//! one function per step, and the overlays. Everything shown in colour is
+//! also said in a word or a symbol.
+
+mod done;
+mod fetch;
+mod inspect;
+mod overlay;
+mod select;
+mod signoff;
+mod verify;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::keys;
+use super::model::{Model, Overlay, Screen};
+use super::theme::{Role, Theme};
+
+/// The smallest terminal the walk is laid out for.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, m: &mut Model, theme: &Theme) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area);
+        return;
+    }
+    let [title, steps, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(title_line(m)).style(theme.fg(Role::Text)),
+        title,
+    );
+    frame.render_widget(step_bar(m, theme), steps);
+    match m.screen {
+        Screen::Select => select::draw(frame, body, m, theme),
+        Screen::Fetch => fetch::draw(frame, body, m, theme),
+        Screen::Verify => verify::draw(frame, body, m, theme),
+        Screen::Inspect => inspect::draw(frame, body, m, theme),
+        Screen::SignOff => signoff::draw(frame, body, m, theme),
+        Screen::Done => done::draw(frame, body, m, theme),
+    }
+    let keys = keys::footer(
+        m.screen,
+        theme.ascii,
+        footer.width.saturating_sub(1) as usize,
+    );
+    frame.render_widget(
+        Paragraph::new(format!(" {keys}")).style(theme.fg(Role::Muted)),
+        footer,
+    );
+    match m.overlay {
+        Overlay::None => {}
+        Overlay::Help => overlay::help(frame, area, m, theme),
+        Overlay::Log => overlay::log(frame, area, m, theme),
+        Overlay::ConfirmQuit => overlay::confirm_quit(frame, area, theme),
+    }
+}
+
+/// Said plainly, at any size (even 1x1).
+fn too_small(frame: &mut Frame, area: Rect) {
+    let text = format!(
+        "Terminal too small: {}x{}. intake needs at least {MIN_WIDTH}x{MIN_HEIGHT}; enlarge the window (q quits).",
+        area.width, area.height
+    );
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}
+
+fn title_line(m: &Model) -> String {
+    let product = &m.ctx.feed.product;
+    match (&m.fetch, m.screen) {
+        (Some(f), s) if s != Screen::Select => {
+            format!(" intake · {} {} · {}", product.name, f.version, f.platform)
+        }
+        _ => format!(" intake · {} ({})", product.name, product.vendor),
+    }
+}
+
+fn step_bar(m: &Model, theme: &Theme) -> Paragraph<'static> {
+    let steps = [
+        (Screen::Select, "1 Select"),
+        (Screen::Fetch, "2 Fetch"),
+        (Screen::Verify, "3 Verify"),
+        (Screen::Inspect, "4 Inspect"),
+        (Screen::SignOff, "5 Sign off"),
+    ];
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (screen, name)) in steps.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(theme.step_separator(), theme.fg(Role::Muted)));
+        }
+        if *screen == m.screen {
+            spans.push(Span::styled(
+                format!("[{name}]"),
+                theme.fg(Role::Accent).add_modifier(Modifier::BOLD),
+            ));
+        } else if *screen < m.screen {
+            spans.push(Span::raw(format!("{name} {}", theme.done_mark())));
+        } else {
+            spans.push(Span::styled(name.to_string(), theme.fg(Role::Muted)));
+        }
+    }
+    if m.screen == Screen::Done {
+        spans.push(Span::styled(
+            format!(" {} [written]", theme.step_separator().trim()),
+            theme.fg(Role::Accent),
+        ));
+    }
+    Paragraph::new(Line::from(spans))
+}
+
+/// A bordered box with a title, in the theme's border style.
+pub fn boxed(title: impl Into<String>, theme: &Theme) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_set(theme.border_set())
+        .border_style(theme.border())
+        .title(format!(" {} ", title.into()))
+}
+
+/// A status as a word and a symbol, `PASS ✓`, styled.
+pub fn status_span(status: crate::engine::check::Status, theme: &Theme) -> Span<'static> {
+    Span::styled(
+        format!("{} {}", status.word(), theme.symbol(status)),
+        theme.status(status),
+    )
+}
+
+/// `text` cut to `width` characters, with `…` when cut.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut s: String = text.chars().take(width - 1).collect();
+    s.push('…');
+    s
+}
+
+/// `12.3 MiB`.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit + 1 < UNITS.len() {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+/// A line that says a problem in words, marked for monochrome.
+pub fn problem_line(text: &str, theme: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(
+            format!(" {} ", theme.symbol(crate::engine::check::Status::Warn)),
+            theme.status(crate::engine::check::Status::Warn),
+        ),
+        Span::raw(text.to_string()),
+    ])
+}
+
+/// A centred rectangle of at most `w` x `h` inside `area`.
+pub fn centred(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// Right-aligned muted text on a line.
+pub fn right(text: String, theme: &Theme) -> Paragraph<'static> {
+    Paragraph::new(text)
+        .alignment(Alignment::Right)
+        .style(theme.fg(Role::Muted))
+}
+
+/// The selected-row style when `focused`, bold otherwise.
+pub fn highlight(theme: &Theme, focused: bool) -> Style {
+    if focused {
+        theme.selected()
+    } else {
+        Style::default().add_modifier(Modifier::BOLD)
+    }
+}
