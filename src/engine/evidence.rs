@@ -3,7 +3,7 @@
 //! the first source in the feed's order that serves it.
 
 use crate::engine::error::{Error, Result};
-use crate::engine::event::{Cancel, Level, Reporter, Step, log};
+use crate::engine::event::{Cancel, Event, Level, Reporter, SourceState, Step, log};
 use crate::engine::feed::{Artifact, Feed, Located, Release};
 use crate::engine::fetch::{Fetcher, SourceFailure};
 use crate::engine::limits;
@@ -115,9 +115,22 @@ fn fetch_one(
     cancel: &Cancel,
 ) -> Result<EvidenceFile> {
     let mut failures = Vec::new();
+    let file = crate::engine::feed::base_name(&at.value).to_string();
+    let state = |reporter: &mut dyn Reporter, source: &str, state: SourceState| {
+        reporter.report(Event::Source {
+            file: file.clone(),
+            source: source.to_string(),
+            state,
+        })
+    };
     for source in &feed.sources {
         cancel.check()?;
         let (url, _) = source.describe(&at.value);
+        state(
+            reporter,
+            &source.name,
+            SourceState::Trying { url: url.clone() },
+        );
         let read = {
             let mut said = |line: String| {
                 log(
@@ -131,6 +144,7 @@ fn fetch_one(
         };
         match read {
             Ok(bytes) => {
+                state(reporter, &source.name, SourceState::Served);
                 log(
                     reporter,
                     Step::Fetch,
@@ -147,6 +161,11 @@ fn fetch_one(
                 });
             }
             Err(SourceFailure::TooLarge(why)) => {
+                state(
+                    reporter,
+                    &source.name,
+                    SourceState::Failed(format!("it is {why}")),
+                );
                 log(
                     reporter,
                     Step::Fetch,
@@ -163,6 +182,12 @@ fn fetch_one(
                 });
             }
             Err(failure) => {
+                let why = failure.describe().to_string();
+                let said = match failure {
+                    SourceFailure::Refused(_) => SourceState::Refused(why),
+                    _ => SourceState::Failed(why),
+                };
+                state(reporter, &source.name, said);
                 log(
                     reporter,
                     Step::Fetch,

@@ -263,12 +263,17 @@ pub fn notes_lines(setup: &Setup, version: &str) -> Vec<Line<'static>> {
         };
         lines.push(Line::from(format!("{}: {declared}", artifact.platform)));
     }
+    lines.push(Line::default());
     let cut = text.len().min(NOTES_SHOWN);
     let cut = (0..=cut)
         .rev()
         .find(|i| text.is_char_boundary(*i))
         .unwrap_or(0);
-    lines.extend(markdown::render(&text[..cut], setup.ascii));
+    let mut rendered = markdown::render(&text[..cut], setup.ascii);
+    if rendered.first().is_some_and(|l| l.spans.is_empty()) {
+        rendered.remove(0);
+    }
+    lines.extend(rendered);
     if cut < text.len() {
         lines.push(Line::from(format!(
             "(shortened here: the whole text is in {})",

@@ -169,21 +169,21 @@ pub fn bindings(screen: Screen) -> Vec<Binding> {
                 b(
                     "Tab",
                     "Tab",
-                    "releases / platforms",
+                    "pane (releases or platforms)",
                     Action::NextPane,
                     &[Key::Code(KeyCode::Tab), Key::Code(KeyCode::BackTab)],
                 ),
                 b(
                     "Enter",
                     "Enter",
-                    "choose",
+                    "choose (starts the review)",
                     Action::Choose,
                     &[Key::Code(KeyCode::Enter)],
                 ),
                 b(
                     "PgUp/PgDn",
                     "PgUp/PgDn",
-                    "scroll the notes",
+                    "notes (scroll)",
                     Action::PageDown,
                     &[Key::Code(KeyCode::PageDown)],
                 ),
@@ -223,7 +223,6 @@ pub fn bindings(screen: Screen) -> Vec<Binding> {
         .concat(),
         Screen::Inspect => [
             &MOVE[..],
-            &PAGE[..],
             &[
                 b(
                     "a f c",
@@ -244,6 +243,8 @@ pub fn bindings(screen: Screen) -> Vec<Binding> {
                 ),
                 BACK,
             ],
+            // Last, so a narrow footer drops them first (help lists them).
+            &PAGE[..],
         ]
         .concat(),
         Screen::SignOff => vec![
@@ -309,19 +310,47 @@ pub fn action(screen: Screen, event: &KeyEvent) -> Option<Action> {
         .map(|b| b.action)
 }
 
-/// The footer: the labelled bindings, `label help` each, as many as fit.
+/// The footer: the labelled bindings, `label help` each. The step log,
+/// help and quit keys always show; every key of the step shows at least
+/// as `label` and the first word of its help, in full where room allows.
 pub fn footer(screen: Screen, ascii: bool, width: usize) -> String {
-    let mut out = String::new();
-    for bind in bindings(screen).iter().filter(|b| !b.label.is_empty()) {
-        let label = if ascii { bind.ascii } else { bind.label };
-        let item = format!("{label} {}", bind.help);
-        if out.chars().count() + item.chars().count() + 2 > width {
-            break;
+    let labelled: Vec<Binding> = bindings(screen)
+        .into_iter()
+        .filter(|b| !b.label.is_empty())
+        .collect();
+    let label = |b: &Binding| if ascii { b.ascii } else { b.label };
+    let full: Vec<String> = labelled
+        .iter()
+        .map(|b| format!("{} {}", label(b), b.help))
+        .collect();
+    let global_count = 3.min(labelled.len());
+    let own_count = labelled.len() - global_count;
+    let mut items: Vec<String> = labelled
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            if i < own_count {
+                format!(
+                    "{} {}",
+                    label(b),
+                    b.help.split(' ').next().unwrap_or_default()
+                )
+            } else {
+                full[i].clone()
+            }
+        })
+        .collect();
+    let length = |items: &[String]| items.iter().map(|i| i.chars().count() + 2).sum::<usize>();
+    for i in 0..own_count {
+        let mut wider = items.clone();
+        wider[i] = full[i].clone();
+        if length(&wider) <= width + 2 {
+            items = wider;
         }
-        if !out.is_empty() {
-            out.push_str("  ");
-        }
-        out.push_str(&item);
     }
-    out
+    // Still too wide: drop the step's own keys from the end (help lists them all).
+    while length(&items) > width + 2 && items.len() > global_count {
+        items.remove(items.len() - global_count - 1);
+    }
+    items.join("  ")
 }

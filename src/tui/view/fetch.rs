@@ -43,7 +43,7 @@ fn source_lines(f: &FetchState, width: usize, theme: &Theme) -> Vec<Line<'static
                  state,
              }| {
                 let (words, role) = state_words(state);
-                let head = format!(" {:<10} {:<28} ", fit(source, 10), fit(file, 28));
+                let head = format!(" {:<10} {:<38} ", fit(source, 10), fit(file, 38));
                 let room = width.saturating_sub(head.chars().count());
                 Line::from(vec![
                     Span::raw(head),
@@ -108,7 +108,13 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
         let rate = p
             .rate
             .map(|r| format!("{}/s", bytes(r)))
-            .unwrap_or_else(|| "rate not known yet".to_string());
+            .unwrap_or_else(|| {
+                if f.done {
+                    "read in full".to_string()
+                } else {
+                    "rate not known yet".to_string()
+                }
+            });
         let eta = match (p.eta, f.done) {
             (_, true) => "done".to_string(),
             (Some(s), _) => format!("{} left", duration(s)),

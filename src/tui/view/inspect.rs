@@ -116,12 +116,16 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &mut Model, theme: &Theme) {
             theme.fg(Role::Muted),
         ));
     }
-    let title = format!(
-        "Entries {}-{} of {}",
-        (i.offset + 1).min(i.visible.len()),
-        (i.offset + height).min(i.visible.len()),
-        i.visible.len()
-    );
+    let title = if i.visible.is_empty() {
+        "Entries: none shown".to_string()
+    } else {
+        format!(
+            "Entries {}-{} of {}",
+            i.offset + 1,
+            (i.offset + height).min(i.visible.len()),
+            i.visible.len()
+        )
+    };
     frame.render_widget(Paragraph::new(lines).block(boxed(title, theme)), table);
 
     let mut lines = Vec::new();

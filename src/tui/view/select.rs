@@ -4,11 +4,11 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Padding, Paragraph, Wrap};
 
 use crate::engine::check::Status;
 
-use super::{boxed, fit, highlight, problem_line, right, status_span};
+use super::{boxed, fit, highlight, right, status_span};
 use crate::tui::model::{Model, Pane};
 use crate::tui::theme::{Role, Theme};
 
@@ -113,7 +113,9 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
         Paragraph::new(notes_lines)
             .wrap(Wrap { trim: false })
             .scroll((m.select.notes_scroll, 0))
-            .block(boxed(format!("Release notes {version}"), theme)),
+            .block(
+                boxed(format!("Release notes {version}"), theme).padding(Padding::horizontal(1)),
+            ),
         notes,
     );
 
@@ -130,13 +132,14 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
         ]));
     }
     for w in &warnings {
-        lines.push(problem_line(
-            &fit(
-                &format!("{}: {}", w.id, w.summary),
-                area.width.saturating_sub(4) as usize,
-            ),
-            theme,
-        ));
+        lines.push(Line::from(vec![
+            Span::raw(" "),
+            status_span(w.status, theme),
+            Span::raw(fit(
+                &format!(" {}: {}", w.id, w.summary),
+                area.width.saturating_sub(8) as usize,
+            )),
+        ]));
     }
     frame.render_widget(Paragraph::new(lines), info);
     let fresh = if warnings

@@ -8,9 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::engine::check::{Status, Verdict};
+use crate::engine::review::Review;
 
 use super::verify::counts_line;
-use super::{boxed, fit, problem_line};
+use super::{boxed, fit, problem_line, status_span};
 use crate::tui::form::{sign_off_of, verdict_now};
 use crate::tui::model::{FieldKind, KeyStatus, Model};
 use crate::tui::theme::{Role, Theme};
@@ -47,15 +48,21 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
         .filter(|f| matches!(f.kind, FieldKind::Waiver(_)))
         .count();
     let people = s.fields.len() - waivers;
-    let waiver_rows =
-        (waivers.max(1) as u16 + 2).min(area.height.saturating_sub(people as u16 + 9));
-    let [head, waiver_box, people_box, foot] = Layout::vertical([
+    let check_rows = review.checks.len().div_ceil(3) as u16 + 2;
+    let waiver_rows = (waivers.max(1) as u16 + 2).min(
+        area.height
+            .saturating_sub(people as u16 + 9 + check_rows)
+            .max(3),
+    );
+    let [head, checks_box, waiver_box, people_box, foot] = Layout::vertical([
         Constraint::Length(2),
+        Constraint::Length(check_rows),
         Constraint::Length(waiver_rows),
         Constraint::Length(people as u16 + 3),
         Constraint::Min(2),
     ])
     .areas(area);
+    draw_checks(frame, checks_box, review, theme);
 
     let sign_off = sign_off_of(s);
     let (verdict, reasons) = verdict_now(review, &sign_off);
@@ -64,6 +71,13 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
             Span::raw(" Verdict if written now: "),
             Span::styled("APPROVED", theme.status(Status::Pass)),
         ]),
+        Verdict::Rejected if reasons.len() == 1 && sign_off.problem().is_some() => {
+            Line::from(vec![
+                Span::raw(" Verdict if written now: "),
+                Span::styled("APPROVED", theme.status(Status::Pass)),
+                Span::raw(" once the operator and the approver (two people) are filled in"),
+            ])
+        }
         Verdict::Rejected => Line::from(vec![
             Span::raw(" Verdict if written now: "),
             Span::styled("REJECTED", theme.status(Status::Fail)),
@@ -186,4 +200,26 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
         lines.push(problem_line(problem, theme));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), foot);
+}
+
+/// Every check of the review, three to a row.
+fn draw_checks(frame: &mut Frame, area: Rect, review: &Review, theme: &Theme) {
+    let column = (area.width.saturating_sub(2) / 3) as usize;
+    let lines: Vec<Line> = review
+        .checks
+        .chunks(3)
+        .map(|row| {
+            let mut spans = Vec::new();
+            for c in row {
+                spans.push(status_span(c.status, theme));
+                let name = fit(c.id.as_str(), column.saturating_sub(7));
+                spans.push(Span::raw(format!(
+                    " {name:<w$}",
+                    w = column.saturating_sub(7)
+                )));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(boxed("Checks", theme)), area);
 }
