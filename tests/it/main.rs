@@ -17,3 +17,5 @@ mod records;
 mod samples;
 mod signatures;
 mod store;
+mod tui_update;
+mod tui_view;

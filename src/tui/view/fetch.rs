@@ -34,6 +34,13 @@ fn source_lines(f: &FetchState, width: usize, theme: &Theme) -> Vec<Line<'static
             theme.fg(Role::Muted),
         )];
     }
+    let file_width = f
+        .sources
+        .iter()
+        .map(|l| l.file.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(38);
     f.sources
         .iter()
         .map(
@@ -43,7 +50,11 @@ fn source_lines(f: &FetchState, width: usize, theme: &Theme) -> Vec<Line<'static
                  state,
              }| {
                 let (words, role) = state_words(state);
-                let head = format!(" {:<10} {:<38} ", fit(source, 10), fit(file, 38));
+                let head = format!(
+                    " {:<10} {:<file_width$} ",
+                    fit(source, 10),
+                    fit(file, file_width)
+                );
                 let room = width.saturating_sub(head.chars().count());
                 Line::from(vec![
                     Span::raw(head),

@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Padding, Paragraph, Wrap};
 
 use crate::engine::check::{CheckId, Status};
 use crate::engine::review::Since;
@@ -131,27 +131,24 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &mut Model, theme: &Theme) {
     let mut lines = Vec::new();
     if let Some(row) = i.selected() {
         if row.findings.is_empty() {
-            lines.push(Line::from(" nothing found about this entry"));
+            lines.push(Line::from("nothing found about this entry"));
         }
         for (status, summary) in &row.findings {
             lines.push(Line::from(vec![
-                Span::raw(" "),
                 status_span(*status, theme),
                 Span::raw(format!(" {summary}")),
             ]));
         }
         if let Some(c) = &row.change {
-            lines.push(Line::from(format!(" {c} {since}")));
+            lines.push(Line::from(format!("{c} {since}")));
         }
     }
     let path = i.selected().map(|r| r.path.clone()).unwrap_or_default();
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(boxed(
-                fit(&path, detail.width.saturating_sub(6) as usize),
-                theme,
-            )),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            boxed(fit(&path, detail.width.saturating_sub(6) as usize), theme)
+                .padding(Padding::horizontal(1)),
+        ),
         detail,
     );
 

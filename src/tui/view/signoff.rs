@@ -11,7 +11,7 @@ use crate::engine::check::{Status, Verdict};
 use crate::engine::review::Review;
 
 use super::verify::counts_line;
-use super::{boxed, fit, problem_line, status_span};
+use super::{boxed, fit, problem_line};
 use crate::tui::form::{sign_off_of, verdict_now};
 use crate::tui::model::{FieldKind, KeyStatus, Model};
 use crate::tui::theme::{Role, Theme};
@@ -211,12 +211,13 @@ fn draw_checks(frame: &mut Frame, area: Rect, review: &Review, theme: &Theme) {
         .map(|row| {
             let mut spans = Vec::new();
             for c in row {
-                spans.push(status_span(c.status, theme));
-                let name = fit(c.id.as_str(), column.saturating_sub(7));
-                spans.push(Span::raw(format!(
-                    " {name:<w$}",
-                    w = column.saturating_sub(7)
-                )));
+                // The word alone: three to a row leaves no room for the symbol.
+                spans.push(Span::styled(
+                    format!(" {}", c.status.word()),
+                    theme.status(c.status),
+                ));
+                let width = column.saturating_sub(6);
+                spans.push(Span::raw(format!(" {:<width$}", fit(c.id.as_str(), width))));
             }
             Line::from(spans)
         })

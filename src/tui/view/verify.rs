@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Padding, Paragraph, Wrap};
 
 use crate::engine::check::{Check, Status};
 
@@ -41,7 +41,6 @@ pub fn counts_line(m: &Model, theme: &Theme) -> Line<'static> {
 
 fn evidence_lines(check: &Check, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(vec![
-        Span::raw(" "),
         status_span(check.status, theme),
         Span::raw(format!(" {}", check.summary)),
     ])];
@@ -55,7 +54,7 @@ fn evidence_lines(check: &Check, width: usize, theme: &Theme) -> Vec<Line<'stati
     for (key, value) in &check.evidence {
         lines.push(Line::from(vec![
             Span::styled(
-                format!(" {:<key_width$}  ", fit(key, key_width)),
+                format!("{:<key_width$}  ", fit(key, key_width)),
                 theme.fg(Role::Muted),
             ),
             Span::raw(value.clone()),
@@ -63,7 +62,6 @@ fn evidence_lines(check: &Check, width: usize, theme: &Theme) -> Vec<Line<'stati
     }
     for f in &check.findings {
         lines.push(Line::from(vec![
-            Span::raw(" "),
             status_span(f.status, theme),
             Span::raw(fit(
                 &format!(" {}: {}", f.subject, f.summary),
@@ -120,21 +118,21 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     frame.render_widget(Paragraph::new(lines).block(boxed("Checks", theme)), list);
     frame.render_widget(Paragraph::new(counts_line(m, theme)), summary);
     if let Some(check) = review.checks.get(m.check_cursor) {
-        let inner_width = detail.width.saturating_sub(2) as usize;
+        let inner_width = detail.width.saturating_sub(4) as usize;
         let mut lines = evidence_lines(check, inner_width, theme);
         let room = detail.height.saturating_sub(2) as usize;
         if lines.len() > room && room > 0 {
             let more = lines.len() - room + 1;
             lines.truncate(room - 1);
             lines.push(Line::styled(
-                format!(" … {more} more line(s): every finding is in the checklist and on Inspect"),
+                format!("… {more} more line(s): every finding is in the checklist and on Inspect"),
                 theme.fg(Role::Muted),
             ));
         }
         frame.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .block(boxed(format!("Evidence: {}", check.id), theme)),
+            Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+                boxed(format!("Evidence: {}", check.id), theme).padding(Padding::horizontal(1)),
+            ),
             detail,
         );
     }

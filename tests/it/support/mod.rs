@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod tls;
+pub mod tui;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
