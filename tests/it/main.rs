@@ -17,5 +17,7 @@ mod records;
 mod samples;
 mod signatures;
 mod store;
+mod tui_loop;
+mod tui_pty;
 mod tui_update;
 mod tui_view;

@@ -1,0 +1,160 @@
+//! The real loop (tokio, blocking engine tasks, effects) on a test
+//! terminal, walked by scripted keys from Select to a written checklist;
+//! and proof that the walk and `intake verify` write the same record.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use intake::engine::archive::Limits;
+use intake::engine::fetch::FetchSettings;
+use intake::engine::finish::Destinations;
+use intake::tui::model::Screen;
+use intake::tui::msg::Msg;
+use intake::tui::{App, Options};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tokio::sync::mpsc::unbounded_channel;
+use tokio::sync::watch;
+
+use crate::support::intake_bin;
+use crate::support::tui::{DEMO, buffer_text, parse_keys};
+
+fn options(dir: &Path) -> Options {
+    Options {
+        feed: PathBuf::from(DEMO),
+        theme: None,
+        ascii: false,
+        no_color: true,
+        operator: Some("a.operator".into()),
+        to: Destinations {
+            checklist_dir: dir.join("checklists"),
+            store_root: dir.join("store"),
+            keep_artifacts: true,
+        },
+        fetch: FetchSettings {
+            offline: true,
+            cache_dir: dir.join("cache"),
+            ..FetchSettings::default()
+        },
+        limits: Limits::default(),
+        signing_key: None,
+    }
+}
+
+/// Walks the demo feed's 4.2.0 (older than 4.2.1: one warning to waive)
+/// through the real loop; returns the last frame.
+fn walk(dir: &Path) -> String {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_time()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut app = App::new(options(dir)).unwrap();
+        let (screens_tx, mut screens) = watch::channel(Screen::Select);
+        app.screens = Some(screens_tx);
+        let (keys, mut keys_rx) = unbounded_channel();
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let script = async move {
+            let type_keys = |text: &str| {
+                for k in parse_keys(text) {
+                    keys.send(Msg::Key(k)).unwrap();
+                }
+            };
+            let mut reach = async |screen: Screen| {
+                tokio::time::timeout(Duration::from_secs(60), screens.wait_for(|s| *s == screen))
+                    .await
+                    .unwrap_or_else(|_| panic!("the walk never reached {screen:?}"))
+                    .unwrap();
+            };
+            type_keys("j<Enter>");
+            reach(Screen::Verify).await;
+            type_keys("<Enter>");
+            reach(Screen::Inspect).await;
+            type_keys("<Enter>");
+            reach(Screen::SignOff).await;
+            type_keys("kept on 4.2.0 for CR-1 testing<Tab><Tab>b.approver<Tab>CR-1<C-s>");
+            reach(Screen::Done).await;
+            type_keys("q");
+        };
+        let (result, ()) = tokio::join!(app.run(&mut terminal, &mut keys_rx), script);
+        result.unwrap();
+        assert_eq!(app.model.screen, Screen::Done);
+        // The frame after the last message (the loop ended on the `q`).
+        terminal
+            .draw(|f| intake::tui::view::draw(f, &mut app.model, &app.theme))
+            .unwrap();
+        buffer_text(terminal.backend().buffer())
+    })
+}
+
+fn only_file(dir: &Path, ext: &str) -> PathBuf {
+    let found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    found[0].clone()
+}
+
+/// A record without the lines that hold times (when it was started and
+/// written), which two runs never share.
+fn without_times(toml: &str) -> String {
+    toml.lines()
+        .filter(|l| {
+            !(l.starts_with("started") || l.starts_with("finished") || l.starts_with("written"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_real_loop_walks_the_demo_feed_to_a_written_checklist_and_matches_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let last = walk(dir.path());
+    assert!(last.contains("Verdict: APPROVED"), "{last}");
+    let tui_toml =
+        std::fs::read_to_string(only_file(&dir.path().join("checklists"), "toml")).unwrap();
+    assert!(
+        tui_toml.contains("kept on 4.2.0 for CR-1 testing"),
+        "{tui_toml}"
+    );
+    assert!(
+        dir.path()
+            .join("store/meridian/4.2.0/meridian-4.2.0-linux-x86_64.tar.gz")
+            .is_file(),
+        "the approved artifact is stored"
+    );
+
+    // The same review and waivers through `intake verify`.
+    let cli = tempfile::tempdir().unwrap();
+    intake_bin()
+        .args([
+            "verify",
+            DEMO,
+            "--release",
+            "4.2.0",
+            "--platform",
+            "linux-x86_64",
+            "--offline",
+        ])
+        .args([
+            "--operator",
+            "a.operator",
+            "--approver",
+            "b.approver",
+            "--change-request",
+            "CR-1",
+        ])
+        .args(["--waive", "release.newest=kept on 4.2.0 for CR-1 testing"])
+        .arg("--checklist-dir")
+        .arg(cli.path().join("checklists"))
+        .arg("--store")
+        .arg(cli.path().join("store"))
+        .assert()
+        .code(0);
+    let cli_toml =
+        std::fs::read_to_string(only_file(&cli.path().join("checklists"), "toml")).unwrap();
+    assert_eq!(without_times(&tui_toml), without_times(&cli_toml));
+}
