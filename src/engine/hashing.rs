@@ -28,8 +28,10 @@ const CHUNK: usize = 1 << 20;
 const DEPTH: usize = 4;
 /// The longest a chunk is held while gathering small network reads.
 const FILL_WAIT: Duration = Duration::from_millis(50);
-/// Progress is reported at most this often (bytes).
+/// Progress is reported every this many bytes, or after
+/// [`PROGRESS_INTERVAL`] on a slow link, whichever comes first.
 const PROGRESS_EVERY: u64 = 4 << 20;
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(200);
 
 /// What one hash context covers: the algorithm, the salt prepended by v6
 /// signatures, and whether line endings are normalised (text signatures).
@@ -326,6 +328,7 @@ fn pump(
 ) -> Result<u64, PassError> {
     let mut total: u64 = 0;
     let mut next_progress = PROGRESS_EVERY;
+    let mut last_progress = Instant::now();
     let mut buf = vec![0u8; CHUNK];
     let mut failed: Option<io::Error> = None;
     loop {
@@ -390,9 +393,10 @@ fn pump(
         for (_, h) in hashers.iter_mut() {
             h.update(data);
         }
-        if total >= next_progress {
+        if total >= next_progress || last_progress.elapsed() >= PROGRESS_INTERVAL {
             progress(total);
             next_progress = total + PROGRESS_EVERY;
+            last_progress = Instant::now();
         }
     }
     progress(total);
