@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Padding, Paragraph, Wrap};
 
 use crate::engine::check::{Status, Verdict};
 
@@ -20,7 +20,7 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     };
     let mut lines = vec![
         Line::from(vec![
-            Span::raw(" Verdict: "),
+            Span::raw("Verdict: "),
             Span::styled(
                 format!("{word} {}", theme.symbol(status)),
                 theme.status(status),
@@ -29,38 +29,35 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
         Line::default(),
     ];
     for reason in &w.reasons {
-        lines.push(Line::from(format!(" {} {reason}", theme.bullet())));
+        lines.push(Line::from(format!("{} {reason}", theme.bullet())));
     }
     if !w.reasons.is_empty() {
         lines.push(Line::default());
     }
     lines.push(Line::from(
-        " Checklist written (attach these to the change request):",
+        "Checklist written (attach these to the change request):",
     ));
-    for f in &w.files {
-        lines.push(Line::from(format!("   {f}")));
-    }
+    lines.extend(w.files.iter().map(|f| Line::from(format!("  {f}"))));
     lines.push(Line::default());
     lines.push(Line::from(match &w.signed_by {
-        Some(by) => format!(" Signed by {by}"),
+        Some(by) => format!("Signed by {by}"),
         None => {
-            " Not signed: no signing key is configured (signing_key in the settings).".to_string()
+            "Not signed: no signing key is configured (signing_key in the settings).".to_string()
         }
     }));
     if let Some(stored) = &w.stored {
-        lines.push(Line::from(format!(
-            " Approved artifact kept in the store: {stored}"
-        )));
+        lines.push(Line::from("Approved artifact kept in the store:"));
+        lines.push(Line::from(format!("  {stored}")));
     }
     lines.push(Line::default());
     lines.push(Line::styled(
-        " `intake checklist verify FILE.toml` checks it later. n reviews another release, q quits.",
+        "`intake checklist verify FILE.toml` checks it later. n reviews another release, q quits.",
         theme.fg(Role::Muted),
     ));
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(boxed("Checklist", theme)),
+            .block(boxed("Checklist", theme).padding(Padding::horizontal(1))),
         area,
     );
 }

@@ -10,7 +10,7 @@ use crate::engine::check::Status;
 
 use super::{boxed, centred, status_span};
 use crate::tui::keys;
-use crate::tui::model::Model;
+use crate::tui::model::{Model, Screen};
 use crate::tui::theme::Theme;
 
 pub fn help(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
@@ -23,9 +23,11 @@ pub fn help(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
         let label = if theme.ascii { b.ascii } else { b.label };
         lines.push(Line::from(format!("   {label:<12} {}", b.help)));
     }
-    lines.push(Line::from(
-        "   Esc/Backspace goes back a step before sign-off.",
-    ));
+    lines.push(Line::from(if m.screen == Screen::SignOff {
+        "   Typing: Left/Right, Home/End move; Backspace, Delete, Ctrl-U, Ctrl-W erase; pastes work."
+    } else {
+        "   Esc or Backspace goes back a step, up to sign-off."
+    }));
     lines.push(Line::default());
     lines.push(Line::from(" What the words mean:"));
     for (status, meaning) in [
@@ -48,7 +50,7 @@ pub fn help(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     }
     lines.push(Line::default());
     lines.push(Line::from(format!(
-        " Checklists are written to {}",
+        " Checklists are written to the folder {}/",
         m.ctx.to.checklist_dir.display()
     )));
     lines.push(Line::from(" Any key closes this help."));
@@ -85,8 +87,9 @@ pub fn log(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     frame.render_widget(
         Paragraph::new(lines).block(boxed(
             format!(
-                "Step log ({} lines; ↑↓ scroll, any other key closes)",
-                m.log.len()
+                "Step log ({} lines; {} scroll, any other key closes)",
+                m.log.len(),
+                if theme.ascii { "Up/Dn" } else { "↑↓" }
             ),
             theme,
         )),
