@@ -158,3 +158,117 @@ fn the_real_loop_walks_the_demo_feed_to_a_written_checklist_and_matches_the_cli(
         std::fs::read_to_string(only_file(&cli.path().join("checklists"), "toml")).unwrap();
     assert_eq!(without_times(&tui_toml), without_times(&cli_toml));
 }
+
+#[test]
+fn going_back_during_a_transfer_cancels_it_and_the_keys_stay_live() {
+    use intake::testkit::archives::noise;
+    use intake::testkit::layout::{FeedSpec, FileSpec, ReleaseSpec};
+    use intake::testkit::server::{Body, Route, Server};
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start().unwrap();
+    // 16 MiB at 1 MiB/s: a transfer that would take 16 s.
+    server.set_rate(1 << 20);
+    let mut spec = FeedSpec::pinning(crate::support::vendor()).unwrap();
+    spec.sources = vec![("vendor".into(), server.url())];
+    let artifact = FileSpec::new("meridian-4.2.1.bin", noise(16 << 20, 5));
+    spec.releases.push(
+        ReleaseSpec::signed(
+            "4.2.1",
+            "2026-03-02",
+            crate::support::vendor(),
+            crate::support::signed(),
+            vec![("linux-x86_64", artifact)],
+        )
+        .unwrap(),
+    );
+    let feed = spec.write(&dir.path().join("feed")).unwrap();
+    for entry in std::fs::read_dir(dir.path().join("feed/releases/4.2.1")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        server.route(&format!("4.2.1/{name}"), Route::new(Body::File(path)));
+    }
+    let mut opts = options(dir.path());
+    opts.feed = feed;
+    opts.fetch.offline = false;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_time()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut app = App::new(opts).unwrap();
+        let (screens_tx, mut screens) = watch::channel(Screen::Select);
+        app.screens = Some(screens_tx);
+        let (keys, mut keys_rx) = unbounded_channel();
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let cache = dir.path().join("cache");
+        let script = async move {
+            let send = |text: &str| {
+                parse_keys(text)
+                    .into_iter()
+                    .for_each(|k| keys.send(Msg::Key(k)).unwrap())
+            };
+            send("<Enter>");
+            screens.wait_for(|s| *s == Screen::Fetch).await.unwrap();
+            // The download grows in the cache as it arrives.
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+            while cached_bytes(&cache) < 1 << 20 {
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "the transfer never started"
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            // Keys are answered while the transfer runs: the help opens and closes.
+            send("?<Esc><Esc>");
+            tokio::time::timeout(
+                Duration::from_secs(2),
+                screens.wait_for(|s| *s == Screen::Select),
+            )
+            .await
+            .expect("Esc went back at once, mid-transfer")
+            .unwrap();
+            // The cancelled transfer stops: the download grows no more.
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let after_cancel = cached_bytes(&cache);
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            assert_eq!(
+                cached_bytes(&cache),
+                after_cancel,
+                "the transfer went on after Esc"
+            );
+            assert!(after_cancel < 8 << 20);
+            send("q");
+        };
+        let (result, ()) = tokio::join!(app.run(&mut terminal, &mut keys_rx), script);
+        result.unwrap();
+        assert!(
+            app.model
+                .log
+                .iter()
+                .any(|l| l.contains("Fetch: cancelled by the operator")),
+            "{:?}",
+            app.model.log
+        );
+    });
+}
+
+/// Bytes under `dir`, every file (the partial downloads).
+fn cached_bytes(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| {
+            let path = e.path();
+            if path.is_dir() {
+                cached_bytes(&path)
+            } else {
+                e.metadata().map(|m| m.len()).unwrap_or(0)
+            }
+        })
+        .sum()
+}
