@@ -272,3 +272,91 @@ fn cached_bytes(dir: &Path) -> u64 {
         })
         .sum()
 }
+
+#[test]
+fn a_protected_signing_key_is_found_at_start_and_unlocked_by_the_typed_passphrase() {
+    use intake::engine::checklist::SignOff;
+    use intake::tui::effects::{self, Setup};
+    use intake::tui::model::KeyStatus;
+    use sequoia_openpgp::cert::CertBuilder;
+    use std::sync::Arc;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (protected, _) = CertBuilder::new()
+        .set_creation_time(std::time::SystemTime::from(crate::support::key_created()))
+        .add_userid("A. Operator <a.operator@hospital.example>")
+        .add_signing_subkey()
+        .set_password(Some("correct horse".into()))
+        .generate()
+        .unwrap();
+    let secret = dir.path().join("operator.secret.asc");
+    std::fs::write(
+        &secret,
+        intake::testkit::keys::secret_armored_demo(&protected).unwrap(),
+    )
+    .unwrap();
+    let public = dir.path().join("operator.asc");
+    std::fs::write(
+        &public,
+        intake::testkit::keys::public_armored(&protected).unwrap(),
+    )
+    .unwrap();
+
+    let now = crate::support::now();
+    assert_eq!(effects::probe_key(None, now), KeyStatus::None);
+    assert!(matches!(
+        effects::probe_key(Some(&secret), now),
+        KeyStatus::NeedsPassphrase(_)
+    ));
+    assert!(
+        matches!(effects::probe_key(Some(&public), now), KeyStatus::Unusable(why) if why.contains("no secret key"))
+    );
+
+    let feed = intake::engine::feed::Feed::load(Path::new(DEMO)).unwrap();
+    let trust = intake::engine::signature::TrustStore::load(&feed).unwrap();
+    let opts = options(dir.path());
+    let setup = Setup {
+        feed: Arc::new(feed),
+        trust: Arc::new(trust),
+        fetch: opts.fetch,
+        limits: opts.limits,
+        to: opts.to,
+        signing_key: Some(secret),
+        ascii: false,
+    };
+    let review = crate::support::tui::sample_review(DEMO, "4.2.1", "linux-x86_64");
+    let sign_off = SignOff {
+        operator: "a.operator".into(),
+        approver: "b.approver".into(),
+        ..SignOff::default()
+    };
+    let wrong = effects::write(&setup, &review, &sign_off, Some("wrong".into())).unwrap_err();
+    assert!(wrong.contains("passphrase does not unlock"), "{wrong}");
+    assert!(
+        !dir.path().join("checklists").exists(),
+        "nothing is written with a wrong passphrase"
+    );
+
+    let written = effects::write(&setup, &review, &sign_off, Some("correct horse".into())).unwrap();
+    assert!(
+        written
+            .signed_by
+            .as_deref()
+            .unwrap()
+            .contains("A. Operator"),
+        "{:?}",
+        written.signed_by
+    );
+    let signature = written
+        .files
+        .iter()
+        .find(|f| f.ends_with(".toml.asc"))
+        .expect("a signature file");
+    intake_bin()
+        .args(["checklist", "verify"])
+        .arg(signature.trim_end_matches(".asc"))
+        .arg("--signer")
+        .arg(&public)
+        .assert()
+        .code(0);
+}
