@@ -8,6 +8,7 @@
 pub mod effects;
 pub mod form;
 pub mod input;
+pub mod jobs;
 pub mod keys;
 pub mod markdown;
 pub mod model;

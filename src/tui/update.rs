@@ -2,19 +2,14 @@
 //! threads, no terminal, no files, so whole walks are tested from key
 //! strings.
 
-use std::sync::Arc;
-
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
-use crate::engine::check::Status;
-use crate::engine::event::Event;
-use crate::engine::review::Review;
-
 use super::form::{self, new_sign_off};
+use super::jobs;
 use super::keys::{self, Action};
-use super::model::{FetchState, Model, Overlay, Pane, Progress, Screen, SourceLine};
+use super::model::{FetchState, Model, Overlay, Pane, Screen};
 use super::msg::{Cmd, Msg};
-use super::rows::{Filter, Inspect};
+use super::rows::Filter;
 
 /// Rows a page key moves.
 const PAGE: isize = 10;
@@ -33,11 +28,11 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Key(key) => on_key(m, &key),
         Msg::Engine { job, event, time } => {
-            on_engine(m, job, event, &time);
+            jobs::on_engine(m, job, event, &time);
             Vec::new()
         }
         Msg::Reviewed { job, result } => {
-            on_reviewed(m, job, result);
+            jobs::on_reviewed(m, job, result);
             Vec::new()
         }
         Msg::Notes { version, lines } => {
@@ -45,33 +40,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::Finished(result) => {
-            let time = (m.ctx.clock)();
-            match result {
-                Ok(written) => {
-                    m.log_line(
-                        &time,
-                        format!(
-                            "Sign off: checklist written, {}",
-                            written.verdict.as_str().to_uppercase()
-                        ),
-                    );
-                    for f in &written.files {
-                        m.log_line(&time, format!("Sign off: wrote {f}"));
-                    }
-                    m.written = Some(written);
-                    m.screen = Screen::Done;
-                }
-                Err(why) => {
-                    m.log_line(
-                        &time,
-                        format!("Sign off: the checklist was not written: {why}"),
-                    );
-                    if let Some(s) = &mut m.sign_off {
-                        s.writing = false;
-                        s.problem = Some(why);
-                    }
-                }
-            }
+            jobs::on_finished(m, result);
             Vec::new()
         }
     }
@@ -357,99 +326,4 @@ fn on_done(m: &mut Model, action: Action) -> Vec<Cmd> {
         return load_notes(m);
     }
     Vec::new()
-}
-
-fn on_engine(m: &mut Model, job: u64, event: Event, time: &str) {
-    if m.current_job() != Some(job) {
-        m.dirty = false;
-        return;
-    }
-    match event {
-        Event::Log {
-            step,
-            level,
-            message,
-        } => {
-            let mark = if level == crate::engine::event::Level::Warn {
-                "! "
-            } else {
-                ""
-            };
-            m.log_line(time, format!("{}: {mark}{message}", step.title()));
-        }
-        Event::Source {
-            file,
-            source,
-            state,
-        } => {
-            if let Some(f) = &mut m.fetch {
-                match f
-                    .sources
-                    .iter_mut()
-                    .find(|l| l.file == file && l.source == source)
-                {
-                    Some(line) => line.state = state,
-                    None => f.sources.push(SourceLine {
-                        file,
-                        source,
-                        state,
-                    }),
-                }
-            }
-        }
-        Event::Progress {
-            what,
-            done,
-            total,
-            rate,
-            eta,
-        } => {
-            if let Some(f) = &mut m.fetch {
-                f.progress = Some(Progress {
-                    what,
-                    done,
-                    total,
-                    rate,
-                    eta,
-                });
-            }
-        }
-    }
-}
-
-fn on_reviewed(m: &mut Model, job: u64, result: Result<Arc<Review>, String>) {
-    if m.current_job() != Some(job) {
-        m.dirty = false;
-        return;
-    }
-    let time = (m.ctx.clock)();
-    let Some(f) = &mut m.fetch else { return };
-    f.done = true;
-    match result {
-        Ok(review) => {
-            m.inspect = Some(Inspect::new(&review));
-            let fails = review
-                .checks
-                .iter()
-                .filter(|c| c.status == Status::Fail)
-                .count();
-            let warns = review
-                .checks
-                .iter()
-                .filter(|c| c.status == Status::Warn)
-                .count();
-            m.review = Some(review);
-            m.log_line(
-                &time,
-                format!("Verify: checks done, {fails} FAIL, {warns} WARN"),
-            );
-            if m.screen == Screen::Fetch {
-                m.screen = Screen::Verify;
-            }
-        }
-        Err(why) => {
-            f.error = Some(why.clone());
-            m.log_line(&time, format!("Fetch: the review could not run: {why}"));
-        }
-    }
 }
