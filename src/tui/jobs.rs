@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::engine::check::Status;
-use crate::engine::event::Event;
+use crate::engine::event::{Event, Level};
 use crate::engine::review::Review;
 
 use super::model::{Model, Progress, Screen, SourceLine};
