@@ -16,3 +16,4 @@ pub mod engine;
 pub mod settings;
 pub mod testkit;
 pub mod tui;
+pub mod units;

@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 
 use crate::engine::event::{Event, Reporter};
 
+pub use crate::units::human_bytes;
+
 pub struct StderrProgress {
     enabled: bool,
     last: Option<Instant>,
@@ -74,21 +76,5 @@ impl Reporter for StderrProgress {
         eprint!("\r\x1b[2K{line}");
         let _ = std::io::stderr().flush();
         self.drawn = true;
-    }
-}
-
-/// `46.0 MiB`: sizes for people.
-pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
     }
 }

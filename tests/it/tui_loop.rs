@@ -41,20 +41,50 @@ fn options(dir: &Path) -> Options {
     }
 }
 
-/// Walks the demo feed's 4.2.0 (older than 4.2.1: one warning to waive)
-/// through the real loop; returns the last frame.
-fn walk(dir: &Path) -> String {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+/// The loop's runtime as `intake` builds it: one worker, blocking tasks beside.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_time()
         .build()
-        .unwrap();
-    runtime.block_on(async {
-        let mut app = App::new(options(dir)).unwrap();
-        let (screens_tx, mut screens) = watch::channel(Screen::Select);
-        app.screens = Some(screens_tx);
-        let (keys, mut keys_rx) = unbounded_channel();
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        .unwrap()
+}
+
+/// The walk on an 80x24 test terminal, with its key channel and the screen
+/// it is on (for scripts to wait on).
+struct Harness {
+    app: App,
+    screens: watch::Receiver<Screen>,
+    keys: tokio::sync::mpsc::UnboundedSender<Msg>,
+    keys_rx: tokio::sync::mpsc::UnboundedReceiver<Msg>,
+    terminal: Terminal<TestBackend>,
+}
+
+fn harness(opts: Options) -> Harness {
+    let mut app = App::new(opts).unwrap();
+    let (screens_tx, screens) = watch::channel(Screen::Select);
+    app.screens = Some(screens_tx);
+    let (keys, keys_rx) = unbounded_channel();
+    Harness {
+        app,
+        screens,
+        keys,
+        keys_rx,
+        terminal: Terminal::new(TestBackend::new(80, 24)).unwrap(),
+    }
+}
+
+/// Walks the demo feed's 4.2.0 (older than 4.2.1: one warning to waive)
+/// through the real loop; returns the last frame.
+fn walk(dir: &Path) -> String {
+    runtime().block_on(async {
+        let Harness {
+            mut app,
+            mut screens,
+            keys,
+            mut keys_rx,
+            mut terminal,
+        } = harness(options(dir));
         let script = async move {
             let type_keys = |text: &str| {
                 for k in parse_keys(text) {
@@ -192,17 +222,14 @@ fn going_back_during_a_transfer_cancels_it_and_the_keys_stay_live() {
     opts.feed = feed;
     opts.fetch.offline = false;
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_time()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let mut app = App::new(opts).unwrap();
-        let (screens_tx, mut screens) = watch::channel(Screen::Select);
-        app.screens = Some(screens_tx);
-        let (keys, mut keys_rx) = unbounded_channel();
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    runtime().block_on(async {
+        let Harness {
+            mut app,
+            mut screens,
+            keys,
+            mut keys_rx,
+            mut terminal,
+        } = harness(opts);
         let cache = dir.path().join("cache");
         let script = async move {
             let send = |text: &str| {

@@ -212,14 +212,7 @@ fn every_step_goes_back_with_esc_and_forward_with_enter() {
 
 #[test]
 fn inspect_filters_findings_and_searches_paths() {
-    let mut m = model_for(TRAINING, Default::default());
-    let at = m
-        .select
-        .order
-        .iter()
-        .position(|&i| m.ctx.feed.releases[i].version == "setuid-helper")
-        .unwrap();
-    m.select.release = at;
+    let mut m = model_at(TRAINING, "setuid-helper");
     reviewed(
         &mut m,
         sample_review(TRAINING, "setuid-helper", "linux-x86_64"),
@@ -353,14 +346,7 @@ fn sign_off_asks_a_reason_for_each_warning_and_two_different_people() {
 
 #[test]
 fn a_rejected_checklist_is_written_only_on_a_second_ctrl_s_and_says_why() {
-    let mut m = model_for(TRAINING, Default::default());
-    let at = m
-        .select
-        .order
-        .iter()
-        .position(|&i| m.ctx.feed.releases[i].version == "tampered")
-        .unwrap();
-    m.select.release = at;
+    let mut m = model_at(TRAINING, "tampered");
     reviewed(&mut m, sample_review(TRAINING, "tampered", "linux-x86_64"));
     press(&mut m, "<Enter><Enter>");
     let text = render(&mut m, 80, 24);

@@ -100,13 +100,7 @@ fn step_3_verify_with_evidence() {
 
 #[test]
 fn step_3_verify_of_a_tampered_release() {
-    let mut m = model_for(TRAINING, Default::default());
-    m.select.release = m
-        .select
-        .order
-        .iter()
-        .position(|&i| m.ctx.feed.releases[i].version == "tampered")
-        .unwrap();
+    let mut m = model_at(TRAINING, "tampered");
     reviewed(&mut m, sample_review(TRAINING, "tampered", "linux-x86_64"));
     press(&mut m, "jjjjj");
     snapshot("3-verify-tampered", &render(&mut m, 80, 24));
@@ -114,13 +108,7 @@ fn step_3_verify_of_a_tampered_release() {
 
 #[test]
 fn step_4_inspect_with_findings() {
-    let mut m = model_for(TRAINING, Default::default());
-    m.select.release = m
-        .select
-        .order
-        .iter()
-        .position(|&i| m.ctx.feed.releases[i].version == "setuid-helper")
-        .unwrap();
+    let mut m = model_at(TRAINING, "setuid-helper");
     reviewed(
         &mut m,
         sample_review(TRAINING, "setuid-helper", "linux-x86_64"),
@@ -187,13 +175,7 @@ fn sixteen_colours_mark_status_words_with_their_role_colours() {
         false,
     )
     .unwrap();
-    let mut m = model_for(TRAINING, Default::default());
-    m.select.release = m
-        .select
-        .order
-        .iter()
-        .position(|&i| m.ctx.feed.releases[i].version == "tampered")
-        .unwrap();
+    let mut m = model_at(TRAINING, "tampered");
     reviewed(&mut m, sample_review(TRAINING, "tampered", "linux-x86_64"));
     let buffer = render_buffer(&mut m, &theme, 80, 24);
     let text = buffer_text(&buffer);
@@ -238,13 +220,7 @@ fn ascii_borders_and_symbols() {
 
 #[test]
 fn small_terminals_say_so_and_nothing_panics_at_any_size() {
-    let mut m = model_for(TRAINING, Default::default());
-    m.select.release = m
-        .select
-        .order
-        .iter()
-        .position(|&i| m.ctx.feed.releases[i].version == "setuid-helper")
-        .unwrap();
+    let mut m = model_at(TRAINING, "setuid-helper");
     reviewed(
         &mut m,
         sample_review(TRAINING, "setuid-helper", "linux-x86_64"),

@@ -20,6 +20,8 @@ use super::keys;
 use super::model::{Model, Overlay, Screen};
 use super::theme::{Role, Theme};
 
+pub use crate::units::human_bytes as bytes;
+
 /// The smallest terminal the walk is laid out for.
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -148,22 +150,6 @@ pub fn fit(text: &str, width: usize) -> String {
     let mut s: String = text.chars().take(width - 1).collect();
     s.push('…');
     s
-}
-
-/// `12.3 MiB`.
-pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = n as f64;
-    let mut unit = 0;
-    while v >= 1024.0 && unit + 1 < UNITS.len() {
-        v /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[unit])
-    }
 }
 
 /// A line that says a problem in words, marked for monochrome.

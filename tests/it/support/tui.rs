@@ -46,6 +46,18 @@ pub fn model_for(feed: &str, previous: BTreeMap<String, Previous>) -> Model {
     })
 }
 
+/// A model on `feed` with the Select cursor on `version`.
+pub fn model_at(feed: &str, version: &str) -> Model {
+    let mut m = model_for(feed, BTreeMap::new());
+    m.select.release = m
+        .select
+        .order
+        .iter()
+        .position(|&i| m.ctx.feed.releases[i].version == version)
+        .unwrap_or_else(|| panic!("no release {version} in {feed}"));
+    m
+}
+
 pub fn demo_model() -> Model {
     model_for(DEMO, BTreeMap::new())
 }
