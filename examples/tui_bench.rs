@@ -250,6 +250,7 @@ fn inspect() -> Result<(), Fail> {
         Msg::Reviewed {
             job,
             result: Ok(Arc::new(review)),
+            rows: None,
         },
     );
     let build = started.elapsed();

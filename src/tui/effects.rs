@@ -28,6 +28,7 @@ use super::form::verdict_now;
 use super::markdown;
 use super::model::KeyStatus;
 use super::msg::{Cmd, JobId, Msg, Written};
+use super::rows::Inspect;
 
 /// How often progress is passed to the screen (the view draws at most
 /// ten frames a second anyway).
@@ -118,7 +119,9 @@ impl Effects {
                 let (setup, tx) = (self.setup.clone(), self.tx.clone());
                 tokio::task::spawn_blocking(move || {
                     let result = run_review(&setup, job, version, platform, &tx, &cancel);
-                    let _ = tx.send(Msg::Reviewed { job, result });
+                    // The table of a large archive takes a while: not on the UI thread.
+                    let rows = result.as_ref().ok().map(|r| Box::new(Inspect::new(r)));
+                    let _ = tx.send(Msg::Reviewed { job, result, rows });
                 });
             }
             Cmd::Finish {

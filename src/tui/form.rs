@@ -82,13 +82,24 @@ pub fn sign_off_of(s: &SignOffState) -> SignOff {
 }
 
 /// The verdict the form would give now, and why it would be rejected.
+/// (Drawn every frame of the form: the review's checks are not copied.)
 pub fn verdict_now(review: &Review, sign_off: &SignOff) -> (Verdict, Vec<String>) {
-    let mut checks = review.checks.clone();
-    checks.push(sign_off.check());
-    (
-        check::verdict(&checks, &sign_off.waivers),
-        check::rejection_reasons(&checks, &sign_off.waivers),
-    )
+    let signoff = [sign_off.check()];
+    let parts = [review.checks.as_slice(), &signoff];
+    // The rule rejects when any check rejects, so it applies part by part.
+    let verdict = if parts
+        .iter()
+        .all(|p| check::verdict(p, &sign_off.waivers) == Verdict::Approved)
+    {
+        Verdict::Approved
+    } else {
+        Verdict::Rejected
+    };
+    let reasons = parts
+        .iter()
+        .flat_map(|p| check::rejection_reasons(p, &sign_off.waivers))
+        .collect();
+    (verdict, reasons)
 }
 
 pub fn on_sign_off(m: &mut Model, action: Action) -> Vec<Cmd> {

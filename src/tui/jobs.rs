@@ -66,7 +66,12 @@ pub fn on_engine(m: &mut Model, job: u64, event: Event, time: &str) {
     }
 }
 
-pub fn on_reviewed(m: &mut Model, job: u64, result: Result<Arc<Review>, String>) {
+pub fn on_reviewed(
+    m: &mut Model,
+    job: u64,
+    result: Result<Arc<Review>, String>,
+    rows: Option<Box<Inspect>>,
+) {
     if m.current_job() != Some(job) {
         m.dirty = false;
         return;
@@ -76,7 +81,7 @@ pub fn on_reviewed(m: &mut Model, job: u64, result: Result<Arc<Review>, String>)
     f.done = true;
     match result {
         Ok(review) => {
-            m.inspect = Some(Inspect::new(&review));
+            m.inspect = Some(rows.map(|r| *r).unwrap_or_else(|| Inspect::new(&review)));
             let fails = review
                 .checks
                 .iter()

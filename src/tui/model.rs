@@ -227,14 +227,9 @@ impl Model {
         if let Some(release) = self.release() {
             out.push(select::release_newest(&self.ctx.feed, release));
             if let Some(platform) = self.platform() {
-                let previous = self
-                    .ctx
-                    .previous
-                    .get(platform)
-                    .cloned()
-                    .unwrap_or(Previous::None);
+                let previous = self.ctx.previous.get(platform).unwrap_or(&Previous::None);
                 out.push(history::rollback_check(
-                    &previous,
+                    previous,
                     &release.version,
                     platform,
                 ));

@@ -13,6 +13,8 @@ use crate::engine::checklist::SignOff;
 use crate::engine::event::Event;
 use crate::engine::review::Review;
 
+use super::rows::Inspect;
+
 /// Which run of the engine a message belongs to (messages from a job the
 /// operator has left are ignored).
 pub type JobId = u64;
@@ -28,10 +30,12 @@ pub enum Msg {
         event: Event,
         time: String,
     },
-    /// The review finished (or could not run).
+    /// The review finished (or could not run), with the Inspect table
+    /// built on the job's thread (`None`: build it here).
     Reviewed {
         job: JobId,
         result: Result<Arc<Review>, String>,
+        rows: Option<Box<Inspect>>,
     },
     /// Release notes for the Select screen, ready to show.
     Notes {

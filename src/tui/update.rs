@@ -31,8 +31,8 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             jobs::on_engine(m, job, event, &time);
             Vec::new()
         }
-        Msg::Reviewed { job, result } => {
-            jobs::on_reviewed(m, job, result);
+        Msg::Reviewed { job, result, rows } => {
+            jobs::on_reviewed(m, job, result, rows);
             Vec::new()
         }
         Msg::Notes { version, lines } => {

@@ -149,6 +149,7 @@ fn fetch_shows_sources_and_progress_and_esc_cancels_the_job() {
         Msg::Reviewed {
             job,
             result: Err("cancelled".into()),
+            rows: None,
         },
     );
     assert_eq!(m.screen, Screen::Select);
@@ -167,6 +168,7 @@ fn a_review_that_cannot_run_stays_on_fetch_and_says_why() {
         Msg::Reviewed {
             job,
             result: Err("no source has SHA256SUMS".into()),
+            rows: None,
         },
     );
     assert_eq!(m.screen, Screen::Fetch);

@@ -149,6 +149,7 @@ pub fn reviewed(m: &mut Model, review: Arc<Review>) {
         Msg::Reviewed {
             job,
             result: Ok(review),
+            rows: None,
         },
     );
 }
