@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use intake::engine::check::{CheckId, Status, Verdict};
 use intake::engine::checklist::{Checklist, SignOff};
+use intake::engine::review::Review;
 use intake::testkit::keys::{self, KeySpec, SignSpec, clearsign, join_signatures, sign_detached};
 use intake::testkit::layout::{FeedSpec, FileSpec};
 use intake::testkit::ts;
@@ -90,21 +91,23 @@ fn key_expired_before_signing_fails() {
     assert!(c.summary.contains("not alive"), "{}", c.summary);
 }
 
+/// A review of a release the vendor signed on `signed()` with a key later
+/// revoked (for `reason`, at `at`): the feed holds the revoked certificate.
+fn review_with_key_revoked(user_id: &str, reason: Option<ReasonForRevocation>, at: &str) -> Review {
+    let key = KeySpec::new(user_id, key_created()).generate().unwrap();
+    let mut feed = checksums_signed_by(&key, &key, SignSpec::at(signed()));
+    let revoked = keys::revoke(&key, reason, ts(at)).unwrap();
+    feed.certificates[0] = FileSpec::new("vendor.asc", keys::public_armored(&revoked).unwrap());
+    review(&feed)
+}
+
 #[test]
 fn key_revoked_as_compromised_fails_even_for_older_signatures() {
-    let key = KeySpec::new("Compromised <c@northwind.example>", key_created())
-        .generate()
-        .unwrap();
-    let feed = checksums_signed_by(&key, &key, SignSpec::at(signed()));
-    let revoked = keys::revoke(
-        &key,
+    let r = review_with_key_revoked(
+        "Compromised <c@northwind.example>",
         Some(ReasonForRevocation::KeyCompromised),
-        ts("2026-06-01T00:00:00Z"),
-    )
-    .unwrap();
-    let mut feed = feed;
-    feed.certificates[0] = FileSpec::new("vendor.asc", keys::public_armored(&revoked).unwrap());
-    let r = review(&feed);
+        "2026-06-01T00:00:00Z",
+    );
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Fail);
     assert!(
         c.summary.contains("revoked as compromised"),
@@ -115,13 +118,11 @@ fn key_revoked_as_compromised_fails_even_for_older_signatures() {
 
 #[test]
 fn key_revoked_with_no_reason_fails() {
-    let key = KeySpec::new("Revoked <r@northwind.example>", key_created())
-        .generate()
-        .unwrap();
-    let mut feed = checksums_signed_by(&key, &key, SignSpec::at(signed()));
-    let revoked = keys::revoke(&key, None, ts("2026-06-01T00:00:00Z")).unwrap();
-    feed.certificates[0] = FileSpec::new("vendor.asc", keys::public_armored(&revoked).unwrap());
-    let r = review(&feed);
+    let r = review_with_key_revoked(
+        "Revoked <r@northwind.example>",
+        None,
+        "2026-06-01T00:00:00Z",
+    );
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Fail);
     assert!(c.summary.contains("no reason given"), "{}", c.summary);
 }
@@ -132,13 +133,11 @@ fn key_retired_or_superseded_after_signing_passes_with_a_warning() {
         ReasonForRevocation::KeyRetired,
         ReasonForRevocation::KeySuperseded,
     ] {
-        let key = KeySpec::new("Rotated <r@northwind.example>", key_created())
-            .generate()
-            .unwrap();
-        let mut feed = checksums_signed_by(&key, &key, SignSpec::at(signed()));
-        let retired = keys::revoke(&key, Some(reason), ts("2026-06-01T00:00:00Z")).unwrap();
-        feed.certificates[0] = FileSpec::new("vendor.asc", keys::public_armored(&retired).unwrap());
-        let r = review(&feed);
+        let r = review_with_key_revoked(
+            "Rotated <r@northwind.example>",
+            Some(reason),
+            "2026-06-01T00:00:00Z",
+        );
         let c = assert_status(&r, CheckId::SignatureChecksums, Status::Warn);
         assert!(
             c.summary.contains("after signing"),
@@ -155,18 +154,11 @@ fn key_retired_or_superseded_after_signing_passes_with_a_warning() {
 
 #[test]
 fn key_retired_before_signing_fails() {
-    let key = KeySpec::new("Retired <r@northwind.example>", key_created())
-        .generate()
-        .unwrap();
-    let mut feed = checksums_signed_by(&key, &key, SignSpec::at(signed()));
-    let retired = keys::revoke(
-        &key,
+    let r = review_with_key_revoked(
+        "Retired <r@northwind.example>",
         Some(ReasonForRevocation::KeyRetired),
-        ts("2026-01-01T00:00:00Z"),
-    )
-    .unwrap();
-    feed.certificates[0] = FileSpec::new("vendor.asc", keys::public_armored(&retired).unwrap());
-    let r = review(&feed);
+        "2026-01-01T00:00:00Z",
+    );
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Fail);
     assert!(c.summary.contains("retired on 2026-01-01"), "{}", c.summary);
 }
