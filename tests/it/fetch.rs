@@ -51,6 +51,28 @@ struct Run {
     _out: tempfile::TempDir,
 }
 
+/// `intake verify` of 4.2.1 for linux-x86_64 writing its checklists and
+/// store under `out`, with `cache` for downloads.
+fn verify_command(feed: &Path, out: &Path, cache: &Path) -> assert_cmd::Command {
+    let mut cmd = crate::support::intake_bin();
+    cmd.args([
+        "verify",
+        feed.to_str().unwrap(),
+        "--release",
+        "4.2.1",
+        "--platform",
+        "linux-x86_64",
+    ])
+    .args(["--operator", "a.operator", "--approver", "b.approver"])
+    .arg("--checklist-dir")
+    .arg(out.join("checklists"))
+    .arg("--store")
+    .arg(out.join("store"))
+    .arg("--cache-dir")
+    .arg(cache);
+    cmd
+}
+
 /// `intake verify` into fresh checklist, store and cache folders (or the
 /// cache given, to resume across runs).
 fn verify(feed: &Path, cache: Option<&Path>, extra: &[&str]) -> Run {
@@ -58,35 +80,14 @@ fn verify(feed: &Path, cache: Option<&Path>, extra: &[&str]) -> Run {
     let cache = cache
         .map(Path::to_path_buf)
         .unwrap_or_else(|| out.path().join("cache"));
-    let output = crate::support::intake_bin()
+    let output = verify_command(feed, out.path(), &cache)
         .env("NO_COLOR", "1")
         .env_remove("HTTP_PROXY")
         .env_remove("HTTPS_PROXY")
         .env_remove("ALL_PROXY")
         .env_remove("http_proxy")
         .env_remove("https_proxy")
-        .args([
-            "verify",
-            feed.to_str().unwrap(),
-            "--release",
-            "4.2.1",
-            "--platform",
-            "linux-x86_64",
-        ])
-        .args([
-            "--operator",
-            "a.operator",
-            "--approver",
-            "b.approver",
-            "--timeout",
-            "3",
-        ])
-        .arg("--checklist-dir")
-        .arg(out.path().join("checklists"))
-        .arg("--store")
-        .arg(out.path().join("store"))
-        .arg("--cache-dir")
-        .arg(&cache)
+        .args(["--timeout", "3"])
         .args(extra)
         .output()
         .unwrap();
@@ -641,28 +642,10 @@ fn the_http_proxy_from_the_environment_is_used_and_no_proxy_honoured() {
         );
     }
     let out = tempfile::tempdir().unwrap();
-    let mut cmd = crate::support::intake_bin();
+    let mut cmd = verify_command(&w.feed, &out.path().join("c"), &out.path().join("k"));
     cmd.env("HTTP_PROXY", format!("http://127.0.0.1:{}", proxy.port()))
         .env_remove("NO_PROXY")
-        .env_remove("no_proxy")
-        .args([
-            "verify",
-            w.feed.to_str().unwrap(),
-            "--release",
-            "4.2.1",
-            "--platform",
-            "linux-x86_64",
-            "--operator",
-            "a",
-            "--approver",
-            "b",
-        ])
-        .arg("--checklist-dir")
-        .arg(out.path().join("c"))
-        .arg("--store")
-        .arg(out.path().join("s"))
-        .arg("--cache-dir")
-        .arg(out.path().join("k"));
+        .env_remove("no_proxy");
     cmd.assert().code(0);
     assert!(
         proxy
@@ -678,27 +661,9 @@ fn the_http_proxy_from_the_environment_is_used_and_no_proxy_honoured() {
     let (w, release) = feed_with(&[("vendor", direct.url())]);
     serve(&direct, &release, |_, r| r);
     let before = proxy.connections();
-    let mut cmd = crate::support::intake_bin();
+    let mut cmd = verify_command(&w.feed, &out.path().join("c2"), &out.path().join("k2"));
     cmd.env("HTTP_PROXY", format!("http://127.0.0.1:{}", proxy.port()))
-        .env("NO_PROXY", "127.0.0.1")
-        .args([
-            "verify",
-            w.feed.to_str().unwrap(),
-            "--release",
-            "4.2.1",
-            "--platform",
-            "linux-x86_64",
-            "--operator",
-            "a",
-            "--approver",
-            "b",
-        ])
-        .arg("--checklist-dir")
-        .arg(out.path().join("c2"))
-        .arg("--store")
-        .arg(out.path().join("s2"))
-        .arg("--cache-dir")
-        .arg(out.path().join("k2"));
+        .env("NO_PROXY", "127.0.0.1");
     cmd.assert().code(0);
     assert_eq!(proxy.connections(), before);
 }
