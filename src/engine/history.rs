@@ -14,6 +14,7 @@ use crate::engine::checklist::{toml_datetime, unescape_path};
 use crate::engine::error::{Error, Result};
 use crate::engine::limits;
 use crate::engine::review::ManifestEntry;
+use crate::engine::store::replace_atomically;
 use crate::engine::version;
 
 /// The history format this version writes and reads.
@@ -137,7 +138,7 @@ impl History {
             approval.version, approval.platform
         );
         std::fs::create_dir_all(dir.join("manifests")).map_err(|e| Error::io(&dir, &e))?;
-        replace(&dir.join(&copy), manifest)?;
+        replace_atomically(&dir.join(&copy), manifest)?;
         approval.manifest = copy;
         // An unreadable history is kept aside, never silently overwritten.
         let mut file = match self.read() {
@@ -153,22 +154,8 @@ impl History {
         file.format = FORMAT;
         file.approvals.push(approval);
         let text = toml::to_string(&file).map_err(|e| Error::file(&self.path, e.to_string()))?;
-        replace(&self.path, text.as_bytes())
+        replace_atomically(&self.path, text.as_bytes())
     }
-}
-
-fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".intake-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, &e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, &e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, &e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, &e.error))?;
-    Ok(())
 }
 
 /// Reads a manifest file (`sha256 TAB size TAB mode TAB type TAB path`).

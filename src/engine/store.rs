@@ -221,8 +221,9 @@ fn hash_file(path: &Path) -> Result<String> {
     Ok(hex::encode(sha2::Digest::finalize(hasher)))
 }
 
-/// Replaces `path` atomically (the store feed is an index, rewritten).
-fn replace_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Replaces `path` atomically: a reader sees the old file or the new one,
+/// never a part (the store's feed, the approval history, manifests).
+pub(crate) fn replace_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
         .prefix(".intake-")
