@@ -49,19 +49,9 @@ stop_server() { kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null |
 trap stop_server EXIT
 
 start_server
-cat >"$work/feed/feed.toml" <<TOML
-[product]
-name = "Benchmark product"
-vendor = "intake bench"
-id = "bench"
-
-[trust]
-certificates = ["key.asc"]
-fingerprints = ["$fpr"]
-
-[[source]]
-name = "local-server"
-url = "$url"
+{
+  feed_header local-server "$url"
+  cat <<TOML
 
 [[release]]
 version = "1.0.0"
@@ -75,6 +65,7 @@ checksums_signature = "1.0.0/SHA256SUMS.asc"
   file = "1.0.0/artifact.bin"
   size = $size
 TOML
+} >"$work/feed/feed.toml"
 
 run_intake() {
   rm -rf "$work/cache" "$work/store" "$work/checklists"

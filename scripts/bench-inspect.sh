@@ -55,20 +55,7 @@ make source-like 2
 make many 3
 
 {
-  cat <<TOML
-[product]
-name = "Benchmark product"
-vendor = "intake bench"
-id = "bench"
-
-[trust]
-certificates = ["key.asc"]
-fingerprints = ["$fpr"]
-
-[[source]]
-name = "local"
-url = "data/"
-TOML
+  feed_header local "data/"
   for kind in random-heavy source-like many; do
     cat <<TOML
 

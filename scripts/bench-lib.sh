@@ -40,3 +40,22 @@ best_of() {
 ratio() {
   printf '%.2f' "$(echo "${best[$1]} / ${best[$2]}" | bc -l)"
 }
+
+# feed_header SOURCE_NAME URL: the start of a benchmark feed.toml (product,
+# trust in the key gpg_setup made, one source); the caller adds releases.
+feed_header() {
+  cat <<TOML
+[product]
+name = "Benchmark product"
+vendor = "intake bench"
+id = "bench"
+
+[trust]
+certificates = ["key.asc"]
+fingerprints = ["$fpr"]
+
+[[source]]
+name = "$1"
+url = "$2"
+TOML
+}

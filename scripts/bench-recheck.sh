@@ -33,19 +33,9 @@ if [ ! -s "$data/SHA256SUMS.asc" ]; then
   (cd "$data" && sha256sum app.tar >SHA256SUMS)
   gpg_sign "$data/SHA256SUMS"
 fi
-cat >"$work/feed/feed.toml" <<TOML
-[product]
-name = "Benchmark product"
-vendor = "intake bench"
-id = "bench"
-
-[trust]
-certificates = ["key.asc"]
-fingerprints = ["$fpr"]
-
-[[source]]
-name = "local"
-url = "data/"
+{
+  feed_header local "data/"
+  cat <<TOML
 
 [[release]]
 version = "1.0.0"
@@ -59,6 +49,7 @@ checksums_signature = "SHA256SUMS.asc"
   platform = "linux-x86_64"
   file = "app.tar"
 TOML
+} >"$work/feed/feed.toml"
 rm -rf "$work/checklists"
 "$intake" verify "$work/feed/feed.toml" --release 1.0.0 --platform linux-x86_64 --operator bench-operator \
   --approver bench-approver --checklist-dir "$work/checklists" --no-store >"$work/review.txt" 2>&1 \

@@ -38,19 +38,9 @@ if [ ! -s "$artifact.asc" ]; then
   (cd "$work/feed/data" && openssl dgst -sha256 -r artifact.bin | sed 's/ \*/  /' >SHA256SUMS)
   gpg_sign "$work/feed/data/SHA256SUMS"
 fi
-cat >"$work/feed/feed.toml" <<TOML
-[product]
-name = "Benchmark product"
-vendor = "intake bench"
-id = "bench"
-
-[trust]
-certificates = ["key.asc"]
-fingerprints = ["$fpr"]
-
-[[source]]
-name = "local"
-url = "data/"
+{
+  feed_header local "data/"
+  cat <<TOML
 
 [[release]]
 version = "1.0.0"
@@ -65,6 +55,7 @@ checksums_signature = "SHA256SUMS.asc"
   signature = "artifact.bin.asc"
   size = $(stat -c %s "$artifact")
 TOML
+} >"$work/feed/feed.toml"
 
 run_intake() {
   "$intake" verify "$work/feed/feed.toml" --release 1.0.0 --platform linux-x86_64 \
