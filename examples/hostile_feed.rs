@@ -1,0 +1,106 @@
+//! The worst hostile inputs a mirror could serve, laid out as one signed feed
+//! for the hostile-input benchmark (`scripts/bench-hostile.sh`): each release
+//! is one case, and each must be judged in at most a second with at most
+//! 128 MiB, whatever its bytes claim.
+//!
+//! cargo run --release --example hostile_feed -- DIR
+
+use std::path::PathBuf;
+
+use intake::testkit::archives::noise;
+use intake::testkit::hostile::{RawTar, gz};
+use intake::testkit::keys::KeySpec;
+use intake::testkit::layout::{FeedSpec, FileSpec, ReleaseSpec};
+use intake::testkit::ts;
+
+/// A PAX path of about 1 MB: half a million `a/` components.
+fn deep_path() -> Vec<u8> {
+    let path = "a/".repeat(500_000);
+    gz(&RawTar::new()
+        .pax(&[("path", path.as_bytes())])
+        .file("ignored", b"x")
+        .finish())
+}
+
+/// 4,000 nested folders, each one level deeper (names up to 8 KB).
+fn deep_folders() -> Vec<u8> {
+    let mut tar = RawTar::new();
+    let mut path = String::new();
+    for _ in 0..4_000 {
+        path.push_str("d/");
+        tar = tar.pax(&[("path", path.as_bytes())]).entry(
+            b"d",
+            intake::testkit::hostile::kind::DIR,
+            0o755,
+            b"",
+            b"",
+        );
+    }
+    gz(&tar.finish())
+}
+
+/// Symlinks that double at every step: `sN -> s(N-1)/s(N-1)`; resolving the
+/// last one naively names 2^1000 components.
+fn link_chain() -> Vec<u8> {
+    let mut tar = RawTar::new().symlink("s0", ".");
+    for n in 1..1_000 {
+        let prev = n - 1;
+        tar = tar.symlink(&format!("s{n}"), &format!("s{prev}/s{prev}"));
+    }
+    gz(&tar.file("s999/x", b"x").finish())
+}
+
+/// 9,000 entries with 65,000-byte GNU long names (about 9 MB compressed:
+/// each name repeats a kilobyte of its own letters, so the archive stays
+/// under the 100:1 bomb ratio and the names themselves are what is tested).
+fn many_names() -> Vec<u8> {
+    let mut tar = RawTar::new();
+    for n in 0..9_000u64 {
+        let letters: Vec<u8> = noise(1_024, n).iter().map(|b| b'a' + b % 26).collect();
+        let mut name = format!("{n:05}/").into_bytes();
+        while name.len() < 65_000 {
+            let take = letters.len().min(65_000 - name.len());
+            name.extend_from_slice(&letters[..take]);
+        }
+        tar = tar.gnu_long_name(&name).file("short", b"");
+    }
+    gz(&tar.finish())
+}
+
+fn main() {
+    let Some(dir) = std::env::args().nth(1).map(PathBuf::from) else {
+        eprintln!("usage: hostile_feed DIR");
+        std::process::exit(2);
+    };
+    let made = (|| -> anyhow::Result<PathBuf> {
+        let signed = ts("2026-03-01T00:00:00Z");
+        let vendor = KeySpec::new("Hostile Mirror Test <test@example.org>", signed).generate()?;
+        let mut feed = FeedSpec::pinning(&vendor)?;
+        feed.id = "hostile".into();
+        feed.name = "Hostile inputs".into();
+        let cases: [(&str, Vec<u8>); 4] = [
+            ("deep-path", deep_path()),
+            ("deep-folders", deep_folders()),
+            ("link-chain", link_chain()),
+            ("many-names", many_names()),
+        ];
+        for (name, bytes) in cases {
+            let file = FileSpec::new(&format!("{name}.tar.gz"), bytes);
+            feed.releases.push(ReleaseSpec::signed(
+                name,
+                "2026-03-02",
+                &vendor,
+                signed,
+                vec![("linux-x86_64", file)],
+            )?);
+        }
+        feed.write(&dir)
+    })();
+    match made {
+        Ok(path) => println!("{}", path.display()),
+        Err(e) => {
+            eprintln!("hostile_feed: {e}");
+            std::process::exit(1);
+        }
+    }
+}
