@@ -14,6 +14,7 @@ mod feed_errors;
 mod fetch;
 mod recheck;
 mod records;
+mod safety_rules;
 mod samples;
 mod signatures;
 mod store;

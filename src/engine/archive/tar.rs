@@ -112,7 +112,7 @@ pub fn inspect<R: Read>(stream: Metered<R>, kind: ArchiveKind, limits: &Limits) 
             stream,
             limits: limits.clone(),
             report: ArchiveReport::new(kind),
-            safety: Safety::new(),
+            safety: Safety::for_limits(limits),
             index: 0,
             current: None,
             hasher,
@@ -128,6 +128,8 @@ pub fn inspect<R: Read>(stream: Metered<R>, kind: ArchiveKind, limits: &Limits) 
             }
         }
         w.report.expanded = w.stream.expanded();
+        let whole = w.safety.finish(&w.report.entries);
+        w.report.findings.extend(whole);
         let Walker {
             mut report, hasher, ..
         } = w;
@@ -329,6 +331,9 @@ impl<R: Read> Walker<R> {
             findings.extend(extra);
             self.report.findings.extend(findings);
             self.report.entries.push(entry);
+            self.safety
+                .exhausted()
+                .map_or(Ok(()), |why| Err(Stop::At(why)))?;
             self.current = None;
         }
     }
