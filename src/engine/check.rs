@@ -144,6 +144,57 @@ impl Finding {
     }
 }
 
+/// Findings a check lists; past this many, one last finding counts the
+/// rest (the check's status and the verdict still count every one).
+pub const MAX_LISTED_FINDINGS: usize = 1_000;
+
+/// The subject of the finding that counts findings not listed.
+pub const UNLISTED: &str = "(not listed)";
+
+impl Finding {
+    /// The finding that stands for `fails` failing and `warns` other
+    /// findings not listed; it fails when any of them does.
+    pub fn unlisted(fails: u64, warns: u64) -> Finding {
+        Finding::new(
+            if fails > 0 {
+                Status::Fail
+            } else {
+                Status::Warn
+            },
+            UNLISTED,
+            format!(
+                "and {} more findings of this check, not listed ({fails} FAIL, {warns} WARN)",
+                crate::engine::fetch_checks::group(fails + warns)
+            ),
+        )
+    }
+
+    /// The counts an [`Finding::unlisted`] finding stands for.
+    pub fn unlisted_counts(&self) -> Option<(u64, u64)> {
+        if self.subject != UNLISTED {
+            return None;
+        }
+        let (_, counts) = self.summary.rsplit_once('(')?;
+        let (fails, rest) = counts.split_once(" FAIL, ")?;
+        let warns = rest.strip_suffix(" WARN)")?;
+        Some((fails.parse().ok()?, warns.parse().ok()?))
+    }
+}
+
+/// How many findings have `status`, counting those an unlisted finding
+/// stands for.
+pub fn count_findings(findings: &[Finding], status: Status) -> u64 {
+    findings
+        .iter()
+        .map(|f| match (f.unlisted_counts(), status) {
+            (Some((fails, _)), Status::Fail) => fails,
+            (Some((_, warns)), Status::Warn) => warns,
+            (Some(_), _) => 0,
+            (None, _) => u64::from(f.status == status),
+        })
+        .sum()
+}
+
 /// The result of one check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
@@ -190,8 +241,32 @@ impl Check {
         self
     }
 
+    /// Lists the first [`MAX_LISTED_FINDINGS`] findings and counts the
+    /// rest in one last finding (and the `findings_not_listed` evidence),
+    /// so no archive can make a checklist grow without bound.
     pub fn with_findings(mut self, findings: Vec<Finding>) -> Self {
-        self.findings = findings;
+        let (mut fails, mut warns) = (0u64, 0u64);
+        let mut listed = Vec::with_capacity(findings.len().min(MAX_LISTED_FINDINGS + 1));
+        for f in findings {
+            if let Some((f_count, w_count)) = f.unlisted_counts() {
+                fails += f_count;
+                warns += w_count;
+            } else if listed.len() < MAX_LISTED_FINDINGS {
+                listed.push(f);
+            } else if f.status == Status::Fail {
+                fails += 1;
+            } else {
+                warns += 1;
+            }
+        }
+        if fails + warns > 0 {
+            listed.push(Finding::unlisted(fails, warns));
+            self.evidence.insert(
+                "findings_not_listed".to_string(),
+                (fails + warns).to_string(),
+            );
+        }
+        self.findings = listed;
         self
     }
 }

@@ -174,8 +174,8 @@ pub fn safety_check(report: &ArchiveReport, notes: Option<&Contents>) -> Check {
     findings.extend(setuid_findings(&report.entries, |path| {
         modes.get(path).copied()
     }));
-    let fails = findings.iter().filter(|f| f.status == Status::Fail).count();
-    let warns = findings.iter().filter(|f| f.status == Status::Warn).count();
+    let fails = crate::engine::check::count_findings(&findings, Status::Fail);
+    let warns = crate::engine::check::count_findings(&findings, Status::Warn);
     let worst = findings
         .iter()
         .find(|f| f.status == Status::Fail)

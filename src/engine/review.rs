@@ -181,6 +181,7 @@ pub fn run(
     let evidence = evidence::gather(feed, release, artifact, &fetcher, &mut rec, cancel)?;
     let mut judged = judge_evidence(&evidence, release, artifact, trust, request.now);
     judged.plan.limits = request.limits.clone();
+    judged.plan.limits.platform = artifact.platform.clone();
     judged.plan.stage_dir = request.stage_dir.clone();
     // The release notes are read on the side while the pass runs: the pass
     // leaves most of a core free when the archive compresses well.
@@ -511,7 +512,8 @@ fn assemble(
             })
             .collect()
     };
-    let manifest_for_diff = manifest.clone();
+    // Judged here, so the manifest (every name) is not copied for the diff.
+    let since = since(&request.previous, &manifest);
     let sources: Vec<EvidenceSource> = evidence
         .files()
         .map(|f| EvidenceSource {
@@ -542,7 +544,7 @@ fn assemble(
         manifest,
         log: Vec::new(),
         local_copy: read.local_copy.clone(),
-        since: since(&request.previous, &manifest_for_diff),
+        since,
         gathered: evidence,
     }
 }

@@ -15,6 +15,7 @@ mod fetch;
 mod hostile_tar;
 mod recheck;
 mod records;
+mod safety_rules;
 mod samples;
 mod signatures;
 mod store;

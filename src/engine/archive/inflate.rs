@@ -1,8 +1,10 @@
 //! Inflating a gzip stream as a stage of its own. Inflating is the slowest
 //! part of reading a tar.gz; on its own thread it never waits for the tar
 //! walker or for hashing, which share the other core. Each chunk carries
-//! the compressed offset it was inflated up to, so the bomb meter on the
-//! walker's side sees exact ratios; buffers go back to be reused.
+//! the compressed offsets it was inflated from, every [`GRANULE`] bytes of
+//! output, so the bomb meter on the walker's side attributes compressed
+//! bytes to the entry they belong to (not to whichever entry was being read
+//! when the chunk arrived); buffers go back to be reused.
 
 use std::cell::Cell;
 use std::io::{self, BufRead, Read};
@@ -14,12 +16,19 @@ use super::meter::{Counted, Counter};
 /// Chunks in flight between the stages.
 const DEPTH: usize = 4;
 const CHUNK: usize = 1024 * 1024;
+/// Output bytes per decoder call: the compressed offset is known at least
+/// this finely, so an entry is misattributed at most the compressed bytes
+/// of this much output (plus the decoder's 32 KiB window).
+const GRANULE: usize = 8 * 1024;
+
+/// `(end of output in the chunk, compressed bytes consumed to produce it)`.
+type Mark = (usize, u64);
 
 enum Chunk {
     Data {
         bytes: Vec<u8>,
         len: usize,
-        compressed: u64,
+        marks: Vec<Mark>,
     },
     Failed {
         kind: io::ErrorKind,
@@ -35,6 +44,9 @@ pub struct Inflated {
     current: Vec<u8>,
     len: usize,
     pos: usize,
+    marks: Vec<Mark>,
+    /// The first mark at or after `pos`.
+    mark: usize,
     compressed: Counter,
 }
 
@@ -49,18 +61,15 @@ impl Read for Inflated {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         while self.pos >= self.len {
             match self.rx.recv() {
-                Ok(Chunk::Data {
-                    bytes,
-                    len,
-                    compressed,
-                }) => {
+                Ok(Chunk::Data { bytes, len, marks }) => {
                     let old = std::mem::replace(&mut self.current, bytes);
                     if old.len() == CHUNK {
                         let _ = self.give_back.try_send(old);
                     }
                     self.len = len;
                     self.pos = 0;
-                    self.compressed.set(compressed);
+                    self.marks = marks;
+                    self.mark = 0;
                 }
                 Ok(Chunk::Failed {
                     kind,
@@ -76,6 +85,13 @@ impl Read for Inflated {
         let n = (self.len - self.pos).min(out.len());
         out[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
         self.pos += n;
+        // The compressed bytes it took to produce everything read so far.
+        while self.marks.get(self.mark).is_some_and(|m| m.0 < self.pos) {
+            self.mark += 1;
+        }
+        if let Some((_, compressed)) = self.marks.get(self.mark) {
+            self.compressed.set(*compressed);
+        }
         Ok(n)
     }
 }
@@ -99,6 +115,8 @@ pub fn gunzip_alongside<R: BufRead, T: Send>(
                 current: Vec::new(),
                 len: 0,
                 pos: 0,
+                marks: Vec::new(),
+                mark: 0,
                 compressed: Rc::new(Cell::new(0)),
             })
         });
@@ -121,27 +139,25 @@ fn pump(
             .filter(|b| b.len() == CHUNK)
             .unwrap_or_else(|| vec![0u8; CHUNK]);
         let mut len = 0;
-        // Fill the chunk (the decoder returns less than asked at member ends).
+        let mut marks = Vec::with_capacity(CHUNK / GRANULE + 1);
+        // Fill the chunk a granule at a time (the decoder returns less than
+        // asked at member ends), marking the compressed offset each time.
         let failure = loop {
             if len == bytes.len() {
                 break None;
             }
-            match gz.read(&mut bytes[len..]) {
+            let end = (len + GRANULE).min(bytes.len());
+            match gz.read(&mut bytes[len..end]) {
                 Ok(0) => break None,
-                Ok(n) => len += n,
+                Ok(n) => {
+                    len += n;
+                    marks.push((len, consumed.get()));
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => break Some(e),
             }
         };
-        if len > 0
-            && tx
-                .send(Chunk::Data {
-                    bytes,
-                    len,
-                    compressed: consumed.get(),
-                })
-                .is_err()
-        {
+        if len > 0 && tx.send(Chunk::Data { bytes, len, marks }).is_err() {
             return; // The consumer stopped (a bomb, a corrupt archive): inflate no further.
         }
         if let Some(e) = failure {

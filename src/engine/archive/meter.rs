@@ -23,6 +23,15 @@ pub struct Limits {
     pub max_name: usize,
     /// Largest PAX extended header.
     pub max_pax: u64,
+    /// All entry names and link targets of one archive together (default
+    /// 256 MiB): names are kept for the manifest, so this bounds its memory.
+    pub max_name_bytes: u64,
+    /// Steps resolving links may take beyond one per component of every
+    /// name and target (following symlinks; default 4,000,000).
+    pub max_link_steps: u64,
+    /// The review's target platform (the feed artifact's `platform`, e.g.
+    /// `windows-x86_64`): names that would collide there are judged.
+    pub platform: String,
 }
 
 impl Default for Limits {
@@ -34,6 +43,9 @@ impl Default for Limits {
             max_entries: 1_000_000,
             max_name: 64 * 1024,
             max_pax: 1 << 20,
+            max_name_bytes: 256 << 20,
+            max_link_steps: 4_000_000,
+            platform: String::new(),
         }
     }
 }
@@ -81,19 +93,55 @@ impl<R: BufRead> BufRead for Counted<R> {
     }
 }
 
-/// Why the meter stopped the stream.
+/// Why the meter stopped the stream. Ratios keep both byte counts, so they
+/// are compared exactly and shown with two decimals (100.57:1 is over 100:1).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Bomb {
     #[error("expands past the limit of {limit} bytes: stopped there (possible decompression bomb)")]
     TooLarge { limit: u64 },
     #[error(
-        "the archive expands {ratio}:1 (over {max}:1): stopped there (possible decompression bomb)"
+        "the archive expands {}:1 (over {max}:1): stopped there (possible decompression bomb)",
+        ratio_text(*.expanded, *.compressed)
     )]
-    Archive { ratio: u64, max: u64 },
+    Archive {
+        expanded: u64,
+        compressed: u64,
+        max: u64,
+    },
     #[error(
-        "this entry expands {ratio}:1 (over {max}:1): stopped there (possible decompression bomb)"
+        "this entry expands {}:1 (over {max}:1): stopped there (possible decompression bomb)",
+        ratio_text(*.expanded, *.compressed)
     )]
-    Entry { ratio: u64, max: u64 },
+    Entry {
+        expanded: u64,
+        compressed: u64,
+        max: u64,
+    },
+}
+
+impl Bomb {
+    /// The whole-archive rule: `expanded` bytes so far from an artifact of
+    /// `compressed` bytes, judged once the ratio floor is passed.
+    pub fn archive(expanded: u64, compressed: u64, limits: &Limits) -> Option<Bomb> {
+        (expanded >= limits.ratio_floor && over_ratio(expanded, compressed, limits.max_ratio))
+            .then_some(Bomb::Archive {
+                expanded,
+                compressed,
+                max: limits.max_ratio,
+            })
+    }
+}
+
+/// Whether `expanded` is more than `max` times `compressed`, in exact
+/// integer arithmetic (no truncated division: 100.57:1 is over 100:1).
+pub fn over_ratio(expanded: u64, compressed: u64, max: u64) -> bool {
+    u128::from(expanded) > u128::from(max) * u128::from(compressed)
+}
+
+/// `expanded / compressed` with two decimals, rounded down (`100.57`).
+pub fn ratio_text(expanded: u64, compressed: u64) -> String {
+    let hundredths = u128::from(expanded) * 100 / u128::from(compressed.max(1));
+    format!("{}.{:02}", hundredths / 100, hundredths % 100)
 }
 
 /// The decompressed stream, measured as it is read.
@@ -158,11 +206,8 @@ impl<R: Read> Metered<R> {
             .unwrap_or(0)
             .max(self.compressed.get())
             .max(1);
-        if self.expanded / base > l.max_ratio {
-            return Some(Bomb::Archive {
-                ratio: self.expanded / base,
-                max: l.max_ratio,
-            });
+        if let Some(bomb) = Bomb::archive(self.expanded, base, l) {
+            return Some(bomb);
         }
         let entry_expanded = self.expanded - self.entry_start.1;
         let entry_compressed = self
@@ -170,9 +215,12 @@ impl<R: Read> Metered<R> {
             .get()
             .saturating_sub(self.entry_start.0)
             .max(1);
-        if entry_expanded >= l.ratio_floor && entry_expanded / entry_compressed > l.max_ratio {
+        if entry_expanded >= l.ratio_floor
+            && over_ratio(entry_expanded, entry_compressed, l.max_ratio)
+        {
             return Some(Bomb::Entry {
-                ratio: entry_expanded / entry_compressed,
+                expanded: entry_expanded,
+                compressed: entry_compressed,
                 max: l.max_ratio,
             });
         }

@@ -1,18 +1,34 @@
-//! The safety rules of SPEC.md's archive table that can be judged entry by
-//! entry as the archive streams past: the form of each name, link targets
-//! (resolved lexically, following symlinks seen earlier), entry types,
-//! duplicates and world-writable modes. setuid/setgid needs the release
-//! notes and is judged afterwards ([`setuid_findings`]).
+//! The safety rules of SPEC.md's archive table. The form of each name,
+//! entry types, duplicates and world-writable modes are judged entry by
+//! entry as the archive streams past ([`Safety::judge`]); links, folders
+//! written through symlinks and names that collide on the review's target
+//! platform are judged once the whole archive is known
+//! ([`Safety::finish`]), so the order of entries cannot hide them.
+//! setuid/setgid needs the release notes and is judged afterwards
+//! ([`setuid_findings`]). The work and memory all this takes are bounded:
+//! names are not copied (duplicates are found by digest), findings past
+//! [`MAX_FINDINGS`] are counted rather than kept, and the walk stops once
+//! the names read pass [`Limits::max_name_bytes`].
+
+mod links;
+mod platform;
 
 use std::collections::HashMap;
+
+use sha2::{Digest, Sha256};
 
 use crate::engine::check::{Finding, Status};
 use crate::engine::checklist::escape_path;
 
+use super::meter::Limits;
 use super::{Entry, EntryKind};
 
-/// How many symlinks one resolution may follow (as the kernel's limit).
-const MAX_LINK_HOPS: usize = 40;
+pub use links::{MAX_LINK_HOPS, MAX_LINK_NODES};
+pub use platform::Platform;
+
+/// Safety findings kept for one archive; the rest are counted, and one
+/// last finding says how many (and how many of them failed).
+pub const MAX_FINDINGS: usize = 1_000;
 
 /// A path as the components it names: no empty or `.` parts.
 pub fn components(path: &[u8]) -> Vec<&[u8]> {
@@ -32,13 +48,41 @@ pub fn shown(path: &[u8]) -> String {
     escape_path(path)
 }
 
+/// A 128-bit digest of a normalized path: duplicates are found without
+/// keeping a second copy of every name.
+fn path_key(path: &[u8]) -> [u8; 16] {
+    let mut hasher = Sha256::new();
+    for (i, part) in components(path).into_iter().enumerate() {
+        if i > 0 {
+            hasher.update(b"/");
+        }
+        hasher.update(part);
+    }
+    let digest = hasher.finalize();
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&digest[..16]);
+    key
+}
+
 /// Judges entries one at a time, remembering what it needs (names seen,
-/// symlinks) to judge later ones.
-#[derive(Default)]
+/// symlinks) to judge the whole archive at its end.
 pub struct Safety {
-    seen: HashMap<Vec<u8>, usize>,
-    symlinks: HashMap<Vec<u8>, Vec<u8>>,
+    seen: HashMap<[u8; 16], usize>,
+    links: links::LinkTree,
+    platform: Platform,
     count: usize,
+    name_bytes: u64,
+    max_name_bytes: u64,
+    max_link_steps: u64,
+    /// Findings handed out so far, and those counted but not kept.
+    kept: usize,
+    omitted: (u64, u64),
+}
+
+impl Default for Safety {
+    fn default() -> Self {
+        Self::for_limits(&Limits::default())
+    }
 }
 
 impl Safety {
@@ -46,20 +90,73 @@ impl Safety {
         Self::default()
     }
 
-    /// The findings about one entry, in archive order.
+    /// With the review's target platform and name budget.
+    pub fn for_limits(limits: &Limits) -> Self {
+        Safety {
+            seen: HashMap::new(),
+            links: links::LinkTree::new(limits.max_link_steps),
+            platform: Platform::from_name(&limits.platform),
+            count: 0,
+            name_bytes: 0,
+            max_name_bytes: limits.max_name_bytes,
+            max_link_steps: limits.max_link_steps,
+            kept: 0,
+            omitted: (0, 0),
+        }
+    }
+
+    /// Why the walk must stop here, once the names read pass the budget.
+    pub fn exhausted(&self) -> Option<String> {
+        (self.name_bytes > self.max_name_bytes).then(|| {
+            format!(
+                "the entry names and link targets add up to more than {} bytes (the limit for one archive): refused",
+                self.max_name_bytes
+            )
+        })
+    }
+
+    /// Keeps the first [`MAX_FINDINGS`] findings, counts the rest.
+    fn keep(&mut self, found: Vec<Finding>) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for f in found {
+            if self.kept < MAX_FINDINGS {
+                self.kept += 1;
+                out.push(f);
+            } else if f.status == Status::Fail {
+                self.omitted.0 += 1;
+            } else {
+                self.omitted.1 += 1;
+            }
+        }
+        out
+    }
+
+    /// The findings about one entry that need no later entry, in archive order.
     pub fn judge(&mut self, entry: &Entry) -> Vec<Finding> {
         self.count += 1;
+        self.name_bytes += entry.path.len() as u64;
+        // Walking an entry's own name and link target is always allowed.
+        let mut steps = 2 * (entry.path.iter().filter(|b| **b == b'/').count() as u64 + 1);
+        if let EntryKind::Symlink(t) | EntryKind::Hardlink(t) = &entry.kind {
+            self.name_bytes += t.len() as u64;
+            steps += 2 * (t.iter().filter(|b| **b == b'/').count() as u64 + 1);
+        }
+        self.links.allow(steps);
+        let found = self.judge_entry(entry);
+        self.keep(found)
+    }
+
+    fn judge_entry(&mut self, entry: &Entry) -> Vec<Finding> {
         let subject = shown(&entry.path);
         let mut out = Vec::new();
         let mut fail =
             |summary: String| out.push(Finding::new(Status::Fail, subject.clone(), summary));
 
-        let bad_name = name_problem(&entry.path);
-        if let Some(problem) = &bad_name {
-            fail(problem.clone());
+        if let Some(problem) = name_problem(&entry.path) {
+            fail(problem);
         }
-        let normal = normalize(&entry.path);
-        if normal.is_empty() && entry.kind != EntryKind::Dir {
+        let empty = components(&entry.path).is_empty();
+        if empty && entry.kind != EntryKind::Dir {
             fail("an entry with an empty name".to_string());
         }
         match &entry.kind {
@@ -71,45 +168,18 @@ impl Safety {
             EntryKind::Other(code) => fail(format!(
                 "an entry of unknown type {code}: cannot say what it would create"
             )),
-            EntryKind::Symlink(target) => {
-                let parent = parent_of(&normal);
-                if let Some(why) = self.escapes(parent, target) {
-                    fail(format!(
-                        "symlink to {} leaves the archive root ({why})",
-                        shown(target)
-                    ));
-                }
-            }
-            EntryKind::Hardlink(target) => {
-                if let Some(why) = self.escapes(Vec::new(), target) {
-                    fail(format!(
-                        "hard link to {} leaves the archive root ({why})",
-                        shown(target)
-                    ));
-                }
-            }
-            EntryKind::File | EntryKind::Dir => {}
+            EntryKind::Symlink(target) => self.links.insert(&entry.path, target),
+            EntryKind::Hardlink(_) | EntryKind::File | EntryKind::Dir => {}
         }
-        // Written through a symlinked folder seen earlier?
-        let parent = parent_of(&normal);
-        if !parent.is_empty()
-            && bad_name.is_none()
-            && let Some(why) = self.escapes(Vec::new(), &parent)
-        {
-            fail(format!("would be written outside the archive root ({why})"));
-        }
-        if !normal.is_empty() {
-            if let Some(first) = self.seen.get(&normal) {
+        if !empty {
+            if let Some(first) = self.seen.get(&path_key(&entry.path)) {
                 fail(format!(
                     "the same path twice (entries {} and {})",
                     first, self.count
                 ));
             } else {
-                self.seen.insert(normal.clone(), self.count);
+                self.seen.insert(path_key(&entry.path), self.count);
             }
-        }
-        if let EntryKind::Symlink(target) = &entry.kind {
-            self.symlinks.insert(normal, target.clone());
         }
         let world_writable = entry.mode & 0o002 != 0;
         let sticky = entry.mode & 0o1000 != 0;
@@ -139,54 +209,90 @@ impl Safety {
         out
     }
 
-    /// Whether following `target` from the folder `from` (components) leaves
-    /// the root, and why. Symlinks seen earlier are followed, lexically.
-    fn escapes(&self, from: Vec<u8>, target: &[u8]) -> Option<String> {
+    /// The findings that need the whole archive (`entries`, every entry
+    /// judged, in order): links and folders resolved through the final set
+    /// of symlinks, names that collide on the target platform, and a count
+    /// of the findings not kept.
+    pub fn finish(&mut self, entries: &[Entry]) -> Vec<Finding> {
+        let mut found = Vec::new();
+        for entry in entries {
+            found.extend(self.link_findings(entry));
+        }
+        if self.links.overwhelmed {
+            found.push(Finding::new(
+                Status::Fail,
+                "(archive)",
+                format!(
+                    "its symlinks are too many or too deep to resolve within the limits ({MAX_LINK_NODES} symlink path parts, {} steps beyond its names): where its links lead cannot be judged; refused",
+                    self.max_link_steps
+                ),
+            ));
+        }
+        platform::findings(entries, self.platform, &mut |f| found.push(f));
+        let mut out = self.keep(found);
+        let (fails, warns) = self.omitted;
+        if fails + warns > 0 {
+            out.push(Finding::unlisted(fails, warns));
+        }
+        out
+    }
+
+    /// Where one entry's link, or the folder it is written into, leads.
+    fn link_findings(&mut self, entry: &Entry) -> Option<Finding> {
+        let parent = parent_of(&entry.path);
+        let (outcome, what) = match &entry.kind {
+            EntryKind::Symlink(target) => (
+                self.target_outcome(parent, target),
+                format!("symlink to {} leaves the archive root", shown(target)),
+            ),
+            EntryKind::Hardlink(target) => (
+                self.target_outcome(b"", target),
+                format!("hard link to {} leaves the archive root", shown(target)),
+            ),
+            _ => (links::Outcome::Inside, String::new()),
+        };
+        if let links::Outcome::Escapes(why) = outcome {
+            return Some(Finding::new(
+                Status::Fail,
+                shown(&entry.path),
+                format!("{what} ({why})"),
+            ));
+        }
+        // Written through a symlinked folder (anywhere in the archive)?
+        if components(parent).is_empty() || name_problem(&entry.path).is_some() {
+            return None;
+        }
+        match self.links.resolve(b"", parent) {
+            links::Outcome::Escapes(why) => Some(Finding::new(
+                Status::Fail,
+                shown(&entry.path),
+                format!("would be written outside the archive root ({why})"),
+            )),
+            _ => None,
+        }
+    }
+
+    fn target_outcome(&mut self, from: &[u8], target: &[u8]) -> links::Outcome {
         if target.first() == Some(&b'/') {
-            return Some("absolute target".to_string());
+            return links::Outcome::Escapes("absolute target".to_string());
         }
         if target.contains(&b'\\') || target.get(1) == Some(&b':') {
-            return Some("a Windows-style path".to_string());
+            return links::Outcome::Escapes("a Windows-style path".to_string());
         }
-        let mut stack: Vec<Vec<u8>> = components(&from).into_iter().map(<[u8]>::to_vec).collect();
-        let mut queue: std::collections::VecDeque<Vec<u8>> =
-            components(target).into_iter().map(<[u8]>::to_vec).collect();
-        let mut hops = 0;
-        while let Some(part) = queue.pop_front() {
-            if part == b".." {
-                if stack.pop().is_none() {
-                    return Some("`..` climbs above it".to_string());
-                }
-                continue;
-            }
-            stack.push(part);
-            let here = stack.join(&b'/');
-            if let Some(link) = self.symlinks.get(&here) {
-                hops += 1;
-                if hops > MAX_LINK_HOPS {
-                    return Some("too many symlinks in a row (a loop?)".to_string());
-                }
-                if link.first() == Some(&b'/') {
-                    return Some(format!(
-                        "through symlink {} to an absolute path",
-                        shown(&here)
-                    ));
-                }
-                stack.pop();
-                for c in components(link).into_iter().rev() {
-                    queue.push_front(c.to_vec());
-                }
-            }
-        }
-        None
+        self.links.resolve(from, target)
     }
 }
 
-fn parent_of(normal: &[u8]) -> Vec<u8> {
-    match normal.iter().rposition(|b| *b == b'/') {
-        Some(i) => normal[..i].to_vec(),
-        None => Vec::new(),
-    }
+/// The folder part of a name as written (`a/b//c/.` → `a/b`).
+fn parent_of(path: &[u8]) -> &[u8] {
+    let parts = components(path);
+    let Some(last_but_one) = parts.len().checked_sub(2).and_then(|i| parts.get(i)) else {
+        return b"";
+    };
+    // The components are slices of `path`: the parent ends where the
+    // last-but-one component does.
+    let end = last_but_one.as_ptr() as usize - path.as_ptr() as usize + last_but_one.len();
+    path.get(..end).unwrap_or(b"")
 }
 
 /// What is wrong with a name's form, if anything.
@@ -255,66 +361,4 @@ pub fn setuid_findings(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn entry(path: &str, kind: EntryKind) -> Entry {
-        Entry {
-            path: path.as_bytes().to_vec(),
-            kind,
-            mode: 0o644,
-            size: 0,
-            sha256: None,
-        }
-    }
-
-    fn link(path: &str, target: &str) -> Entry {
-        entry(path, EntryKind::Symlink(target.as_bytes().to_vec()))
-    }
-
-    #[test]
-    fn symlinks_are_resolved_through_earlier_symlinks() {
-        let mut s = Safety::new();
-        assert!(
-            s.judge(&link("a/up", "..")).is_empty(),
-            "a/up -> .. stays inside (it is the root)"
-        );
-        let f = s.judge(&link("a/up2", "../.."));
-        assert_eq!(f.len(), 1, "{f:?}");
-        // b -> a/up (the root), then b/../x climbs out through it.
-        assert!(s.judge(&link("b", "a/up")).is_empty());
-        let f = s.judge(&link("c", "b/../x"));
-        assert_eq!(f.len(), 1, "{f:?}");
-        // A file written through a symlinked folder that points outside.
-        let mut s = Safety::new();
-        assert_eq!(s.judge(&link("etc", "/etc")).len(), 1);
-        let f = s.judge(&entry("etc/passwd", EntryKind::File));
-        assert!(f[0].summary.contains("outside the archive root"), "{f:?}");
-    }
-
-    #[test]
-    fn link_loops_end() {
-        let mut s = Safety::new();
-        s.judge(&link("x", "y"));
-        s.judge(&link("y", "x"));
-        let f = s.judge(&link("z", "x/a"));
-        assert!(
-            f.iter().any(|f| f.summary.contains("too many symlinks")),
-            "{f:?}"
-        );
-    }
-
-    #[test]
-    fn duplicates_are_found_after_normalising() {
-        let mut s = Safety::new();
-        assert!(s.judge(&entry("./a/b", EntryKind::File)).is_empty());
-        let f = s.judge(&entry("a//b", EntryKind::File));
-        assert!(
-            f[0].summary
-                .contains("the same path twice (entries 1 and 2)"),
-            "{f:?}"
-        );
-        assert!(s.judge(&entry("./", EntryKind::Dir)).is_empty());
-        assert!(s.judge(&entry(".", EntryKind::Dir)).is_empty());
-    }
-}
+mod tests;

@@ -295,7 +295,7 @@ fn walk(
     let mut stream = Counted::new(BufReader::with_capacity(256 * 1024, stream));
     let mut report = ArchiveReport::new(ArchiveKind::Zip);
     let mut to_confirm = Vec::new();
-    let mut safety = Safety::new();
+    let mut safety = Safety::for_limits(limits);
     let mut order: Vec<&CdEntry> = cd.entries.iter().collect();
     order.sort_by_key(|e| (e.offset, e.index));
     let mut covered_to = 0u64;
@@ -356,6 +356,7 @@ fn walk(
         report.findings.extend(findings);
         report.entries.push(entry);
         previous = Some(e);
+        let result = result.and_then(|whole| safety.exhausted().map_or(Ok(whole), Err));
         if let Err(why) = result {
             report.stop(format!("entry {} ({subject})", e.index), why);
             break;
@@ -368,6 +369,8 @@ fn walk(
             "bytes between the last entry and the central directory that belong to no entry (hidden data?)",
         ));
     }
+    let whole = safety.finish(&report.entries);
+    report.findings.extend(whole);
     (report, to_confirm)
 }
 
@@ -501,13 +504,8 @@ impl EntryWalk<'_> {
             }
             .to_string());
         }
-        let ratio = *self.expanded / self.archive_size.max(1);
-        if *self.expanded >= l.ratio_floor && ratio > l.max_ratio {
-            return Err(Bomb::Archive {
-                ratio,
-                max: l.max_ratio,
-            }
-            .to_string());
+        if let Some(bomb) = Bomb::archive(*self.expanded, self.archive_size.max(1), l) {
+            return Err(bomb.to_string());
         }
         if flags & 8 != 0 {
             let mut complaints = Vec::new();

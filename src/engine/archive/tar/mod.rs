@@ -68,7 +68,7 @@ pub fn inspect<R: Read>(stream: Metered<R>, kind: ArchiveKind, limits: &Limits) 
             stream,
             limits: limits.clone(),
             report: ArchiveReport::new(kind),
-            safety: Safety::new(),
+            safety: Safety::for_limits(limits),
             index: 0,
             current: None,
             pending: Pending::default(),
@@ -91,6 +91,8 @@ pub fn inspect<R: Read>(stream: Metered<R>, kind: ArchiveKind, limits: &Limits) 
             Err(Stop::Bomb(bomb)) => w.report.stop(subject, bomb.to_string()),
         }
         w.report.expanded = w.stream.expanded();
+        let whole = w.safety.finish(&w.report.entries);
+        w.report.findings.extend(whole);
         let Walker {
             mut report, hasher, ..
         } = w;

@@ -135,6 +135,9 @@ impl<R: Read> Walker<R> {
         findings.extend(extra);
         self.report.findings.extend(findings);
         self.report.entries.push(entry);
+        self.safety
+            .exhausted()
+            .map_or(Ok(()), |why| Err(Stop::At(why)))?;
         self.current = None;
         Ok(())
     }
