@@ -10,6 +10,7 @@
 
 pub mod archives;
 pub mod hostile;
+pub mod hostile_zip;
 pub mod keys;
 pub mod layout;
 pub mod samples;

@@ -12,6 +12,7 @@ mod cli;
 mod engine_boundary;
 mod feed_errors;
 mod fetch;
+mod hostile_zip;
 mod recheck;
 mod records;
 mod samples;
