@@ -39,7 +39,10 @@ pub fn problem(comment: &[u8]) -> Option<(usize, String)> {
     };
     text.char_indices().find_map(|(at, c)| {
         if c.is_control() && !matches!(c, '\t' | '\r' | '\n') {
-            Some((at, format!("holds the control character U+{:04X}", u32::from(c))))
+            Some((
+                at,
+                format!("holds the control character U+{:04X}", u32::from(c)),
+            ))
         } else if crate::engine::checklist::is_bidi_control(c) {
             Some((
                 at,

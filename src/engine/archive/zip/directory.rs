@@ -218,8 +218,9 @@ fn apply_extras(e: &mut CdEntry, extra: &[u8], disk: u64, what: &str) -> u64 {
             shown(&unicode)
         ));
         if let Some(problem) = name_problem(&unicode) {
-            e.problems
-                .push(format!("the name in its Unicode Path extra field: {problem}"));
+            e.problems.push(format!(
+                "the name in its Unicode Path extra field: {problem}"
+            ));
         }
     }
     disk

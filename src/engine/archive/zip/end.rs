@@ -231,7 +231,10 @@ fn zip64<F: Read + Seek>(
             ),
         );
     }
-    if at.checked_add(ZIP64_EOCD_LEN as u64).is_none_or(|end| end > loc_pos) {
+    if at
+        .checked_add(ZIP64_EOCD_LEN as u64)
+        .is_none_or(|end| end > loc_pos)
+    {
         return Err(format!(
             "the zip64 locator points at offset {at}, where no whole zip64 end record fits before it"
         ));

@@ -62,8 +62,18 @@ pub fn apply_zip64(body: &[u8], header: Wide) -> Result<Wide, String> {
         header.offset == u64::from(SENTINEL_32),
         header.disk == u64::from(SENTINEL_16),
     ];
-    let names = ["size", "compressed size", "local header offset", "disk number"];
-    let slots = [&mut out.size, &mut out.compressed, &mut out.offset, &mut out.disk];
+    let names = [
+        "size",
+        "compressed size",
+        "local header offset",
+        "disk number",
+    ];
+    let slots = [
+        &mut out.size,
+        &mut out.compressed,
+        &mut out.offset,
+        &mut out.disk,
+    ];
     for ((slot, is_marked), name) in slots.into_iter().zip(marked).zip(names) {
         if !is_marked {
             continue;

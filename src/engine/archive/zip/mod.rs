@@ -130,18 +130,8 @@ fn walk(
                 skip(&mut stream, e.offset - pos).and_then(|()| walk.run(&mut stream))
             }
         };
-        let end = stream.counter().get();
-        if result.is_ok() && end > cd.start && e.offset < cd.start {
-            findings.push(Finding::new(
-                Status::Fail,
-                subject.clone(),
-                format!(
-                    "its data (from offset {}) runs {} bytes into the central directory at offset {}: those bytes are read both as content and as the directory",
-                    e.offset,
-                    end - cd.start,
-                    cd.start
-                ),
-            ));
+        if result.is_ok() {
+            findings.extend(into_directory(e, stream.counter().get(), cd.start));
         }
         if matches!(result, Ok(true)) {
             to_confirm.push(ToConfirm {
@@ -172,6 +162,21 @@ fn walk(
         ));
     }
     (report, to_confirm)
+}
+
+/// An entry whose data runs on into the central directory (read up to `end`).
+fn into_directory(e: &CdEntry, end: u64, cd_start: u64) -> Option<Finding> {
+    (end > cd_start && e.offset < cd_start).then(|| {
+        Finding::new(
+            Status::Fail,
+            shown(&e.name),
+            format!(
+                "its data (from offset {}) runs {} bytes into the central directory at offset {cd_start}: those bytes are read both as content and as the directory",
+                e.offset,
+                end - cd_start
+            ),
+        )
+    })
 }
 
 /// Where an entry's local header is, against what the walk has read.
