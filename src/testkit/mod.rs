@@ -11,6 +11,7 @@
 pub mod archives;
 pub mod hostile;
 pub mod hostile_tar;
+pub mod hostile_zip;
 pub mod keys;
 pub mod layout;
 pub mod samples;

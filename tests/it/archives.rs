@@ -11,7 +11,7 @@ use sha2::Digest;
 use crate::support::*;
 
 /// Reviews one archive artifact (named `name`) with optional notes.
-fn review_archive(name: &str, bytes: Vec<u8>, notes: Option<String>) -> Review {
+pub(crate) fn review_archive(name: &str, bytes: Vec<u8>, notes: Option<String>) -> Review {
     let mut release = ReleaseSpec::signed(
         "4.2.1",
         "2026-03-02",
@@ -26,13 +26,13 @@ fn review_archive(name: &str, bytes: Vec<u8>, notes: Option<String>) -> Review {
     review(&feed)
 }
 
-fn safety(r: &Review) -> &Check {
+pub(crate) fn safety(r: &Review) -> &Check {
     check(r, CheckId::ArchiveSafety)
 }
 
 /// Asserts a finding about `subject` whose summary contains `words`.
 #[track_caller]
-fn assert_finding(c: &Check, status: Status, subject: &str, words: &str) {
+pub(crate) fn assert_finding(c: &Check, status: Status, subject: &str, words: &str) {
     assert!(
         c.findings.iter().any(|f| f.status == status
             && f.subject.contains(subject)

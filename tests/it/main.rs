@@ -13,6 +13,7 @@ mod engine_boundary;
 mod feed_errors;
 mod fetch;
 mod hostile_tar;
+mod hostile_zip;
 mod recheck;
 mod records;
 mod safety_rules;
