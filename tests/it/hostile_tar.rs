@@ -10,7 +10,7 @@ use std::process::Command;
 use intake::engine::check::{Check, CheckId, Status};
 use intake::engine::review::Review;
 use intake::testkit::archives::noise;
-use intake::testkit::hostile::RawTar;
+use intake::testkit::hostile::{RawTar, kind};
 use intake::testkit::hostile_tar::{
     at, checksum_of, extension, file_header, gnu_long_link, gnu_long_name, old_gnu, pax_global,
     pax_records, with_checksum, with_field,
@@ -558,4 +558,18 @@ fn a_hostile_header_name_behind_an_extension_fails() {
         .pax(&[("linkpath", b"target")])
         .symlink("m/sub/l", "../target");
     assert_eq!(safety(&review_tar(t.finish())).status, Status::Pass);
+}
+
+#[test]
+fn a_regular_file_named_like_a_folder_fails() {
+    // GNU tar makes `conf/` a folder; Python's tarfile makes it a file.
+    let bytes = RawTar::new()
+        .entry(b"conf/", kind::FILE, 0o644, b"", b"")
+        .finish();
+    let r = review_tar(bytes);
+    assert_fails(
+        &r,
+        "conf/",
+        &["a regular-file entry whose name ends in `/` (header at byte 0)"],
+    );
 }

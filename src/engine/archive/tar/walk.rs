@@ -108,6 +108,12 @@ impl<R: Read> Walker<R> {
         let typeflag = header[156];
         let kind = kind_of(typeflag, &path, link);
         let mut pending = std::mem::take(&mut self.pending);
+        if matches!(typeflag, b'0' | b'7') && path.last() == Some(&b'/') {
+            pending.problem(format!(
+                "a regular-file entry whose name ends in `/` (header at byte {start}): GNU tar \
+                 creates a folder, Python's tarfile a file; refused"
+            ));
+        }
         if let (Some(pax_size), false) = (pending.pax_size, kind == EntryKind::File) {
             pending.problem(format!(
                 "a PAX size of {pax_size} bytes on a {} entry (header at byte {start}): tools \
