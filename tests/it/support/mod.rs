@@ -131,6 +131,7 @@ pub fn try_review_at(
         limits: Default::default(),
         stage_dir: None,
         previous: intake::engine::history::Previous::None,
+        approvals: Vec::new(),
     };
     review::run(&feed, &trust, &request, &mut Quiet, &Cancel::new())
 }
