@@ -16,7 +16,7 @@ use crate::engine::checksums::short;
 use crate::engine::error::{Error, Result};
 use crate::engine::event::{Cancel, Event, Level, Reporter, SourceState, Step, log};
 use crate::engine::feed::{Artifact, Feed};
-use crate::engine::fetch::{Fetcher, LocalCopy, SourceFailure, StagedCopy};
+use crate::engine::fetch::{Fetcher, LocalCopy, SourceFailure, StagedCopy, local_limit};
 use crate::engine::hashing::{self, Digests, HashKey, PassError, PassOptions};
 use crate::engine::http::TooSlow;
 use crate::engine::source::Source;
@@ -272,9 +272,18 @@ fn attempt_source(
             Level::Info,
             format!("{relative}: reading from {}", source.name),
         );
-        // No source gives more than the feed's size (or the ceiling): a
-        // local file that grows while it is read is cut off too.
-        let limit = Some(artifact.size.unwrap_or(fetcher.settings.max_unknown_size));
+        // No source gives more than it may: a download the feed's size (or
+        // the ceiling), a local file what it held when opened (a file that
+        // grows while it is read is cut off).
+        let ceiling = fetcher.settings.max_unknown_size;
+        let limit = match (&opened.local, opened.size) {
+            (Some(_), Some(at_open)) => match local_limit(artifact.size, at_open, ceiling) {
+                Ok(limit) => limit,
+                Err(why) => return Ok(Outcome::Failed(why)),
+            },
+            _ => artifact.size.unwrap_or(ceiling),
+        };
+        let limit = Some(limit);
         let (consumer, decided) = inspection(&opened, name_kind, &plan.limits);
         let (total, resumed_from, started) = (opened.size, opened.resumed_from, Instant::now());
         let what = artifact.file_name().to_string();
@@ -342,7 +351,7 @@ fn attempt_source(
                 let local = opened.local.is_some();
                 let why = match e {
                     PassError::TooLong { limit } if local => format!(
-                        "the file holds more than the {limit} bytes expected (it is larger than the feed says, or grew while read): read no further"
+                        "the file grew past {limit} bytes while it was read: read no further"
                     ),
                     PassError::TooLong { limit } => {
                         format!("sent more than the {limit} bytes expected: stopped there")

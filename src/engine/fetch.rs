@@ -407,6 +407,21 @@ impl Fetcher {
     }
 }
 
+/// How many bytes of a local file may be read: what it held when opened
+/// (so a file that grows while read is cut off), and the feed's size when
+/// that is more (the size check then says the file is short). A file larger
+/// than the ceiling (or the feed's size, when that is larger) is refused
+/// unread.
+pub fn local_limit(feed_size: Option<u64>, at_open: u64, ceiling: u64) -> Result<u64, String> {
+    let allowed = feed_size.map_or(ceiling, |s| s.max(ceiling));
+    if at_open > allowed {
+        return Err(format!(
+            "the file holds {at_open} bytes, more than the {allowed} any artifact may: refused unread"
+        ));
+    }
+    Ok(feed_size.map_or(at_open, |s| s.max(at_open)))
+}
+
 fn refused() -> SourceFailure {
     SourceFailure::Refused("refused: --offline allows local sources only".to_string())
 }
@@ -429,4 +444,21 @@ fn open_local(path: &Path) -> Result<Opened, SourceFailure> {
         download: None,
         resumed_from: 0,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_reads_stop_at_what_the_file_held_or_the_feed_says() {
+        // Larger than the feed says: read whole, for the size check to judge.
+        assert_eq!(local_limit(Some(10), 50, 1000), Ok(50));
+        // Shorter: up to the feed's size, no further.
+        assert_eq!(local_limit(Some(10), 5, 1000), Ok(10));
+        // No size given: what it held when opened.
+        assert_eq!(local_limit(None, 700, 1000), Ok(700));
+        assert!(local_limit(None, 1001, 1000).is_err());
+        assert!(local_limit(Some(2000), 2001, 1000).is_err());
+    }
 }

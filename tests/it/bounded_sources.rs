@@ -144,17 +144,18 @@ fn a_feed_or_certificate_that_is_not_a_regular_file_is_refused() {
 }
 
 #[test]
-fn a_local_file_longer_than_the_feed_says_is_read_no_further() {
-    let (w, first) = two_folders();
-    let mut longer = std::fs::read(first.join(ARTIFACT)).unwrap();
-    longer.extend_from_slice(&[0u8; 4096]);
-    std::fs::write(first.join(ARTIFACT), longer).unwrap();
-    let review = review_with(&w.feed, offline(), None).unwrap();
-    assert_eq!(review.artifact.source, "good");
-    let text = fetch_source_text(&review);
+fn a_local_file_over_the_ceiling_is_refused_unread() {
+    let mut spec = good_feed();
+    spec.releases[0].artifacts[0].size = None;
+    let w = write(&spec);
+    let fetch = FetchSettings {
+        max_unknown_size: 50_000,
+        ..offline()
+    };
+    let err = review_with(&w.feed, fetch, None).unwrap_err().to_string();
     assert!(
-        text.contains("holds more than the 100000 bytes expected"),
-        "{text}"
+        err.contains("holds 100000 bytes, more than the 50000 any artifact may"),
+        "{err}"
     );
 }
 
