@@ -184,6 +184,7 @@ fn inspect() -> Result<(), Fail> {
         limits: Default::default(),
         stage_dir: None,
         previous: intake::engine::history::Previous::None,
+        approvals: Vec::new(),
     };
     let cancel = intake::engine::event::Cancel::new();
     let mut review = intake::engine::review::run(

@@ -25,10 +25,20 @@ pub fn render(feed: &Feed) -> String {
         feed.product.vendor,
         feed.path.display()
     );
+    // The newest of each channel, looked up once per channel (not per release).
+    let mut newest_of = std::collections::BTreeMap::new();
+    for release in &feed.releases {
+        newest_of
+            .entry(release.channel.as_str())
+            .or_insert_with(|| select::newest_in_channel(feed, &release.channel));
+    }
     let rows: Vec<[String; 6]> = select::newest_first(feed)
         .into_iter()
         .flat_map(|release| {
-            let newest = select::newest_in_channel(feed, &release.channel)
+            let newest = newest_of
+                .get(release.channel.as_str())
+                .copied()
+                .flatten()
                 .is_some_and(|n| n.version == release.version);
             let host = host.clone();
             release.artifacts.iter().map(move |a| {

@@ -199,6 +199,7 @@ impl Job<'_> {
             limits: self.limits.clone(),
             stage_dir: finish::staging_dir(&to),
             previous: finish::previous(&to, &feed.product.id, &self.platform),
+            approvals: finish::approvals(&to, &feed.product.id, &self.platform),
         };
         let mut progress = StderrProgress::new();
         let review = review::run(&feed, &trust, &request, &mut progress, &Cancel::new());

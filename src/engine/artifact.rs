@@ -5,6 +5,7 @@
 //! do not match the signed checksum is named and the next one is tried.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use sequoia_openpgp::types::HashAlgorithm;
@@ -15,8 +16,9 @@ use crate::engine::checksums::short;
 use crate::engine::error::{Error, Result};
 use crate::engine::event::{Cancel, Event, Level, Reporter, SourceState, Step, log};
 use crate::engine::feed::{Artifact, Feed};
-use crate::engine::fetch::{Fetcher, LocalCopy, SourceFailure};
+use crate::engine::fetch::{Fetcher, LocalCopy, SourceFailure, StagedCopy, local_limit};
 use crate::engine::hashing::{self, Digests, HashKey, PassError, PassOptions};
+use crate::engine::http::TooSlow;
 use crate::engine::source::Source;
 
 pub use crate::engine::fetch_checks::{group, size_check, source_check};
@@ -270,11 +272,18 @@ fn attempt_source(
             Level::Info,
             format!("{relative}: reading from {}", source.name),
         );
-        // A download never takes more than the feed's size (or the ceiling).
-        let limit = opened
-            .download
-            .as_ref()
-            .map(|_| artifact.size.unwrap_or(fetcher.settings.max_unknown_size));
+        // No source gives more than it may: a download the feed's size (or
+        // the ceiling), a local file what it held when opened (a file that
+        // grows while it is read is cut off).
+        let ceiling = fetcher.settings.max_unknown_size;
+        let limit = match (&opened.local, opened.size) {
+            (Some(_), Some(at_open)) => match local_limit(artifact.size, at_open, ceiling) {
+                Ok(limit) => limit,
+                Err(why) => return Ok(Outcome::Failed(why)),
+            },
+            _ => artifact.size.unwrap_or(ceiling),
+        };
+        let limit = Some(limit);
         let (consumer, decided) = inspection(&opened, name_kind, &plan.limits);
         let (total, resumed_from, started) = (opened.size, opened.resumed_from, Instant::now());
         let what = artifact.file_name().to_string();
@@ -299,10 +308,11 @@ fn attempt_source(
             _ => None,
         };
         let mut reader = std::mem::replace(&mut opened.reader, Box::new(std::io::empty()));
+        let is_download = opened.download.is_some();
         let sink = opened.download.as_mut().and_then(|d| d.sink.as_mut());
         let options = PassOptions {
             limit,
-            hash_off_reader: limit.is_some(),
+            hash_off_reader: is_download,
             copy_to: sink.or(staging.as_mut().map(|t| t.as_file_mut())),
             copy_skip: resumed_from,
         };
@@ -314,7 +324,10 @@ fn attempt_source(
             Err(PassError::Cancelled) => return Err(Error::Cancelled),
             // Cut short after some progress: resume from the same source.
             Err(PassError::Read { offset, source: e })
-                if opened.download.is_some() && offset > resumed_from && resumes < RESUMES =>
+                if opened.download.is_some()
+                    && offset > resumed_from
+                    && resumes < RESUMES
+                    && !TooSlow::is(&e) =>
             {
                 resumes += 1;
                 let why = crate::engine::error::describe_io(&e);
@@ -335,7 +348,11 @@ fn attempt_source(
                 {
                     d.discard();
                 }
+                let local = opened.local.is_some();
                 let why = match e {
+                    PassError::TooLong { limit } if local => format!(
+                        "the file grew past {limit} bytes while it was read: read no further"
+                    ),
                     PassError::TooLong { limit } => {
                         format!("sent more than the {limit} bytes expected: stopped there")
                     }
@@ -355,7 +372,7 @@ fn attempt_source(
         let staged = staging
             .filter(|_| out.copied)
             .and_then(|t| t.keep().ok())
-            .map(|(_, path)| LocalCopy::Staged(path));
+            .map(|(_, path)| LocalCopy::Staged(Arc::new(StagedCopy::new(path))));
         let local_copy = staged
             .or_else(|| opened.local.clone().map(LocalCopy::Source))
             .or_else(|| {

@@ -124,6 +124,7 @@ impl Feed {
             path,
             text: &text,
             dir: &dir,
+            lines: LineStarts::new(&text),
         };
         let product = v.product(raw.product)?;
         let trust = v.trust(raw.trust)?;
@@ -274,6 +275,32 @@ struct Validator<'a> {
     path: &'a Path,
     text: &'a str,
     dir: &'a Path,
+    /// Where each line starts, so every located value costs a search
+    /// rather than a rescan of the text from its start (a feed of tens of
+    /// thousands of releases loads in linear time).
+    lines: LineStarts,
+}
+
+/// The byte offsets where the lines of a text start.
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineStarts(starts)
+    }
+
+    /// Line and column (1-based, in characters) of a byte offset: the same
+    /// answer as [`spot`], in time proportional to the line's length.
+    fn spot(&self, text: &str, offset: usize) -> Spot {
+        let offset = offset.min(text.len());
+        let line = self.0.partition_point(|&start| start <= offset).max(1);
+        let start = self.0.get(line - 1).copied().unwrap_or(0);
+        let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        Spot { line, column }
+    }
 }
 
 impl Validator<'_> {
@@ -284,7 +311,7 @@ impl Validator<'_> {
     fn locate<T>(&self, value: T, span: Range<usize>, field: String) -> Located<T> {
         Located {
             value,
-            spot: spot(self.text, span.start),
+            spot: self.lines.spot(self.text, span.start),
             field,
         }
     }
@@ -594,5 +621,19 @@ impl Validator<'_> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_starts_agree_with_a_rescan() {
+        let text = "a = 1\nbé = 2\n\n[x]\nlast";
+        let lines = LineStarts::new(text);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            assert_eq!(lines.spot(text, offset), spot(text, offset), "{offset}");
+        }
     }
 }

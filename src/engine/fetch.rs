@@ -10,6 +10,8 @@ use std::cell::OnceCell;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -41,14 +43,16 @@ pub enum LocalCopy {
     /// A download in intake's own cache: it may be moved into the store.
     Download(PathBuf),
     /// A copy written in the store's staging folder during the read pass
-    /// (the very bytes hashed): moved into place on approval.
-    Staged(PathBuf),
+    /// (the very bytes hashed): moved into place on approval, removed when
+    /// the review ends any other way (see [`StagedCopy`]).
+    Staged(Arc<StagedCopy>),
 }
 
 impl LocalCopy {
     pub fn path(&self) -> &Path {
         match self {
-            LocalCopy::Source(p) | LocalCopy::Download(p) | LocalCopy::Staged(p) => p,
+            LocalCopy::Source(p) | LocalCopy::Download(p) => p,
+            LocalCopy::Staged(s) => &s.path,
         }
     }
 
@@ -62,13 +66,7 @@ impl LocalCopy {
     pub fn remove_own(&self) {
         match self {
             LocalCopy::Source(_) => {}
-            LocalCopy::Staged(p) => {
-                let _ = std::fs::remove_file(p);
-                // The staging folder goes too once it is empty.
-                if let Some(dir) = p.parent() {
-                    let _ = std::fs::remove_dir(dir);
-                }
-            }
+            LocalCopy::Staged(s) => s.remove(),
             LocalCopy::Download(p) => {
                 let _ = std::fs::remove_file(p);
                 let _ = std::fs::remove_file(p.with_extension("json"));
@@ -76,6 +74,59 @@ impl LocalCopy {
         }
     }
 }
+
+/// A staging copy in the store's staging folder. It is removed when the
+/// last holder lets go of it (the review was rejected, failed, or was
+/// abandoned), unless it was committed: moved into the store on approval.
+#[derive(Debug)]
+pub struct StagedCopy {
+    path: PathBuf,
+    committed: AtomicBool,
+}
+
+impl StagedCopy {
+    /// Takes charge of the staging file at `path`.
+    pub fn new(path: PathBuf) -> Self {
+        StagedCopy {
+            path,
+            committed: AtomicBool::new(false),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The file was moved into the store: nothing is left to remove.
+    pub fn commit(&self) {
+        self.committed.store(true, Ordering::SeqCst);
+    }
+
+    /// Removes the file now (and the staging folder once it is empty).
+    fn remove(&self) {
+        if self.committed.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let _ = std::fs::remove_file(&self.path);
+        if let Some(dir) = self.path.parent() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+impl Drop for StagedCopy {
+    fn drop(&mut self) {
+        self.remove();
+    }
+}
+
+impl PartialEq for StagedCopy {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path
+    }
+}
+
+impl Eq for StagedCopy {}
 
 /// Why a source could not serve a file (the next source is tried).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -356,26 +407,58 @@ impl Fetcher {
     }
 }
 
+/// How many bytes of a local file may be read: what it held when opened
+/// (so a file that grows while read is cut off), and the feed's size when
+/// that is more (the size check then says the file is short). A file larger
+/// than the ceiling (or the feed's size, when that is larger) is refused
+/// unread.
+pub fn local_limit(feed_size: Option<u64>, at_open: u64, ceiling: u64) -> Result<u64, String> {
+    let allowed = feed_size.map_or(ceiling, |s| s.max(ceiling));
+    if at_open > allowed {
+        return Err(format!(
+            "the file holds {at_open} bytes, more than the {allowed} any artifact may: refused unread"
+        ));
+    }
+    Ok(feed_size.map_or(at_open, |s| s.max(at_open)))
+}
+
 fn refused() -> SourceFailure {
     SourceFailure::Refused("refused: --offline allows local sources only".to_string())
 }
 
+/// Opens a folder source's file: a regular file only (see
+/// [`limits::open_regular`]); a FIFO, a device or a socket is refused
+/// without being opened for reading.
 fn open_local(path: &Path) -> Result<Opened, SourceFailure> {
-    let fail =
-        |e: io::Error| SourceFailure::Failed(format!("{}: {}", path.display(), describe_io(&e)));
-    let file = File::open(path).map_err(fail)?;
-    let meta = file.metadata().map_err(fail)?;
-    if meta.is_dir() {
-        return Err(SourceFailure::Failed(format!(
-            "{}: is a folder, not a file",
-            path.display()
-        )));
-    }
+    let (file, size) = limits::open_regular(path).map_err(|e| {
+        let why = match e {
+            limits::OpenError::Io(e) => describe_io(&e),
+            limits::OpenError::NotRegular(why) => why,
+        };
+        SourceFailure::Failed(format!("{}: {why}", path.display()))
+    })?;
     Ok(Opened {
         reader: Box::new(file),
-        size: Some(meta.len()),
+        size: Some(size),
         local: Some(path.to_path_buf()),
         download: None,
         resumed_from: 0,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_reads_stop_at_what_the_file_held_or_the_feed_says() {
+        // Larger than the feed says: read whole, for the size check to judge.
+        assert_eq!(local_limit(Some(10), 50, 1000), Ok(50));
+        // Shorter: up to the feed's size, no further.
+        assert_eq!(local_limit(Some(10), 5, 1000), Ok(10));
+        // No size given: what it held when opened.
+        assert_eq!(local_limit(None, 700, 1000), Ok(700));
+        assert!(local_limit(None, 1001, 1000).is_err());
+        assert!(local_limit(Some(2000), 2001, 1000).is_err());
+    }
 }

@@ -116,6 +116,12 @@ pub fn previous(to: &Destinations, product_id: &str, platform: &str) -> history:
     History::in_store(&to.store_root, product_id).previous(platform)
 }
 
+/// Every approval of `platform` recorded for this store folder (a
+/// re-review compares its bytes with those approved before).
+pub fn approvals(to: &Destinations, product_id: &str, platform: &str) -> Vec<history::Approval> {
+    History::in_store(&to.store_root, product_id).approvals(platform)
+}
+
 /// Removes stale staging copies (when this review may store).
 pub fn sweep(to: &Destinations) {
     if to.keep_artifacts {

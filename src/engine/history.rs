@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::check::{Check, CheckId};
-use crate::engine::checklist::{toml_datetime, unescape_path};
+use crate::engine::checklist::{escape_path, toml_datetime, unescape_path};
 use crate::engine::error::{Error, Result};
 use crate::engine::limits;
 use crate::engine::review::ManifestEntry;
@@ -123,11 +123,38 @@ impl History {
             return Previous::None;
         };
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        let manifest = read_manifest(&dir.join(&approval.manifest));
+        let manifest = match manifest_in_store(dir, &approval.manifest) {
+            Ok(Some(path)) => read_manifest(&path),
+            Ok(None) => Err(format!(
+                "{}: no such file",
+                dir.join(&approval.manifest).display()
+            )),
+            // A history pointing outside the store is not the store's history.
+            Err(why) => {
+                return Previous::Unreadable(format!(
+                    "{}: the approval of {} {why}; the history is not trusted",
+                    self.path.display(),
+                    escape_path(approval.version.as_bytes())
+                ));
+            }
+        };
         Previous::Found {
             approval: Box::new(approval),
             manifest,
         }
+    }
+
+    /// Every approval of `platform` recorded (none when the history cannot
+    /// be read: [`History::previous`] says why).
+    pub fn approvals(&self, platform: &str) -> Vec<Approval> {
+        self.read()
+            .map(|file| {
+                file.approvals
+                    .into_iter()
+                    .filter(|a| a.platform == platform)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Records an approval and keeps a copy of its manifest.
@@ -156,6 +183,40 @@ impl History {
         let text = toml::to_string(&file).map_err(|e| Error::file(&self.path, e.to_string()))?;
         replace_atomically(&self.path, text.as_bytes())
     }
+}
+
+/// Where an approval's manifest copy is: a relative path of plain names
+/// that stays inside the history's folder once symlinks are followed, and
+/// names a regular file there (`Ok(None)`: it is simply missing). Anything
+/// else (`..`, an absolute path, a symlink leading out, a FIFO or device)
+/// is refused: the history was not written by intake.
+fn manifest_in_store(dir: &Path, relative: &str) -> std::result::Result<Option<PathBuf>, String> {
+    let named = || format!("names its manifest `{}`", escape_path(relative.as_bytes()));
+    let plain = !relative.is_empty()
+        && Path::new(relative)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !plain {
+        return Err(format!("{}, not a path inside the store", named()));
+    }
+    let joined = dir.join(relative);
+    if std::fs::symlink_metadata(&joined).is_err() {
+        return Ok(None);
+    }
+    let (Ok(root), Ok(real)) = (std::fs::canonicalize(dir), std::fs::canonicalize(&joined)) else {
+        return Err(format!("{}, which leads nowhere", named()));
+    };
+    if !real.starts_with(&root) {
+        return Err(format!(
+            "{}, which leads outside the store (to {})",
+            named(),
+            escape_path(real.as_os_str().as_encoded_bytes())
+        ));
+    }
+    if !std::fs::metadata(&real).is_ok_and(|m| m.is_file()) {
+        return Err(format!("{}, which is not a regular file", named()));
+    }
+    Ok(Some(real))
 }
 
 /// Reads a manifest file (`sha256 TAB size TAB mode TAB type TAB path`).
@@ -240,6 +301,48 @@ pub fn rollback_check(previous: &Previous, version: &str, platform: &str) -> Che
                 .with_evidence("approved_on", when)
         }
     }
+}
+
+/// `release.rollback` once the artifact is read: as [`rollback_check`],
+/// and a failure when this version and platform were approved here for
+/// other bytes (`approvals`: every approval of the platform recorded in the
+/// history; the latest one in `previous` counts too). Same version,
+/// different digest: the vendor's published file changed after it was
+/// approved, which an operator must hear of before anything is installed.
+pub fn rollback_check_read(
+    previous: &Previous,
+    approvals: &[Approval],
+    version: &str,
+    platform: &str,
+    sha256: &str,
+) -> Check {
+    let latest = match previous {
+        Previous::Found { approval, .. } => Some(approval.as_ref()),
+        _ => None,
+    };
+    let changed = approvals
+        .iter()
+        .chain(latest)
+        .filter(|a| a.version == version && a.platform == platform)
+        .filter(|a| !a.sha256.eq_ignore_ascii_case(sha256))
+        .max_by_key(|a| a.time);
+    let Some(earlier) = changed else {
+        return rollback_check(previous, version, platform);
+    };
+    let when = earlier.time.date.map(|d| d.to_string()).unwrap_or_default();
+    let was = escape_path(earlier.sha256.as_bytes());
+    Check::fail(
+        CheckId::ReleaseRollback,
+        format!(
+            "the store holds different bytes for {version} {platform} (SHA-256 {}) approved on {when}; these are SHA-256 {}: the vendor's bytes changed since: do not install; report it to the vendor",
+            crate::engine::checksums::short(&was),
+            crate::engine::checksums::short(sha256),
+        ),
+    )
+    .with_evidence("last_approved", version.to_string())
+    .with_evidence("approved_on", when)
+    .with_evidence("approved_sha256", was)
+    .with_evidence("sha256", sha256.to_string())
 }
 
 /// A new approval record for a review signed off now.

@@ -3,7 +3,8 @@
 //! `NO_PROXY`, certificates checked against the system's roots plus an
 //! optional CA bundle (hospitals run their own CAs), redirects followed
 //! one at a time so each is logged (and never from https down to http),
-//! and ranged requests for resuming, guarded by `If-Range`.
+//! ranged requests for resuming, guarded by `If-Range`, and a minimum
+//! average rate every body must keep up (see [`Paced`]).
 //!
 //! Nothing here runs unless a review asks for a file from an HTTP source:
 //! no update checks, no key servers.
@@ -11,7 +12,7 @@
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use url::Url;
@@ -28,6 +29,12 @@ pub struct HttpSettings {
     pub max_redirects: u32,
     /// Extra CA certificates (PEM) trusted besides the system's roots.
     pub ca_bundle: Option<PathBuf>,
+    /// The slowest average a transfer may keep up, in bytes a second, once
+    /// `rate_grace` has passed: a mirror trickling bytes (which no per-read
+    /// timeout catches) is left for the next source. A transfer of N bytes
+    /// therefore ends within `rate_grace + N / min_rate`.
+    pub min_rate: u64,
+    pub rate_grace: Duration,
 }
 
 impl Default for HttpSettings {
@@ -37,9 +44,16 @@ impl Default for HttpSettings {
             read_timeout: Duration::from_secs(30),
             max_redirects: 5,
             ca_bundle: None,
+            min_rate: MIN_RATE,
+            rate_grace: RATE_GRACE,
         }
     }
 }
+
+/// The default slowest average transfer rate: 10 KiB a second.
+pub const MIN_RATE: u64 = 10 << 10;
+/// How long a transfer may take before [`MIN_RATE`] applies.
+pub const RATE_GRACE: Duration = Duration::from_secs(60);
 
 /// A validator that tells a resumed transfer whether the file changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,7 +160,7 @@ impl Http {
             let validator = header("etag")
                 .map(Validator::ETag)
                 .or_else(|| header("last-modified").map(Validator::LastModified));
-            let body = response.into_body().into_reader();
+            let body = Paced::new(response.into_body().into_reader(), &self.settings);
             return Ok(Response {
                 status,
                 body: Box::new(body),
@@ -160,6 +174,85 @@ impl Http {
             "more than {} redirects",
             self.settings.max_redirects
         ))
+    }
+}
+
+/// A body that must keep up an average rate: after the grace period, the
+/// bytes received must cover `min_rate` for every second past it, or the
+/// read fails with [`TooSlow`] (never resumed: the next source is tried).
+pub struct Paced<R> {
+    inner: R,
+    started: Instant,
+    received: u64,
+    min_rate: u64,
+    grace: Duration,
+}
+
+impl<R: Read> Paced<R> {
+    pub fn new(inner: R, settings: &HttpSettings) -> Self {
+        Paced {
+            inner,
+            started: Instant::now(),
+            received: 0,
+            min_rate: settings.min_rate,
+            grace: settings.rate_grace,
+        }
+    }
+
+    fn too_slow(&self) -> Option<TooSlow> {
+        let elapsed = self.started.elapsed();
+        let late = elapsed.checked_sub(self.grace)?;
+        let owed = (late.as_secs_f64() * self.min_rate as f64) as u64;
+        (self.min_rate > 0 && self.received < owed).then_some(TooSlow {
+            received: self.received,
+            seconds: elapsed.as_secs(),
+            min_rate: self.min_rate,
+            grace: self.grace.as_secs(),
+        })
+    }
+}
+
+impl<R: Read> Read for Paced<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if let Some(slow) = self.too_slow() {
+            return Err(std::io::Error::other(slow));
+        }
+        let n = self.inner.read(buf)?;
+        self.received = self.received.saturating_add(n as u64);
+        if n > 0
+            && let Some(slow) = self.too_slow()
+        {
+            return Err(std::io::Error::other(slow));
+        }
+        Ok(n)
+    }
+}
+
+/// A transfer slower than the minimum rate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooSlow {
+    pub received: u64,
+    pub seconds: u64,
+    pub min_rate: u64,
+    pub grace: u64,
+}
+
+impl std::fmt::Display for TooSlow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "too slow: {} bytes in {} s, under the minimum of {} bytes/s after a {} s grace; abandoned",
+            self.received, self.seconds, self.min_rate, self.grace
+        )
+    }
+}
+
+impl std::error::Error for TooSlow {}
+
+impl TooSlow {
+    /// Whether an I/O error is a transfer abandoned for being too slow.
+    pub fn is(e: &std::io::Error) -> bool {
+        e.get_ref().is_some_and(|inner| inner.is::<TooSlow>())
     }
 }
 

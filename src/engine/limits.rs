@@ -19,20 +19,96 @@ pub const CERTIFICATE_MAX: u64 = 8 << 20;
 pub const NOTES_MAX: u64 = 64 << 20;
 
 /// Reads at most `limit` bytes of a local file; a larger file is refused
-/// before it is read whole.
+/// before it is read whole, and anything but a regular file (a FIFO, a
+/// device such as `/dev/zero`, a socket, a folder) is refused before it is
+/// opened.
 pub fn read_local(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, &e))?;
-    let meta = file.metadata().map_err(|e| Error::io(path, &e))?;
-    if meta.is_dir() {
-        return Err(Error::file(path, "is a folder, not a file"));
-    }
-    if meta.len() > limit {
+    let (file, len) = open_regular(path).map_err(|e| match e {
+        OpenError::Io(e) => Error::io(path, &e),
+        OpenError::NotRegular(why) => Error::file(path, why),
+    })?;
+    if len > limit {
         return Err(too_large(path, what, limit));
     }
     read_bounded(file, limit).map_err(|e| match e {
         BoundedError::TooLarge => too_large(path, what, limit),
         BoundedError::Io(e) => Error::io(path, &e),
     })
+}
+
+/// Why a local file was not opened.
+#[derive(Debug)]
+pub enum OpenError {
+    Io(std::io::Error),
+    /// Not a regular file (said in words: "is a FIFO, not a regular file").
+    NotRegular(String),
+}
+
+/// Opens a local file for reading only if it is a regular file, following
+/// symlinks: the kind is looked at before opening (a FIFO would block the
+/// open, a device never ends), the open does not wait for a FIFO's writer,
+/// and the opened file must be the very file looked at. Returns the file
+/// and its size.
+pub fn open_regular(path: &Path) -> std::result::Result<(std::fs::File, u64), OpenError> {
+    let before = std::fs::metadata(path).map_err(OpenError::Io)?;
+    refuse_irregular(&before)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // O_NONBLOCK: a FIFO swapped in after the look is not waited on.
+        options.custom_flags(0o4000);
+    }
+    let file = options.open(path).map_err(OpenError::Io)?;
+    let after = file.metadata().map_err(OpenError::Io)?;
+    refuse_irregular(&after)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if (before.dev(), before.ino()) != (after.dev(), after.ino()) {
+            return Err(OpenError::NotRegular(
+                "was replaced while it was being opened; refused".to_string(),
+            ));
+        }
+    }
+    Ok((file, after.len()))
+}
+
+fn refuse_irregular(meta: &std::fs::Metadata) -> std::result::Result<(), OpenError> {
+    if meta.is_file() {
+        return Ok(());
+    }
+    let kind = if meta.is_dir() {
+        "a folder"
+    } else {
+        irregular_kind(meta)
+    };
+    Err(OpenError::NotRegular(format!(
+        "is {kind}, not a regular file; refused"
+    )))
+}
+
+#[cfg(unix)]
+fn irregular_kind(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = meta.file_type();
+    if kind.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn irregular_kind(_meta: &std::fs::Metadata) -> &'static str {
+    "a special file"
 }
 
 fn too_large(path: &Path, what: &str, limit: u64) -> Error {

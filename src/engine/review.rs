@@ -39,6 +39,9 @@ pub struct Request {
     pub stage_dir: Option<std::path::PathBuf>,
     /// What was approved before here (for `release.rollback` and the diff).
     pub previous: Previous,
+    /// Every approval of this platform recorded here: a re-review of an
+    /// approved version whose bytes changed fails `release.rollback`.
+    pub approvals: Vec<history::Approval>,
 }
 
 /// The artifact as reviewed.
@@ -171,10 +174,10 @@ pub fn run(
             feed.product.name, release.version, artifact.platform
         ),
     );
+    // `release.rollback` waits for the bytes: a re-review compares digests.
     let selection = vec![
         select::feed_fresh(feed, request.now),
         select::release_newest(feed, release),
-        history::rollback_check(&request.previous, &release.version, &artifact.platform),
     ];
 
     let fetcher = Fetcher::new(request.fetch.clone());
@@ -464,6 +467,13 @@ fn assemble(
         ),
     };
     let mut checks = selection;
+    checks.push(history::rollback_check_read(
+        &request.previous,
+        &request.approvals,
+        &release.version,
+        &artifact.platform,
+        &hex::encode(&read.sha256),
+    ));
     checks.extend([
         fetch_checks::mixed_sources(
             artifact::source_check(fetched),

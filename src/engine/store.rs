@@ -22,6 +22,7 @@ use crate::engine::checklist::{WriteError, toml_datetime, write_new};
 use crate::engine::error::{Error, Result};
 use crate::engine::evidence::Evidence;
 use crate::engine::feed::{Artifact, Feed, Release, SignaturePolicy};
+use crate::engine::fetch::LocalCopy;
 use crate::engine::hashing::sha256_hex;
 use crate::engine::review::Review;
 use crate::engine::signature::TrustStore;
@@ -98,7 +99,13 @@ impl Store {
         match copy_from {
             // Intake's own copy (a download, or the staging copy written in
             // the read pass), hashed as it was written: moved, not copied.
-            own if own.is_own() && !target.exists() => move_download(own.path(), &target, sha256)?,
+            own if own.is_own() && !target.exists() => {
+                if move_download(own.path(), &target, sha256)? == Moved::Linked
+                    && let LocalCopy::Staged(staged) = own
+                {
+                    staged.commit();
+                }
+            }
             other => put_verified_copy(other.path(), &target, sha256)?,
         }
         let mut cert_names = Vec::new();
@@ -198,7 +205,7 @@ fn put_verified_copy(from: &Path, to: &Path, sha256: &str) -> Result<()> {
 
 /// Moves a verified download into the store (durably); copies with a
 /// re-hash when the cache is on another file system.
-fn move_download(from: &Path, to: &Path, sha256: &str) -> Result<()> {
+fn move_download(from: &Path, to: &Path, sha256: &str) -> Result<Moved> {
     let dir = to.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
     File::open(from)
@@ -207,11 +214,19 @@ fn move_download(from: &Path, to: &Path, sha256: &str) -> Result<()> {
     match std::fs::hard_link(from, to) {
         Ok(()) => {
             let _ = std::fs::remove_file(from);
-            Ok(())
+            Ok(Moved::Linked)
         }
         // Another file system (or no hard links): copy, hashing again.
-        Err(_) => put_verified_copy(from, to, sha256),
+        Err(_) => put_verified_copy(from, to, sha256).map(|()| Moved::Copied),
     }
+}
+
+/// How a verified copy reached the store: moved (the original name is
+/// gone), or copied (the original is still there, for its owner to remove).
+#[derive(Debug, PartialEq, Eq)]
+enum Moved {
+    Linked,
+    Copied,
 }
 
 fn hash_file(path: &Path) -> Result<String> {

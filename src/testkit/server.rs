@@ -449,3 +449,84 @@ fn respond(
         _ => send(conn, from, len),
     }
 }
+
+/// A server on 127.0.0.1 that answers one path with its whole length
+/// announced, then trickles the body `piece` bytes every `every` (a mirror
+/// that never stalls long enough for a read timeout, yet never finishes);
+/// any other path is 404. Stopped when dropped.
+pub struct Trickle {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Trickle {
+    pub fn start(path: &str, body: Vec<u8>, piece: usize, every: Duration) -> io::Result<Trickle> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let addr = listener.local_addr()?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let (stop2, path, body) = (
+            stop.clone(),
+            path.trim_start_matches('/').to_string(),
+            Arc::new(body),
+        );
+        let thread = std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stop2.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(mut stream) = stream else { continue };
+                let (stop, path, body) = (stop2.clone(), path.clone(), body.clone());
+                std::thread::spawn(move || {
+                    let head = read_head(&mut stream).unwrap_or_default();
+                    let target = head.split_whitespace().nth(1).unwrap_or("/");
+                    if target.trim_start_matches('/') != path {
+                        let _ = write!(
+                            stream,
+                            "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        );
+                        return;
+                    }
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    if stream.write_all(head.as_bytes()).is_err() {
+                        return;
+                    }
+                    for chunk in body.chunks(piece.max(1)) {
+                        if stop.load(Ordering::SeqCst)
+                            || stream
+                                .write_all(chunk)
+                                .and_then(|()| stream.flush())
+                                .is_err()
+                        {
+                            return;
+                        }
+                        std::thread::sleep(every);
+                    }
+                });
+            }
+        });
+        Ok(Trickle {
+            addr,
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT/`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/", self.addr.port())
+    }
+}
+
+impl Drop for Trickle {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}

@@ -150,6 +150,7 @@ fn run_review(
 ) -> Result<Arc<Review>, String> {
     let request = Request {
         previous: finish::previous(&setup.to, &setup.feed.product.id, &platform),
+        approvals: finish::approvals(&setup.to, &setup.feed.product.id, &platform),
         version,
         platform,
         now: Timestamp::now(),

@@ -165,6 +165,7 @@ fn progress_reports_bytes_rate_and_time_left_and_the_cache_is_cleared_once_store
         limits: Default::default(),
         stage_dir: None,
         previous: intake::engine::history::Previous::None,
+        approvals: Vec::new(),
     };
     let mut events = Vec::new();
     let review = intake::engine::review::run(

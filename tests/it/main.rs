@@ -6,6 +6,7 @@
 mod support;
 
 mod archives;
+mod bounded_sources;
 mod checklist;
 mod checksums;
 mod cli;

@@ -205,8 +205,8 @@ fn no_store_keeps_nothing() {
     assert!(!String::from_utf8_lossy(&o.stdout).contains("stored:"));
     assert!(!store.exists());
     assert!(
-        !crate::support::xdg_home()
-            .join("data/intake/store/meridian/4.2.1/meridian-4.2.1-linux-x86_64.bin.tmp")
+        !crate::support::data_home()
+            .join("intake/store/meridian/4.2.1/meridian-4.2.1-linux-x86_64.bin.tmp")
             .exists()
     );
     // --store and --no-store contradict each other.

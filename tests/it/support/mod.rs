@@ -131,6 +131,7 @@ pub fn try_review_at(
         limits: Default::default(),
         stage_dir: None,
         previous: intake::engine::history::Previous::None,
+        approvals: Vec::new(),
     };
     review::run(&feed, &trust, &request, &mut Quiet, &Cancel::new())
 }
@@ -167,9 +168,20 @@ pub fn intake_bin() -> assert_cmd::Command {
     assert_cmd::Command::from_std(cmd)
 }
 
+/// The running test's data folder (its default store and approval
+/// history): one per test, so tests approving different bytes under the
+/// same product id are not each other's earlier approvals.
+pub fn data_home() -> PathBuf {
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("main")
+        .replace(|c: char| !c.is_ascii_alphanumeric(), "_");
+    xdg_home().join("data").join(test)
+}
+
 /// Points a command's data and cache folders inside the tests' own.
 pub fn isolate(cmd: &mut std::process::Command) {
-    cmd.env("XDG_DATA_HOME", xdg_home().join("data"))
+    cmd.env("XDG_DATA_HOME", data_home())
         .env("XDG_CACHE_HOME", xdg_home().join("cache"))
         .env("NO_COLOR", "1");
 }
