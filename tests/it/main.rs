@@ -9,6 +9,7 @@ mod archives;
 mod checklist;
 mod checksums;
 mod cli;
+mod differential;
 mod engine_boundary;
 mod feed_errors;
 mod fetch;
