@@ -9,6 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod archives;
+pub mod corpus;
 pub mod hostile;
 pub mod hostile_tar;
 pub mod hostile_zip;

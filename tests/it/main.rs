@@ -10,6 +10,7 @@ mod bounded_sources;
 mod checklist;
 mod checksums;
 mod cli;
+mod differential;
 mod engine_boundary;
 mod feed_errors;
 mod fetch;
