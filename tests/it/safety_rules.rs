@@ -117,7 +117,7 @@ fn a_megabyte_deep_pax_path_is_judged_in_milliseconds() {
     let started = Instant::now();
     let r = inspect("m.tar.gz", &bytes);
     let took = started.elapsed();
-    assert!(took < Duration::from_secs(1), "took {took:?}");
+    assert!(took < bound(), "took {took:?}");
     // The escape is found (or the deep names refused outright): never passed.
     let escape = about(&r.findings, "b")
         .iter()
@@ -127,6 +127,16 @@ fn a_megabyte_deep_pax_path_is_judged_in_milliseconds() {
         "{:?}",
         r.findings.iter().map(|f| &f.summary).collect::<Vec<_>>()
     );
+}
+
+/// Wall-clock bound for the deep-path test: milliseconds of work when
+/// optimised; the unoptimised test build is some 30 times slower.
+fn bound() -> Duration {
+    if cfg!(debug_assertions) {
+        Duration::from_secs(60)
+    } else {
+        Duration::from_secs(1)
+    }
 }
 
 // ---- names that collide on the target platform -------------------------------
@@ -182,11 +192,11 @@ fn names_one_file_on_windows_fail_a_windows_review_and_name_both_entries() {
 // ---- compression ratios ---------------------------------------------------------
 
 /// 3 MiB that deflate compresses about 72:1: long runs, a random byte
-/// every few hundred.
+/// every 280.
 fn compresses_72_to_1() -> Vec<u8> {
     let marks = noise(3 << 20, 7);
     (0..3usize << 20)
-        .map(|i| if i % 400 == 0 { marks[i] } else { b'a' })
+        .map(|i| if i % 280 == 0 { marks[i] } else { b'a' })
         .collect()
 }
 
@@ -286,7 +296,7 @@ fn peak_kib(pid: u32) -> Option<u64> {
 #[test]
 fn nine_thousand_65_kb_names_are_refused_quickly_in_bounded_memory() {
     let bytes = long_named_tgz(9_000, 65_000);
-    assert!(bytes.len() < 12 << 20, "{} bytes", bytes.len());
+    assert!(bytes.len() < 24 << 20, "{} bytes", bytes.len());
     let mut feed = FeedSpec::pinning(vendor()).unwrap();
     feed.releases.push(
         ReleaseSpec::signed(
@@ -337,13 +347,17 @@ fn nine_thousand_65_kb_names_are_refused_quickly_in_bounded_memory() {
         .unwrap();
     let text = std::fs::read_to_string(checklist.path()).unwrap();
     assert!(
-        text.contains("the entry names and link targets add up to more than 268435456 bytes"),
+        text.contains("the entry names and link targets add up to more than 67108864 bytes"),
         "{}",
         &text[..text.len().min(4000)]
     );
-    assert!(took < Duration::from_secs(30), "took {took:?}");
+    let slowest = if cfg!(debug_assertions) { 150 } else { 15 };
+    assert!(
+        took < Duration::from_secs(slowest),
+        "took {took:?} (peak {peak} KiB)"
+    );
     if cfg!(target_os = "linux") {
         assert!(peak > 0, "could not read the peak memory");
-        assert!(peak < 700 * 1024, "peak resident memory {peak} KiB");
+        assert!(peak < 400 * 1024, "peak resident memory {peak} KiB");
     }
 }

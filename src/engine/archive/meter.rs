@@ -24,7 +24,7 @@ pub struct Limits {
     /// Largest PAX extended header.
     pub max_pax: u64,
     /// All entry names and link targets of one archive together (default
-    /// 256 MiB): names are kept for the manifest, so this bounds its memory.
+    /// 64 MiB): names are kept for the manifest, so this bounds its memory.
     pub max_name_bytes: u64,
     /// Steps resolving links may take beyond one per component of every
     /// name and target (following symlinks; default 4,000,000).
@@ -43,7 +43,7 @@ impl Default for Limits {
             max_entries: 1_000_000,
             max_name: 64 * 1024,
             max_pax: 1 << 20,
-            max_name_bytes: 256 << 20,
+            max_name_bytes: 64 << 20,
             max_link_steps: 4_000_000,
             platform: String::new(),
         }

@@ -74,6 +74,7 @@ impl LinkTree {
     }
 
     /// Steps all resolutions have taken so far.
+    #[cfg(test)]
     pub fn steps_used(&self) -> u64 {
         self.steps_used
     }
