@@ -17,7 +17,7 @@ use sequoia_openpgp::Cert;
 use sequoia_openpgp::packet::signature::SignatureBuilder;
 use sequoia_openpgp::parse::Parse;
 use sequoia_openpgp::policy::StandardPolicy;
-use sequoia_openpgp::serialize::Serialize;
+use sequoia_openpgp::serialize::MarshalInto;
 use sequoia_openpgp::types::{HashAlgorithm, SignatureType};
 
 use crate::support::*;
@@ -233,7 +233,7 @@ fn text_mode_signatures_hash_line_ends_as_gnupg_does() {
     let h = intake::engine::hashing::sha256_hex(&art.bytes);
     // A lone CR inside a line, CRLF and LF line ends, and CRs before an end.
     let sums = format!(
-        "# built on host-7\rnightly\r\n{h}  {}\r\r\n# end\n",
+        "# built on host-7\rnightly\r\n{h}  {}\r\n# end\r\r\n",
         art.name
     )
     .into_bytes();
