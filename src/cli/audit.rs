@@ -11,6 +11,7 @@ use crate::engine::check::Verdict;
 use crate::settings::Settings;
 
 use super::output::symbol;
+use super::term::{self, Lines};
 use super::{Format, Outcome};
 
 pub fn run(file: &Path, signers: &[PathBuf], settings: &Settings, format: Format) -> Outcome {
@@ -26,7 +27,8 @@ pub fn run(file: &Path, signers: &[PathBuf], settings: &Settings, format: Format
     let r = &report.record;
     match format {
         Format::Text => {
-            println!(
+            let mut out = Lines::new();
+            out.line(format!(
                 "checklist {} ({} {} {}, {}{})",
                 file.display(),
                 r.product,
@@ -37,20 +39,21 @@ pub fn run(file: &Path, signers: &[PathBuf], settings: &Settings, format: Format
                     .as_deref()
                     .map(|c| format!(", {c}"))
                     .unwrap_or_default()
-            );
+            ));
             for p in &report.points {
-                println!(
+                out.line(format!(
                     "  {} {} {:<9}  {}",
                     p.status.word(),
                     symbol(p.status),
                     p.what,
                     p.summary
-                );
+                ));
             }
-            println!(
+            out.line(format!(
                 "intact and signed by a trusted signer: {}",
                 if report.intact() { "YES" } else { "NO" }
-            );
+            ));
+            term::print(out);
         }
         Format::Json => {
             let points: Vec<serde_json::Value> = report
@@ -67,10 +70,7 @@ pub fn run(file: &Path, signers: &[PathBuf], settings: &Settings, format: Format
                 "points": points,
                 "intact": report.intact(),
             });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            );
+            println!("{}", term::json(&json));
         }
     }
     // The same exit codes as a review: 0 approved (intact), 1 rejected.

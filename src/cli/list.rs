@@ -2,29 +2,33 @@
 
 use std::path::Path;
 
+use crate::engine::checklist::shown_text;
 use crate::engine::feed::Feed;
 use crate::engine::select;
 
 use super::Outcome;
+use super::term::{self, Lines};
 
 pub fn run(path: &Path) -> Outcome {
     let feed = match Feed::load(path) {
         Ok(feed) => feed,
         Err(e) => return Outcome::Failed(e),
     };
-    print!("{}", render(&feed));
+    term::print(render(&feed));
     Outcome::Done
 }
 
-/// The listing, as printed.
-pub fn render(feed: &Feed) -> String {
+/// The listing, as printed: every cell escaped (feed text is the
+/// vendor's) before the columns are measured, so they still line up.
+pub fn render(feed: &Feed) -> Lines {
     let host = select::host_platform();
-    let mut out = format!(
-        "{} ({}), feed {}\n",
+    let mut out = Lines::new();
+    out.line(format!(
+        "{} ({}), feed {}",
         feed.product.name,
         feed.product.vendor,
         feed.path.display()
-    );
+    ));
     // The newest of each channel, looked up once per channel (not per release).
     let mut newest_of = std::collections::BTreeMap::new();
     for release in &feed.releases {
@@ -57,6 +61,7 @@ pub fn render(feed: &Feed) -> String {
                     a.file_name().to_string(),
                     notes.join(", "),
                 ]
+                .map(|cell| shown_text(&cell).into_owned())
             })
         })
         .collect();
@@ -73,8 +78,7 @@ pub fn render(feed: &Feed) -> String {
             .zip(widths)
             .map(|(c, w)| format!("{c:<w$}"))
             .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
+        out.line(cells.join("  ").trim_end());
     }
     out
 }

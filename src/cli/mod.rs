@@ -7,6 +7,7 @@ mod output;
 mod progress;
 mod recheck;
 mod settings;
+mod term;
 mod verify;
 mod walk;
 
@@ -218,6 +219,14 @@ pub fn demo_feed() -> PathBuf {
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            // A refused argument is quoted in the message: escape it.
+            eprint!(
+                "{}",
+                crate::engine::checklist::shown_lines(&e.render().to_string())
+            );
+            return ExitCode::from(e.exit_code().clamp(0, 2) as u8);
+        }
         Err(e) => {
             let _ = e.print();
             // clap: 0 for --help/--version, 2 for bad arguments.
@@ -227,7 +236,7 @@ pub fn main() -> ExitCode {
     let settings = match crate::settings::Settings::load(cli.config.as_deref()) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("intake: {e}");
+            term::print_error(e);
             return ExitCode::from(2);
         }
     };
@@ -246,7 +255,7 @@ pub fn main() -> ExitCode {
         None => walk::run(cli.feed, cli.theme, cli.ascii, &settings),
     };
     if let Outcome::Failed(e) = &outcome {
-        eprintln!("intake: {e}");
+        term::print_error(e);
     }
     ExitCode::from(exit_code(&outcome))
 }

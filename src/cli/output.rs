@@ -6,6 +6,7 @@ use crate::engine::check::{Status, Verdict};
 use crate::engine::checklist::{Record, Written};
 
 use super::progress::human_bytes;
+use super::term::Lines;
 
 /// A symbol for each status, beside its word.
 pub fn symbol(status: Status) -> &'static str {
@@ -17,10 +18,11 @@ pub fn symbol(status: Status) -> &'static str {
     }
 }
 
+/// The report, every line escaped whole (see [`super::term`]).
 pub fn text(record: &Record, written: &Written) -> String {
-    let mut out = String::new();
-    out.push_str(&format!(
-        "intake · {} {} · {} · {} ({})\n",
+    let mut out = Lines::new();
+    out.line(format!(
+        "intake · {} {} · {} · {} ({})",
         record.product_name,
         record.version,
         record.platform,
@@ -34,8 +36,8 @@ pub fn text(record: &Record, written: &Written) -> String {
         .max()
         .unwrap_or(0);
     for c in &record.checks {
-        out.push_str(&format!(
-            "  {} {} {:<width$}  {}\n",
+        out.line(format!(
+            "  {} {} {:<width$}  {}",
             c.status.word(),
             symbol(c.status),
             c.id.as_str(),
@@ -46,8 +48,8 @@ pub fn text(record: &Record, written: &Written) -> String {
             matches!(f.status, Status::Warn | Status::Fail) && !c.summary.contains(&f.summary)
         };
         for f in c.findings.iter().filter(worth_a_line) {
-            out.push_str(&format!(
-                "         {} {}: {}\n",
+            out.line(format!(
+                "         {} {}: {}",
                 f.status.word(),
                 f.subject,
                 f.summary
@@ -55,24 +57,24 @@ pub fn text(record: &Record, written: &Written) -> String {
         }
     }
     for w in &record.waivers {
-        out.push_str(&format!(
-            "  waiver {}: \"{}\" ({})\n",
+        out.line(format!(
+            "  waiver {}: \"{}\" ({})",
             w.check,
             w.reason,
             w.outcome.describe()
         ));
     }
     match record.verdict {
-        Verdict::Approved => out.push_str("verdict: APPROVED\n"),
+        Verdict::Approved => out.line("verdict: APPROVED"),
         Verdict::Rejected => {
-            out.push_str("verdict: REJECTED\n");
+            out.line("verdict: REJECTED");
             for reason in &record.rejected_because {
-                out.push_str(&format!("  - {reason}\n"));
+                out.line(format!("  - {reason}"));
             }
         }
     }
-    out.push_str(&format!("checklist: {}\n", written.toml.display()));
-    out.push_str(&format!("           {}\n", written.markdown.display()));
-    out.push_str(&format!("           {}\n", written.manifest.display()));
-    out
+    out.line(format!("checklist: {}", written.toml.display()));
+    out.line(format!("           {}", written.markdown.display()));
+    out.line(format!("           {}", written.manifest.display()));
+    out.into_string()
 }

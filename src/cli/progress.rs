@@ -73,7 +73,8 @@ impl Reporter for StderrProgress {
         if let Some(eta) = eta.filter(|_| !finished) {
             line.push_str(&format!(", {eta} s left"));
         }
-        eprint!("\r\x1b[2K{line}");
+        // The clearing sequence is ours; the line names a file from outside.
+        eprint!("\r\x1b[2K{}", crate::engine::checklist::shown_text(&line));
         let _ = std::io::stderr().flush();
         self.drawn = true;
     }

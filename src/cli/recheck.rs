@@ -10,6 +10,7 @@ use crate::engine::hashing::sha256_hex;
 use crate::engine::history::parse_manifest;
 use crate::engine::recheck::recheck;
 
+use super::term::{self, Lines};
 use super::{Format, Outcome, RecheckArgs};
 
 pub fn run(args: &RecheckArgs) -> Outcome {
@@ -39,36 +40,41 @@ pub fn run(args: &RecheckArgs) -> Outcome {
     let report = recheck(&manifest, &args.dir, args.prefix.as_deref(), &Cancel::new());
     match args.format {
         Format::Text => {
-            println!(
+            let mut out = Lines::new();
+            out.line(format!(
                 "recheck of {} against {} {} {} ({})",
                 args.dir.display(),
                 record.product,
                 record.version,
                 record.platform,
                 args.checklist.display()
-            );
-            println!("  {} of {} entries match", report.matched, report.checked);
+            ));
+            out.line(format!(
+                "  {} of {} entries match",
+                report.matched, report.checked
+            ));
             for m in &report.missing {
-                println!("  MISSING   {m}");
+                out.line(format!("  MISSING   {m}"));
             }
             for (path, what) in &report.modified {
-                println!("  MODIFIED  {path}: {what}");
+                out.line(format!("  MODIFIED  {path}: {what}"));
             }
             for e in &report.extra {
-                println!("  EXTRA     {e}");
+                out.line(format!("  EXTRA     {e}"));
             }
             for s in &report.skipped {
-                println!("  SKIPPED   {s} (outside the folder: not checked)");
+                out.line(format!("  SKIPPED   {s} (outside the folder: not checked)"));
             }
             let differences = report.missing.len() + report.modified.len() + report.extra.len();
-            println!(
+            out.line(format!(
                 "result: {}",
                 if differences == 0 {
                     "everything matches".to_string()
                 } else {
                     format!("{differences} differences")
                 }
-            );
+            ));
+            term::print(out);
         }
         Format::Json => {
             let json = serde_json::json!({
@@ -82,10 +88,7 @@ pub fn run(args: &RecheckArgs) -> Outcome {
                 "skipped": report.skipped,
                 "clean": report.clean(),
             });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            );
+            println!("{}", term::json(&json));
         }
     }
     Outcome::Verdict(if report.clean() {

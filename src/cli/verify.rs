@@ -23,6 +23,7 @@ use crate::engine::signing;
 use crate::settings::Settings;
 
 use super::progress::StderrProgress;
+use super::term::{self, Lines};
 use super::{Format, Outcome, VerifyArgs, output, settings};
 
 /// The environment variable a pipeline sets to unlock the signing key.
@@ -113,15 +114,18 @@ pub fn demo(feed_path: PathBuf) -> Outcome {
         .or(release.artifacts.first())
         .map(|a| a.platform.clone())
         .unwrap_or(host);
-    println!(
+    let mut out = Lines::new();
+    out.line(format!(
         "No subcommand given: reviewing {} {} for {platform} from {} as demo-operator, approved by demo-approver.",
         feed.product.name,
         release.version,
         feed_path.display()
+    ));
+    out.line(
+        "(`intake verify FEED --release V --operator NAME --approver NAME` runs a real review.)",
     );
-    println!(
-        "(`intake verify FEED --release V --operator NAME --approver NAME` runs a real review.)\n"
-    );
+    out.line("");
+    term::print(out);
     Job {
         feed: &feed_path,
         version: release.version.clone(),
@@ -228,23 +232,22 @@ impl Job<'_> {
         match self.format {
             Format::Text => {
                 print!("{}", output::text(&done.checklist.record, &done.written));
+                let mut out = Lines::new();
                 if let (Some(path), Some(by)) = (&done.written.signature, &done.signed_by) {
-                    println!("signed:    {} by {by}", path.display());
+                    out.line(format!("signed:    {} by {by}", path.display()));
                 }
                 if let Some(placed) = &done.stored {
-                    println!(
+                    out.line(format!(
                         "stored:    {} (store feed: {})",
                         placed.artifact.display(),
                         placed.feed.display()
-                    );
+                    ));
                 }
+                term::print(out);
             }
             Format::Json => {
                 let json = checklist::to_json(&done.checklist.record);
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&json).unwrap_or_default()
-                );
+                println!("{}", term::json(&json));
             }
         }
     }

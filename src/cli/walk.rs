@@ -51,17 +51,19 @@ pub fn run(feed: Option<PathBuf>, theme: Option<String>, ascii: bool, s: &Settin
     match tui::run(opts) {
         Err(why) => Outcome::Failed(Error::Usage(why)),
         Ok(None) => {
-            println!("intake: the review was left before a checklist was written.");
+            super::term::print_line("intake: the review was left before a checklist was written.");
             Outcome::Done
         }
         Ok(Some((verdict, files))) => {
-            println!(
+            let mut out = super::term::Lines::new();
+            out.line(format!(
                 "intake: checklist written, {}:",
                 verdict.as_str().to_uppercase()
-            );
+            ));
             for f in files {
-                println!("  {f}");
+                out.line(format!("  {f}"));
             }
+            super::term::print(out);
             Outcome::Verdict(verdict)
         }
     }

@@ -10,6 +10,10 @@ use std::fmt;
 
 use crate::engine::check::{Check, CheckId, Finding, Status};
 
+mod lines;
+
+pub use lines::parse;
+
 /// A digest algorithm named in a checksum file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Algo {
@@ -99,98 +103,6 @@ pub struct ChecksumFile {
     pub entries: Vec<Entry>,
     /// Non-blank lines that were not checksum lines.
     pub unreadable_lines: usize,
-}
-
-/// Parses a checksum file's text (bytes, since names need not be UTF-8).
-pub fn parse(bytes: &[u8]) -> ChecksumFile {
-    let mut file = ChecksumFile::default();
-    for (i, raw) in bytes.split(|b| *b == b'\n').enumerate() {
-        let text = String::from_utf8_lossy(raw);
-        let line = text.trim_end_matches('\r');
-        if line.trim().is_empty() || line.trim_start().starts_with('#') {
-            continue;
-        }
-        match parse_line(line) {
-            Some((algo, name, digest)) => file.entries.push(Entry {
-                algo,
-                name,
-                digest,
-                line: i + 1,
-            }),
-            None => file.unreadable_lines += 1,
-        }
-    }
-    file
-}
-
-fn parse_line(line: &str) -> Option<(Algo, Option<String>, Vec<u8>)> {
-    parse_gnu(line)
-        .or_else(|| parse_tag(line))
-        .or_else(|| parse_bare(line))
-}
-
-/// `<hex>  name`, `<hex> *name`, or `\<hex>  name` with escaped name.
-fn parse_gnu(line: &str) -> Option<(Algo, Option<String>, Vec<u8>)> {
-    let (escaped, line) = match line.strip_prefix('\\') {
-        Some(rest) => (true, rest),
-        None => (false, line),
-    };
-    let (hex_part, rest) = line.split_once(' ')?;
-    let digest = hex::decode(hex_part).ok()?;
-    let algo = Algo::from_digest_len(digest.len())?;
-    // GNU writes two spaces (text mode) or space-star (binary mode).
-    let name = rest.strip_prefix(' ').or_else(|| rest.strip_prefix('*'))?;
-    if name.is_empty() {
-        return None;
-    }
-    let name = if escaped {
-        unescape(name)?
-    } else {
-        name.to_string()
-    };
-    Some((algo, Some(name), digest))
-}
-
-fn unescape(name: &str) -> Option<String> {
-    let mut out = String::with_capacity(name.len());
-    let mut chars = name.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next()? {
-                '\\' => out.push('\\'),
-                'n' => out.push('\n'),
-                'r' => out.push('\r'),
-                _ => return None,
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    Some(out)
-}
-
-/// `SHA256 (name) = <hex>` (BSD, `sha256sum --tag`) or `SHA2-256(name)= <hex>` (OpenSSL).
-fn parse_tag(line: &str) -> Option<(Algo, Option<String>, Vec<u8>)> {
-    let open = line.find('(')?;
-    let (name_part, hex_part) = line.rsplit_once('=')?;
-    let close = name_part.rfind(')')?;
-    if close < open {
-        return None;
-    }
-    let algo = Algo::from_tag(line.get(..open)?.trim())?;
-    let name = name_part.get(open + 1..close)?;
-    if name.is_empty() || !name_part.get(close + 1..)?.trim().is_empty() {
-        return None;
-    }
-    let digest = hex::decode(hex_part.trim()).ok()?;
-    (digest.len() == algo.digest_len()).then(|| (algo, Some(name.to_string()), digest))
-}
-
-/// A line that is only a digest (`.sha256` files).
-fn parse_bare(line: &str) -> Option<(Algo, Option<String>, Vec<u8>)> {
-    let digest = hex::decode(line.trim()).ok()?;
-    let algo = Algo::from_digest_len(digest.len())?;
-    Some((algo, None, digest))
 }
 
 impl ChecksumFile {

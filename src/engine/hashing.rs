@@ -64,8 +64,8 @@ impl HashKey {
 /// A hash context with optional text-mode line-ending normalisation.
 struct Hasher {
     ctx: Context,
-    /// `Some(last byte was CR)` in text mode.
-    text: Option<bool>,
+    /// `Some(carriage returns held back)` in text mode.
+    text: Option<u64>,
 }
 
 impl Hasher {
@@ -76,43 +76,63 @@ impl Hasher {
         }
         Some(Hasher {
             ctx,
-            text: key.text.then_some(false),
+            text: key.text.then_some(0),
         })
     }
 
     fn update(&mut self, data: &[u8]) {
         match &mut self.text {
             None => self.ctx.update(data),
-            Some(last_was_cr) => normalise_line_endings(&mut self.ctx, data, last_was_cr),
+            Some(held) => canonicalise_text(&mut self.ctx, data, held),
         }
+    }
+
+    /// The finished context: carriage returns still held at the end of the
+    /// data belong to a last line and are dropped, as GnuPG drops them.
+    fn finish(self) -> Context {
+        self.ctx
     }
 }
 
-/// OpenPGP text mode hashes every line ending (CR, LF or CRLF) as CRLF.
-fn normalise_line_endings(ctx: &mut Context, data: &[u8], last_was_cr: &mut bool) {
+/// OpenPGP text mode, as GnuPG hashes it when it verifies a text
+/// signature (and so as operators check one): lines end at LF; the carriage
+/// returns just before a line's end are dropped and the end is hashed as
+/// CRLF. So `a\n` and `a\r\n` hash alike, while a lone CR inside a line is
+/// not a line end and is hashed as it is. Carriage returns are held back
+/// (`held` counts them) until the next byte says whether they end a line.
+fn canonicalise_text(ctx: &mut Context, data: &[u8], held: &mut u64) {
     let mut start = 0;
     for (i, &b) in data.iter().enumerate() {
         match b {
-            b'\n' if *last_was_cr => {
-                // The CR before it already produced CRLF.
-                ctx.update(&data[start..i]);
+            b'\r' => {
+                ctx.update(data.get(start..i).unwrap_or_default());
+                *held += 1;
                 start = i + 1;
             }
             b'\n' => {
-                ctx.update(&data[start..i]);
+                ctx.update(data.get(start..i).unwrap_or_default());
+                *held = 0;
                 ctx.update(b"\r\n");
                 start = i + 1;
             }
-            b'\r' => {
-                ctx.update(&data[start..i]);
-                ctx.update(b"\r\n");
-                start = i + 1;
+            _ if *held > 0 => {
+                release_held(ctx, held);
+                start = i;
             }
             _ => {}
         }
-        *last_was_cr = b == b'\r';
     }
-    ctx.update(&data[start..]);
+    ctx.update(data.get(start..).unwrap_or_default());
+}
+
+/// Hashes carriage returns that turned out to be inside a line.
+fn release_held(ctx: &mut Context, held: &mut u64) {
+    const CRS: [u8; 64] = [b'\r'; 64];
+    while *held > 0 {
+        let n = (*held).min(CRS.len() as u64) as usize;
+        ctx.update(CRS.get(..n).unwrap_or_default());
+        *held -= n as u64;
+    }
 }
 
 /// Finished hash contexts, by key.
@@ -299,7 +319,7 @@ pub fn read_once<T: Send>(
         let contexts = hashers
             .into_iter()
             .chain(second)
-            .map(|(k, h)| (k, h.ctx))
+            .map(|(k, h)| (k, h.finish()))
             .collect();
         Ok(PassOutput {
             bytes,
@@ -566,19 +586,24 @@ mod tests {
     }
 
     #[test]
-    fn text_mode_normalises_every_line_ending_across_chunks() {
-        let want = hex_digest(HashAlgorithm::SHA256, b"one\r\ntwo\r\nthree");
-        for text in [
-            "one\r\ntwo\r\nthree",
-            "one\ntwo\nthree",
-            "one\rtwo\rthree",
-            "one\ntwo\r\nthree",
-        ] {
-            for size in [1, 2, text.len()] {
+    fn text_mode_canonicalises_line_ends_as_gnupg_does_across_chunks() {
+        let cases: [(&str, &str); 6] = [
+            ("one\r\ntwo\r\nthree", "one\r\ntwo\r\nthree"),
+            ("one\ntwo\nthree\n", "one\r\ntwo\r\nthree\r\n"),
+            // A lone CR is not a line end.
+            ("one\rtwo\rthree", "one\rtwo\rthree"),
+            ("a\r\rb\n", "a\r\rb\r\n"),
+            // Carriage returns before a line's end, or at the very end, go.
+            ("a\r\r\nb\r", "a\r\nb"),
+            ("", ""),
+        ];
+        for (text, canonical) in cases {
+            let want = hex_digest(HashAlgorithm::SHA256, canonical.as_bytes());
+            for size in [1, 2, 3, text.len().max(1)] {
                 let mut ctx = HashAlgorithm::SHA256.context().unwrap().for_digest();
-                let mut last = false;
+                let mut held = 0;
                 for piece in text.as_bytes().chunks(size) {
-                    normalise_line_endings(&mut ctx, piece, &mut last);
+                    canonicalise_text(&mut ctx, piece, &mut held);
                 }
                 assert_eq!(
                     hex::encode(ctx.into_digest().unwrap()),

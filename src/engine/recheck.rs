@@ -2,8 +2,12 @@
 //! reviewed? Compares a folder with a checklist's manifest: entries missing,
 //! modified (content, size, mode, type, symlink target) and extra files.
 //! Each file is read and hashed once; files are hashed on every core.
+//!
+//! A hard link in the archive is recorded in the manifest by the hash of
+//! its target's name (it carries no content of its own); what was installed
+//! there must be a regular file holding the content of that target entry.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -90,6 +94,7 @@ pub fn recheck(
         expected.push((rel, e));
     }
     report.checked = expected.len();
+    let link_targets = link_targets(manifest);
     let outcomes: Mutex<Vec<(usize, Option<String>, bool)>> = Mutex::new(Vec::new());
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism()
@@ -108,7 +113,9 @@ pub fn recheck(
                     let Some((rel, entry)) = expected.get(i) else {
                         break;
                     };
-                    let (difference, present) = compare(&dir.join(os_path(rel)), entry, &mut buf);
+                    let content = expected_content(entry, &link_targets);
+                    let (difference, present) =
+                        compare(&dir.join(os_path(rel)), entry, content, &mut buf);
                     if let Ok(mut o) = outcomes.lock() {
                         o.push((i, difference, present));
                     }
@@ -141,8 +148,40 @@ pub fn recheck(
     report
 }
 
+/// The file entries a hard link may name, by the SHA-256 of the name (as
+/// written in the archive, and in its normal form: a link written
+/// `./a/b` names the entry `a/b`).
+fn link_targets(manifest: &[ManifestEntry]) -> HashMap<String, &ManifestEntry> {
+    let mut targets = HashMap::new();
+    for e in manifest.iter().filter(|e| e.kind == "file") {
+        targets.insert(crate::engine::hashing::sha256_hex(&e.path), e);
+        targets.insert(crate::engine::hashing::sha256_hex(&normalize(&e.path)), e);
+    }
+    targets
+}
+
+/// The content a regular file at this entry must hold: its own for a
+/// file, its target's for a hard link (`Err` when the manifest holds no
+/// file the link names, so nothing can vouch for what is there).
+fn expected_content<'a>(
+    entry: &'a ManifestEntry,
+    targets: &HashMap<String, &'a ManifestEntry>,
+) -> Result<&'a ManifestEntry, String> {
+    match entry.kind.as_str() {
+        "hardlink" => targets.get(&entry.sha256).copied().ok_or_else(|| {
+            "a hard link to no file the manifest holds: its content cannot be checked".to_string()
+        }),
+        _ => Ok(entry),
+    }
+}
+
 /// `(what differs, whether it is there at all)`.
-fn compare(path: &Path, entry: &ManifestEntry, buf: &mut [u8]) -> (Option<String>, bool) {
+fn compare(
+    path: &Path,
+    entry: &ManifestEntry,
+    content: Result<&ManifestEntry, String>,
+    buf: &mut [u8],
+) -> (Option<String>, bool) {
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         return (None, false);
     };
@@ -171,25 +210,25 @@ fn compare(path: &Path, entry: &ManifestEntry, buf: &mut [u8]) -> (Option<String
             if sha256_of_os(&target) != entry.sha256 {
                 what.push(format!(
                     "symlink now points to {}",
-                    target.to_string_lossy()
+                    escape_path(target.as_encoded_bytes())
                 ));
             }
         }
-        "file" if entry.kind == "file" => {
-            if meta.len() != entry.size {
+        "file" => match content {
+            Err(why) => what.push(why),
+            Ok(reviewed) if meta.len() != reviewed.size => {
                 what.push(format!(
                     "size {} bytes, reviewed {}",
                     meta.len(),
-                    entry.size
+                    reviewed.size
                 ));
-            } else {
-                match hash_file(path, buf) {
-                    Ok(sha) if sha == entry.sha256 => {}
-                    Ok(_) => what.push("content changed (SHA-256 differs)".to_string()),
-                    Err(e) => what.push(format!("cannot be read: {e}")),
-                }
             }
-        }
+            Ok(reviewed) => match hash_file(path, buf) {
+                Ok(sha) if sha == reviewed.sha256 => {}
+                Ok(_) => what.push("content changed (SHA-256 differs)".to_string()),
+                Err(e) => what.push(format!("cannot be read: {e}")),
+            },
+        },
         _ => {}
     }
     if kind != "symlink"

@@ -8,6 +8,8 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
+use crate::engine::checklist::shown_text;
+
 /// Widest a table cell is drawn.
 const CELL_MAX: usize = 20;
 
@@ -28,16 +30,20 @@ impl Renderer {
         self.styles.last().copied().unwrap_or_default()
     }
 
+    /// Text from the notes, escaped here (after parsing, so a control
+    /// character written as an entity such as `&#27;` is caught too).
     fn text(&mut self, text: &str) {
         if self.table.is_some() {
-            self.cell.push_str(text);
+            self.cell.push_str(&shown_text(text));
         } else if self.in_code {
             for line in text.lines() {
-                self.lines.push(Line::from(format!("    {line}")));
+                self.lines
+                    .push(Line::from(format!("    {}", shown_text(line))));
             }
         } else {
             let style = self.style();
-            self.current.push(Span::styled(text.to_string(), style));
+            self.current
+                .push(Span::styled(shown_text(text).into_owned(), style));
         }
     }
 
@@ -212,6 +218,7 @@ pub fn render(markdown: &str, ascii: bool) -> Vec<Line<'static>> {
             Event::End(tag) => r.end(tag),
             Event::Text(t) => r.text(&t),
             Event::Code(t) => {
+                let t = shown_text(&t);
                 if r.table.is_some() {
                     r.cell.push_str(&t);
                 } else {

@@ -197,3 +197,66 @@ fn a_manifest_that_is_not_the_reviewed_one_is_refused() {
         text(&o)
     );
 }
+
+/// A hard link in the archive carries no content of its own: what is
+/// installed there must hold its target's content.
+#[cfg(unix)]
+#[test]
+fn a_hard_linked_file_with_other_content_is_reported() {
+    use intake::testkit::hostile::{RawTar, gz, kind};
+    let data = b"#!/bin/sh\necho ok\n";
+    let tar = RawTar::new()
+        .entry(b"m/", kind::DIR, 0o755, b"", b"")
+        .file_mode("m/run.sh", 0o755, data)
+        .entry(b"m/run-too", kind::HARDLINK, 0o755, b"", b"m/run.sh")
+        .finish();
+    let sha = |b: &[u8]| hex::encode(sha2::Sha256::digest(b));
+    let notes = format!(
+        "## Contents: m.tar.gz\n\n| path | size | sha256 |\n|---|---|---|\n| m/run.sh | {} | {} |\n| m/run-too | | {} |\n",
+        data.len(),
+        sha(data),
+        sha(b"m/run.sh")
+    );
+    let mut release = ReleaseSpec::signed(
+        "4.2.1",
+        "2026-03-02",
+        vendor(),
+        signed(),
+        vec![("linux-x86_64", FileSpec::new("m.tar.gz", gz(&tar)))],
+    )
+    .unwrap();
+    release.notes = Some(FileSpec::new("RELEASE-NOTES.md", notes));
+    let mut feed = FeedSpec::pinning(vendor()).unwrap();
+    feed.releases.push(release);
+    let w = write(&feed);
+    let work = tempfile::tempdir().unwrap();
+    let toml = approve(&w.feed, &work.path().join("checklists"));
+    let manifest = std::fs::read_to_string(toml.with_extension("manifest")).unwrap();
+    assert!(manifest.contains("\thardlink\tm/run-too"), "{manifest}");
+    let root = work.path().join("opt");
+    install(&w.dir.path().join("releases/4.2.1/m.tar.gz"), &root);
+    let o = recheck(&toml, &root, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+
+    // The link replaced by a file of the same size and other bytes.
+    std::fs::remove_file(root.join("m/run-too")).unwrap();
+    std::fs::write(root.join("m/run-too"), b"#!/bin/sh\necho no\n").unwrap();
+    chmod(&root.join("m/run-too"), 0o755);
+    let o = recheck(&toml, &root, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains("MODIFIED  m/run-too: content changed (SHA-256 differs)"),
+        "{out}"
+    );
+    assert!(!out.contains("MODIFIED  m/run.sh"), "{out}");
+
+    // A symlink where the hard link was is not a regular file.
+    std::fs::remove_file(root.join("m/run-too")).unwrap();
+    std::os::unix::fs::symlink("run.sh", root.join("m/run-too")).unwrap();
+    let out = text(&recheck(&toml, &root, &[]));
+    assert!(
+        out.contains("MODIFIED  m/run-too: is a symlink, was a hardlink"),
+        "{out}"
+    );
+}

@@ -54,6 +54,47 @@ pub fn escape_path(path: &[u8]) -> String {
     out
 }
 
+/// Whether a character may not reach a terminal (or a document) raw:
+/// control characters (C0 including ESC, DEL, C1), characters that reorder
+/// text, and the Unicode line and paragraph separators.
+pub fn is_unsafe_to_show(c: char) -> bool {
+    c.is_control() || is_bidi_control(c) || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// Free text from outside (a product name, a user ID, a summary, a name
+/// given on the command line) as it may be shown on one line: every
+/// character [`is_unsafe_to_show`] becomes a visible escape (`\n`, `\r`,
+/// `\t`, otherwise `\u{001b}`), so no text can move the cursor, recolour
+/// the screen, start a new line or reorder what follows it. Backslashes
+/// are left as they are: this is for reading, not for parsing back.
+pub fn shown_text(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_unsafe(text, false)
+}
+
+/// A block of text the program composed (several lines): as
+/// [`shown_text`], but line feeds stay line feeds.
+pub fn shown_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_unsafe(text, true)
+}
+
+fn escape_unsafe(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    let keep = |c: char| !is_unsafe_to_show(c) || (keep_newlines && c == '\n');
+    if text.chars().all(keep) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            c if keep(c) => out.push(c),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Reverses [`escape_path`]; `None` for a malformed escape.
 pub fn unescape_path(escaped: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(escaped.len());
@@ -103,6 +144,26 @@ mod tests {
             assert!(!escaped.chars().any(is_bidi_control), "{escaped}");
             assert_eq!(unescape_path(&escaped), Some(raw));
         }
+    }
+
+    #[test]
+    fn free_text_never_carries_a_character_that_acts_on_the_screen() {
+        let hostile =
+            "Meridian\u{1b}[2J\u{9b}31m\u{202e}txt.exe\r\nverdict: APPROVED\u{2028}\u{7f}";
+        let once = shown_text(hostile);
+        assert!(!once.chars().any(is_unsafe_to_show), "{once}");
+        assert_eq!(
+            once,
+            "Meridian\\u{001b}[2J\\u{009b}31m\\u{202e}txt.exe\\r\\nverdict: APPROVED\\u{2028}\\u{007f}"
+        );
+        // Escaping what was escaped changes nothing (engine text is often
+        // escaped already when the front end escapes it again).
+        assert_eq!(shown_text(&once), once);
+        assert_eq!(shown_lines("a\nb\u{1b}c\n"), "a\nb\\u{001b}c\n");
+        assert!(matches!(
+            shown_text("café 4.2.1"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

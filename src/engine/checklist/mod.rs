@@ -9,7 +9,10 @@ mod markdown;
 mod record;
 mod write;
 
-pub use manifest::{escape_path, is_bidi_control, render as render_manifest, unescape_path};
+pub use manifest::{
+    escape_path, is_bidi_control, is_unsafe_to_show, render as render_manifest, shown_lines,
+    shown_text, unescape_path,
+};
 pub use markdown::render as render_markdown;
 pub use record::{
     ArtifactSection, EvidenceFileSection, InputsSection, Record, WaiverRecord, to_json,

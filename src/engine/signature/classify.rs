@@ -70,6 +70,17 @@ impl SigReport {
         }
     }
 
+    /// A signature judged without being checked (the review refused the
+    /// work it would take): named by its issuer, never counted.
+    pub fn refused(sig: &Signature, reason: &str) -> Self {
+        SigReport {
+            issuer: sig.get_issuers().first().map(|h| h.to_hex()),
+            hash: Some(hash_name(sig.hash_algo())),
+            verdict: SigVerdict::Bad(reason.to_string()),
+            ..SigReport::unreadable(String::new())
+        }
+    }
+
     /// The fingerprint or key ID to name this signature by.
     pub fn subject(&self) -> String {
         self.signer

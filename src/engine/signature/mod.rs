@@ -27,13 +27,42 @@ pub fn policy(now: Timestamp) -> StandardPolicy<'static> {
     StandardPolicy::at(SystemTime::from(now))
 }
 
-/// The hash contexts needed to check these detached signatures.
+/// The most distinct hash contexts (algorithm, v6 salt, text mode) one
+/// file's signatures may ask for. Each is a pass of hashing over the whole
+/// artifact; a vendor needs one or two. Signatures needing more are not
+/// checked, and the check fails.
+pub const MAX_HASH_CONTEXTS: usize = 8;
+
+/// What a signature beyond [`MAX_HASH_CONTEXTS`] is reported as.
+pub const REFUSED_CONTEXTS: &str = "not checked: more than 8 distinct hash contexts (hash algorithm, salt, text mode) in one file; refused";
+
+/// The hash contexts needed to check these detached signatures: the
+/// distinct ones, in the order the signatures come, at most
+/// [`MAX_HASH_CONTEXTS`].
 pub fn hash_keys(found: &[Found]) -> Vec<HashKey> {
+    let mut keys: Vec<HashKey> = Vec::new();
+    for f in found {
+        if let Found::Sig(sig) = f {
+            let key = HashKey::for_signature(sig);
+            if !keys.contains(&key) && keys.len() < MAX_HASH_CONTEXTS {
+                keys.push(key);
+            }
+        }
+    }
+    keys
+}
+
+/// Judges each found signature with `classify_one`, except those whose
+/// hash context is beyond the cap: they are refused unread.
+fn judge_each(found: &[Found], classify_one: impl Fn(&Found) -> SigReport) -> Vec<SigReport> {
+    let allowed = hash_keys(found);
     found
         .iter()
-        .filter_map(|f| match f {
-            Found::Sig(sig) => Some(HashKey::for_signature(sig)),
-            Found::Unreadable(_) => None,
+        .map(|f| match f {
+            Found::Sig(sig) if !allowed.contains(&HashKey::for_signature(sig)) => {
+                SigReport::refused(sig, REFUSED_CONTEXTS)
+            }
+            _ => classify_one(f),
         })
         .collect()
 }
@@ -54,10 +83,9 @@ pub fn verify_with_digests(
             })?;
         sig.verify_hash(key, ctx)
     };
-    found
-        .iter()
-        .map(|f| classify::classify(f, trust, &policy, now, &verify))
-        .collect()
+    judge_each(found, |f| {
+        classify::classify(f, trust, &policy, now, &verify)
+    })
 }
 
 /// Judges detached signatures over a small file held in memory.
@@ -86,10 +114,9 @@ pub fn verify_bytes(
 pub fn verify_clearsigned(found: &[Found], trust: &TrustStore, now: Timestamp) -> Vec<SigReport> {
     let policy = policy(now);
     let verify = |sig: &openpgp::packet::Signature, key: &classify::Key| sig.verify_document(key);
-    found
-        .iter()
-        .map(|f| classify::classify(f, trust, &policy, now, &verify))
-        .collect()
+    judge_each(found, |f| {
+        classify::classify(f, trust, &policy, now, &verify)
+    })
 }
 
 /// What a review knows about one file's signatures.
@@ -128,7 +155,12 @@ pub fn judge(id: CheckId, sig_file: &str, outcome: &SigOutcome, threshold: usize
         .filter(|r| r.pinned && matches!(r.verdict, SigVerdict::Bad(_)))
         .collect();
 
-    let status = if clean.len() >= threshold && pinned_bad.is_empty() {
+    let refused = reports
+        .iter()
+        .any(|r| r.verdict == SigVerdict::Bad(REFUSED_CONTEXTS.to_string()));
+    let status = if refused {
+        Status::Fail
+    } else if clean.len() >= threshold && pinned_bad.is_empty() {
         Status::Pass
     } else if good.len() >= threshold {
         Status::Warn
@@ -186,6 +218,7 @@ pub fn judge(id: CheckId, sig_file: &str, outcome: &SigOutcome, threshold: usize
                 (None, None) => counted,
             }
         }
+        _ if refused => REFUSED_CONTEXTS.to_string(),
         _ => {
             let first_bad = pinned_bad.first().copied().or_else(|| {
                 reports

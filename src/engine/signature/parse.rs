@@ -16,6 +16,15 @@ pub enum Found {
     Unreadable(String),
 }
 
+/// The most signatures read from one file. Vendors publish one or a few;
+/// a file holding more is refused rather than read (each signature costs
+/// a verification, and salted ones a pass over the data).
+pub const MAX_SIGNATURES: usize = 100;
+
+fn too_many() -> String {
+    format!("holds more than {MAX_SIGNATURES} signatures; refused (no release needs that many)")
+}
+
 const ARMOR_BEGIN: &str = "-----BEGIN PGP SIGNATURE-----";
 const CLEARSIGN_BEGIN: &[u8] = b"-----BEGIN PGP SIGNED MESSAGE-----";
 
@@ -46,7 +55,7 @@ pub fn detached(bytes: &[u8]) -> Result<Vec<Found>, String> {
     };
     let mut found = Vec::new();
     for block in blocks {
-        found.extend(packets(block)?);
+        packets(block, &mut found)?;
     }
     if found.is_empty() {
         return Err("holds no signature".to_string());
@@ -54,8 +63,8 @@ pub fn detached(bytes: &[u8]) -> Result<Vec<Found>, String> {
     Ok(found)
 }
 
-fn packets(bytes: &[u8]) -> Result<Vec<Found>, String> {
-    let mut found = Vec::new();
+/// Reads one block's packets into `found`, refusing past [`MAX_SIGNATURES`].
+fn packets(bytes: &[u8], found: &mut Vec<Found>) -> Result<(), String> {
     let mut ppr = PacketParserBuilder::from_bytes(bytes)
         .and_then(|b| b.build())
         .map_err(|e| format!("not an OpenPGP signature: {e}"))?;
@@ -76,9 +85,12 @@ fn packets(bytes: &[u8]) -> Result<Vec<Found>, String> {
                 ));
             }
         }
+        if found.len() > MAX_SIGNATURES {
+            return Err(too_many());
+        }
         ppr = next;
     }
-    Ok(found)
+    Ok(())
 }
 
 /// The signed text and the signatures of a cleartext-signed file. The
@@ -112,6 +124,9 @@ pub fn clearsigned(bytes: &[u8]) -> Result<Clearsigned, String> {
                 signatures.push(Found::Unreadable(u.error().to_string()))
             }
             _ => {}
+        }
+        if signatures.len() > MAX_SIGNATURES {
+            return Err(too_many());
         }
         ppr = next;
     }

@@ -1,6 +1,7 @@
 //! After sign-off: the verdict, why, and the files to attach to the
 //! change request.
 
+use crate::engine::checklist::shown_text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -29,7 +30,11 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
         Line::default(),
     ];
     for reason in &w.reasons {
-        lines.push(Line::from(format!("{} {reason}", theme.bullet())));
+        lines.push(Line::from(format!(
+            "{} {}",
+            theme.bullet(),
+            shown_text(reason)
+        )));
     }
     if !w.reasons.is_empty() {
         lines.push(Line::default());
@@ -37,17 +42,21 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     lines.push(Line::from(
         "Checklist written (attach these to the change request):",
     ));
-    lines.extend(w.files.iter().map(|f| Line::from(format!("  {f}"))));
+    lines.extend(
+        w.files
+            .iter()
+            .map(|f| Line::from(format!("  {}", shown_text(f)))),
+    );
     lines.push(Line::default());
     lines.push(Line::from(match &w.signed_by {
-        Some(by) => format!("Signed by {by}"),
+        Some(by) => format!("Signed by {}", shown_text(by)),
         None => {
             "Not signed: no signing key is configured (signing_key in the settings).".to_string()
         }
     }));
     if let Some(stored) = &w.stored {
         lines.push(Line::from("Approved artifact kept in the store:"));
-        lines.push(Line::from(format!("  {stored}")));
+        lines.push(Line::from(format!("  {}", shown_text(stored))));
     }
     lines.push(Line::default());
     lines.push(Line::styled(

@@ -2,6 +2,7 @@
 //! that fit drawn; the highlighted entry's findings in words; the
 //! contents, safety and since-last-approval summaries.
 
+use crate::engine::checklist::shown_text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -136,11 +137,11 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &mut Model, theme: &Theme) {
         for (status, summary) in &row.findings {
             lines.push(Line::from(vec![
                 status_span(*status, theme),
-                Span::raw(format!(" {summary}")),
+                Span::raw(format!(" {}", shown_text(summary))),
             ]));
         }
         if let Some(c) = &row.change {
-            lines.push(Line::from(format!("{c} {since}")));
+            lines.push(Line::from(shown_text(&format!("{c} {since}")).into_owned()));
         }
     }
     let path = i.selected().map(|r| r.path.clone()).unwrap_or_default();

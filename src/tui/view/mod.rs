@@ -16,6 +16,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+use crate::engine::checklist::{is_unsafe_to_show, shown_text};
+
 use super::keys;
 use super::model::{Model, Overlay, Screen};
 use super::theme::{Role, Theme};
@@ -68,6 +70,19 @@ pub fn draw(frame: &mut Frame, m: &mut Model, theme: &Theme) {
         Overlay::Log => overlay::log(frame, area, m, theme),
         Overlay::ConfirmQuit => overlay::confirm_quit(frame, area, theme),
     }
+    guard_cells(frame);
+}
+
+/// The last line of defence: text from outside is escaped where it is
+/// laid out ([`fit`], [`boxed`], the release notes), and any cell that
+/// still holds a character that acts on a terminal (a reordering
+/// character, which ratatui keeps) is drawn as `�` instead.
+fn guard_cells(frame: &mut Frame) {
+    for cell in frame.buffer_mut().content.iter_mut() {
+        if cell.symbol().chars().any(is_unsafe_to_show) {
+            cell.set_symbol("\u{fffd}");
+        }
+    }
 }
 
 /// Said plainly, at any size (even 1x1).
@@ -81,12 +96,13 @@ fn too_small(frame: &mut Frame, area: Rect) {
 
 fn title_line(m: &Model) -> String {
     let product = &m.ctx.feed.product;
-    match (&m.fetch, m.screen) {
+    let line = match (&m.fetch, m.screen) {
         (Some(f), s) if s != Screen::Select => {
             format!(" intake · {} {} · {}", product.name, f.version, f.platform)
         }
         _ => format!(" intake · {} ({})", product.name, product.vendor),
-    }
+    };
+    shown_text(&line).into_owned()
 }
 
 fn step_bar(m: &Model, theme: &Theme) -> Paragraph<'static> {
@@ -128,7 +144,7 @@ pub fn boxed(title: impl Into<String>, theme: &Theme) -> Block<'static> {
         .borders(Borders::ALL)
         .border_set(theme.border_set())
         .border_style(theme.border())
-        .title(format!(" {} ", title.into()))
+        .title(format!(" {} ", shown_text(&title.into())))
 }
 
 /// A status as a word and a symbol, `PASS ✓`, styled.
@@ -139,8 +155,10 @@ pub fn status_span(status: crate::engine::check::Status, theme: &Theme) -> Span<
     )
 }
 
-/// `text` cut to `width` characters, with `…` when cut.
+/// `text` escaped (it is often from outside: see [`shown_text`]) and cut
+/// to `width` characters, with `…` when cut.
 pub fn fit(text: &str, width: usize) -> String {
+    let text = shown_text(text);
     if text.chars().count() <= width {
         return text.to_string();
     }
@@ -159,7 +177,7 @@ pub fn problem_line(text: &str, theme: &Theme) -> Line<'static> {
             format!(" {} ", theme.symbol(crate::engine::check::Status::Warn)),
             theme.status(crate::engine::check::Status::Warn),
         ),
-        Span::raw(text.to_string()),
+        Span::raw(shown_text(text).into_owned()),
     ])
 }
 
@@ -177,7 +195,7 @@ pub fn centred(area: Rect, w: u16, h: u16) -> Rect {
 
 /// Right-aligned muted text on a line.
 pub fn right(text: String, theme: &Theme) -> Paragraph<'static> {
-    Paragraph::new(text)
+    Paragraph::new(shown_text(&text).into_owned())
         .alignment(Alignment::Right)
         .style(theme.fg(Role::Muted))
 }

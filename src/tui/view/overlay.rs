@@ -1,6 +1,7 @@
 //! Overlays: the help (from the same key table as the footer), the step
 //! log, and the question before abandoning a review.
 
+use crate::engine::checklist::shown_text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -78,7 +79,7 @@ pub fn log(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
         .iter()
         .skip(first)
         .take(rows)
-        .map(|l| Line::from(format!(" {l}")))
+        .map(|l| Line::from(format!(" {}", shown_text(l))))
         .collect();
     if lines.is_empty() {
         lines.push(Line::from(" nothing has happened yet"));

@@ -1,6 +1,7 @@
 //! Step 1: releases newest first, the platforms of the highlighted one
 //! (this host's marked), its notes beside them, and what Select warns of.
 
+use crate::engine::checklist::shown_text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -119,11 +120,10 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
         notes,
     );
 
-    let mut lines = vec![Line::from(format!(
-        " {}",
-        m.last_approved()
-            .unwrap_or_else(|| "No approval of this platform is recorded here yet.".to_string())
-    ))];
+    let last_approved = m
+        .last_approved()
+        .unwrap_or_else(|| "No approval of this platform is recorded here yet.".to_string());
+    let mut lines = vec![Line::from(format!(" {}", shown_text(&last_approved)))];
     if warnings.is_empty() {
         lines.push(Line::from(vec![
             Span::raw(" "),

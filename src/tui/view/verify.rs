@@ -2,6 +2,7 @@
 //! summary, and the evidence of the highlighted check (hashes, signer,
 //! key expiry, the rule that decided) with its findings.
 
+use crate::engine::checklist::shown_text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -42,7 +43,7 @@ pub fn counts_line(m: &Model, theme: &Theme) -> Line<'static> {
 fn evidence_lines(check: &Check, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(vec![
         status_span(check.status, theme),
-        Span::raw(format!(" {}", check.summary)),
+        Span::raw(format!(" {}", shown_text(&check.summary))),
     ])];
     let key_width = check
         .evidence
@@ -57,7 +58,7 @@ fn evidence_lines(check: &Check, width: usize, theme: &Theme) -> Vec<Line<'stati
                 format!("{:<key_width$}  ", fit(key, key_width)),
                 theme.fg(Role::Muted),
             ),
-            Span::raw(value.clone()),
+            Span::raw(shown_text(value).into_owned()),
         ]));
     }
     for f in &check.findings {
