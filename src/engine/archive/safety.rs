@@ -147,10 +147,10 @@ impl Safety {
     }
 
     fn judge_entry(&mut self, entry: &Entry) -> Vec<Finding> {
-        let subject = shown(&entry.path);
+        // The escaped name is made only for a finding: most entries have none.
+        let subject = || shown(&entry.path);
         let mut out = Vec::new();
-        let mut fail =
-            |summary: String| out.push(Finding::new(Status::Fail, subject.clone(), summary));
+        let mut fail = |summary: String| out.push(Finding::new(Status::Fail, subject(), summary));
 
         if let Some(problem) = name_problem(&entry.path) {
             fail(problem);
@@ -187,7 +187,7 @@ impl Safety {
             EntryKind::File if world_writable => {
                 out.push(Finding::new(
                     Status::Warn,
-                    subject.clone(),
+                    subject(),
                     format!(
                         "world-writable ({:04o}): anyone on the host could change it",
                         entry.mode
@@ -197,7 +197,7 @@ impl Safety {
             EntryKind::Dir if world_writable && !sticky => {
                 out.push(Finding::new(
                     Status::Warn,
-                    subject.clone(),
+                    subject(),
                     format!(
                         "world-writable folder ({:04o}) without the sticky bit",
                         entry.mode
@@ -308,6 +308,11 @@ pub fn name_problem(path: &[u8]) -> Option<String> {
     }
     if path.split(|b| *b == b'/').any(|c| c == b"..") {
         return Some("a `..` component: it would be written outside the folder".to_string());
+    }
+    if path.is_ascii() {
+        // No bidirectional characters in ASCII: only the control bytes matter.
+        return (path.iter().any(|b| b.is_ascii_control()))
+            .then(|| "control characters in the name".to_string());
     }
     let text = String::from_utf8_lossy(path);
     if text.chars().any(char::is_control) {

@@ -30,6 +30,11 @@ pub fn is_bidi_control(c: char) -> bool {
 
 /// Escapes a raw path for the manifest (see the module docs).
 pub fn escape_path(path: &[u8]) -> String {
+    // Most names are plain printable ASCII: copied as they are, without the
+    // character walk (a hostile archive's names can add up to many MiB).
+    if path.iter().all(|b| (0x20..0x7f).contains(b) && *b != b'\\') {
+        return path.iter().map(|b| char::from(*b)).collect();
+    }
     let mut out = String::with_capacity(path.len());
     for chunk in path.utf8_chunks() {
         for c in chunk.valid().chars() {
