@@ -9,9 +9,12 @@ use std::path::PathBuf;
 
 use intake::testkit::archives::noise;
 use intake::testkit::hostile::{RawTar, gz};
-use intake::testkit::keys::KeySpec;
+use intake::testkit::keys::{KeySpec, SignSpec, sign_detached};
 use intake::testkit::layout::{FeedSpec, FileSpec, ReleaseSpec};
 use intake::testkit::ts;
+use openpgp::cert::{CertBuilder, CipherSuite};
+use openpgp::types::KeyFlags;
+use sequoia_openpgp::{self as openpgp, Cert};
 
 /// A PAX path of about 1 MB: half a million `a/` components.
 fn deep_path() -> Vec<u8> {
@@ -67,6 +70,50 @@ fn many_names() -> Vec<u8> {
     gz(&tar.finish())
 }
 
+/// A v6 (RFC 9580) Ed25519 key: each signature it makes carries a fresh
+/// random salt, so each would need its own pass over the artifact.
+fn v6_key(created: jiff::Timestamp) -> anyhow::Result<Cert> {
+    let (cert, _) = CertBuilder::new()
+        .set_profile(openpgp::Profile::RFC9580)?
+        .set_cipher_suite(CipherSuite::Cv25519)
+        .set_creation_time(std::time::SystemTime::from(created))
+        .set_primary_key_flags(KeyFlags::empty().set_certification().set_signing())
+        .add_userid("Hostile Mirror Test v6 <test@example.org>")
+        .generate()?;
+    Ok(cert)
+}
+
+/// `count` salted v6 signatures over one artifact of `len` bytes, in one
+/// `.sig` file: 7,500 over 256 KiB (more signatures than any release needs),
+/// and 99 over 32 MiB (each would be a pass over the artifact).
+fn salted_signatures(
+    key: &Cert,
+    signed: jiff::Timestamp,
+    name: &str,
+    count: usize,
+    len: usize,
+) -> anyhow::Result<ReleaseSpec> {
+    let artifact = gz(&RawTar::new().file("app/data.bin", &noise(len, 7)).finish());
+    let mut signatures = Vec::new();
+    for _ in 0..count {
+        signatures.extend(sign_detached(
+            key,
+            &artifact,
+            SignSpec::at(signed).binary(),
+        )?);
+    }
+    let file = FileSpec::new(&format!("{name}.tar.gz"), artifact);
+    let mut release = ReleaseSpec::signed(
+        name,
+        "2026-03-02",
+        key,
+        signed,
+        vec![("linux-x86_64", file)],
+    )?;
+    release.artifacts[0].signature = Some(FileSpec::new(&format!("{name}.tar.gz.sig"), signatures));
+    Ok(release)
+}
+
 fn main() {
     let Some(dir) = std::env::args().nth(1).map(PathBuf::from) else {
         eprintln!("usage: hostile_feed DIR");
@@ -94,6 +141,22 @@ fn main() {
                 vec![("linux-x86_64", file)],
             )?);
         }
+        let v6 = v6_key(signed)?;
+        feed.also_pin("vendor-v6.asc", &v6)?;
+        feed.releases.push(salted_signatures(
+            &v6,
+            signed,
+            "many-signatures",
+            7_500,
+            256 << 10,
+        )?);
+        feed.releases.push(salted_signatures(
+            &v6,
+            signed,
+            "salted-signatures",
+            99,
+            32 << 20,
+        )?);
         feed.write(&dir)
     })();
     match made {

@@ -203,7 +203,7 @@ pub fn run(
         "checksum and signatures checked",
     );
     let mut review = assemble(
-        feed, trust, release, artifact, request, selection, evidence, judged, &fetched,
+        feed, trust, release, artifact, request, selection, evidence, judged, fetched,
     );
     review.log = rec.lines;
     Ok(review)
@@ -396,7 +396,7 @@ fn assemble(
     selection: Vec<Check>,
     evidence: Evidence,
     judged: JudgedEvidence,
-    fetched: &Fetched,
+    mut fetched: Fetched,
 ) -> Review {
     let read = &fetched.read;
     let checksums_name = evidence.checksums.name().to_string();
@@ -476,7 +476,7 @@ fn assemble(
     ));
     checks.extend([
         fetch_checks::mixed_sources(
-            artifact::source_check(fetched),
+            artifact::source_check(&fetched),
             &evidence,
             &read.source,
             &[&sig_checksums, &sig_artifact],
@@ -501,6 +501,10 @@ fn assemble(
             .collect(),
         certificates: trust.files.iter().map(|(_, sha)| sha.clone()).collect(),
     };
+    // The entries move into the manifest: a hostile archive's names are
+    // never held twice.
+    let entries = std::mem::take(&mut fetched.read.archive.entries);
+    let read = &fetched.read;
     let manifest = if read.archive.kind == ArchiveKind::Single {
         vec![ManifestEntry {
             sha256: hex::encode(&read.sha256),
@@ -510,15 +514,14 @@ fn assemble(
             path: artifact.file_name().as_bytes().to_vec(),
         }]
     } else {
-        read.archive
-            .entries
-            .iter()
+        entries
+            .into_iter()
             .map(|e| ManifestEntry {
                 sha256: e.sha256.map(hex::encode).unwrap_or_else(|| "-".to_string()),
                 size: e.size,
                 mode: e.mode,
                 kind: e.kind.word().to_string(),
-                path: e.path.clone(),
+                path: e.path,
             })
             .collect()
     };

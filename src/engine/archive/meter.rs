@@ -24,7 +24,8 @@ pub struct Limits {
     /// Largest PAX extended header.
     pub max_pax: u64,
     /// All entry names and link targets of one archive together (default
-    /// 64 MiB): names are kept for the manifest, so this bounds its memory.
+    /// 32 MiB): names are kept for the manifest and written out once more as
+    /// its text, so this bounds both (a million entries of 33-byte names).
     pub max_name_bytes: u64,
     /// Steps resolving links may take beyond one per component of every
     /// name and target (following symlinks; default 4,000,000).
@@ -43,7 +44,7 @@ impl Default for Limits {
             max_entries: 1_000_000,
             max_name: 64 * 1024,
             max_pax: 1 << 20,
-            max_name_bytes: 64 << 20,
+            max_name_bytes: 32 << 20,
             max_link_steps: 4_000_000,
             platform: String::new(),
         }

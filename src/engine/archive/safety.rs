@@ -172,13 +172,14 @@ impl Safety {
             EntryKind::Hardlink(_) | EntryKind::File | EntryKind::Dir => {}
         }
         if !empty {
-            if let Some(first) = self.seen.get(&path_key(&entry.path)) {
+            let key = path_key(&entry.path);
+            if let Some(first) = self.seen.get(&key) {
                 fail(format!(
                     "the same path twice (entries {} and {})",
                     first, self.count
                 ));
             } else {
-                self.seen.insert(path_key(&entry.path), self.count);
+                self.seen.insert(key, self.count);
             }
         }
         let world_writable = entry.mode & 0o002 != 0;

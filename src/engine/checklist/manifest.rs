@@ -33,7 +33,7 @@ pub fn escape_path(path: &[u8]) -> String {
     // Most names are plain printable ASCII: copied as they are, without the
     // character walk (a hostile archive's names can add up to many MiB).
     if path.iter().all(|b| (0x20..0x7f).contains(b) && *b != b'\\') {
-        return path.iter().map(|b| char::from(*b)).collect();
+        return String::from_utf8_lossy(path).into_owned();
     }
     let mut out = String::with_capacity(path.len());
     for chunk in path.utf8_chunks() {
