@@ -19,7 +19,7 @@ const CHUNK: usize = 1024 * 1024;
 /// Output bytes per decoder call: the compressed offset is known at least
 /// this finely, so an entry is misattributed at most the compressed bytes
 /// of this much output (plus the decoder's 32 KiB window).
-const GRANULE: usize = 64 * 1024;
+const GRANULE: usize = 256 * 1024;
 
 /// `(end of output in the chunk, compressed bytes consumed to produce it)`.
 type Mark = (usize, u64);
