@@ -123,18 +123,7 @@ impl RawTar {
 
     /// A PAX extended header for the next entry.
     pub fn pax(mut self, records: &[(&str, &[u8])]) -> Self {
-        let mut body = Vec::new();
-        for (key, value) in records {
-            // "%d %s=%s\n" where the length counts itself.
-            let rest = key.len() + value.len() + 3;
-            let mut len = rest + 1;
-            while len.to_string().len() + rest != len {
-                len += 1;
-            }
-            body.extend_from_slice(format!("{len} {key}=").as_bytes());
-            body.extend_from_slice(value);
-            body.push(b'\n');
-        }
+        let body = super::hostile_tar::pax_records(records);
         self.out.extend_from_slice(&tar_header(
             b"PaxHeader",
             kind::PAX,

@@ -686,13 +686,6 @@ fn a_zip_is_read_against_its_notes_too() {
 
 // ---- scale -----------------------------------------------------------------
 
-/// Peak resident memory of a running process, from /proc (Linux).
-fn peak_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
 #[test]
 fn a_100000_entry_archive_is_inspected_with_bounded_memory() {
     const ENTRIES: usize = 100_000;
@@ -704,57 +697,12 @@ fn a_100000_entry_archive_is_inspected_with_bounded_memory() {
         );
     }
     let bytes = tgz(t);
-    let mut feed = FeedSpec::pinning(vendor()).unwrap();
-    feed.releases.push(
-        ReleaseSpec::signed(
-            "4.2.1",
-            "2026-03-02",
-            vendor(),
-            signed(),
-            vec![("linux-x86_64", FileSpec::new("m.tar.gz", bytes))],
-        )
-        .unwrap(),
-    );
-    let w = write(&feed);
     let out = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("intake"));
-    crate::support::isolate(&mut child);
-    let mut child = child
-        .args([
-            "verify",
-            w.feed.to_str().unwrap(),
-            "--release",
-            "4.2.1",
-            "--platform",
-            "linux-x86_64",
-            "--operator",
-            "a",
-            "--approver",
-            "b",
-            "--checklist-dir",
-        ])
-        .arg(out.path())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut peak = 0;
-    let status = loop {
-        if let Some(kib) = peak_kib(child.id()) {
-            peak = peak.max(kib);
-        }
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    };
+    let watched = verify_watching_memory("m.tar.gz", bytes, out.path());
+    let peak = watched.peak_kib;
     // Rejected only because no release notes declare the contents.
-    assert_eq!(status.code(), Some(1));
-    let manifest = std::fs::read_dir(out.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .find(|e| e.path().extension().is_some_and(|x| x == "manifest"))
-        .unwrap();
-    let lines = std::fs::read_to_string(manifest.path())
+    assert_eq!(watched.code, Some(1));
+    let lines = std::fs::read_to_string(file_with_extension(out.path(), "manifest"))
         .unwrap()
         .lines()
         .count();

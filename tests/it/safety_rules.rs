@@ -286,66 +286,18 @@ fn long_named_tgz(count: usize, name_len: usize) -> Vec<u8> {
     gz.finish().unwrap()
 }
 
-/// Peak resident memory of a running process, from /proc (Linux).
-fn peak_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
 #[test]
 fn nine_thousand_65_kb_names_are_refused_quickly_in_bounded_memory() {
     let bytes = long_named_tgz(9_000, 65_000);
     assert!(bytes.len() < 24 << 20, "{} bytes", bytes.len());
-    let mut feed = FeedSpec::pinning(vendor()).unwrap();
-    feed.releases.push(
-        ReleaseSpec::signed(
-            "4.2.1",
-            "2026-03-02",
-            vendor(),
-            signed(),
-            vec![("linux-x86_64", FileSpec::new("m.tar.gz", bytes))],
-        )
-        .unwrap(),
-    );
-    let w = write(&feed);
     let out = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("intake"));
-    crate::support::isolate(&mut child);
-    let started = Instant::now();
-    let mut child = child
-        .args(["verify", w.feed.to_str().unwrap(), "--release", "4.2.1"])
-        .args([
-            "--platform",
-            "linux-x86_64",
-            "--operator",
-            "a",
-            "--approver",
-            "b",
-        ])
-        .arg("--checklist-dir")
-        .arg(out.path())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut peak = 0;
-    let status = loop {
-        if let Some(kib) = peak_kib(child.id()) {
-            peak = peak.max(kib);
-        }
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let took = started.elapsed();
-    assert_eq!(status.code(), Some(1));
-    let checklist = std::fs::read_dir(out.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .find(|e| e.path().extension().is_some_and(|x| x == "toml"))
-        .unwrap();
-    let text = std::fs::read_to_string(checklist.path()).unwrap();
+    let Watched {
+        code,
+        took,
+        peak_kib: peak,
+    } = verify_watching_memory("m.tar.gz", bytes, out.path());
+    assert_eq!(code, Some(1));
+    let text = std::fs::read_to_string(file_with_extension(out.path(), "toml")).unwrap();
     assert!(
         text.contains(&format!(
             "the entry names and link targets add up to more than {} bytes",

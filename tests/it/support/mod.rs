@@ -185,3 +185,79 @@ pub fn isolate(cmd: &mut std::process::Command) {
         .env("XDG_CACHE_HOME", xdg_home().join("cache"))
         .env("NO_COLOR", "1");
 }
+
+/// What a review by the real binary did: its exit code, how long it took,
+/// and its peak resident memory (KiB, from /proc; 0 where that is missing).
+pub struct Watched {
+    pub code: Option<i32>,
+    pub took: std::time::Duration,
+    pub peak_kib: u64,
+}
+
+/// Reviews the one linux-x86_64 artifact of `bytes` (named `name`, release
+/// 4.2.1, signed by the test vendor) with `intake verify`, the checklist
+/// written into `out`, watching the process's peak memory as it runs.
+pub fn verify_watching_memory(name: &str, bytes: Vec<u8>, out: &Path) -> Watched {
+    let mut feed = FeedSpec::pinning(vendor()).unwrap();
+    feed.releases.push(
+        ReleaseSpec::signed(
+            "4.2.1",
+            "2026-03-02",
+            vendor(),
+            signed(),
+            vec![("linux-x86_64", FileSpec::new(name, bytes))],
+        )
+        .unwrap(),
+    );
+    let w = write(&feed);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("intake"));
+    isolate(&mut child);
+    let started = std::time::Instant::now();
+    let mut child = child
+        .args(["verify", w.feed.to_str().unwrap(), "--release", "4.2.1"])
+        .args([
+            "--platform",
+            "linux-x86_64",
+            "--operator",
+            "a",
+            "--approver",
+            "b",
+        ])
+        .arg("--checklist-dir")
+        .arg(out)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut peak_kib = 0;
+    let status = loop {
+        if let Some(kib) = peak_kib_of(child.id()) {
+            peak_kib = peak_kib.max(kib);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    Watched {
+        code: status.code(),
+        took: started.elapsed(),
+        peak_kib,
+    }
+}
+
+/// A process's peak resident memory so far (Linux).
+fn peak_kib_of(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The first file in `dir` with `extension`.
+pub fn file_with_extension(dir: &Path, extension: &str) -> PathBuf {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == extension))
+        .unwrap()
+}
