@@ -122,8 +122,9 @@ fn an_installed_sample_release_matches_and_every_alteration_is_reported() {
     assert_eq!(json["missing"][0], "README.md");
 }
 
-#[test]
-fn content_changed_in_place_and_symlink_targets_are_caught() {
+/// A release of a script and a symlink to it, approved and installed in
+/// `work/opt`: `(checklist TOML, installed folder)`.
+pub(crate) fn approved_and_installed_script(work: &Path) -> (PathBuf, PathBuf) {
     let data = b"#!/bin/sh\necho ok\n".to_vec();
     let entries = [
         Entry::dir("m/"),
@@ -152,10 +153,16 @@ fn content_changed_in_place_and_symlink_targets_are_caught() {
     let mut feed = FeedSpec::pinning(vendor()).unwrap();
     feed.releases.push(release);
     let w = write(&feed);
-    let work = tempfile::tempdir().unwrap();
-    let toml = approve(&w.feed, &work.path().join("checklists"));
-    let root = work.path().join("opt");
+    let toml = approve(&w.feed, &work.join("checklists"));
+    let root = work.join("opt");
     install(&w.dir.path().join("releases/4.2.1/m.tar.gz"), &root);
+    (toml, root)
+}
+
+#[test]
+fn content_changed_in_place_and_symlink_targets_are_caught() {
+    let work = tempfile::tempdir().unwrap();
+    let (toml, root) = approved_and_installed_script(work.path());
     assert_eq!(recheck(&toml, &root, &[]).status.code(), Some(0));
 
     // Same size, other bytes; and the link pointed elsewhere.

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use intake::engine::checklist::is_unsafe_to_show;
-use intake::testkit::archives::{self, Entry};
 use intake::testkit::hostile::{RawTar, gz, kind};
 use intake::testkit::layout::{FeedSpec, FileSpec, ReleaseSpec};
 
@@ -212,48 +211,8 @@ fn the_markdown_checklist_carries_no_raw_control_characters() {
 #[cfg(unix)]
 #[test]
 fn recheck_reports_hostile_file_names_and_symlink_targets_escaped() {
-    let data = b"#!/bin/sh\necho ok\n".to_vec();
-    let entries = [
-        Entry::dir("m/"),
-        Entry::file("m/run.sh", data.clone()).mode(0o755),
-        Entry::symlink("m/current", "run.sh"),
-    ];
-    let sha = |b: &[u8]| intake::engine::hashing::sha256_hex(b);
-    let notes = format!(
-        "## Contents: m.tar.gz\n\n| path | size | sha256 |\n|---|---|---|\n| m/run.sh | {} | {} |\n| m/current | | {} |\n",
-        data.len(),
-        sha(&data),
-        sha(b"run.sh")
-    );
-    let mut release = ReleaseSpec::signed(
-        "4.2.1",
-        "2026-03-02",
-        vendor(),
-        signed(),
-        vec![(
-            "linux-x86_64",
-            FileSpec::new("m.tar.gz", archives::tar_gz(&entries).unwrap()),
-        )],
-    )
-    .unwrap();
-    release.notes = Some(FileSpec::new("RELEASE-NOTES.md", notes));
-    let mut feed = FeedSpec::pinning(vendor()).unwrap();
-    feed.releases.push(release);
-    let w = write(&feed);
     let work = tempfile::tempdir().unwrap();
-    let dir = work.path().join("checklists");
-    let o = verify(&w.feed, &dir, &["--operator", "a", "--approver", "b"]);
-    assert_eq!(o.status.code(), Some(0), "{}", both(&o));
-    let toml = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|x| x == "toml"))
-        .unwrap();
-    let root = work.path().join("opt");
-    let file = std::fs::File::open(w.dir.path().join("releases/4.2.1/m.tar.gz")).unwrap();
-    tar::Archive::new(flate2::read::GzDecoder::new(file))
-        .unpack(&root)
-        .unwrap();
+    let (toml, root) = crate::recheck::approved_and_installed_script(work.path());
 
     std::fs::write(root.join("m/\u{1b}[2Jevil\u{202e}"), b"x").unwrap();
     std::fs::remove_file(root.join("m/current")).unwrap();
