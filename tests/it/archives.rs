@@ -12,22 +12,7 @@ use crate::support::*;
 
 /// Reviews one archive artifact (named `name`) with optional notes.
 pub(crate) fn review_archive(name: &str, bytes: Vec<u8>, notes: Option<String>) -> Review {
-    let mut release = ReleaseSpec::signed(
-        "4.2.1",
-        "2026-03-02",
-        vendor(),
-        signed(),
-        vec![("linux-x86_64", FileSpec::new(name, bytes))],
-    )
-    .unwrap();
-    release.notes = notes.map(|n| FileSpec::new("RELEASE-NOTES.md", n));
-    let mut feed = FeedSpec::pinning(vendor()).unwrap();
-    feed.releases.push(release);
-    review(&feed)
-}
-
-pub(crate) fn safety(r: &Review) -> &Check {
-    check(r, CheckId::ArchiveSafety)
+    review_artifact("linux-x86_64", name, bytes, notes)
 }
 
 /// Asserts a finding about `subject` whose summary contains `words`.

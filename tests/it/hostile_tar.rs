@@ -7,7 +7,7 @@
 
 use std::process::Command;
 
-use intake::engine::check::{Check, CheckId, Status};
+use intake::engine::check::Status;
 use intake::engine::review::Review;
 use intake::testkit::archives::noise;
 use intake::testkit::hostile::{RawTar, kind};
@@ -15,27 +15,12 @@ use intake::testkit::hostile_tar::{
     at, checksum_of, extension, file_header, gnu_long_link, gnu_long_name, old_gnu, pax_global,
     pax_records, with_checksum, with_field,
 };
-use intake::testkit::layout::{FeedSpec, FileSpec, ReleaseSpec};
 
 use crate::support::*;
 
 /// Reviews one tar artifact.
 fn review_tar(bytes: Vec<u8>) -> Review {
-    let release = ReleaseSpec::signed(
-        "4.2.1",
-        "2026-03-02",
-        vendor(),
-        signed(),
-        vec![("linux-x86_64", FileSpec::new("m.tar", bytes))],
-    )
-    .unwrap();
-    let mut feed = FeedSpec::pinning(vendor()).unwrap();
-    feed.releases.push(release);
-    review(&feed)
-}
-
-fn safety(r: &Review) -> &Check {
-    check(r, CheckId::ArchiveSafety)
+    review_artifact("linux-x86_64", "m.tar", bytes, None)
 }
 
 /// Asserts a failing finding about `subject` whose summary contains every one of `words`.

@@ -8,10 +8,9 @@ use std::time::{Duration, Instant};
 
 use intake::engine::archive::meter::{Bomb, Metered, over_ratio, ratio_text};
 use intake::engine::archive::{ArchiveKind, ArchiveReport, Limits, inspect_stream};
-use intake::engine::check::{Check, CheckId, Finding, Status};
+use intake::engine::check::{Finding, Status};
 use intake::engine::review::Review;
 use intake::testkit::hostile::{RawTar, gz};
-use intake::testkit::layout::{FeedSpec, FileSpec, ReleaseSpec};
 
 use crate::support::*;
 
@@ -43,21 +42,7 @@ fn noise(len: usize, seed: u64) -> Vec<u8> {
 
 /// Reviews `bytes` as the artifact `name` for `platform`.
 fn review_for(platform: &str, name: &str, bytes: Vec<u8>) -> Review {
-    let release = ReleaseSpec::signed(
-        "4.2.1",
-        "2026-03-02",
-        vendor(),
-        signed(),
-        vec![(platform, FileSpec::new(name, bytes))],
-    )
-    .unwrap();
-    let mut feed = FeedSpec::pinning(vendor()).unwrap();
-    feed.releases.push(release);
-    review(&feed)
-}
-
-fn safety(r: &Review) -> &Check {
-    check(r, CheckId::ArchiveSafety)
+    review_artifact(platform, name, bytes, None)
 }
 
 // ---- links, whatever the order ---------------------------------------------

@@ -13,7 +13,8 @@ use intake::testkit::hostile_zip::{
 mod entries;
 mod readers;
 
-use crate::archives::{assert_finding, review_archive, safety};
+use crate::archives::{assert_finding, review_archive};
+use crate::support::safety;
 use readers::{info_zip, python, read_differently, run_tool, streaming};
 
 /// Reviews zip bytes and returns the `archive.safety` check.

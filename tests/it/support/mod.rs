@@ -198,18 +198,7 @@ pub struct Watched {
 /// 4.2.1, signed by the test vendor) with `intake verify`, the checklist
 /// written into `out`, watching the process's peak memory as it runs.
 pub fn verify_watching_memory(name: &str, bytes: Vec<u8>, out: &Path) -> Watched {
-    let mut feed = FeedSpec::pinning(vendor()).unwrap();
-    feed.releases.push(
-        ReleaseSpec::signed(
-            "4.2.1",
-            "2026-03-02",
-            vendor(),
-            signed(),
-            vec![("linux-x86_64", FileSpec::new(name, bytes))],
-        )
-        .unwrap(),
-    );
-    let w = write(&feed);
+    let w = write(&one_artifact_feed("linux-x86_64", name, bytes, None));
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("intake"));
     isolate(&mut child);
     let started = std::time::Instant::now();
@@ -260,4 +249,41 @@ pub fn file_with_extension(dir: &Path, extension: &str) -> PathBuf {
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|x| x == extension))
         .unwrap()
+}
+
+/// A feed pinning the test vendor with one release, 4.2.1, of one artifact
+/// (`name` for `platform`), signed, with `notes` as its release notes.
+pub fn one_artifact_feed(
+    platform: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    notes: Option<String>,
+) -> FeedSpec {
+    let mut release = ReleaseSpec::signed(
+        "4.2.1",
+        "2026-03-02",
+        vendor(),
+        signed(),
+        vec![(platform, FileSpec::new(name, bytes))],
+    )
+    .unwrap();
+    release.notes = notes.map(|n| FileSpec::new("RELEASE-NOTES.md", n));
+    let mut feed = FeedSpec::pinning(vendor()).unwrap();
+    feed.releases.push(release);
+    feed
+}
+
+/// Reviews one artifact (see [`one_artifact_feed`]).
+pub fn review_artifact(
+    platform: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    notes: Option<String>,
+) -> Review {
+    review(&one_artifact_feed(platform, name, bytes, notes))
+}
+
+/// The review's `archive.safety` check.
+pub fn safety(r: &Review) -> &Check {
+    check(r, CheckId::ArchiveSafety)
 }
