@@ -177,6 +177,15 @@ pub const LESSONS: &[Lesson] = &[
         what: "a configuration file anyone on the host could change (a warning: needs a written reason)",
     },
     Lesson {
+        feed: "training",
+        version: "two-names",
+        platform: "linux-x86_64",
+        check: "archive.safety",
+        status: "fail",
+        exit: 1,
+        what: "one entry named two ways: GNU tar installs conf/logging.toml, bsdtar and Python's tarfile overwrite bin/meridian with it",
+    },
+    Lesson {
         feed: "stale-feed",
         version: "4.2.1",
         platform: "linux-x86_64",
@@ -322,6 +331,11 @@ fn contents_section(file_name: &str, entries: &[Entry]) -> String {
 
 /// A tar.gz written header by header (for entries archive tools refuse).
 fn raw_tar_gz(entries: &[Entry]) -> Vec<u8> {
+    hostile::gz(&raw_tar(entries).finish())
+}
+
+/// The entries as a tar written header by header, not yet finished.
+fn raw_tar(entries: &[Entry]) -> RawTar {
     let mut t = RawTar::new();
     for e in entries {
         t = match &e.kind {
@@ -330,7 +344,7 @@ fn raw_tar_gz(entries: &[Entry]) -> Vec<u8> {
             archives::Kind::Symlink(target) => t.symlink(&e.path, target),
         };
     }
-    hostile::gz(&t.finish())
+    t
 }
 
 /// A safety lesson: the demo tree plus one hostile entry, which the notes
@@ -342,6 +356,36 @@ fn safety_lesson(k: &DemoKeys, version: &str, hostile_entry: Entry) -> Result<Re
     let name = format!("meridian-{version}-linux-x86_64.tar.gz");
     let signed_at = ts("2026-03-02T10:14:07Z");
     let files = vec![("linux-x86_64", FileSpec::new(&name, raw_tar_gz(&entries)))];
+    let mut r = ReleaseSpec::signed(version, "2026-03-02", &k.release, signed_at, files)?;
+    r.channel = version.to_string();
+    let mut notes =
+        format!("# Meridian Interface Engine {version}\n\nDemo release notes (safety lesson).\n\n");
+    notes.push_str(&contents_section(&name, &declared));
+    r.notes = Some(FileSpec::new("RELEASE-NOTES.md", notes));
+    Ok(r)
+}
+
+/// The parser-differential lesson: the demo tree, then one entry whose PAX
+/// header names the declared `conf/logging.toml` while a GNU long name
+/// before the PAX header names `bin/meridian`. GNU tar (and intake's contents table)
+/// see the first; Python's tarfile takes the second and replaces the
+/// engine's binary with a configuration file.
+fn two_names_lesson(k: &DemoKeys) -> Result<ReleaseSpec> {
+    let version = "two-names";
+    let entries = tree(version, false);
+    let logging = "[log]\nlevel = \"info\"\n";
+    let mut declared = entries.clone();
+    declared.push(Entry::file("meridian-two-names/conf/logging.toml", logging));
+    let tar = raw_tar(&entries)
+        .gnu_long_name(b"meridian-two-names/bin/meridian")
+        .pax(&[("path", b"meridian-two-names/conf/logging.toml")])
+        .file("meridian-two-names/conf/logging.toml", logging.as_bytes());
+    let name = format!("meridian-{version}-linux-x86_64.tar.gz");
+    let signed_at = ts("2026-03-02T10:14:07Z");
+    let files = vec![(
+        "linux-x86_64",
+        FileSpec::new(&name, hostile::gz(&tar.finish())),
+    )];
     let mut r = ReleaseSpec::signed(version, "2026-03-02", &k.release, signed_at, files)?;
     r.channel = version.to_string();
     let mut notes =
@@ -530,6 +574,7 @@ fn training_feed(k: &DemoKeys) -> Result<FeedSpec> {
             )
             .mode(0o666),
         )?,
+        two_names_lesson(k)?,
     ];
     Ok(feed)
 }
