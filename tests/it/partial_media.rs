@@ -1,6 +1,7 @@
 //! Local media holding only some of a feed's releases: the feed stays
 //! usable, the held release is reviewed as usual, and a release no source
 //! holds is a fetch outcome (exit 3) naming the file, each source and why.
+//! `intake list` says which releases the local sources hold.
 
 use assert_cmd::Command;
 use intake::testkit::layout::{FeedSpec, FileSpec, ReleaseSpec};
@@ -93,12 +94,45 @@ fn a_release_whose_files_are_on_no_source_exits_3_naming_each_source() {
     }
 }
 
+/// The NOTE cell of `version`'s row in `intake list`, without the host
+/// note (it depends on the machine running the test).
+fn note_of(text: &str, version: &str) -> String {
+    let row = text
+        .lines()
+        .find(|l| l.starts_with(version))
+        .unwrap_or_else(|| panic!("no row for {version} in {text}"));
+    let after_file = row
+        .split_once("linux-x86_64.bin")
+        .map_or("", |(_, rest)| rest);
+    after_file
+        .replace(", this host", "")
+        .replace("this host", "")
+        .trim()
+        .to_string()
+}
+
 #[test]
-fn list_shows_every_release_of_the_feed() {
+fn list_shows_every_release_and_which_the_media_holds() {
     let w = three_releases_one_held();
     let out = intake_bin().arg("list").arg(&w.feed).assert().code(0);
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    for version in ["4.2.1", "4.2.0", "4.1.7"] {
-        assert!(text.contains(version), "{version} not in {text}");
-    }
+    assert_eq!(note_of(&text, "4.2.1"), "newest stable, on this media");
+    assert_eq!(note_of(&text, "4.2.0"), "not on any local source");
+    // Its checksums are there, but not the artifact itself.
+    assert_eq!(note_of(&text, "4.1.7"), "not on any local source");
+}
+
+#[test]
+fn with_a_network_source_list_says_nothing_it_cannot_know() {
+    let w = three_releases_one_held();
+    let text = std::fs::read_to_string(&w.feed).unwrap().replace(
+        "url = \"share/\"",
+        "url = \"https://downloads.northwind.example/meridian/\"",
+    );
+    std::fs::write(&w.feed, text).unwrap();
+    let out = intake_bin().arg("list").arg(&w.feed).assert().code(0);
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert_eq!(note_of(&text, "4.2.1"), "newest stable, on this media");
+    assert_eq!(note_of(&text, "4.2.0"), "");
+    assert_eq!(note_of(&text, "4.1.7"), "");
 }
