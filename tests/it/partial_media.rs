@@ -1,7 +1,8 @@
 //! Local media holding only some of a feed's releases: the feed stays
 //! usable, the held release is reviewed as usual, and a release no source
 //! holds is a fetch outcome (exit 3) naming the file, each source and why.
-//! `intake list` says which releases the local sources hold.
+//! `intake list` and the walk's Select step say which releases the local
+//! sources hold.
 
 use assert_cmd::Command;
 use intake::testkit::layout::{FeedSpec, FileSpec, ReleaseSpec};
@@ -135,4 +136,19 @@ fn with_a_network_source_list_says_nothing_it_cannot_know() {
     assert_eq!(note_of(&text, "4.2.1"), "newest stable, on this media");
     assert_eq!(note_of(&text, "4.2.0"), "");
     assert_eq!(note_of(&text, "4.1.7"), "");
+}
+
+#[test]
+fn the_walks_select_step_says_whether_the_media_holds_the_release() {
+    let w = three_releases_one_held();
+    let feed = w.feed.to_str().unwrap();
+    for (version, words) in [
+        ("4.2.1", "4.2.1 linux-x86_64: on this media"),
+        ("4.2.0", "4.2.0 linux-x86_64: not on any local source"),
+        ("4.1.7", "4.1.7 linux-x86_64: not on any local source"),
+    ] {
+        let mut m = crate::support::tui::model_at(feed, version);
+        let screen = crate::support::tui::render(&mut m, 80, 24);
+        assert!(screen.contains(words), "{words:?} not in\n{screen}");
+    }
 }
