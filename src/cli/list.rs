@@ -50,6 +50,9 @@ pub fn render(feed: &Feed) -> Lines {
                 if newest {
                     notes.push(format!("newest {}", release.channel));
                 }
+                if let Some(media) = select::on_media(feed, a) {
+                    notes.push(media.words().to_string());
+                }
                 if a.platform == host {
                     notes.push("this host".to_string());
                 }

@@ -580,8 +580,10 @@ impl Validator<'_> {
         s.map(|s| self.path(s, field)).transpose()
     }
 
-    /// When every source is local, every file the feed names must exist in
-    /// one of them: a typo is caught now, not half-way through a review.
+    /// Every certificate file must exist: trust is whole or the feed is
+    /// refused. Release files are not checked here: local media often carry
+    /// only the release being installed, so a file no source holds is an
+    /// outcome of fetching that release (exit 3), not a malformed feed.
     fn check_local_files(&self, feed: &Feed) -> Result<()> {
         for cert in &feed.trust.certificates {
             if !cert.value.is_file() {
@@ -589,35 +591,6 @@ impl Validator<'_> {
                     cert,
                     format!("certificate file {} does not exist", cert.value.display()),
                 ));
-            }
-        }
-        let folders: Option<Vec<&Path>> = feed
-            .sources
-            .iter()
-            .map(|s| match &s.location {
-                Location::Folder(p) => Some(p.as_path()),
-                Location::Http(_) => None,
-            })
-            .collect();
-        let Some(folders) = folders else {
-            return Ok(());
-        };
-        for release in &feed.releases {
-            for artifact in &release.artifacts {
-                for file in release.files(artifact) {
-                    if !folders.iter().any(|dir| dir.join(&file.value).is_file()) {
-                        let looked: Vec<String> =
-                            folders.iter().map(|d| d.display().to_string()).collect();
-                        return Err(feed.error_at(
-                            file,
-                            format!(
-                                "file {} does not exist (looked in {})",
-                                file.value,
-                                looked.join(", ")
-                            ),
-                        ));
-                    }
-                }
             }
         }
         Ok(())

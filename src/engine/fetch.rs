@@ -432,6 +432,13 @@ fn refused() -> SourceFailure {
 fn open_local(path: &Path) -> Result<Opened, SourceFailure> {
     let (file, size) = limits::open_regular(path).map_err(|e| {
         let why = match e {
+            // Local media often carry only some releases: say so plainly.
+            limits::OpenError::Io(e) if e.kind() == io::ErrorKind::NotFound => {
+                return SourceFailure::Failed(format!(
+                    "not on this source (no file at {})",
+                    path.display()
+                ));
+            }
             limits::OpenError::Io(e) => describe_io(&e),
             limits::OpenError::NotRegular(why) => why,
         };

@@ -1,6 +1,7 @@
 //! Step 1, Select: releases newest first, the newest of each channel, the
 //! host's platform, and the checks that speak about the choice itself
-//! (`feed.fresh`, `release.newest`).
+//! (`feed.fresh`, `release.newest`), and which releases the local sources
+//! hold (local media often carry only the release being installed).
 
 use std::cmp::Ordering;
 
@@ -8,7 +9,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::engine::check::{Check, CheckId};
-use crate::engine::feed::{Feed, Release};
+use crate::engine::feed::{Artifact, Feed, Release};
 use crate::engine::version;
 
 /// Releases newest first (by version, then date).
@@ -28,6 +29,45 @@ pub fn newest_in_channel<'a>(feed: &'a Feed, channel: &str) -> Option<&'a Releas
         .iter()
         .filter(|r| r.channel == channel)
         .max_by(|a, b| compare(a, b))
+}
+
+/// Whether the feed's local sources hold an artifact, as the Select step
+/// and `intake list` show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Media {
+    /// A folder source holds the artifact's file.
+    OnThisMedia,
+    /// Every source is a folder, and none holds the file: reviewing this
+    /// release can only end in a fetch failure (exit 3).
+    NotOnAnyLocalSource,
+}
+
+impl Media {
+    pub fn words(self) -> &'static str {
+        match self {
+            Media::OnThisMedia => "on this media",
+            Media::NotOnAnyLocalSource => "not on any local source",
+        }
+    }
+}
+
+/// Whether the local sources hold `artifact`'s file, looking at folder
+/// sources only (never the network). `None` when no folder holds it but a
+/// network source might: only fetching can tell.
+pub fn on_media(feed: &Feed, artifact: &Artifact) -> Option<Media> {
+    let relative = &artifact.file.value;
+    let held = feed
+        .sources
+        .iter()
+        .filter_map(|s| s.local_path(relative))
+        .any(|path| path.is_file());
+    if held {
+        Some(Media::OnThisMedia)
+    } else if feed.sources.iter().all(|s| s.location.is_local()) {
+        Some(Media::NotOnAnyLocalSource)
+    } else {
+        None
+    }
 }
 
 /// This machine's platform in the feed's naming (`linux-x86_64`, ...).

@@ -190,7 +190,7 @@ fn list_shows_one_line_per_release_and_platform() {
     insta::assert_snapshot!(text.trim_end(), @r"
     Meridian Interface Engine (Northwind Health Systems), feed [FEED]
     VERSION  DATE        CHANNEL  PLATFORM      FILE                             NOTE
-    4.2.1    2026-03-02  stable   linux-x86_64  meridian-4.2.1-linux-x86_64.bin  newest stable
-    4.2.0    2026-01-15  stable   linux-x86_64  meridian-4.2.1-linux-x86_64.bin
+    4.2.1    2026-03-02  stable   linux-x86_64  meridian-4.2.1-linux-x86_64.bin  newest stable, on this media
+    4.2.0    2026-01-15  stable   linux-x86_64  meridian-4.2.1-linux-x86_64.bin  on this media
     ");
 }

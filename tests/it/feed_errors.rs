@@ -117,14 +117,10 @@ fn a_pin_without_a_certificate_is_refused() {
 }
 
 #[test]
-fn a_missing_local_file_is_refused_at_its_field() {
+fn a_release_file_no_source_holds_is_not_a_malformed_feed() {
+    // Local media often carry only some releases: fetching says so (exit 3).
     let r = load_edited(|t| t.replace("4.2.1/SHA256SUMS\"", "4.2.1/SHA256SUMS.missing\""));
-    assert_config(
-        r,
-        line_of("checksums = "),
-        "release[0].checksums",
-        "does not exist",
-    );
+    assert!(r.is_ok(), "{r:?}");
 }
 
 #[test]

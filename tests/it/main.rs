@@ -17,6 +17,7 @@ mod feed_errors;
 mod fetch;
 mod hostile_tar;
 mod hostile_zip;
+mod partial_media;
 mod recheck;
 mod records;
 mod safety_rules;

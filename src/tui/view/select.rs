@@ -1,5 +1,6 @@
 //! Step 1: releases newest first, the platforms of the highlighted one
-//! (this host's marked), its notes beside them, and what Select warns of.
+//! (this host's marked), its notes beside them, whether the local sources
+//! hold the highlighted platform's artifact, and what Select warns of.
 
 use crate::engine::checklist::shown_text;
 use ratatui::Frame;
@@ -8,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Padding, Paragraph, Wrap};
 
 use crate::engine::check::Status;
+use crate::engine::select;
 
 use super::{boxed, fit, highlight, right, status_span};
 use crate::tui::model::{Model, Pane};
@@ -15,7 +17,8 @@ use crate::tui::theme::{Role, Theme};
 
 pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     let warnings = m.select_warnings();
-    let info_rows = 1 + warnings.len().max(1) as u16;
+    let media = media_line(m, theme);
+    let info_rows = 1 + u16::from(media.is_some()) + warnings.len().max(1) as u16;
     let [main, info] =
         Layout::vertical([Constraint::Min(8), Constraint::Length(info_rows)]).areas(area);
     let [left, notes] =
@@ -124,6 +127,7 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
         .last_approved()
         .unwrap_or_else(|| "No approval of this platform is recorded here yet.".to_string());
     let mut lines = vec![Line::from(format!(" {}", shown_text(&last_approved)))];
+    lines.extend(media);
     if warnings.is_empty() {
         lines.push(Line::from(vec![
             Span::raw(" "),
@@ -152,4 +156,27 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     };
     let steps = Rect::new(area.x, area.y.saturating_sub(1), area.width, 1);
     frame.render_widget(right(fresh.to_string(), theme), steps);
+}
+
+/// Whether the local sources hold the highlighted artifact (folders only
+/// are looked at, never the network; nothing is said when a network source
+/// might hold it): local media often carry only the release being installed.
+fn media_line(m: &Model, theme: &Theme) -> Option<Line<'static>> {
+    let release = m.release()?;
+    let artifact = release.artifacts.get(m.select.platform)?;
+    let media = select::on_media(&m.ctx.feed, artifact)?;
+    let role = match media {
+        select::Media::OnThisMedia => Role::Text,
+        select::Media::NotOnAnyLocalSource => Role::Warn,
+    };
+    Some(Line::styled(
+        shown_text(&format!(
+            " {} {}: {}",
+            release.version,
+            artifact.platform,
+            media.words()
+        ))
+        .into_owned(),
+        theme.fg(role),
+    ))
 }
