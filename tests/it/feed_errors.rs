@@ -1,6 +1,7 @@
-//! A feed that is malformed, or names something that is not there, is
-//! refused before anything else happens, naming the file, line and field.
-//! So are unusable certificate files.
+//! A feed that is malformed, or names a certificate file that is not there,
+//! is refused before anything else happens, naming the file, line and field.
+//! So are unusable certificate files. A release file no source holds is not
+//! a malformed feed (local media often carry one release): see partial_media.
 
 use intake::engine::error::Error;
 use intake::engine::feed::Feed;
