@@ -49,6 +49,22 @@ pub struct PassPlan {
     pub stage_dir: Option<PathBuf>,
 }
 
+impl PassPlan {
+    /// Whether bytes with these digests are not the ones the checksum file
+    /// signs: either listed digest disagreeing is enough. One rule decides
+    /// both "wrong bytes, try the next source" and "do not keep this copy",
+    /// so a SHA-512-only checksum file protects the cache as SHA-256 does.
+    pub fn rejects(&self, sha256: &[u8], sha512: Option<&Vec<u8>>) -> bool {
+        self.expected_sha256
+            .as_ref()
+            .is_some_and(|e| e.as_slice() != sha256)
+            || self
+                .expected_sha512
+                .as_ref()
+                .is_some_and(|e| Some(e) != sha512)
+    }
+}
+
 /// The artifact as read from one source.
 #[derive(Debug, Clone)]
 pub struct ArtifactRead {
@@ -132,15 +148,7 @@ pub fn read_from_sources(
                 (Attempt::Failed(why), None)
             }
             Outcome::Read(read) => {
-                let mismatch = plan
-                    .expected_sha256
-                    .as_ref()
-                    .is_some_and(|e| *e != read.sha256)
-                    || plan
-                        .expected_sha512
-                        .as_ref()
-                        .is_some_and(|e| Some(e) != read.sha512.as_ref());
-                if mismatch {
+                if plan.rejects(&read.sha256, read.sha512.as_ref()) {
                     let actual = hex::encode(&read.sha256);
                     log(
                         reporter,
@@ -395,7 +403,7 @@ fn attempt_source(
             .digest(&HashKey::plain(HashAlgorithm::SHA256))
             .unwrap_or_default();
         let sha512 = out.digests.digest(&HashKey::plain(HashAlgorithm::SHA512));
-        let wrong = plan.expected_sha256.as_ref().is_some_and(|e| *e != sha256);
+        let wrong = plan.rejects(&sha256, sha512.as_ref());
         if wrong {
             // Wrong bytes are never resumed from, nor kept.
             if let Some(d) = opened.download {

@@ -748,3 +748,49 @@ fn a_zip_that_arrives_over_the_network_is_inspected_from_the_download() {
         run.stdout
     );
 }
+
+#[test]
+fn wrong_bytes_caught_by_sha512_alone_are_not_kept_in_the_cache() {
+    use sha2::Digest;
+    let bad = Server::start().unwrap();
+    let mut feed = good_feed();
+    feed.sources = vec![("vendor".to_string(), bad.url())];
+    let release = &mut feed.releases[0];
+    let genuine = release.artifacts[0].file.bytes.clone();
+    release.checksums = intake::testkit::layout::FileSpec::new(
+        "SHA512SUMS",
+        format!(
+            "SHA512 ({ARTIFACT}) = {}\n",
+            hex::encode(sha2::Sha512::digest(&genuine))
+        ),
+    );
+    release
+        .resign_checksums(vendor(), intake::testkit::keys::SignSpec::at(signed()))
+        .unwrap();
+    let release = release.clone();
+    let w = write(&feed);
+    let wrong = vec![1u8; 100_000];
+    serve(&bad, &release, |name, r| {
+        if name == ARTIFACT {
+            Route::new(Body::bytes(wrong.clone()))
+        } else {
+            r
+        }
+    });
+    let cache = tempfile::tempdir().unwrap();
+    let run = verify(&w.feed, Some(cache.path()), &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(line(&run, "checksum.sha256").contains("FAIL"));
+    let mut kept = Vec::new();
+    let mut folders = vec![cache.path().to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for e in std::fs::read_dir(&folder).unwrap().filter_map(|e| e.ok()) {
+            if e.path().is_dir() {
+                folders.push(e.path());
+            } else if std::fs::read(e.path()).unwrap() == wrong {
+                kept.push(e.path());
+            }
+        }
+    }
+    assert!(kept.is_empty(), "wrong bytes kept in the cache: {kept:?}");
+}
