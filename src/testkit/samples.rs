@@ -352,24 +352,14 @@ fn raw_tar(entries: &[Entry]) -> RawTar {
 fn safety_lesson(k: &DemoKeys, version: &str, hostile_entry: Entry) -> Result<ReleaseSpec> {
     let mut entries = tree(version, false);
     entries.push(hostile_entry);
-    let declared = entries.clone();
-    let name = format!("meridian-{version}-linux-x86_64.tar.gz");
-    let signed_at = ts("2026-03-02T10:14:07Z");
-    let files = vec![("linux-x86_64", FileSpec::new(&name, raw_tar_gz(&entries)))];
-    let mut r = ReleaseSpec::signed(version, "2026-03-02", &k.release, signed_at, files)?;
-    r.channel = version.to_string();
-    let mut notes =
-        format!("# Meridian Interface Engine {version}\n\nDemo release notes (safety lesson).\n\n");
-    notes.push_str(&contents_section(&name, &declared));
-    r.notes = Some(FileSpec::new("RELEASE-NOTES.md", notes));
-    Ok(r)
+    lesson_with_notes(k, version, raw_tar_gz(&entries), &entries)
 }
 
 /// The parser-differential lesson: the demo tree, then one entry whose PAX
 /// header names the declared `conf/logging.toml` while a GNU long name
-/// before the PAX header names `bin/meridian`. GNU tar (and intake's contents table)
-/// see the first; Python's tarfile takes the second and replaces the
-/// engine's binary with a configuration file.
+/// before the PAX header names `bin/meridian`. GNU tar (and intake's
+/// contents table) see the first; bsdtar and Python's tarfile take the
+/// second and replace the engine's binary with a configuration file.
 fn two_names_lesson(k: &DemoKeys) -> Result<ReleaseSpec> {
     let version = "two-names";
     let entries = tree(version, false);
@@ -380,17 +370,25 @@ fn two_names_lesson(k: &DemoKeys) -> Result<ReleaseSpec> {
         .gnu_long_name(b"meridian-two-names/bin/meridian")
         .pax(&[("path", b"meridian-two-names/conf/logging.toml")])
         .file("meridian-two-names/conf/logging.toml", logging.as_bytes());
+    lesson_with_notes(k, version, hostile::gz(&tar.finish()), &declared)
+}
+
+/// A lesson's release: its tar.gz signed like a good one, with release
+/// notes declaring `declared`, so only the safety check speaks.
+fn lesson_with_notes(
+    k: &DemoKeys,
+    version: &str,
+    archive: Vec<u8>,
+    declared: &[Entry],
+) -> Result<ReleaseSpec> {
     let name = format!("meridian-{version}-linux-x86_64.tar.gz");
     let signed_at = ts("2026-03-02T10:14:07Z");
-    let files = vec![(
-        "linux-x86_64",
-        FileSpec::new(&name, hostile::gz(&tar.finish())),
-    )];
+    let files = vec![("linux-x86_64", FileSpec::new(&name, archive))];
     let mut r = ReleaseSpec::signed(version, "2026-03-02", &k.release, signed_at, files)?;
     r.channel = version.to_string();
     let mut notes =
         format!("# Meridian Interface Engine {version}\n\nDemo release notes (safety lesson).\n\n");
-    notes.push_str(&contents_section(&name, &declared));
+    notes.push_str(&contents_section(&name, declared));
     r.notes = Some(FileSpec::new("RELEASE-NOTES.md", notes));
     Ok(r)
 }
