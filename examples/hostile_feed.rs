@@ -3,7 +3,7 @@
 //! is one case, and each must be judged in at most a second with at most
 //! 128 MiB, whatever its bytes claim.
 //!
-//! cargo run --release --example hostile_feed -- DIR
+//! cargo run --release --features testkit --example hostile_feed -- DIR
 
 use std::path::PathBuf;
 

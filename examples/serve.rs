@@ -3,7 +3,7 @@
 //! optionally cutting the first transfer of one file after N bytes, and
 //! answers `/__sent` with the body bytes sent so far.
 //!
-//! cargo run --release --example serve -- DIR [--cut FILE:BYTES] [--rate BYTES_PER_SECOND]
+//! cargo run --release --features testkit --example serve -- DIR [--cut FILE:BYTES] [--rate BYTES_PER_SECOND]
 
 use std::path::{Path, PathBuf};
 

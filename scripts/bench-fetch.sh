@@ -21,7 +21,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/scripts/bench-lib.sh"
 
 echo "building intake and the test server (release)..." >&2
-cargo build --release --quiet --manifest-path "$repo/Cargo.toml" --bin intake --example serve
+cargo build --release --quiet --manifest-path "$repo/Cargo.toml" --features testkit --bin intake --example serve
 intake="$repo/target/release/intake"
 serve="$repo/target/release/examples/serve"
 

@@ -16,7 +16,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/scripts/bench-lib.sh"
 
 echo "building intake and the hostile feed (release)..." >&2
-cargo build --release --quiet --manifest-path "$repo/Cargo.toml" --bin intake --example hostile_feed
+cargo build --release --quiet --manifest-path "$repo/Cargo.toml" --features testkit --bin intake --example hostile_feed
 intake="$repo/target/release/intake"
 rm -rf "$work" && mkdir -p "$work"
 feed=$("$repo/target/release/examples/hostile_feed" "$work/feed")

@@ -15,7 +15,7 @@ rate=${2:-8388608}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
 echo "building intake and the benchmark (release)..." >&2
-cargo build --release --quiet --manifest-path "$repo/Cargo.toml" --bin intake --example tui_bench
+cargo build --release --quiet --manifest-path "$repo/Cargo.toml" --features testkit --bin intake --example tui_bench
 intake="$repo/target/release/intake"
 bench="$repo/target/release/examples/tui_bench"
 

@@ -8,12 +8,14 @@
 //!
 //! [`engine`] holds every rule and has no terminal code; [`cli`] is the
 //! non-interactive front end over it; [`tui`] is the interactive walk over
-//! the same engine. [`testkit`] builds keys, signatures
-//! and releases for the demo samples and for the tests.
+//! the same engine. `testkit` (behind the `testkit` feature, never in the
+//! shipped binary) builds keys, signatures and releases for the demo samples
+//! and for the tests.
 
 pub mod cli;
 pub mod engine;
 pub mod settings;
+#[cfg(feature = "testkit")]
 pub mod testkit;
 pub mod tui;
 pub mod units;

@@ -1,4 +1,4 @@
-//! `cargo run --bin make-samples [DIR]`: regenerates the sample releases
+//! `cargo run --features testkit --bin make-samples [DIR]`: regenerates the sample releases
 //! (default `sample-releases/`), reusing the demo keys found there.
 
 use std::path::PathBuf;

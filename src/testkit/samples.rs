@@ -255,7 +255,7 @@ fn load_keys(root: &Path) -> Result<DemoKeys> {
     })?;
     std::fs::write(
         dir.join("README.md"),
-        "# Demo keys: never trust them\n\nThese secret keys are published on purpose so `cargo run --bin make-samples` can\nregenerate the sample releases with the same fingerprints. Anyone can sign with\nthem. Never pin them in a real feed.\n",
+        "# Demo keys: never trust them\n\nThese secret keys are published on purpose so `cargo run --features testkit --bin make-samples` can\nregenerate the sample releases with the same fingerprints. Anyone can sign with\nthem. Never pin them in a real feed.\n",
     )?;
     Ok(DemoKeys {
         release,
@@ -624,7 +624,7 @@ pub fn generate(root: &Path) -> Result<()> {
 
 fn readme() -> String {
     let mut s = String::from(
-        "# Sample releases\n\nDemo material for intake, made by `cargo run --bin make-samples` from the same\nbuilders the tests use (`src/testkit/`). The product, vendor and keys are fictional;\nthe keys in `demo-keys/` are published on purpose and must never be trusted.\n\n| feed | release | platform | what it shows | check | status | exit |\n|---|---|---|---|---|---|---|\n",
+        "# Sample releases\n\nDemo material for intake, made by `cargo run --features testkit --bin make-samples` from the same\nbuilders the tests use (`src/testkit/`). The product, vendor and keys are fictional;\nthe keys in `demo-keys/` are published on purpose and must never be trusted.\n\n| feed | release | platform | what it shows | check | status | exit |\n|---|---|---|---|---|---|---|\n",
     );
     for l in LESSONS {
         let _ = writeln!(
