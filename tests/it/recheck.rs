@@ -224,18 +224,12 @@ fn a_hard_linked_file_with_other_content_is_reported() {
         sha(data),
         sha(b"m/run.sh")
     );
-    let mut release = ReleaseSpec::signed(
-        "4.2.1",
-        "2026-03-02",
-        vendor(),
-        signed(),
-        vec![("linux-x86_64", FileSpec::new("m.tar.gz", gz(&tar)))],
-    )
-    .unwrap();
-    release.notes = Some(FileSpec::new("RELEASE-NOTES.md", notes));
-    let mut feed = FeedSpec::pinning(vendor()).unwrap();
-    feed.releases.push(release);
-    let w = write(&feed);
+    let w = write(&one_artifact_feed(
+        "linux-x86_64",
+        "m.tar.gz",
+        gz(&tar),
+        Some(notes),
+    ));
     let work = tempfile::tempdir().unwrap();
     let toml = approve(&w.feed, &work.path().join("checklists"));
     let manifest = std::fs::read_to_string(toml.with_extension("manifest")).unwrap();

@@ -12,6 +12,8 @@ use intake::engine::check::{Finding, Status};
 use intake::engine::review::Review;
 use intake::testkit::hostile::{RawTar, gz};
 
+use intake::testkit::archives::noise;
+
 use crate::support::*;
 
 fn inspect(name: &str, bytes: &[u8]) -> ArchiveReport {
@@ -25,19 +27,6 @@ fn inspect(name: &str, bytes: &[u8]) -> ArchiveReport {
 
 fn about<'a>(findings: &'a [Finding], subject: &str) -> Vec<&'a Finding> {
     findings.iter().filter(|f| f.subject == subject).collect()
-}
-
-/// Deterministic bytes (xorshift), for content that does not compress.
-fn noise(len: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 24) as u8
-        })
-        .collect()
 }
 
 /// Reviews `bytes` as the artifact `name` for `platform`.
