@@ -159,8 +159,8 @@ impl Write for Count {
 }
 
 fn inspect() -> Result<(), Fail> {
-    use intake::engine::check::{CheckId, Finding, Status};
-    use intake::engine::review::ManifestEntry;
+    use intake::engine::shared::check::{CheckId, Finding, Status};
+    use intake::engine::shared::manifest::ManifestEntry;
     use intake::tui::model::{Context, KeyStatus, Model};
     use intake::tui::msg::{Cmd, Msg};
     use intake::tui::update::update;
@@ -169,29 +169,29 @@ fn inspect() -> Result<(), Fail> {
     use ratatui::{Terminal, TerminalOptions, Viewport};
 
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-releases/meridian/feed.toml");
-    let feed = intake::engine::feed::Feed::load(&demo)?;
-    let trust = intake::engine::signature::TrustStore::load(&feed)?;
+    let feed = intake::engine::select::feed::Feed::load(&demo)?;
+    let trust = intake::engine::verify::signature::TrustStore::load(&feed)?;
     let cache = tempfile::tempdir()?;
     let request = intake::engine::review::Request {
         version: "4.2.1".into(),
         platform: "linux-x86_64".into(),
         now: jiff::Timestamp::now(),
-        fetch: intake::engine::fetch::FetchSettings {
+        fetch: intake::engine::fetch::open::FetchSettings {
             offline: true,
             cache_dir: cache.path().into(),
             ..Default::default()
         },
         limits: Default::default(),
         stage_dir: None,
-        previous: intake::engine::history::Previous::None,
+        previous: intake::engine::select::rollback::Previous::None,
         approvals: Vec::new(),
     };
-    let cancel = intake::engine::event::Cancel::new();
+    let cancel = intake::engine::shared::event::Cancel::new();
     let mut review = intake::engine::review::run(
         &feed,
         &trust,
         &request,
-        &mut intake::engine::event::Quiet,
+        &mut intake::engine::shared::event::Quiet,
         &cancel,
     )?;
     // 100,000 entries in 100 folders; every 1,000th world-writable (a finding).
@@ -225,7 +225,7 @@ fn inspect() -> Result<(), Fail> {
         now: jiff::Timestamp::now(),
         host: "linux-x86_64".into(),
         operator: None,
-        to: intake::engine::finish::Destinations {
+        to: intake::engine::record::finish::Destinations {
             checklist_dir: "checklists".into(),
             store_root: "store".into(),
             keep_artifacts: false,
@@ -319,7 +319,7 @@ fn bench_feed(dir: &Path, url: &str) -> Result<(PathBuf, PathBuf), Fail> {
         "meridian-9.9.9.bin",
         intake::testkit::archives::noise(48 << 20, 7),
     );
-    let platform = intake::engine::select::host_platform();
+    let platform = intake::engine::select::choose::host_platform();
     let mut spec = FeedSpec::pinning(&vendor)?;
     spec.sources = vec![("vendor".into(), url.into())];
     spec.releases.push(ReleaseSpec::signed(

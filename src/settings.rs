@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::engine::error::{Error, Result};
-use crate::engine::limits;
-use crate::engine::toml_spans::{config_error, field_at};
+use crate::engine::select::toml_spans::{config_error, field_at};
+use crate::engine::shared::error::{Error, Result};
+use crate::engine::shared::limits;
 
 /// Every setting (all optional).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
-use crate::engine::audit;
-use crate::engine::check::Verdict;
+use crate::engine::record::audit;
+use crate::engine::shared::check::Verdict;
 use crate::settings::Settings;
 
 use super::output::symbol;

@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use crate::engine::checklist::shown_text;
-use crate::engine::feed::Feed;
-use crate::engine::select;
+use crate::engine::select::choose;
+use crate::engine::select::feed::Feed;
+use crate::engine::shared::text::shown_text;
 
 use super::Outcome;
 use super::term::{self, Lines};
@@ -21,7 +21,7 @@ pub fn run(path: &Path) -> Outcome {
 /// The listing, as printed: every cell escaped (feed text is the
 /// vendor's) before the columns are measured, so they still line up.
 pub fn render(feed: &Feed) -> Lines {
-    let host = select::host_platform();
+    let host = choose::host_platform();
     let mut out = Lines::new();
     out.line(format!(
         "{} ({}), feed {}",
@@ -34,9 +34,9 @@ pub fn render(feed: &Feed) -> Lines {
     for release in &feed.releases {
         newest_of
             .entry(release.channel.as_str())
-            .or_insert_with(|| select::newest_in_channel(feed, &release.channel));
+            .or_insert_with(|| choose::newest_in_channel(feed, &release.channel));
     }
-    let rows: Vec<[String; 6]> = select::newest_first(feed)
+    let rows: Vec<[String; 6]> = choose::newest_first(feed)
         .into_iter()
         .flat_map(|release| {
             let newest = newest_of
@@ -50,7 +50,7 @@ pub fn render(feed: &Feed) -> Lines {
                 if newest {
                     notes.push(format!("newest {}", release.channel));
                 }
-                if let Some(media) = select::on_media(feed, a) {
+                if let Some(media) = choose::on_media(feed, a) {
                     notes.push(media.words().to_string());
                 }
                 if a.platform == host {

@@ -16,8 +16,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::engine::check::{Verdict, Waiver};
-use crate::engine::error::{Error, ErrorClass};
+use crate::engine::shared::check::{Verdict, Waiver};
+use crate::engine::shared::error::{Error, ErrorClass};
 
 /// Staged install review: prove a vendor release is the bytes the vendor
 /// published and signed, and sign it off for the change request.
@@ -223,7 +223,7 @@ pub fn main() -> ExitCode {
             // A refused argument is quoted in the message: escape it.
             eprint!(
                 "{}",
-                crate::engine::checklist::shown_lines(&e.render().to_string())
+                crate::engine::shared::text::shown_lines(&e.render().to_string())
             );
             return ExitCode::from(e.exit_code().clamp(0, 2) as u8);
         }

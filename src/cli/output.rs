@@ -2,8 +2,8 @@
 //! and a symbol (never colour alone), the findings that matter, the
 //! verdict and where the checklist was written.
 
-use crate::engine::check::{Status, Verdict};
-use crate::engine::checklist::{Record, Written};
+use crate::engine::record::checklist::{Record, Written};
+use crate::engine::shared::check::{Status, Verdict};
 
 use super::progress::human_bytes;
 use super::term::Lines;
@@ -44,7 +44,7 @@ pub fn text(record: &Record, written: &Written) -> String {
             c.summary
         ));
         // A finding that only repeats the summary (one signature) adds nothing.
-        let worth_a_line = |f: &&crate::engine::check::Finding| {
+        let worth_a_line = |f: &&crate::engine::shared::check::Finding| {
             matches!(f.status, Status::Warn | Status::Fail) && !c.summary.contains(&f.summary)
         };
         for f in c.findings.iter().filter(worth_a_line) {

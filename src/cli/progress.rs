@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use crate::engine::event::{Event, Reporter};
+use crate::engine::shared::event::{Event, Reporter};
 
 pub use crate::units::human_bytes;
 
@@ -74,7 +74,10 @@ impl Reporter for StderrProgress {
             line.push_str(&format!(", {eta} s left"));
         }
         // The clearing sequence is ours; the line names a file from outside.
-        eprint!("\r\x1b[2K{}", crate::engine::checklist::shown_text(&line));
+        eprint!(
+            "\r\x1b[2K{}",
+            crate::engine::shared::text::shown_text(&line)
+        );
         let _ = std::io::stderr().flush();
         self.drawn = true;
     }

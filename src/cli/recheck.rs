@@ -2,13 +2,13 @@
 //! still match the reviewed archive? Exit 0 when everything matches, 1 with
 //! a report otherwise, 2 when the checklist cannot be used.
 
-use crate::engine::audit::{read_record, sibling};
-use crate::engine::check::Verdict;
-use crate::engine::error::Error;
-use crate::engine::event::Cancel;
-use crate::engine::hashing::sha256_hex;
-use crate::engine::history::parse_manifest;
-use crate::engine::recheck::recheck;
+use crate::engine::fetch::pass::sha256_hex;
+use crate::engine::record::audit::{read_record, sibling};
+use crate::engine::record::recheck::recheck;
+use crate::engine::shared::check::Verdict;
+use crate::engine::shared::error::Error;
+use crate::engine::shared::event::Cancel;
+use crate::engine::shared::manifest::parse_manifest;
 
 use super::term::{self, Lines};
 use super::{Format, Outcome, RecheckArgs};

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::engine::fetch::FetchSettings;
-use crate::engine::http::HttpSettings;
+use crate::engine::fetch::http::HttpSettings;
+use crate::engine::fetch::open::FetchSettings;
 
 fn project() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("", "", "intake")

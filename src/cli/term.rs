@@ -6,7 +6,7 @@
 //! stderr raw, and a line feed inside a line is shown as `\n` rather than
 //! starting a line of its own (so nothing can forge a `verdict:` line).
 
-use crate::engine::checklist::{is_unsafe_to_show, shown_text};
+use crate::engine::shared::text::{is_unsafe_to_show, shown_text};
 
 /// Text for stdout, composed a line at a time; each line is escaped whole.
 #[derive(Debug, Default)]

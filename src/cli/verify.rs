@@ -9,17 +9,17 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
-use crate::engine::archive::Limits;
-use crate::engine::checklist::{self, SignOff};
-use crate::engine::error::Error;
-use crate::engine::event::Cancel;
-use crate::engine::feed::Feed;
-use crate::engine::fetch::FetchSettings;
-use crate::engine::finish::{self, Destinations, Finished};
+use crate::engine::fetch::open::FetchSettings;
+use crate::engine::inspect::Limits;
+use crate::engine::record::checklist::{self, SignOff};
+use crate::engine::record::finish::{self, Destinations, Finished};
+use crate::engine::record::signing;
 use crate::engine::review::{self, Request};
-use crate::engine::select;
-use crate::engine::signature::TrustStore;
-use crate::engine::signing;
+use crate::engine::select::choose;
+use crate::engine::select::feed::Feed;
+use crate::engine::shared::error::Error;
+use crate::engine::shared::event::Cancel;
+use crate::engine::verify::signature::TrustStore;
 use crate::settings::Settings;
 
 use super::progress::StderrProgress;
@@ -64,7 +64,7 @@ pub fn run(args: &VerifyArgs, s: &Settings) -> Outcome {
     Job {
         feed: &args.feed,
         version: args.release.clone(),
-        platform: args.platform.clone().unwrap_or_else(select::host_platform),
+        platform: args.platform.clone().unwrap_or_else(choose::host_platform),
         sign_off,
         checklist_dir: args
             .checklist_dir
@@ -103,10 +103,10 @@ pub fn demo(feed_path: PathBuf) -> Outcome {
         Ok(f) => f,
         Err(e) => return Outcome::Failed(e),
     };
-    let Some(release) = select::newest_first(&feed).into_iter().next() else {
+    let Some(release) = choose::newest_first(&feed).into_iter().next() else {
         return Outcome::Failed(Error::file(&feed_path, "the feed lists no release"));
     };
-    let host = select::host_platform();
+    let host = choose::host_platform();
     let platform = release
         .artifacts
         .iter()

@@ -5,9 +5,9 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use crate::engine::archive::Limits;
-use crate::engine::error::Error;
-use crate::engine::finish::Destinations;
+use crate::engine::inspect::Limits;
+use crate::engine::record::finish::Destinations;
+use crate::engine::shared::error::Error;
 use crate::settings::Settings;
 use crate::tui;
 

@@ -1,38 +1,33 @@
 //! The verification engine: every rule of a review, as plain synchronous
 //! functions over `std::io::Read`, with no terminal code.
 //!
-//! Steps take a [`event::Reporter`] to push progress and log lines, and a
-//! [`event::Cancel`] token; they *return* their result. Check results are
-//! data ([`check::Check`]); an [`error::Error`] means a step could not run.
+//! The folders follow the walk an operator takes, and each imports only
+//! the folders above it in this list (a boundary test keeps it so):
+//!
+//! - [`shared`]: the vocabulary every step speaks: check ids and results,
+//!   events, errors, bounded reads, text escaping.
+//! - [`select`]: the feed, its versions and sources, which releases local
+//!   media hold, the selection checks.
+//! - [`fetch`]: the sources in order, HTTP, the evidence files, and the one
+//!   read pass that feeds every consumer of the artifact's bytes.
+//! - [`verify`]: checksum files and OpenPGP signatures.
+//! - [`inspect`]: one module per artifact kind, walking its entries into
+//!   the shared entry, safety, contents and manifest machinery.
+//! - [`review`]: runs the steps above in order and holds what they found.
+//! - [`record`]: sign-off, the checklist, the store, the history, audit and
+//!   recheck.
+//!
+//! Steps take a [`shared::event::Reporter`] to push progress and log lines,
+//! and a [`shared::event::Cancel`] token; they *return* their result. Check
+//! results are data ([`shared::check::Check`]); an [`Error`] means a step
+//! could not run.
 
-pub mod archive;
-pub mod artifact;
-pub mod audit;
-pub mod check;
-pub mod checklist;
-pub mod checksums;
-pub mod contents;
-pub mod diff;
-pub mod error;
-pub mod event;
-pub mod evidence;
-pub mod feed;
 pub mod fetch;
-pub mod fetch_checks;
-pub mod finish;
-pub mod hashing;
-pub mod history;
-pub mod http;
-pub mod limits;
-pub mod notes;
-pub mod recheck;
+pub mod inspect;
+pub mod record;
 pub mod review;
 pub mod select;
-pub mod signature;
-pub mod signing;
-pub mod source;
-pub mod store;
-pub mod toml_spans;
-pub mod version;
+pub mod shared;
+pub mod verify;
 
-pub use error::{Error, ErrorClass};
+pub use shared::error::{Error, ErrorClass};

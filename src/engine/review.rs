@@ -1,27 +1,28 @@
 //! A review from start to the point of sign-off: the steps in order, each
 //! a function, and [`run`] which performs them all (what `intake verify`
 //! does). The result, [`Review`], holds every check except `signoff`;
-//! [`crate::engine::checklist::Checklist::build`] adds the sign-off.
+//! [`crate::engine::record::checklist::Checklist::build`] adds the sign-off.
 
 use jiff::Timestamp;
 
-use crate::engine::archive::{ArchiveKind, Limits};
-use crate::engine::artifact::{self, Fetched, PassPlan};
-use crate::engine::check::{Check, CheckId};
-use crate::engine::checksums::{self, Algo, ChecksumFile, Computed};
-use crate::engine::contents;
-use crate::engine::diff::Diff;
-use crate::engine::error::Result;
-use crate::engine::event::{Cancel, Event, Level, Reporter, Step, log};
-use crate::engine::evidence::{self, Evidence};
-use crate::engine::feed::{Artifact, Feed, Product, Release};
-use crate::engine::fetch::{FetchSettings, Fetcher};
-use crate::engine::fetch_checks;
-use crate::engine::hashing::sha256_hex;
-use crate::engine::history::{self, Previous};
-use crate::engine::notes::{self, Contents};
-use crate::engine::select;
-use crate::engine::signature::{self, Found, SigOutcome, TrustStore};
+use crate::engine::fetch::checks;
+use crate::engine::fetch::evidence::{self, Evidence};
+use crate::engine::fetch::open::{FetchSettings, Fetcher};
+use crate::engine::fetch::pass::sha256_hex;
+use crate::engine::fetch::sources::{self, Fetched, PassPlan};
+use crate::engine::inspect::contents;
+use crate::engine::inspect::diff::Diff;
+use crate::engine::inspect::notes::{self, Contents};
+use crate::engine::inspect::{ArchiveKind, Limits};
+use crate::engine::select::choose;
+use crate::engine::select::feed::{Artifact, Feed, Product, Release};
+use crate::engine::select::rollback::{self, Approval, Previous};
+use crate::engine::shared::check::{Check, CheckId};
+use crate::engine::shared::error::Result;
+use crate::engine::shared::event::{Cancel, Event, Level, Reporter, Step, log};
+use crate::engine::shared::manifest::ManifestEntry;
+use crate::engine::verify::checksums::{self, Algo, ChecksumFile, Computed};
+use crate::engine::verify::signature::{self, Found, SigOutcome, TrustStore};
 
 /// What to review.
 #[derive(Debug, Clone)]
@@ -41,7 +42,7 @@ pub struct Request {
     pub previous: Previous,
     /// Every approval of this platform recorded here: a re-review of an
     /// approved version whose bytes changed fails `release.rollback`.
-    pub approvals: Vec<history::Approval>,
+    pub approvals: Vec<Approval>,
 }
 
 /// The artifact as reviewed.
@@ -75,18 +76,6 @@ pub struct EvidenceSource {
     pub sha256: String,
 }
 
-/// One line of the artifact's manifest.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ManifestEntry {
-    pub sha256: String,
-    pub size: u64,
-    /// Octal permission bits, e.g. `0755`.
-    pub mode: u32,
-    pub kind: String,
-    /// The path as raw bytes (escaped when written).
-    pub path: Vec<u8>,
-}
-
 /// Everything a review found, up to sign-off.
 #[derive(Debug, Clone)]
 pub struct Review {
@@ -106,7 +95,7 @@ pub struct Review {
     /// The evidence files as gathered (what the store keeps on approval).
     pub gathered: Evidence,
     /// The verified bytes on this machine (source file or download).
-    pub local_copy: Option<crate::engine::fetch::LocalCopy>,
+    pub local_copy: Option<crate::engine::fetch::open::LocalCopy>,
     /// What changed since the last approval here.
     pub since: Since,
 }
@@ -176,8 +165,8 @@ pub fn run(
     );
     // `release.rollback` waits for the bytes: a re-review compares digests.
     let selection = vec![
-        select::feed_fresh(feed, request.now),
-        select::release_newest(feed, release),
+        choose::feed_fresh(feed, request.now),
+        choose::release_newest(feed, release),
     ];
 
     let fetcher = Fetcher::new(request.fetch.clone());
@@ -191,7 +180,7 @@ pub fn run(
     let (declared, fetched) = std::thread::scope(|scope| {
         let notes = scope.spawn(|| declared_contents(&evidence, artifact));
         let fetched =
-            artifact::read_from_sources(feed, artifact, &fetcher, &judged.plan, &mut rec, cancel);
+            sources::read_from_sources(feed, artifact, &fetcher, &judged.plan, &mut rec, cancel);
         (notes.join().ok().flatten(), fetched)
     });
     let fetched = fetched?;
@@ -351,7 +340,7 @@ fn since(previous: &Previous, manifest: &[ManifestEntry]) -> Since {
         } => Since::Changes {
             version: approval.version.clone(),
             approved: approval.time,
-            diff: crate::engine::diff::diff(before, manifest),
+            diff: crate::engine::inspect::diff::diff(before, manifest),
         },
     }
 }
@@ -467,7 +456,7 @@ fn assemble(
         ),
     };
     let mut checks = selection;
-    checks.push(history::rollback_check_read(
+    checks.push(rollback::rollback_check_read(
         &request.previous,
         &request.approvals,
         &release.version,
@@ -475,13 +464,13 @@ fn assemble(
         &hex::encode(&read.sha256),
     ));
     checks.extend([
-        fetch_checks::mixed_sources(
-            artifact::source_check(&fetched),
+        checks::mixed_sources(
+            checks::source_check(&fetched),
             &evidence,
             &read.source,
             &[&sig_checksums, &sig_artifact],
         ),
-        artifact::size_check(artifact, read.bytes),
+        checks::size_check(artifact, read.bytes),
         checksum_check,
         sig_checksums,
         sig_artifact,

@@ -12,17 +12,17 @@ use jiff::Timestamp;
 use ratatui::text::Line;
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::engine::archive::Limits;
-use crate::engine::checklist::SignOff;
-use crate::engine::event::{Cancel, Event};
-use crate::engine::feed::Feed;
-use crate::engine::fetch::FetchSettings;
-use crate::engine::finish::{self, Destinations};
-use crate::engine::limits;
-use crate::engine::notes::{self, Contents};
+use crate::engine::fetch::open::FetchSettings;
+use crate::engine::inspect::Limits;
+use crate::engine::inspect::notes::{self, Contents};
+use crate::engine::record::checklist::SignOff;
+use crate::engine::record::finish::{self, Destinations};
+use crate::engine::record::signing;
 use crate::engine::review::{self, Request, Review};
-use crate::engine::signature::TrustStore;
-use crate::engine::signing;
+use crate::engine::select::feed::Feed;
+use crate::engine::shared::event::{Cancel, Event};
+use crate::engine::shared::limits;
+use crate::engine::verify::signature::TrustStore;
 
 use super::form::verdict_now;
 use super::markdown;

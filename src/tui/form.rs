@@ -2,9 +2,9 @@
 //! passphrase when the key is protected), what it says as the engine's
 //! [`SignOff`], the verdict it would give, and Ctrl-S.
 
-use crate::engine::check::{self, Status, Verdict, Waiver};
-use crate::engine::checklist::SignOff;
+use crate::engine::record::checklist::SignOff;
 use crate::engine::review::Review;
+use crate::engine::shared::check::{self, Status, Verdict, Waiver};
 
 use super::input::TextInput;
 use super::keys::Action;

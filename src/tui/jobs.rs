@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
-use crate::engine::check::Status;
-use crate::engine::event::{Event, Level};
 use crate::engine::review::Review;
+use crate::engine::shared::check::Status;
+use crate::engine::shared::event::{Event, Level};
 
 use super::model::{Model, Progress, Screen, SourceLine};
 use super::msg::Written;

@@ -8,7 +8,7 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use crate::engine::checklist::shown_text;
+use crate::engine::shared::text::shown_text;
 
 /// Widest a table cell is drawn.
 const CELL_MAX: usize = 20;

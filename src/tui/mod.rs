@@ -33,13 +33,13 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use crate::engine::archive::Limits;
-use crate::engine::check::Verdict;
-use crate::engine::feed::Feed;
-use crate::engine::fetch::FetchSettings;
-use crate::engine::finish::{self, Destinations};
-use crate::engine::select;
-use crate::engine::signature::TrustStore;
+use crate::engine::fetch::open::FetchSettings;
+use crate::engine::inspect::Limits;
+use crate::engine::record::finish::{self, Destinations};
+use crate::engine::select::choose;
+use crate::engine::select::feed::Feed;
+use crate::engine::shared::check::Verdict;
+use crate::engine::verify::signature::TrustStore;
 
 use effects::{Effects, Setup};
 use model::{Context, Model, Screen};
@@ -110,7 +110,7 @@ impl App {
         let ctx = Context {
             feed: feed.clone(),
             now,
-            host: select::host_platform(),
+            host: choose::host_platform(),
             operator: opts.operator.clone(),
             to: opts.to.clone(),
             key: effects::probe_key(opts.signing_key.as_deref(), now),

@@ -8,13 +8,13 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use ratatui::text::Line;
 
-use crate::engine::check::{Check, CheckId, Status};
-use crate::engine::event::SourceState;
-use crate::engine::feed::{Feed, Release};
-use crate::engine::finish::Destinations;
-use crate::engine::history::{self, Previous};
+use crate::engine::record::finish::Destinations;
 use crate::engine::review::Review;
-use crate::engine::select;
+use crate::engine::select::choose;
+use crate::engine::select::feed::{Feed, Release};
+use crate::engine::select::rollback::{self, Previous};
+use crate::engine::shared::check::{Check, CheckId, Status};
+use crate::engine::shared::event::SourceState;
 
 use super::input::TextInput;
 use super::msg::{JobId, Written};
@@ -165,7 +165,7 @@ pub struct Model {
 impl Model {
     pub fn new(ctx: Context) -> Model {
         let feed = ctx.feed.clone();
-        let order: Vec<usize> = select::newest_first(&feed)
+        let order: Vec<usize> = choose::newest_first(&feed)
             .iter()
             .filter_map(|r| feed.releases.iter().position(|x| std::ptr::eq(x, *r)))
             .collect();
@@ -223,12 +223,12 @@ impl Model {
     /// What Select warns about for the highlighted choice: an older
     /// release, a rollback, an expired feed (each a check that would warn).
     pub fn select_warnings(&self) -> Vec<Check> {
-        let mut out = vec![select::feed_fresh(&self.ctx.feed, self.ctx.now)];
+        let mut out = vec![choose::feed_fresh(&self.ctx.feed, self.ctx.now)];
         if let Some(release) = self.release() {
-            out.push(select::release_newest(&self.ctx.feed, release));
+            out.push(choose::release_newest(&self.ctx.feed, release));
             if let Some(platform) = self.platform() {
                 let previous = self.ctx.previous.get(platform).unwrap_or(&Previous::None);
-                out.push(history::rollback_check(
+                out.push(rollback::rollback_check(
                     previous,
                     &release.version,
                     platform,

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::text::Line;
 
-use crate::engine::check::Verdict;
-use crate::engine::checklist::SignOff;
-use crate::engine::event::Event;
+use crate::engine::record::checklist::SignOff;
 use crate::engine::review::Review;
+use crate::engine::shared::check::Verdict;
+use crate::engine::shared::event::Event;
 
 use super::rows::Inspect;
 

@@ -6,9 +6,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::engine::check::{CheckId, Status};
-use crate::engine::checklist::escape_path;
 use crate::engine::review::{Review, Since};
+use crate::engine::shared::check::{CheckId, Status};
+use crate::engine::shared::text::escape_path;
 
 use super::input::TextInput;
 

@@ -12,7 +12,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
 use serde::Deserialize;
 
-use crate::engine::check::Status;
+use crate::engine::shared::check::Status;
 
 /// The theme compiled into the binary (themes/default.toml).
 const DEFAULT: &str = include_str!("../../themes/default.toml");

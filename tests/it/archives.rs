@@ -1,8 +1,8 @@
 //! SPEC.md's archive table and the contents rules, one test each, every
 //! archive built for the case (tar builder, zip writer, hand-made bytes).
 
-use intake::engine::check::{Check, CheckId, Status};
 use intake::engine::review::Review;
+use intake::engine::shared::check::{Check, CheckId, Status};
 use intake::testkit::archives::{self, Entry, noise};
 use intake::testkit::hostile::{RawTar, RawZip, ZipEntry, gz, kind};
 use intake::testkit::layout::{FeedSpec, FileSpec, ReleaseSpec};
@@ -704,22 +704,22 @@ fn a_100000_entry_archive_is_inspected_with_bounded_memory() {
 // ---- robustness ------------------------------------------------------------
 
 /// Runs the inspector the way the review does, straight on bytes.
-fn inspect_bytes(name: &str, bytes: &[u8]) -> intake::engine::archive::ArchiveReport {
-    use intake::engine::archive::{self, ArchiveKind, Limits, zip::CentralDirectory};
+fn inspect_bytes(name: &str, bytes: &[u8]) -> intake::engine::inspect::ArchiveReport {
+    use intake::engine::inspect::{self, ArchiveKind, Limits, zip::CentralDirectory};
     let limits = Limits::default();
     let name_kind = ArchiveKind::from_name(name);
     if ArchiveKind::sniff(bytes) == ArchiveKind::Zip {
         let mut cursor = std::io::Cursor::new(bytes);
         match CentralDirectory::read(&mut cursor, bytes.len() as u64, &limits) {
-            Ok(cd) => archive::zip::inspect(bytes, &cd, bytes.len() as u64, &limits),
+            Ok(cd) => inspect::zip::inspect(bytes, &cd, bytes.len() as u64, &limits),
             Err(why) => {
-                let mut r = archive::ArchiveReport::new(ArchiveKind::Zip);
+                let mut r = inspect::ArchiveReport::new(ArchiveKind::Zip);
                 r.stop("(central directory)", why);
                 r
             }
         }
     } else {
-        archive::inspect_stream(bytes, name_kind, Some(bytes.len() as u64), &limits)
+        inspect::inspect_stream(bytes, name_kind, Some(bytes.len() as u64), &limits)
     }
 }
 

@@ -9,13 +9,14 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use intake::engine::check::{CheckId, Status};
-use intake::engine::event::{Cancel, Quiet};
-use intake::engine::feed::Feed;
-use intake::engine::fetch::FetchSettings;
-use intake::engine::history::{History, Previous};
+use intake::engine::fetch::open::FetchSettings;
+use intake::engine::record::history::History;
 use intake::engine::review::{self, Request, Review};
-use intake::engine::signature::TrustStore;
+use intake::engine::select::feed::Feed;
+use intake::engine::select::rollback::Previous;
+use intake::engine::shared::check::{CheckId, Status};
+use intake::engine::shared::event::{Cancel, Quiet};
+use intake::engine::verify::signature::TrustStore;
 use intake::testkit::layout::{FeedSpec, FileSpec, ReleaseSpec};
 use intake::testkit::server::{Body, Route, Server, Trickle};
 
@@ -28,7 +29,7 @@ fn review_with(
     feed_path: &Path,
     fetch: FetchSettings,
     stage_dir: Option<PathBuf>,
-) -> intake::engine::error::Result<Review> {
+) -> intake::engine::shared::error::Result<Review> {
     let feed = Feed::load(feed_path)?;
     let trust = TrustStore::load(&feed)?;
     let request = Request {
@@ -316,7 +317,7 @@ fn a_mirror_trickling_bytes_is_left_for_the_next_source() {
 fn recorded_history() -> (tempfile::TempDir, History) {
     let store = tempfile::tempdir().unwrap();
     let history = History::in_store(store.path(), "meridian");
-    let approval = intake::engine::history::Approval {
+    let approval = intake::engine::select::rollback::Approval {
         version: "4.2.1".into(),
         platform: "linux-x86_64".into(),
         sha256: "ab".repeat(32),
@@ -362,7 +363,7 @@ fn a_history_manifest_path_leading_out_of_the_store_is_not_trusted() {
             Previous::Unreadable(why) => assert!(why.contains("not trusted"), "{why}"),
             other => panic!("{to}: {other:?}"),
         }
-        let check = intake::engine::history::rollback_check(
+        let check = intake::engine::select::rollback::rollback_check(
             &history.previous("linux-x86_64"),
             "4.2.1",
             "linux-x86_64",
@@ -477,7 +478,7 @@ fn a_re_review_compares_the_digest_with_the_last_approval() {
     let review = crate::support::review(&good_feed());
     let (_store, history) = recorded_history();
     let previous = history.previous("linux-x86_64");
-    let same_version_other_bytes = intake::engine::history::rollback_check_read(
+    let same_version_other_bytes = intake::engine::select::rollback::rollback_check_read(
         &previous,
         &[],
         "4.2.1",
@@ -490,7 +491,7 @@ fn a_re_review_compares_the_digest_with_the_last_approval() {
             .summary
             .contains("the vendor's bytes changed")
     );
-    let same_bytes = intake::engine::history::rollback_check_read(
+    let same_bytes = intake::engine::select::rollback::rollback_check_read(
         &previous,
         &[],
         "4.2.1",

@@ -1,9 +1,9 @@
 //! The checklist: SPEC's fields, input hashes that match the files, names,
 //! never overwriting, atomic writes, and the verdict rule with waivers.
 
-use intake::engine::check::{CheckId, Status, Verdict, Waiver, WaiverOutcome};
-use intake::engine::checklist::{self, Checklist, Record, SignOff};
+use intake::engine::record::checklist::{self, Checklist, Record, SignOff};
 use intake::engine::review::Review;
+use intake::engine::shared::check::{CheckId, Status, Verdict, Waiver, WaiverOutcome};
 use intake::testkit::layout::ReleaseSpec;
 use sha2::Digest;
 

@@ -2,7 +2,7 @@
 //! lines count. Each test keeps the checksum file properly signed, so only
 //! the checksum rule under test decides.
 
-use intake::engine::check::{CheckId, Status};
+use intake::engine::shared::check::{CheckId, Status};
 use intake::testkit::keys::{SignSpec, clearsign};
 use intake::testkit::layout::{FeedSpec, FileSpec};
 use sha2::Digest;

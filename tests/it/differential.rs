@@ -17,7 +17,7 @@ mod tools;
 
 use std::path::Path;
 
-use intake::engine::archive::ArchiveKind;
+use intake::engine::inspect::ArchiveKind;
 use intake::testkit::corpus::{self, Item};
 
 use tools::{Outcome, Tool};

@@ -3,9 +3,9 @@
 //! So are unusable certificate files. A release file no source holds is not
 //! a malformed feed (local media often carry one release): see partial_media.
 
-use intake::engine::error::Error;
-use intake::engine::feed::Feed;
-use intake::engine::signature::TrustStore;
+use intake::engine::select::feed::Feed;
+use intake::engine::shared::error::Error;
+use intake::engine::verify::signature::TrustStore;
 use intake::testkit::keys;
 
 use crate::support::*;

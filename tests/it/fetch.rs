@@ -130,7 +130,7 @@ fn an_http_source_serves_and_the_review_passes() {
 
 #[test]
 fn progress_reports_bytes_rate_and_time_left_and_the_cache_is_cleared_once_stored() {
-    use intake::engine::event::{Cancel, Event, SourceState};
+    use intake::engine::shared::event::{Cancel, Event, SourceState};
     let server = Server::start().unwrap();
     let mut feed = good_feed();
     let big = intake::testkit::layout::FileSpec::new(
@@ -151,20 +151,20 @@ fn progress_reports_bytes_rate_and_time_left_and_the_cache_is_cleared_once_store
     let release = feed.releases[0].clone();
     let w = write(&feed);
     serve(&server, &release, |_, r| r);
-    let parsed = intake::engine::feed::Feed::load(&w.feed).unwrap();
-    let trust = intake::engine::signature::TrustStore::load(&parsed).unwrap();
+    let parsed = intake::engine::select::feed::Feed::load(&w.feed).unwrap();
+    let trust = intake::engine::verify::signature::TrustStore::load(&parsed).unwrap();
     let cache = tempfile::tempdir().unwrap();
     let request = intake::engine::review::Request {
         version: "4.2.1".into(),
         platform: "linux-x86_64".into(),
         now: now(),
-        fetch: intake::engine::fetch::FetchSettings {
+        fetch: intake::engine::fetch::open::FetchSettings {
             cache_dir: cache.path().to_path_buf(),
             ..Default::default()
         },
         limits: Default::default(),
         stage_dir: None,
-        previous: intake::engine::history::Previous::None,
+        previous: intake::engine::select::rollback::Previous::None,
         approvals: Vec::new(),
     };
     let mut events = Vec::new();
@@ -210,7 +210,7 @@ fn progress_reports_bytes_rate_and_time_left_and_the_cache_is_cleared_once_store
     let path = copy.path().to_path_buf();
     assert!(matches!(
         copy,
-        intake::engine::fetch::LocalCopy::Download(_)
+        intake::engine::fetch::open::LocalCopy::Download(_)
     ));
     assert!(path.starts_with(cache.path()) && path.is_file());
     copy.remove_own();

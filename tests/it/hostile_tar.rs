@@ -7,8 +7,8 @@
 
 use std::process::Command;
 
-use intake::engine::check::Status;
 use intake::engine::review::Review;
+use intake::engine::shared::check::Status;
 use intake::testkit::archives::noise;
 use intake::testkit::hostile::{RawTar, kind};
 use intake::testkit::hostile_tar::{

@@ -6,10 +6,10 @@
 use std::io::Read;
 use std::time::{Duration, Instant};
 
-use intake::engine::archive::meter::{Bomb, Metered, over_ratio, ratio_text};
-use intake::engine::archive::{ArchiveKind, ArchiveReport, Limits, inspect_stream};
-use intake::engine::check::{Finding, Status};
+use intake::engine::inspect::meter::{Bomb, Metered, over_ratio, ratio_text};
+use intake::engine::inspect::{ArchiveKind, ArchiveReport, Limits, inspect_stream};
 use intake::engine::review::Review;
+use intake::engine::shared::check::{Finding, Status};
 use intake::testkit::hostile::{RawTar, gz};
 
 use intake::testkit::archives::noise;
@@ -275,7 +275,7 @@ fn nine_thousand_65_kb_names_are_refused_quickly_in_bounded_memory() {
     assert!(
         text.contains(&format!(
             "the entry names and link targets add up to more than {} bytes",
-            intake::engine::archive::Limits::default().max_name_bytes
+            intake::engine::inspect::Limits::default().max_name_bytes
         )),
         "{}",
         &text[..text.len().min(4000)]

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use intake::engine::check::{Status, Verdict};
-use intake::engine::checklist::{Checklist, SignOff};
+use intake::engine::record::checklist::{Checklist, SignOff};
+use intake::engine::shared::check::{Status, Verdict};
 use intake::testkit::samples::{LESSONS, generate};
 use jiff::Timestamp;
 

@@ -6,8 +6,8 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime};
 
-use intake::engine::check::{CheckId, Status};
-use intake::engine::signature::{self, MAX_HASH_CONTEXTS};
+use intake::engine::shared::check::{CheckId, Status};
+use intake::engine::verify::signature::{self, MAX_HASH_CONTEXTS};
 use intake::testkit::keys::{SignSpec, sign_detached};
 use intake::testkit::layout::FileSpec;
 use sequoia_openpgp as openpgp;

@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use intake::engine::check::{CheckId, Status, Verdict};
-use intake::engine::checklist::{Checklist, SignOff};
+use intake::engine::record::checklist::{Checklist, SignOff};
 use intake::engine::review::Review;
+use intake::engine::shared::check::{CheckId, Status, Verdict};
 use intake::testkit::keys::{self, KeySpec, SignSpec, clearsign, join_signatures, sign_detached};
 use intake::testkit::layout::{FeedSpec, FileSpec};
 use intake::testkit::ts;
@@ -173,7 +173,7 @@ fn unpinned_signer_whose_certificate_ships_with_the_release_fails_naming_its_fin
     ));
     let r = review(&feed);
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Fail);
-    let fpr = intake::engine::signature::spaced(&stranger().fingerprint().to_hex());
+    let fpr = intake::engine::verify::signature::spaced(&stranger().fingerprint().to_hex());
     assert!(c.summary.contains("not pinned"), "{}", c.summary);
     assert!(c.summary.contains(&fpr), "{} should name {fpr}", c.summary);
 }
@@ -189,9 +189,10 @@ fn unpinned_signer_listed_in_the_feed_certificates_is_named_with_its_user_id() {
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Fail);
     assert!(c.summary.contains("Build Bot"), "{}", c.summary);
     assert!(
-        c.summary.contains(&intake::engine::signature::spaced(
-            &stranger().fingerprint().to_hex()
-        )),
+        c.summary
+            .contains(&intake::engine::verify::signature::spaced(
+                &stranger().fingerprint().to_hex()
+            )),
         "{}",
         c.summary
     );
@@ -414,8 +415,9 @@ fn signing_subkey_of_a_pinned_primary_passes() {
     let r = review(&checksums_signed_by(&key, &key, SignSpec::at(signed())));
     let c = assert_status(&r, CheckId::SignatureChecksums, Status::Pass);
     assert!(
-        c.evidence["signer"]
-            .starts_with(&intake::engine::signature::spaced(&key.fingerprint().to_hex())[..4])
+        c.evidence["signer"].starts_with(
+            &intake::engine::verify::signature::spaced(&key.fingerprint().to_hex())[..4]
+        )
     );
 }
 

@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use intake::engine::archive::Limits;
-use intake::engine::fetch::FetchSettings;
-use intake::engine::finish::Destinations;
+use intake::engine::fetch::open::FetchSettings;
+use intake::engine::inspect::Limits;
+use intake::engine::record::finish::Destinations;
 use intake::tui::model::Screen;
 use intake::tui::msg::Msg;
 use intake::tui::{App, Options};
@@ -302,7 +302,7 @@ fn cached_bytes(dir: &Path) -> u64 {
 
 #[test]
 fn a_protected_signing_key_is_found_at_start_and_unlocked_by_the_typed_passphrase() {
-    use intake::engine::checklist::SignOff;
+    use intake::engine::record::checklist::SignOff;
     use intake::tui::effects::{self, Setup};
     use intake::tui::model::KeyStatus;
     use sequoia_openpgp::cert::CertBuilder;
@@ -339,8 +339,8 @@ fn a_protected_signing_key_is_found_at_start_and_unlocked_by_the_typed_passphras
         matches!(effects::probe_key(Some(&public), now), KeyStatus::Unusable(why) if why.contains("no secret key"))
     );
 
-    let feed = intake::engine::feed::Feed::load(Path::new(DEMO)).unwrap();
-    let trust = intake::engine::signature::TrustStore::load(&feed).unwrap();
+    let feed = intake::engine::select::feed::Feed::load(Path::new(DEMO)).unwrap();
+    let trust = intake::engine::verify::signature::TrustStore::load(&feed).unwrap();
     let opts = options(dir.path());
     let setup = Setup {
         feed: Arc::new(feed),

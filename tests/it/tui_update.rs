@@ -1,8 +1,8 @@
 //! The walk's `update`, driven by key strings with no threads: every
 //! step's keys, going back, cancelling, quitting, the sign-off rules.
 
-use intake::engine::check::{CheckId, Status, Verdict};
-use intake::engine::event::{Event, SourceState};
+use intake::engine::shared::check::{CheckId, Status, Verdict};
+use intake::engine::shared::event::{Event, SourceState};
 use intake::tui::model::{FieldKind, Overlay, Pane, Screen};
 use intake::tui::msg::{Cmd, Msg, Written};
 use intake::tui::rows::Filter;
@@ -269,7 +269,7 @@ fn changed_since_the_last_approval_lists_the_differences() {
     review.since = intake::engine::review::Since::Changes {
         version: "4.2.0".into(),
         approved: "2026-02-01T09:00:00Z".parse().unwrap(),
-        diff: intake::engine::diff::diff(&before.manifest, &review.manifest),
+        diff: intake::engine::inspect::diff::diff(&before.manifest, &review.manifest),
     };
     let mut m = demo_model();
     reviewed(&mut m, review.into());

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use intake::engine::checklist::is_unsafe_to_show;
+use intake::engine::shared::text::is_unsafe_to_show;
 use intake::testkit::hostile::{RawTar, gz, kind};
 use intake::testkit::layout::{FeedSpec, FileSpec, ReleaseSpec};
 

@@ -1,13 +1,13 @@
 //! After sign-off: the verdict, why, and the files to attach to the
 //! change request.
 
-use crate::engine::checklist::shown_text;
+use crate::engine::shared::text::shown_text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Padding, Paragraph, Wrap};
 
-use crate::engine::check::{Status, Verdict};
+use crate::engine::shared::check::{Status, Verdict};
 
 use super::boxed;
 use crate::tui::model::Model;

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph, Wrap};
 
-use crate::engine::event::SourceState;
+use crate::engine::shared::event::SourceState;
 
 use super::{boxed, bytes, fit, problem_line};
 use crate::tui::model::{FetchState, Model, SourceLine};

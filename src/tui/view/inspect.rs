@@ -2,14 +2,14 @@
 //! that fit drawn; the highlighted entry's findings in words; the
 //! contents, safety and since-last-approval summaries.
 
-use crate::engine::checklist::shown_text;
+use crate::engine::shared::text::shown_text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Padding, Paragraph, Wrap};
 
-use crate::engine::check::{CheckId, Status};
 use crate::engine::review::Since;
+use crate::engine::shared::check::{CheckId, Status};
 
 use super::{boxed, bytes, fit, highlight, status_span};
 use crate::tui::model::Model;

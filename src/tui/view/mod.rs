@@ -16,7 +16,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::engine::checklist::{is_unsafe_to_show, shown_text};
+use crate::engine::shared::text::{is_unsafe_to_show, shown_text};
 
 use super::keys;
 use super::model::{Model, Overlay, Screen};
@@ -148,7 +148,7 @@ pub fn boxed(title: impl Into<String>, theme: &Theme) -> Block<'static> {
 }
 
 /// A status as a word and a symbol, `PASS ✓`, styled.
-pub fn status_span(status: crate::engine::check::Status, theme: &Theme) -> Span<'static> {
+pub fn status_span(status: crate::engine::shared::check::Status, theme: &Theme) -> Span<'static> {
     Span::styled(
         format!("{} {}", status.word(), theme.symbol(status)),
         theme.status(status),
@@ -174,8 +174,11 @@ pub fn fit(text: &str, width: usize) -> String {
 pub fn problem_line(text: &str, theme: &Theme) -> Line<'static> {
     Line::from(vec![
         Span::styled(
-            format!(" {} ", theme.symbol(crate::engine::check::Status::Warn)),
-            theme.status(crate::engine::check::Status::Warn),
+            format!(
+                " {} ",
+                theme.symbol(crate::engine::shared::check::Status::Warn)
+            ),
+            theme.status(crate::engine::shared::check::Status::Warn),
         ),
         Span::raw(shown_text(text).into_owned()),
     ])

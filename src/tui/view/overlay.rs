@@ -1,13 +1,13 @@
 //! Overlays: the help (from the same key table as the footer), the step
 //! log, and the question before abandoning a review.
 
-use crate::engine::checklist::shown_text;
+use crate::engine::shared::text::shown_text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use crate::engine::check::Status;
+use crate::engine::shared::check::Status;
 
 use super::{boxed, centred, status_span};
 use crate::tui::keys;

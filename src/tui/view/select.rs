@@ -2,14 +2,14 @@
 //! (this host's marked), its notes beside them, whether the local sources
 //! hold the highlighted platform's artifact, and what Select warns of.
 
-use crate::engine::checklist::shown_text;
+use crate::engine::shared::text::shown_text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Padding, Paragraph, Wrap};
 
-use crate::engine::check::Status;
-use crate::engine::select;
+use crate::engine::select::choose;
+use crate::engine::shared::check::Status;
 
 use super::{boxed, fit, highlight, right, status_span};
 use crate::tui::model::{Model, Pane};
@@ -148,7 +148,7 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     frame.render_widget(Paragraph::new(lines), info);
     let fresh = if warnings
         .iter()
-        .any(|w| w.id == crate::engine::check::CheckId::FeedFresh)
+        .any(|w| w.id == crate::engine::shared::check::CheckId::FeedFresh)
     {
         "feed EXPIRED "
     } else {
@@ -164,10 +164,10 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
 fn media_line(m: &Model, theme: &Theme) -> Option<Line<'static>> {
     let release = m.release()?;
     let artifact = release.artifacts.get(m.select.platform)?;
-    let media = select::on_media(&m.ctx.feed, artifact)?;
+    let media = choose::on_media(&m.ctx.feed, artifact)?;
     let role = match media {
-        select::Media::OnThisMedia => Role::Text,
-        select::Media::NotOnAnyLocalSource => Role::Warn,
+        choose::Media::OnThisMedia => Role::Text,
+        choose::Media::NotOnAnyLocalSource => Role::Warn,
     };
     Some(Line::styled(
         shown_text(&format!(

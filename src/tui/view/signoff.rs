@@ -7,8 +7,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::engine::check::{Status, Verdict};
 use crate::engine::review::Review;
+use crate::engine::shared::check::{Status, Verdict};
 
 use super::verify::counts_line;
 use super::{boxed, fit, problem_line};

@@ -2,13 +2,13 @@
 //! summary, and the evidence of the highlighted check (hashes, signer,
 //! key expiry, the rule that decided) with its findings.
 
-use crate::engine::checklist::shown_text;
+use crate::engine::shared::text::shown_text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Padding, Paragraph, Wrap};
 
-use crate::engine::check::{Check, Status};
+use crate::engine::shared::check::{Check, Status};
 
 use super::{boxed, fit, highlight, status_span};
 use crate::tui::model::Model;

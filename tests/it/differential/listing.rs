@@ -10,11 +10,11 @@ use std::fmt;
 use std::io::BufReader;
 use std::path::Path;
 
-use intake::engine::archive::safety::normalize;
-use intake::engine::archive::{self, ArchiveKind, EntryKind, Limits, plan};
-use intake::engine::check::Status;
-use intake::engine::contents::safety_check;
-use intake::engine::notes::{Contents, Declared};
+use intake::engine::inspect::contents::safety_check;
+use intake::engine::inspect::notes::{Contents, Declared};
+use intake::engine::inspect::safety::normalize;
+use intake::engine::inspect::{self, ArchiveKind, EntryKind, Limits, plan};
+use intake::engine::shared::check::Status;
 use sha2::Digest;
 
 /// One path's reading.
@@ -72,7 +72,7 @@ pub struct IntakeView {
 
 /// Reads the archive at `path` (artifact name `name`) as the review does:
 /// a zip from its file ([`plan::walk_downloaded_zip`]), a tar or tar.gz as
-/// a stream ([`archive::inspect_stream`]); then `archive.safety` exactly
+/// a stream ([`inspect::inspect_stream`]); then `archive.safety` exactly
 /// as the review judges it, with release notes declaring every entry's
 /// mode (so a setuid bit is a decision, not an ambiguity).
 pub fn intake(path: &Path, name: &str) -> IntakeView {
@@ -83,7 +83,7 @@ pub fn intake(path: &Path, name: &str) -> IntakeView {
         plan::walk_downloaded_zip(path, name_kind, &limits)
     } else {
         let file = BufReader::new(std::fs::File::open(path).unwrap());
-        archive::inspect_stream(file, name_kind, Some(bytes.len() as u64), &limits)
+        inspect::inspect_stream(file, name_kind, Some(bytes.len() as u64), &limits)
     };
     let declared = Contents::Declared {
         entries: report

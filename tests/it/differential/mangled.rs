@@ -4,7 +4,7 @@
 //! intake still accepts read with bsdtar and Python as well. Deterministic
 //! (a fixed xorshift seed), bounded in rounds and tool runs.
 
-use intake::engine::archive::tar::looks_like_header;
+use intake::engine::inspect::tar::looks_like_header;
 
 use super::tools::Tool;
 use super::{judge, mode_mask};

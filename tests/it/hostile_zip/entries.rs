@@ -2,7 +2,7 @@
 //! Unicode Path fields that rename, disks and name encodings, CRCs and
 //! data descriptors that disagree with the directory.
 
-use intake::engine::check::Status;
+use intake::engine::shared::check::Status;
 use intake::testkit::hostile_zip::{Member, unicode_path};
 
 use super::readers::{info_zip, python, python_testzip, read_differently};

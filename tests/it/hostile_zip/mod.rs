@@ -5,7 +5,7 @@
 //! `unzip`/`zipinfo`, Python's `zipfile`, `bsdtar`), each test also shows
 //! that one of them reads the refused archive differently from a plain one.
 
-use intake::engine::check::Status;
+use intake::engine::shared::check::Status;
 use intake::testkit::hostile_zip::{
     EndFields, Member, Zip64End, ZipLayout, extra_field, zip64_field,
 };
@@ -18,7 +18,7 @@ use crate::support::safety;
 use readers::{info_zip, python, read_differently, run_tool, streaming};
 
 /// Reviews zip bytes and returns the `archive.safety` check.
-fn reviewed(bytes: &[u8]) -> intake::engine::check::Check {
+fn reviewed(bytes: &[u8]) -> intake::engine::shared::check::Check {
     safety(&review_archive("m.zip", bytes.to_vec(), None)).clone()
 }
 

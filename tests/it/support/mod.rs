@@ -9,12 +9,12 @@ pub mod tui;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use intake::engine::check::{Check, CheckId, Status};
-use intake::engine::error::Error;
-use intake::engine::event::{Cancel, Quiet};
-use intake::engine::feed::Feed;
 use intake::engine::review::{self, Request, Review};
-use intake::engine::signature::TrustStore;
+use intake::engine::select::feed::Feed;
+use intake::engine::shared::check::{Check, CheckId, Status};
+use intake::engine::shared::error::Error;
+use intake::engine::shared::event::{Cancel, Quiet};
+use intake::engine::verify::signature::TrustStore;
 use intake::testkit::keys::KeySpec;
 use intake::testkit::layout::{FeedSpec, FileSpec, ReleaseSpec};
 use intake::testkit::ts;
@@ -124,13 +124,13 @@ pub fn try_review_at(
         version: version.into(),
         platform: platform.into(),
         now,
-        fetch: intake::engine::fetch::FetchSettings {
+        fetch: intake::engine::fetch::open::FetchSettings {
             offline: true,
             ..Default::default()
         },
         limits: Default::default(),
         stage_dir: None,
-        previous: intake::engine::history::Previous::None,
+        previous: intake::engine::select::rollback::Previous::None,
         approvals: Vec::new(),
     };
     review::run(&feed, &trust, &request, &mut Quiet, &Cancel::new())

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use intake::engine::feed::Feed;
-use intake::engine::finish::Destinations;
-use intake::engine::history::{Approval, Previous};
+use intake::engine::record::finish::Destinations;
 use intake::engine::review::Review;
+use intake::engine::select::feed::Feed;
+use intake::engine::select::rollback::{Approval, Previous};
 use intake::tui::model::{Context, KeyStatus, Model};
 use intake::tui::msg::{Cmd, Msg};
 use intake::tui::theme::Theme;

@@ -1,0 +1,12 @@
+//! Step 2, Fetch: the evidence files, then the artifact from the feed's
+//! sources in order (local folders and media, HTTP with resume), read once
+//! by [`pass`], which feeds every consumer of the bytes: the hashes, the
+//! signature contexts, the store's staging copy and whatever inspector the
+//! caller plugs in. Nothing here knows what kind of artifact it reads.
+
+pub mod checks;
+pub mod evidence;
+pub mod http;
+pub mod open;
+pub mod pass;
+pub mod sources;

@@ -1,0 +1,214 @@
+//! A tar reader for inspection: ustar, GNU (long names and links) and PAX
+//! (`path`, `linkpath`, `size`) headers, checksums verified, every entry
+//! type reported (unknown ones too), content hashed as it streams past.
+//! Header fields are read as strictly as GNU tar, bsdtar and Python's
+//! tarfile agree on them ([`field`]), and extension headers that would let
+//! those tools name or size an entry differently are refused
+//! ([`extension`]). Names, long names and PAX headers are read only up to
+//! their limits, so a size field can never make it allocate; a corrupt or
+//! truncated archive is reported with the entry and offset where it went
+//! wrong.
+
+mod extension;
+mod field;
+mod walk;
+
+use std::io::{self, Read};
+
+use crate::engine::shared::check::{Finding, Status};
+
+use super::hasher::{self, EntryHasher};
+use super::meter::{Bomb, Limits, Metered};
+use super::safety::{Safety, shown};
+use super::{ArchiveKind, ArchiveReport};
+
+use extension::Pending;
+use field::BLOCK;
+
+/// Whether a 512-byte block is a tar header (magic or a valid checksum).
+pub fn looks_like_header(block: &[u8]) -> bool {
+    let Some(block) = block
+        .get(..BLOCK)
+        .and_then(|b| <&[u8; BLOCK]>::try_from(b).ok())
+    else {
+        return false;
+    };
+    if block.iter().all(|b| *b == 0) {
+        return false;
+    }
+    &block[257..262] == b"ustar" || field::checksum(block).is_ok()
+}
+
+/// Why the walk stops.
+enum Stop {
+    /// A finding with the entry and offset.
+    At(String),
+    Bomb(Bomb),
+}
+
+struct Walker<R: Read> {
+    stream: Metered<R>,
+    limits: Limits,
+    report: ArchiveReport,
+    safety: Safety,
+    /// Index (1-based) and name of the entry being read.
+    index: usize,
+    current: Option<Vec<u8>>,
+    /// What the extension headers read so far give the next entry.
+    pending: Pending,
+    /// Hashes file content on another thread.
+    hasher: EntryHasher,
+}
+
+/// Reads a tar stream to its end (or to the first reason to stop).
+pub fn inspect<R: Read>(stream: Metered<R>, kind: ArchiveKind, limits: &Limits) -> ArchiveReport {
+    std::thread::scope(|scope| {
+        let (hasher, worker) = hasher::start(scope, false);
+        let mut w = Walker {
+            stream,
+            limits: limits.clone(),
+            report: ArchiveReport::new(kind),
+            safety: Safety::for_limits(limits),
+            index: 0,
+            current: None,
+            pending: Pending::default(),
+            hasher,
+        };
+        let walked = w.walk();
+        let subject = match &w.current {
+            Some(path) => format!("entry {} ({})", w.index, shown(path)),
+            None => format!("entry {} (its header)", w.index + 1),
+        };
+        // Problems of extension headers no entry took (the walk stopped first).
+        for why in std::mem::take(&mut w.pending.problems) {
+            w.report
+                .findings
+                .push(Finding::new(Status::Fail, subject.clone(), why));
+        }
+        match walked {
+            Ok(()) => {}
+            Err(Stop::At(why)) => w.report.stop(subject, why),
+            Err(Stop::Bomb(bomb)) => w.report.stop(subject, bomb.to_string()),
+        }
+        w.report.expanded = w.stream.expanded();
+        let whole = w.safety.finish(&w.report.entries);
+        w.report.findings.extend(whole);
+        let Walker {
+            mut report, hasher, ..
+        } = w;
+        hasher.finish();
+        for (index, hashed) in worker.join().unwrap_or_default() {
+            if let Some(entry) = report.entries.get_mut(index) {
+                entry.sha256 = Some(hashed.sha256);
+            }
+        }
+        report
+    })
+}
+
+impl<R: Read> Walker<R> {
+    /// Maps a read error to a stop, telling bombs from corruption.
+    fn failed(&self, e: io::Error, doing: &str) -> Stop {
+        if let Some(bomb) = e.get_ref().and_then(|inner| inner.downcast_ref::<Bomb>()) {
+            return Stop::Bomb(bomb.clone());
+        }
+        let at = self.stream.expanded();
+        let compressed = self.stream.consumed();
+        let kind = if e.kind() == io::ErrorKind::UnexpectedEof {
+            "truncated".to_string()
+        } else {
+            format!("corrupt ({e})")
+        };
+        Stop::At(format!(
+            "{kind} while reading {doing}, at byte {at} of the tar stream (byte {compressed} of the artifact)"
+        ))
+    }
+
+    /// Fills `buf` completely; `Ok(false)` at a clean end of input.
+    fn fill(&mut self, buf: &mut [u8], doing: &str) -> Result<bool, Stop> {
+        let mut got = 0;
+        while got < buf.len() {
+            match self.stream.read(&mut buf[got..]) {
+                Ok(0) if got == 0 => return Ok(false),
+                Ok(0) => return Err(self.failed(io::ErrorKind::UnexpectedEof.into(), doing)),
+                Ok(n) => got += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(self.failed(e, doing)),
+            }
+        }
+        Ok(true)
+    }
+
+    /// Reads `len` bytes of an extension body, refusing more than `max`.
+    fn body(&mut self, len: u64, max: u64, what: &str) -> Result<Vec<u8>, Stop> {
+        if len > max {
+            return Err(Stop::At(format!(
+                "a {what} of {len} bytes (over the {max}-byte limit)"
+            )));
+        }
+        let mut data = vec![0u8; len as usize];
+        if !self.fill(&mut data, what)? {
+            return Err(self.failed(io::ErrorKind::UnexpectedEof.into(), what));
+        }
+        self.skip_padding(len)?;
+        Ok(data)
+    }
+
+    fn skip_padding(&mut self, len: u64) -> Result<(), Stop> {
+        let pad = (BLOCK as u64 - len % BLOCK as u64) % BLOCK as u64;
+        let mut buf = [0u8; BLOCK];
+        if pad > 0 && !self.fill(&mut buf[..pad as usize], "padding")? {
+            return Err(self.failed(io::ErrorKind::UnexpectedEof.into(), "padding"));
+        }
+        Ok(())
+    }
+
+    /// Passes an entry's content to the hashing worker; returns the bytes read.
+    fn content(&mut self, size: u64) -> Result<u64, Stop> {
+        let index = self.report.entries.len();
+        self.hasher.begin(index);
+        let mut got = 0u64;
+        let result = loop {
+            if got >= size {
+                break Ok(got);
+            }
+            let want = (size - got).min(usize::MAX as u64) as usize;
+            match self.hasher.read_from(&mut self.stream, want) {
+                Ok(0) => break Ok(got),
+                Ok(n) => got += n as u64,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => break Err(self.failed(e, "an entry's content")),
+            }
+        };
+        self.hasher.end();
+        result
+    }
+
+    /// After the end-of-archive marker only zeros may follow.
+    fn trailer(&mut self) -> Result<(), Stop> {
+        let end = self.stream.expanded();
+        let mut buf = [0u8; 64 * 1024];
+        let mut hidden = 0u64;
+        loop {
+            match self.stream.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => hidden += buf[..n].iter().filter(|b| **b != 0).count() as u64,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(self.failed(e, "the end of the archive")),
+            }
+        }
+        if hidden > 0 {
+            self.report.findings.push(Finding::new(
+                Status::Fail,
+                "(after the archive)",
+                format!("{hidden} bytes of data after the end-of-archive marker at byte {end}: content no tool would list"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn sha256_of(data: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(data).into()
+}

@@ -1,0 +1,224 @@
+//! Zip inspection, reading the archive from both ends and accounting for
+//! every byte. The end records ([`end`]) and the central directory
+//! ([`directory`]) are read first, with seeks, from the local file
+//! ([`CentralDirectory::read`]); every record is kept, duplicates included.
+//! Then the entries are walked as a stream in offset order ([`inspect`]),
+//! in the same read pass that hashes the artifact: each local header is
+//! compared with its directory record ([`local`]), the content is inflated
+//! (stored and deflate only) and hashed, its CRC and size checked, and
+//! bytes that belong to no entry, or to two, are named with their offsets.
+//!
+//! Wherever Info-ZIP unzip, Python's zipfile or another common reader could
+//! read the bytes as a different archive, the review fails rather than
+//! choosing one reading.
+
+mod bytes;
+mod comment;
+pub mod directory;
+pub mod end;
+mod extra;
+mod local;
+
+use std::collections::HashMap;
+use std::io::{BufReader, Read};
+
+use crate::engine::shared::check::{Finding, Status};
+
+use super::hasher::{self, EntryHasher, Hashed};
+use super::meter::{Counted, Limits};
+use super::safety::{Safety, shown};
+use super::{ArchiveKind, ArchiveReport, Entry};
+
+pub use directory::{CdEntry, CentralDirectory};
+use local::{EntryWalk, skip};
+
+/// Walks the entries of a zip stream (from its first byte) against its
+/// central directory.
+pub fn inspect(
+    stream: impl Read,
+    cd: &CentralDirectory,
+    archive_size: u64,
+    limits: &Limits,
+) -> ArchiveReport {
+    std::thread::scope(|scope| {
+        let (mut hasher, worker) = hasher::start(scope, true);
+        let (mut report, to_confirm) = walk(stream, cd, archive_size, limits, &mut hasher);
+        hasher.finish();
+        let digests: HashMap<usize, Hashed> =
+            worker.join().unwrap_or_default().into_iter().collect();
+        for c in to_confirm {
+            let (Some(hashed), Some(entry)) =
+                (digests.get(&c.index), report.entries.get_mut(c.index))
+            else {
+                continue;
+            };
+            entry.sha256 = Some(hashed.sha256);
+            if hashed.size != c.size || hashed.crc32 != c.crc {
+                report.findings.push(Finding::new(
+                    Status::Fail,
+                    c.subject,
+                    format!(
+                        "its content ({} bytes, CRC {:08x}) does not match the central directory ({} bytes, CRC {:08x})",
+                        hashed.size, hashed.crc32, c.size, c.crc
+                    ),
+                ));
+            }
+        }
+        report
+    })
+}
+
+/// An entry whose content was read whole: its digest and CRC come back
+/// from the hashing worker and are checked against the directory then.
+struct ToConfirm {
+    index: usize,
+    subject: String,
+    size: u64,
+    crc: u32,
+}
+
+fn walk(
+    stream: impl Read,
+    cd: &CentralDirectory,
+    archive_size: u64,
+    limits: &Limits,
+    hasher: &mut EntryHasher,
+) -> (ArchiveReport, Vec<ToConfirm>) {
+    let mut stream = Counted::new(BufReader::with_capacity(256 * 1024, stream));
+    let mut report = ArchiveReport::new(ArchiveKind::Zip);
+    report.findings.extend(cd.findings.iter().cloned());
+    let mut to_confirm = Vec::new();
+    let mut safety = Safety::for_limits(limits);
+    let mut order: Vec<&CdEntry> = cd.entries.iter().collect();
+    order.sort_by_key(|e| (e.offset, e.index));
+    let mut previous: Option<&CdEntry> = None;
+    for e in order {
+        let subject = shown(&e.name);
+        let (kind, mode) = e.kind_and_mode();
+        let mut entry = Entry {
+            path: e.name.clone(),
+            kind,
+            mode,
+            size: e.size,
+            sha256: None,
+        };
+        let index = report.entries.len();
+        let pos = stream.counter().get();
+        let mut findings: Vec<Finding> = e
+            .problems
+            .iter()
+            .map(|p| Finding::new(Status::Fail, subject.clone(), p.clone()))
+            .collect();
+        let misplaced = placement(e, pos, previous, cd.start);
+        let result = match misplaced {
+            Placement::Unreadable(why) => {
+                findings.push(Finding::new(Status::Fail, subject.clone(), why));
+                Ok(false)
+            }
+            Placement::After(gap) => {
+                findings.extend(gap.map(|why| Finding::new(Status::Fail, subject.clone(), why)));
+                let mut walk = EntryWalk {
+                    e,
+                    entry: &mut entry,
+                    findings: &mut findings,
+                    expanded: &mut report.expanded,
+                    hasher: &mut *hasher,
+                    index,
+                    archive_size,
+                    limits,
+                };
+                skip(&mut stream, e.offset - pos).and_then(|()| walk.run(&mut stream))
+            }
+        };
+        if result.is_ok() {
+            findings.extend(into_directory(e, stream.counter().get(), cd.start));
+        }
+        if matches!(result, Ok(true)) {
+            to_confirm.push(ToConfirm {
+                index,
+                subject: subject.clone(),
+                size: e.size,
+                crc: e.crc,
+            });
+        }
+        findings.splice(0..0, safety.judge(&entry));
+        report.findings.extend(findings);
+        report.entries.push(entry);
+        previous = Some(e);
+        let result = result.and_then(|whole| safety.exhausted().map_or(Ok(whole), Err));
+        if let Err(why) = result {
+            report.stop(format!("entry {} ({subject})", e.index), why);
+            break;
+        }
+    }
+    let covered_to = stream.counter().get();
+    if report.stopped.is_none() && covered_to < cd.start {
+        report.findings.push(Finding::new(
+            Status::Fail,
+            directory::SUBJECT,
+            format!(
+                "bytes {covered_to}..{} between the last entry and the central directory belong to no entry (hidden data)",
+                cd.start
+            ),
+        ));
+    }
+    let whole = safety.finish(&report.entries);
+    report.findings.extend(whole);
+    (report, to_confirm)
+}
+
+/// An entry whose data runs on into the central directory (read up to `end`).
+fn into_directory(e: &CdEntry, end: u64, cd_start: u64) -> Option<Finding> {
+    (end > cd_start && e.offset < cd_start).then(|| {
+        Finding::new(
+            Status::Fail,
+            shown(&e.name),
+            format!(
+                "its data (from offset {}) runs {} bytes into the central directory at offset {cd_start}: those bytes are read both as content and as the directory",
+                e.offset,
+                end - cd_start
+            ),
+        )
+    })
+}
+
+/// Where an entry's local header is, against what the walk has read.
+enum Placement {
+    /// It cannot be read in the one pass (it overlaps what came before,
+    /// or lies inside the directory): why.
+    Unreadable(String),
+    /// It comes after what was read, maybe after a gap (why that fails).
+    After(Option<String>),
+}
+
+/// Judges where an entry's local header is, once the stream has been read
+/// up to `pos`: every byte before it must belong to an earlier entry.
+fn placement(e: &CdEntry, pos: u64, previous: Option<&CdEntry>, cd_start: u64) -> Placement {
+    if e.offset < pos {
+        let other = previous.map(|p| shown(&p.name)).unwrap_or_default();
+        return Placement::Unreadable(format!(
+            "its data overlaps {other}: its local header (offset {}) lies inside that entry, which runs to offset {pos} (overlapping entries: the zip-bomb construction)",
+            e.offset
+        ));
+    }
+    if e.offset >= cd_start {
+        return Placement::Unreadable(format!(
+            "its local header offset {} is not before the central directory (offset {cd_start})",
+            e.offset
+        ));
+    }
+    if e.offset == pos {
+        return Placement::After(None);
+    }
+    Placement::After(Some(if pos == 0 {
+        format!(
+            "the archive starts with {} bytes before its first local header (offset {}) that belong to no entry: a self-extractor stub or another archive, which other tools read instead",
+            e.offset, e.offset
+        )
+    } else {
+        format!(
+            "bytes {pos}..{} before its local header belong to no entry (hidden data)",
+            e.offset
+        )
+    }))
+}

@@ -1,0 +1,193 @@
+//! `checklist verify`: is a checklist the one intake wrote, unaltered, and
+//! signed by someone trusted? Checks that the manifest's SHA-256 is the one
+//! the record holds, that the Markdown is the record's own rendering, and
+//! that the signature over the TOML is good and by a trusted signer. A
+//! record from a newer intake is refused rather than half-understood.
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+
+use crate::engine::fetch::pass::sha256_hex;
+use crate::engine::record::checklist::{Record, render_markdown};
+use crate::engine::select::version;
+use crate::engine::shared::check::{Check, CheckId, Status};
+use crate::engine::shared::error::{Error, Result};
+use crate::engine::shared::limits;
+use crate::engine::verify::signature::{self, SigOutcome, TrustStore};
+
+/// Largest checklist record read (a diff of 100,000 entries fits).
+const RECORD_MAX: u64 = 256 << 20;
+
+/// One thing checked about a checklist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Point {
+    /// `manifest`, `markdown` or `signature`.
+    pub what: &'static str,
+    pub status: Status,
+    pub summary: String,
+}
+
+/// The result of checking one checklist.
+#[derive(Debug, Clone)]
+pub struct Audit {
+    pub toml: PathBuf,
+    pub record: Record,
+    pub points: Vec<Point>,
+}
+
+impl Audit {
+    /// Intact and signed by a trusted signer.
+    pub fn intact(&self) -> bool {
+        self.points.iter().all(|p| p.status == Status::Pass)
+    }
+}
+
+/// The checklist's other files, named after its TOML.
+pub fn sibling(toml: &Path, extension: &str) -> PathBuf {
+    let stem = toml
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    toml.with_file_name(format!("{stem}.{extension}"))
+}
+
+/// Reads a checklist record, refusing one from a newer intake.
+pub fn read_record(toml: &Path) -> Result<(Record, Vec<u8>)> {
+    let bytes = limits::read_local(toml, RECORD_MAX, "checklist")?;
+    let text = limits::utf8_text(toml, bytes.clone())?;
+    let table: toml::Table = toml::from_str(&text)
+        .map_err(|e| Error::file(toml, format!("not a checklist record: {}", e.message())))?;
+    let written_by = table
+        .get("intake_version")
+        .and_then(toml::Value::as_str)
+        .unwrap_or("");
+    if version::compare(written_by, env!("CARGO_PKG_VERSION")) == std::cmp::Ordering::Greater {
+        return Err(Error::file(
+            toml,
+            format!(
+                "written by intake {written_by}, newer than this one ({}): it cannot vouch for it",
+                env!("CARGO_PKG_VERSION")
+            ),
+        ));
+    }
+    let record: Record = toml::from_str(&text).map_err(|e| {
+        Error::file(
+            toml,
+            format!("not a checklist record intake wrote: {}", e.message()),
+        )
+    })?;
+    Ok((record, bytes))
+}
+
+/// Checks a checklist against its own files and the trusted signers.
+pub fn audit(toml: &Path, signers: &[PathBuf], now: Timestamp) -> Result<Audit> {
+    let (record, toml_bytes) = read_record(toml)?;
+    let mut points = Vec::new();
+    let mut point = |what: &'static str, status: Status, summary: String| {
+        points.push(Point {
+            what,
+            status,
+            summary,
+        })
+    };
+
+    let manifest = sibling(toml, "manifest");
+    match std::fs::read(&manifest) {
+        Ok(bytes) if sha256_hex(&bytes) == record.inputs.manifest => point(
+            "manifest",
+            Status::Pass,
+            format!("{} matches the SHA-256 in the record", manifest.display()),
+        ),
+        Ok(bytes) => point(
+            "manifest",
+            Status::Fail,
+            format!(
+                "{} was altered: its SHA-256 is {}, the record says {}",
+                manifest.display(),
+                sha256_hex(&bytes),
+                record.inputs.manifest
+            ),
+        ),
+        Err(e) => point(
+            "manifest",
+            Status::Fail,
+            format!(
+                "{}: {}",
+                manifest.display(),
+                crate::engine::shared::error::describe_io(&e)
+            ),
+        ),
+    }
+
+    let markdown = sibling(toml, "md");
+    match std::fs::read(&markdown) {
+        Ok(bytes) if bytes == render_markdown(&record).as_bytes() => point(
+            "markdown",
+            Status::Pass,
+            format!("{} is the record's own rendering", markdown.display()),
+        ),
+        Ok(_) => point(
+            "markdown",
+            Status::Fail,
+            format!(
+                "{} does not match the record: one of them was edited",
+                markdown.display()
+            ),
+        ),
+        Err(e) => point(
+            "markdown",
+            Status::Fail,
+            format!(
+                "{}: {}",
+                markdown.display(),
+                crate::engine::shared::error::describe_io(&e)
+            ),
+        ),
+    }
+
+    let asc = toml.with_file_name(format!(
+        "{}.asc",
+        toml.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    ));
+    match std::fs::read(&asc) {
+        Err(_) => point(
+            "signature",
+            Status::Fail,
+            format!("unsigned: no {}", asc.display()),
+        ),
+        Ok(_) if signers.is_empty() => {
+            return Err(Error::Usage(format!(
+                "{} is signed, but no trusted signer is given: name their certificates with --signer (or trusted_signers in the settings)",
+                toml.display()
+            )));
+        }
+        Ok(sig_bytes) => {
+            let trust = TrustStore::from_files(signers)?;
+            let outcome = match signature::parse::detached(&sig_bytes) {
+                Ok(found) => {
+                    SigOutcome::Judged(signature::verify_bytes(&found, &toml_bytes, &trust, now))
+                }
+                Err(why) => SigOutcome::Unusable(why),
+            };
+            let name = asc
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let judged: Check = signature::judge(CheckId::Signoff, &name, &outcome, 1);
+            let status = if judged.status == Status::Pass {
+                Status::Pass
+            } else {
+                Status::Fail
+            };
+            point("signature", status, judged.summary);
+        }
+    }
+    Ok(Audit {
+        toml: toml.to_path_buf(),
+        record,
+        points,
+    })
+}

@@ -1,0 +1,119 @@
+//! The checklist: the record of one review and its sign-off, written as
+//! three files for the change request: `.toml` (the machine-readable
+//! record), `.md` (the same record for people) and `.manifest` (every
+//! archive entry). [`Checklist::build`] is the only way to make one, so
+//! every front end writes the same record.
+
+mod markdown;
+mod record;
+mod write;
+
+pub use crate::engine::shared::manifest::render as render_manifest;
+pub use markdown::render as render_markdown;
+pub use record::{
+    ArtifactSection, EvidenceFileSection, InputsSection, Record, WaiverRecord, to_json,
+    toml_datetime,
+};
+pub use write::{WriteError, Written, write, write_new};
+
+use jiff::Timestamp;
+
+use crate::engine::fetch::pass::sha256_hex;
+use crate::engine::review::Review;
+use crate::engine::shared::check::{self, Check, CheckId, Verdict, Waiver};
+
+/// Who signs off, and what they accept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SignOff {
+    pub operator: String,
+    pub approver: String,
+    pub change_request: Option<String>,
+    pub waivers: Vec<Waiver>,
+}
+
+impl SignOff {
+    /// Both names given, and two different people.
+    pub fn problem(&self) -> Option<String> {
+        let operator = self.operator.trim();
+        let approver = self.approver.trim();
+        if operator.is_empty() {
+            Some("the operator's name is missing".to_string())
+        } else if approver.is_empty() {
+            Some("the approver's name is missing".to_string())
+        } else if operator.eq_ignore_ascii_case(approver) {
+            Some(format!(
+                "the operator and the approver must be two different people (both are `{operator}`)"
+            ))
+        } else {
+            None
+        }
+    }
+
+    /// The `signoff` check.
+    pub fn check(&self) -> Check {
+        match self.problem() {
+            Some(problem) => Check::fail(CheckId::Signoff, problem),
+            None => {
+                let cr = self
+                    .change_request
+                    .as_deref()
+                    .map(|c| format!(" for {c}"))
+                    .unwrap_or_else(|| ", no change request reference given".to_string());
+                Check::pass(
+                    CheckId::Signoff,
+                    format!(
+                        "reviewed by {}, approved by {}{cr}",
+                        self.operator.trim(),
+                        self.approver.trim()
+                    ),
+                )
+            }
+        }
+    }
+}
+
+/// A built checklist: the record and its two renderings.
+#[derive(Debug, Clone)]
+pub struct Checklist {
+    pub record: Record,
+    pub toml: String,
+    pub markdown: String,
+    pub manifest: Vec<u8>,
+}
+
+impl Checklist {
+    /// Builds the checklist of a review at sign-off time `finished`.
+    pub fn build(review: &Review, sign_off: &SignOff, finished: Timestamp) -> Checklist {
+        let manifest = render_manifest(&review.manifest);
+        let mut checks: Vec<Check> = review.checks.clone();
+        checks.retain(|c| c.id != CheckId::Signoff);
+        checks.push(sign_off.check());
+        let verdict: Verdict = check::verdict(&checks, &sign_off.waivers);
+        let record = Record::new(
+            review,
+            sign_off,
+            checks,
+            verdict,
+            finished,
+            sha256_hex(&manifest),
+        );
+        let toml = record.to_toml();
+        let markdown = render_markdown(&record);
+        Checklist {
+            record,
+            toml,
+            markdown,
+            manifest,
+        }
+    }
+
+    /// The file name stem: `<product>-<version>-<platform>-<UTC time>`.
+    pub fn stem(&self) -> String {
+        let r = &self.record;
+        let time = r
+            .finished_timestamp()
+            .map(|t| t.strftime("%Y%m%dT%H%M%SZ").to_string())
+            .unwrap_or_default();
+        format!("{}-{}-{}-{}", r.product, r.version, r.platform, time)
+    }
+}

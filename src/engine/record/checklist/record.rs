@@ -1,0 +1,267 @@
+//! The checklist record: the fields SPEC.md lists, in its order, as one
+//! serde structure. TOML is written from it; JSON is converted from the
+//! same TOML value so both always agree.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::review::{Review, Since};
+use crate::engine::shared::check::{
+    Check, CheckId, Verdict, Waiver, WaiverOutcome, waiver_outcome,
+};
+
+use super::SignOff;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    pub intake_version: String,
+    pub product: String,
+    pub product_name: String,
+    pub vendor: String,
+    pub version: String,
+    pub platform: String,
+    pub channel: String,
+    pub verdict: Verdict,
+    pub started: toml::value::Datetime,
+    pub finished: toml::value::Datetime,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_request: Option<String>,
+    pub operator: String,
+    pub approver: String,
+    /// Why the review is rejected, in words (empty when approved).
+    #[serde(default)]
+    pub rejected_because: Vec<String>,
+    /// The step log.
+    #[serde(default)]
+    pub log: Vec<String>,
+    pub artifact: ArtifactSection,
+    pub inputs: InputsSection,
+    #[serde(rename = "evidence_file", default)]
+    pub evidence_files: Vec<EvidenceFileSection>,
+    /// What changed since the last approval here.
+    pub since: SinceSection,
+    #[serde(rename = "check")]
+    pub checks: Vec<Check>,
+    #[serde(rename = "waiver", default, skip_serializing_if = "Vec::is_empty")]
+    pub waivers: Vec<WaiverRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArtifactSection {
+    pub file: String,
+    pub source: String,
+    pub url: String,
+    /// True when a token (user info, query) was removed from the URL.
+    pub url_redacted: bool,
+    pub size: u64,
+    pub sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha512: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputsSection {
+    pub feed: String,
+    pub checksums: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    pub signatures: Vec<String>,
+    pub certificates: Vec<String>,
+    pub manifest: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceFileSection {
+    pub file: String,
+    pub source: String,
+    pub url: String,
+    pub sha256: String,
+}
+
+/// What changed since the last approved release (full lists).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SinceSection {
+    pub summary: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved: Option<toml::value::Datetime>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub added: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<String>,
+    /// `path: what changed`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changed: Vec<String>,
+}
+
+impl SinceSection {
+    fn from(since: &Since) -> Self {
+        match since {
+            Since::NothingKnown(why) => SinceSection {
+                summary: why.clone(),
+                version: None,
+                approved: None,
+                added: Vec::new(),
+                removed: Vec::new(),
+                changed: Vec::new(),
+            },
+            Since::Changes {
+                version,
+                approved,
+                diff,
+            } => SinceSection {
+                summary: format!("since {version}: {}", diff.summary()),
+                version: Some(version.clone()),
+                approved: Some(*approved),
+                added: diff.added.clone(),
+                removed: diff.removed.clone(),
+                changed: diff
+                    .changed
+                    .iter()
+                    .map(|(p, w)| format!("{p}: {w}"))
+                    .collect(),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaiverRecord {
+    pub check: CheckId,
+    pub reason: String,
+    pub outcome: WaiverOutcome,
+}
+
+/// A TOML datetime (`2026-11-22T09:14:03Z`) for a timestamp, to the second.
+pub fn toml_datetime(t: Timestamp) -> toml::value::Datetime {
+    let text = t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    text.parse().unwrap_or(toml::value::Datetime {
+        date: None,
+        time: None,
+        offset: None,
+    })
+}
+
+impl Record {
+    pub(super) fn new(
+        review: &Review,
+        sign_off: &SignOff,
+        checks: Vec<Check>,
+        verdict: Verdict,
+        finished: Timestamp,
+        manifest_sha256: String,
+    ) -> Record {
+        let waivers = sign_off
+            .waivers
+            .iter()
+            .map(|w: &Waiver| {
+                let outcome = checks
+                    .iter()
+                    .find(|c| c.id == w.check)
+                    .and_then(|c| waiver_outcome(c, std::slice::from_ref(w)))
+                    .unwrap_or(WaiverOutcome::NotNeeded);
+                WaiverRecord {
+                    check: w.check,
+                    reason: w.reason.clone(),
+                    outcome,
+                }
+            })
+            .collect();
+        let a = &review.artifact;
+        Record {
+            intake_version: env!("CARGO_PKG_VERSION").to_string(),
+            product: review.product.id.clone(),
+            product_name: review.product.name.clone(),
+            vendor: review.product.vendor.clone(),
+            version: review.version.clone(),
+            platform: review.platform.clone(),
+            channel: review.channel.clone(),
+            verdict,
+            started: toml_datetime(review.started),
+            finished: toml_datetime(finished),
+            change_request: sign_off
+                .change_request
+                .clone()
+                .filter(|c| !c.trim().is_empty()),
+            operator: sign_off.operator.trim().to_string(),
+            approver: sign_off.approver.trim().to_string(),
+            rejected_because: crate::engine::shared::check::rejection_reasons(
+                &checks,
+                &sign_off.waivers,
+            ),
+            log: review.log.clone(),
+            artifact: ArtifactSection {
+                file: a.file.clone(),
+                source: a.source.clone(),
+                url: a.url.clone(),
+                url_redacted: a.url_redacted,
+                size: a.size,
+                sha256: a.sha256.clone(),
+                sha512: a.sha512.clone(),
+            },
+            inputs: InputsSection {
+                feed: review.inputs.feed.clone(),
+                checksums: review.inputs.checksums.clone(),
+                notes: review.inputs.notes.clone(),
+                signatures: review.inputs.signatures.clone(),
+                certificates: review.inputs.certificates.clone(),
+                manifest: manifest_sha256,
+            },
+            evidence_files: review
+                .evidence
+                .iter()
+                .map(|e| EvidenceFileSection {
+                    file: e.file.clone(),
+                    source: e.source.clone(),
+                    url: e.url.clone(),
+                    sha256: e.sha256.clone(),
+                })
+                .collect(),
+            since: SinceSection::from(&review.since),
+            checks,
+            waivers,
+        }
+    }
+
+    /// The TOML text of the record.
+    pub fn to_toml(&self) -> String {
+        // Serialising plain data to TOML cannot fail; an empty string would
+        // be caught by the caller's write (never written silently).
+        toml::to_string(self).unwrap_or_default()
+    }
+
+    pub fn finished_timestamp(&self) -> Option<Timestamp> {
+        self.finished.to_string().parse().ok()
+    }
+}
+
+/// The record as JSON (datetimes as RFC 3339 strings), converted from
+/// the TOML text so the two can never disagree.
+pub fn to_json(record: &Record) -> serde_json::Value {
+    match toml::from_str::<toml::Value>(&record.to_toml()) {
+        Ok(value) => toml_to_json(value),
+        Err(_) => serde_json::Value::Null,
+    }
+}
+
+fn toml_to_json(value: toml::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        toml::Value::String(s) => J::String(s),
+        toml::Value::Integer(i) => J::from(i),
+        toml::Value::Float(f) => J::from(f),
+        toml::Value::Boolean(b) => J::Bool(b),
+        toml::Value::Datetime(d) => J::String(d.to_string()),
+        toml::Value::Array(a) => J::Array(a.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => {
+            J::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
+    }
+}

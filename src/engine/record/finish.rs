@@ -1,0 +1,131 @@
+//! Step 5's last act, shared by both front ends: build the checklist from
+//! the review and the sign-off (the one constructor), sign it when a key is
+//! given, write it, and on approval place the artifact in the store and
+//! record the approval. The interactive walk and `intake verify` call the
+//! same function, so they write the same record.
+
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+
+use crate::engine::fetch::open::LocalCopy;
+use crate::engine::record::checklist::{self, Checklist, SignOff, Written};
+use crate::engine::record::history::{self, History};
+use crate::engine::record::signing::Signer;
+use crate::engine::record::store::{Placed, Store};
+use crate::engine::review::Review;
+use crate::engine::select::feed::Feed;
+use crate::engine::select::rollback::{Approval, Previous};
+use crate::engine::shared::check::Verdict;
+use crate::engine::shared::error::{Error, Result};
+use crate::engine::verify::signature::TrustStore;
+
+/// Where the results go.
+#[derive(Debug, Clone)]
+pub struct Destinations {
+    pub checklist_dir: PathBuf,
+    /// The store folder (its approval history is kept even without artifacts).
+    pub store_root: PathBuf,
+    pub keep_artifacts: bool,
+}
+
+/// What was written.
+#[derive(Debug)]
+pub struct Finished {
+    pub checklist: Checklist,
+    pub written: Written,
+    pub stored: Option<Placed>,
+    /// Who signed the checklist, for people.
+    pub signed_by: Option<String>,
+}
+
+/// Writes the checklist (signed when `signer` is given); on approval,
+/// stores the artifact and records the approval. A rejected review still
+/// gets its checklist.
+pub fn finish(
+    feed: &Feed,
+    trust: &TrustStore,
+    review: &Review,
+    sign_off: &SignOff,
+    signer: Option<&mut Signer>,
+    to: &Destinations,
+    now: Timestamp,
+) -> Result<Finished> {
+    let checklist = Checklist::build(review, sign_off, now);
+    let (signature, signed_by) = match signer {
+        Some(s) => (
+            Some(s.sign(checklist.toml.as_bytes(), now)?),
+            Some(s.describe()),
+        ),
+        None => (None, None),
+    };
+    let written = checklist::write(&checklist, &to.checklist_dir, signature.as_deref());
+    let approved = checklist.record.verdict == Verdict::Approved;
+    let store = Store::new(&to.store_root);
+    let stored = match (&written, approved && to.keep_artifacts) {
+        (Ok(_), true) => Some(store.place(feed, trust, review)),
+        _ => None,
+    };
+    // Intake's own copies go: the store holds the bytes now, or they were
+    // not approved (a rejected download stays cached for a re-review).
+    if let Some(copy) = &review.local_copy
+        && (matches!(stored, Some(Ok(_))) || matches!(copy, LocalCopy::Staged(_)))
+    {
+        copy.remove_own();
+    }
+    let written = written?;
+    let stored = stored.transpose().map_err(|e| {
+        Error::Usage(format!(
+            "approved, and the checklist is written ({}), but the artifact could not be placed in the store: {e}",
+            written.toml.display()
+        ))
+    })?;
+    if approved {
+        let history = History::in_store(&to.store_root, &feed.product.id);
+        let toml = std::fs::canonicalize(&written.toml).unwrap_or_else(|_| written.toml.clone());
+        let approval = history::approval(
+            &review.version,
+            &review.platform,
+            &review.artifact.sha256,
+            &toml,
+            &checklist.record,
+            now,
+        );
+        history.record(approval, &checklist.manifest).map_err(|e| {
+            Error::Usage(format!(
+                "approved, and the checklist is written ({}), but the approval could not be recorded: {e}",
+                written.toml.display()
+            ))
+        })?;
+    }
+    Ok(Finished {
+        checklist,
+        written,
+        stored,
+        signed_by,
+    })
+}
+
+/// Where approvals and staging copies live for this store folder.
+pub fn staging_dir(to: &Destinations) -> Option<PathBuf> {
+    to.keep_artifacts
+        .then(|| Store::new(&to.store_root).staging_dir())
+}
+
+/// What was approved before, for a review of `platform`.
+pub fn previous(to: &Destinations, product_id: &str, platform: &str) -> Previous {
+    History::in_store(&to.store_root, product_id).previous(platform)
+}
+
+/// Every approval of `platform` recorded for this store folder (a
+/// re-review compares its bytes with those approved before).
+pub fn approvals(to: &Destinations, product_id: &str, platform: &str) -> Vec<Approval> {
+    History::in_store(&to.store_root, product_id).approvals(platform)
+}
+
+/// Removes stale staging copies (when this review may store).
+pub fn sweep(to: &Destinations) {
+    if to.keep_artifacts {
+        Store::new(&to.store_root).sweep_staging();
+    }
+}

@@ -1,0 +1,433 @@
+//! The local store of approved releases: for each product, the verified
+//! artifacts and their evidence under the same relative paths the feed
+//! uses, the pinned certificates, and a copy of the feed whose only source
+//! is that folder. The store is therefore a ready `file://` source for
+//! other hosts and for air-gapped media; `intake verify <store>/<id>/feed.toml`
+//! re-runs a review from it.
+//!
+//! Nothing unverified is placed here: the artifact is copied from the bytes
+//! the review read and hashed again on the way, and every file is written
+//! atomically. An artifact is never replaced by different bytes (a vendor
+//! changing a published file is exactly what an operator must hear of);
+//! evidence this review verified may replace an older copy (a re-signed
+//! checksum file).
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::engine::fetch::evidence::Evidence;
+use crate::engine::fetch::open::LocalCopy;
+use crate::engine::fetch::pass::sha256_hex;
+use crate::engine::record::checklist::{WriteError, toml_datetime, write_new};
+use crate::engine::review::Review;
+use crate::engine::select::feed::{Artifact, Feed, Release, SignaturePolicy};
+use crate::engine::shared::error::{Error, Result};
+use crate::engine::verify::signature::TrustStore;
+
+/// Where an approved artifact went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed {
+    /// The store's feed for this product.
+    pub feed: PathBuf,
+    pub artifact: PathBuf,
+}
+
+/// A store folder.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub root: PathBuf,
+}
+
+impl Store {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Store { root: root.into() }
+    }
+
+    /// Where reviews write their staging copies (inside the store, so a
+    /// copy is moved into place, never copied again).
+    pub fn staging_dir(&self) -> PathBuf {
+        self.root.join(".staging")
+    }
+
+    /// Removes staging copies a crashed review left behind (a day old).
+    pub fn sweep_staging(&self) {
+        let Ok(entries) = std::fs::read_dir(self.staging_dir()) else {
+            return;
+        };
+        let day = std::time::Duration::from_secs(24 * 3600);
+        for e in entries.flatten() {
+            let old = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > day);
+            if old {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+
+    /// The folder of one product.
+    pub fn product_dir(&self, id: &str) -> PathBuf {
+        self.root.join(id)
+    }
+
+    /// Places an approved review's artifact (copied from the verified bytes
+    /// on this machine) with its evidence, and updates the store feed.
+    pub fn place(&self, feed: &Feed, trust: &TrustStore, review: &Review) -> Result<Placed> {
+        let release = feed.release(&review.version)?;
+        let artifact = release.artifact(&review.platform)?;
+        let copy_from = review.local_copy.as_ref().ok_or_else(|| {
+            Error::file(
+                &self.root,
+                "no verified copy of the artifact on this machine to store",
+            )
+        })?;
+        let (evidence, sha256) = (&review.gathered, review.artifact.sha256.as_str());
+        let dir = self.product_dir(&feed.product.id);
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
+        for file in evidence.files() {
+            if file.problem.is_none() {
+                put_bytes(&dir.join(&file.relative), &file.bytes)?;
+            }
+        }
+        let target = dir.join(&artifact.file.value);
+        match copy_from {
+            // Intake's own copy (a download, or the staging copy written in
+            // the read pass), hashed as it was written: moved, not copied.
+            own if own.is_own() && !target.exists() => {
+                if move_download(own.path(), &target, sha256)? == Moved::Linked
+                    && let LocalCopy::Staged(staged) = own
+                {
+                    staged.commit();
+                }
+            }
+            other => put_verified_copy(other.path(), &target, sha256)?,
+        }
+        let mut cert_names = Vec::new();
+        for (i, (path, sha)) in trust.files.iter().enumerate() {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let name = if cert_names.contains(&format!("keys/{name}")) {
+                format!("keys/{i}-{name}")
+            } else {
+                format!("keys/{name}")
+            };
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+            if sha256_hex(&bytes) != *sha {
+                return Err(Error::file(
+                    path,
+                    "the certificate changed during the review: not stored",
+                ));
+            }
+            put_bytes(&dir.join(&name), &bytes)?;
+            cert_names.push(name);
+        }
+        let feed_path = dir.join("feed.toml");
+        let text = store_feed(feed, &cert_names, release, artifact, evidence, &feed_path)?;
+        replace_atomically(&feed_path, text.as_bytes())?;
+        Ok(Placed {
+            feed: feed_path,
+            artifact: target,
+        })
+    }
+}
+
+/// Writes evidence this review verified: a new file, or a replacement of
+/// an older copy (a vendor may re-sign a checksum file), atomically.
+fn put_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+    }
+    match write_new(path, bytes) {
+        Ok(()) => Ok(()),
+        Err(WriteError::Exists) => {
+            let existing = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+            if existing == bytes {
+                Ok(())
+            } else {
+                replace_atomically(path, bytes)
+            }
+        }
+        Err(WriteError::Io(e)) => Err(Error::io(path, &e)),
+    }
+}
+
+/// Copies the verified bytes into the store, hashing them again on the
+/// way: bytes that changed since the review are refused.
+fn put_verified_copy(from: &Path, to: &Path, sha256: &str) -> Result<()> {
+    if to.exists() {
+        let existing = hash_file(to)?;
+        return if existing == sha256 {
+            Ok(())
+        } else {
+            Err(Error::file(
+                to,
+                "the store already holds different bytes under this name: not replaced",
+            ))
+        };
+    }
+    let dir = to.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
+    let mut source = File::open(from).map_err(|e| Error::io(from, &e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".intake-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, &e))?;
+    let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = source.read(&mut buf).map_err(|e| Error::io(from, &e))?;
+        if n == 0 {
+            break;
+        }
+        sha2::Digest::update(&mut hasher, &buf[..n]);
+        tmp.write_all(&buf[..n]).map_err(|e| Error::io(to, &e))?;
+    }
+    if hex::encode(sha2::Digest::finalize(hasher)) != sha256 {
+        return Err(Error::file(
+            from,
+            "the artifact changed after it was verified: not stored",
+        ));
+    }
+    tmp.as_file().sync_all().map_err(|e| Error::io(to, &e))?;
+    tmp.persist_noclobber(to)
+        .map_err(|e| Error::io(to, &e.error))?;
+    Ok(())
+}
+
+/// Moves a verified download into the store (durably); copies with a
+/// re-hash when the cache is on another file system.
+fn move_download(from: &Path, to: &Path, sha256: &str) -> Result<Moved> {
+    let dir = to.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
+    File::open(from)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::io(from, &e))?;
+    match std::fs::hard_link(from, to) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(from);
+            Ok(Moved::Linked)
+        }
+        // Another file system (or no hard links): copy, hashing again.
+        Err(_) => put_verified_copy(from, to, sha256).map(|()| Moved::Copied),
+    }
+}
+
+/// How a verified copy reached the store: moved (the original name is
+/// gone), or copied (the original is still there, for its owner to remove).
+#[derive(Debug, PartialEq, Eq)]
+enum Moved {
+    Linked,
+    Copied,
+}
+
+fn hash_file(path: &Path) -> Result<String> {
+    let mut file = File::open(path).map_err(|e| Error::io(path, &e))?;
+    let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
+    std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(path, &e))?;
+    Ok(hex::encode(sha2::Digest::finalize(hasher)))
+}
+
+/// Replaces `path` atomically: a reader sees the old file or the new one,
+/// never a part (the store's feed, the approval history, manifests).
+pub(crate) fn replace_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".intake-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, &e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, &e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, &e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, &e.error))?;
+    Ok(())
+}
+
+// ---- the store's feed ------------------------------------------------------
+
+#[derive(Serialize)]
+struct StoreFeed {
+    product: StoreProduct,
+    trust: StoreTrust,
+    source: Vec<StoreSource>,
+    release: Vec<StoreRelease>,
+}
+
+#[derive(Serialize)]
+struct StoreProduct {
+    name: String,
+    vendor: String,
+    id: String,
+}
+
+#[derive(Serialize)]
+struct StoreTrust {
+    certificates: Vec<String>,
+    fingerprints: Vec<String>,
+    signatures: &'static str,
+    threshold: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires: Option<toml::value::Datetime>,
+}
+
+#[derive(Serialize)]
+struct StoreSource {
+    name: &'static str,
+    url: &'static str,
+}
+
+#[derive(Serialize, Clone)]
+struct StoreRelease {
+    version: String,
+    date: toml::value::Datetime,
+    channel: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notes: Option<String>,
+    checksums: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checksums_signature: Option<String>,
+    artifact: Vec<StoreArtifact>,
+}
+
+#[derive(Serialize, Clone)]
+struct StoreArtifact {
+    platform: String,
+    file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signature: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size: Option<u64>,
+}
+
+fn date(d: jiff::civil::Date) -> toml::value::Datetime {
+    d.to_string()
+        .parse()
+        .unwrap_or(toml_datetime(jiff::Timestamp::UNIX_EPOCH))
+}
+
+fn release_entry(
+    release: &Release,
+    artifacts: Vec<StoreArtifact>,
+    present: impl Fn(&str) -> bool,
+) -> StoreRelease {
+    StoreRelease {
+        version: release.version.clone(),
+        date: date(release.date),
+        channel: release.channel.clone(),
+        notes: release
+            .notes
+            .as_ref()
+            .map(|n| n.value.clone())
+            .filter(|p| present(p)),
+        checksums: release.checksums.value.clone(),
+        checksums_signature: release
+            .checksums_signature
+            .as_ref()
+            .map(|n| n.value.clone())
+            .filter(|p| present(p)),
+        artifact: artifacts,
+    }
+}
+
+fn artifact_entry(a: &Artifact, present: impl Fn(&str) -> bool) -> StoreArtifact {
+    StoreArtifact {
+        platform: a.platform.clone(),
+        file: a.file.value.clone(),
+        signature: a
+            .signature
+            .as_ref()
+            .map(|s| s.value.clone())
+            .filter(|p| present(p)),
+        size: a.size,
+    }
+}
+
+/// The store feed: the current trust, the store as the only source, and
+/// every release artifact the store holds (this one included).
+fn store_feed(
+    feed: &Feed,
+    certs: &[String],
+    release: &Release,
+    artifact: &Artifact,
+    _evidence: &Evidence,
+    path: &Path,
+) -> Result<String> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let present = |p: &str| dir.join(p).is_file();
+    let mut releases: Vec<StoreRelease> = Vec::new();
+    if path.is_file() {
+        // Releases approved before (a store feed that cannot be read is
+        // kept aside, never silently dropped).
+        match Feed::load(path) {
+            Ok(old) => {
+                for r in &old.releases {
+                    let arts: Vec<StoreArtifact> = r
+                        .artifacts
+                        .iter()
+                        .filter(|a| {
+                            !(r.version == release.version && a.platform == artifact.platform)
+                        })
+                        .filter(|a| present(&a.file.value))
+                        .map(|a| artifact_entry(a, present))
+                        .collect();
+                    if !arts.is_empty() {
+                        releases.push(release_entry(r, arts, present));
+                    }
+                }
+            }
+            Err(_) => {
+                let aside = path.with_extension(format!(
+                    "toml.unreadable-{}",
+                    jiff::Timestamp::now().as_second()
+                ));
+                std::fs::rename(path, &aside).map_err(|e| Error::io(path, &e))?;
+            }
+        }
+    }
+    let this = artifact_entry(artifact, present);
+    match releases.iter_mut().find(|r| r.version == release.version) {
+        Some(r) => r.artifact.push(this),
+        None => releases.push(release_entry(release, vec![this], present)),
+    }
+    let store = StoreFeed {
+        product: StoreProduct {
+            name: feed.product.name.clone(),
+            vendor: feed.product.vendor.clone(),
+            id: feed.product.id.clone(),
+        },
+        trust: StoreTrust {
+            certificates: certs.to_vec(),
+            fingerprints: feed
+                .trust
+                .fingerprints
+                .iter()
+                .map(|f| f.value.clone())
+                .collect(),
+            signatures: match feed.trust.signatures {
+                SignaturePolicy::Required => "required",
+                SignaturePolicy::Optional => "optional",
+            },
+            threshold: feed.trust.threshold,
+            expires: feed.trust.expires.map(date),
+        },
+        source: vec![StoreSource {
+            name: "store",
+            url: ".",
+        }],
+        release: releases,
+    };
+    let text = toml::to_string(&store)
+        .map_err(|e| Error::file(path, format!("could not write the store feed: {e}")))?;
+    Ok(format!(
+        "# The local store of {} ({}): approved releases only, verified by intake.\n# Its only source is this folder.\n\n{text}",
+        feed.product.name, feed.product.id
+    ))
+}

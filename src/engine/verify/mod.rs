@@ -1,0 +1,5 @@
+//! Step 3, Verify: the checksum file (every form `sha256sum` and friends
+//! write) and OpenPGP signatures over the checksum file and the artifact.
+
+pub mod checksums;
+pub mod signature;
