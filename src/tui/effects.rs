@@ -15,7 +15,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::engine::fetch::open::FetchSettings;
 use crate::engine::inspect::Limits;
 use crate::engine::inspect::notes::{self, Contents};
-use crate::engine::record::checklist::SignOff;
+use crate::engine::record::checklist::{self, SignOff};
 use crate::engine::record::finish::{self, Destinations};
 use crate::engine::record::signing;
 use crate::engine::review::{self, Request, Review};
@@ -24,7 +24,6 @@ use crate::engine::shared::event::{Cancel, Event};
 use crate::engine::shared::limits;
 use crate::engine::verify::signature::TrustStore;
 
-use super::form::verdict_now;
 use super::markdown;
 use super::model::KeyStatus;
 use super::msg::{Cmd, JobId, Msg, Written};
@@ -207,7 +206,7 @@ pub fn write(
         now,
     )
     .map_err(|e| e.to_string())?;
-    let (_, reasons) = verdict_now(review, sign_off);
+    let (_, reasons) = checklist::verdict(review, sign_off);
     let mut files: Vec<String> = [
         &done.written.toml,
         &done.written.markdown,

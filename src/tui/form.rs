@@ -2,9 +2,9 @@
 //! passphrase when the key is protected), what it says as the engine's
 //! [`SignOff`], the verdict it would give, and Ctrl-S.
 
-use crate::engine::record::checklist::SignOff;
+use crate::engine::record::checklist::{self, SignOff};
 use crate::engine::review::Review;
-use crate::engine::shared::check::{self, Status, Verdict, Waiver};
+use crate::engine::shared::check::{Status, Verdict, Waiver};
 
 use super::input::TextInput;
 use super::keys::Action;
@@ -81,27 +81,6 @@ pub fn sign_off_of(s: &SignOffState) -> SignOff {
     }
 }
 
-/// The verdict the form would give now, and why it would be rejected.
-/// (Drawn every frame of the form: the review's checks are not copied.)
-pub fn verdict_now(review: &Review, sign_off: &SignOff) -> (Verdict, Vec<String>) {
-    let signoff = [sign_off.check()];
-    let parts = [review.checks.as_slice(), &signoff];
-    // The rule rejects when any check rejects, so it applies part by part.
-    let verdict = if parts
-        .iter()
-        .all(|p| check::verdict(p, &sign_off.waivers) == Verdict::Approved)
-    {
-        Verdict::Approved
-    } else {
-        Verdict::Rejected
-    };
-    let reasons = parts
-        .iter()
-        .flat_map(|p| check::rejection_reasons(p, &sign_off.waivers))
-        .collect();
-    (verdict, reasons)
-}
-
 pub fn on_sign_off(m: &mut Model, action: Action) -> Vec<Cmd> {
     let Some(s) = &mut m.sign_off else {
         return Vec::new();
@@ -141,7 +120,7 @@ fn write(m: &mut Model) -> Vec<Cmd> {
         s.problem = Some("type the signing key's passphrase".to_string());
         return Vec::new();
     }
-    let (verdict, reasons) = verdict_now(&review, &sign_off);
+    let (verdict, reasons) = checklist::verdict(&review, &sign_off);
     if verdict == Verdict::Rejected && !s.armed {
         s.armed = true;
         s.problem = Some(format!(

@@ -12,7 +12,7 @@ use crate::engine::record::finish::Destinations;
 use crate::engine::review::Review;
 use crate::engine::select::choose;
 use crate::engine::select::feed::{Feed, Release};
-use crate::engine::select::rollback::{self, Previous};
+use crate::engine::select::rollback::Previous;
 use crate::engine::shared::check::{Check, CheckId, Status};
 use crate::engine::shared::event::SourceState;
 
@@ -223,18 +223,12 @@ impl Model {
     /// What Select warns about for the highlighted choice: an older
     /// release, a rollback, an expired feed (each a check that would warn).
     pub fn select_warnings(&self) -> Vec<Check> {
-        let mut out = vec![choose::feed_fresh(&self.ctx.feed, self.ctx.now)];
-        if let Some(release) = self.release() {
-            out.push(choose::release_newest(&self.ctx.feed, release));
-            if let Some(platform) = self.platform() {
-                let previous = self.ctx.previous.get(platform).unwrap_or(&Previous::None);
-                out.push(rollback::rollback_check(
-                    previous,
-                    &release.version,
-                    platform,
-                ));
-            }
-        }
+        let (Some(release), Some(platform)) = (self.release(), self.platform()) else {
+            return Vec::new();
+        };
+        let previous = self.ctx.previous.get(platform).unwrap_or(&Previous::None);
+        let mut out =
+            choose::selection_checks(&self.ctx.feed, release, platform, previous, self.ctx.now);
         out.retain(|c| c.status != Status::Pass);
         out
     }

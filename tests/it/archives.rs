@@ -703,26 +703,6 @@ fn a_100000_entry_archive_is_inspected_with_bounded_memory() {
 
 // ---- robustness ------------------------------------------------------------
 
-/// Runs the inspector the way the review does, straight on bytes.
-fn inspect_bytes(name: &str, bytes: &[u8]) -> intake::engine::inspect::ArchiveReport {
-    use intake::engine::inspect::{self, ArchiveKind, Limits, zip::CentralDirectory};
-    let limits = Limits::default();
-    let name_kind = ArchiveKind::from_name(name);
-    if ArchiveKind::sniff(bytes) == ArchiveKind::Zip {
-        let mut cursor = std::io::Cursor::new(bytes);
-        match CentralDirectory::read(&mut cursor, bytes.len() as u64, &limits) {
-            Ok(cd) => inspect::zip::inspect(bytes, &cd, bytes.len() as u64, &limits),
-            Err(why) => {
-                let mut r = inspect::ArchiveReport::new(ArchiveKind::Zip);
-                r.stop("(central directory)", why);
-                r
-            }
-        }
-    } else {
-        inspect::inspect_stream(bytes, name_kind, Some(bytes.len() as u64), &limits)
-    }
-}
-
 #[test]
 fn mangled_archives_never_panic_or_hang() {
     let entries = [

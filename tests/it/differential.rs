@@ -17,7 +17,6 @@ mod tools;
 
 use std::path::Path;
 
-use intake::engine::inspect::ArchiveKind;
 use intake::testkit::corpus::{self, Item};
 
 use tools::{Outcome, Tool};
@@ -91,10 +90,10 @@ fn judge(item: &Item, tools: &[Tool], mask: u32, work: &Path) -> Verdict {
         }
         return verdict;
     }
-    if ours.kind == ArchiveKind::Single {
+    if ours.kind == intake::engine::inspect::report::NOT_AN_ARCHIVE {
         return verdict;
     }
-    let zip = ours.kind == ArchiveKind::Zip;
+    let zip = ours.kind == "zip";
     let readers: Vec<Tool> = tools.iter().copied().filter(|t| t.reads(zip)).collect();
     let outcomes: Vec<(Tool, Outcome)> = std::thread::scope(|s| {
         let handles: Vec<_> = readers

@@ -6,8 +6,9 @@
 use std::io::Read;
 use std::time::{Duration, Instant};
 
+use intake::engine::inspect::Limits;
 use intake::engine::inspect::meter::{Bomb, Metered, over_ratio, ratio_text};
-use intake::engine::inspect::{ArchiveKind, ArchiveReport, Limits, inspect_stream};
+use intake::engine::inspect::report::ArchiveReport;
 use intake::engine::review::Review;
 use intake::engine::shared::check::{Finding, Status};
 use intake::testkit::hostile::{RawTar, gz};
@@ -17,12 +18,7 @@ use intake::testkit::archives::noise;
 use crate::support::*;
 
 fn inspect(name: &str, bytes: &[u8]) -> ArchiveReport {
-    inspect_stream(
-        bytes,
-        ArchiveKind::from_name(name),
-        Some(bytes.len() as u64),
-        &Limits::default(),
-    )
+    inspect_bytes(name, bytes)
 }
 
 fn about<'a>(findings: &'a [Finding], subject: &str) -> Vec<&'a Finding> {

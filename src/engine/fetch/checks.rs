@@ -11,7 +11,7 @@ use crate::engine::shared::text::short;
 
 /// `fetch.source`: which source served the bytes; a warning names every
 /// source that served bytes not matching the signed checksum.
-pub fn source_check(fetched: &Fetched) -> Check {
+pub fn source_check<F>(fetched: &Fetched<F>) -> Check {
     let id = CheckId::FetchSource;
     let findings: Vec<Finding> = fetched
         .attempts

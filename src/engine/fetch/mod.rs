@@ -4,6 +4,7 @@
 //! signature contexts, the store's staging copy and whatever inspector the
 //! caller plugs in. Nothing here knows what kind of artifact it reads.
 
+pub mod attempt;
 pub mod checks;
 pub mod evidence;
 pub mod http;

@@ -1,44 +1,45 @@
 //! Step 2, second half: reading the artifact from the sources in the
-//! feed's order. Each attempt is one streaming pass that hashes (and feeds
-//! the signature contexts and the archive walk) while the bytes arrive. A
-//! transfer cut short is resumed from the same source; a source whose bytes
-//! do not match the signed checksum is named and the next one is tried.
+//! feed's order. Each attempt ([`super::attempt`]) is one streaming pass
+//! that hashes (and feeds the signature contexts, the staging copy and the
+//! caller's [`Inspector`]) while the bytes arrive. A source whose bytes do
+//! not match the signed checksum is named and the next one is tried.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Instant;
 
 use sequoia_openpgp::types::HashAlgorithm;
 
-use crate::engine::fetch::http::TooSlow;
-use crate::engine::fetch::open::{Fetcher, LocalCopy, SourceFailure, StagedCopy, local_limit};
-use crate::engine::fetch::pass::{self, Digests, HashKey, PassError, PassOptions};
-use crate::engine::inspect::plan::{inspection, walk_downloaded_zip};
-use crate::engine::inspect::{ArchiveKind, ArchiveReport, Limits};
+use crate::engine::fetch::attempt::{Outcome, attempt_source};
+use crate::engine::fetch::open::{Fetcher, LocalCopy};
+use crate::engine::fetch::pass::{Digests, HashKey, StreamConsumer};
 use crate::engine::select::feed::{Artifact, Feed};
 use crate::engine::select::source::Source;
 use crate::engine::shared::error::{Error, Result};
 use crate::engine::shared::event::{Cancel, Event, Level, Reporter, SourceState, Step, log};
 use crate::engine::shared::text::short;
 
-/// A new file in the store's staging folder (removed unless kept).
-fn stage_file(dir: &Path) -> Option<tempfile::NamedTempFile> {
-    std::fs::create_dir_all(dir).ok()?;
-    tempfile::Builder::new()
-        .prefix(".intake-stage-")
-        .tempfile_in(dir)
-        .ok()
+/// What reads the artifact's content in the pass, alongside the hashes.
+/// Fetching hands it the bytes and keeps what it returns, knowing nothing
+/// of what that is; the inspector knows nothing of where the bytes came
+/// from beyond whether they are in a file on this machine.
+pub trait Inspector: Sync {
+    type Found: Send + 'static;
+    /// The consumer of one attempt's pass. `file`: the artifact on this
+    /// machine while the pass runs (a local source), `size` its size.
+    fn during(
+        &self,
+        file: Option<PathBuf>,
+        size: Option<u64>,
+    ) -> StreamConsumer<'static, Self::Found>;
+    /// After the pass: what the consumer found (`None` if it did not
+    /// finish), and the bytes on this machine, for whatever could not be
+    /// done from the stream.
+    fn after(&self, during: Option<Self::Found>, copy: Option<&Path>) -> Self::Found;
 }
-
-/// How many times a transfer cut short is resumed before the next source.
-const RESUMES: usize = 2;
 
 /// What the read pass must compute, and what the bytes must match.
 #[derive(Debug, Clone, Default)]
 pub struct PassPlan {
     pub keys: Vec<HashKey>,
-    /// Inspection limits for the archive walk that shares the pass.
-    pub limits: Limits,
     /// The signed SHA-256 / SHA-512, when the checksum file gives them.
     pub expected_sha256: Option<Vec<u8>>,
     pub expected_sha512: Option<Vec<u8>>,
@@ -61,11 +62,22 @@ impl PassPlan {
                 .as_ref()
                 .is_some_and(|e| Some(e) != sha512)
     }
+
+    /// Every hash context the pass computes: the signatures' and the
+    /// checksums'.
+    fn all_keys(&self) -> Vec<HashKey> {
+        let mut keys = self.keys.clone();
+        keys.push(HashKey::plain(HashAlgorithm::SHA256));
+        if self.expected_sha512.is_some() {
+            keys.push(HashKey::plain(HashAlgorithm::SHA512));
+        }
+        keys
+    }
 }
 
-/// The artifact as read from one source.
+/// The artifact as read from one source, with what the inspector found.
 #[derive(Debug, Clone)]
-pub struct ArtifactRead {
+pub struct ArtifactRead<F> {
     pub source: String,
     /// Where it was read, tokens removed.
     pub url: String,
@@ -74,8 +86,7 @@ pub struct ArtifactRead {
     pub digests: Digests,
     pub sha256: Vec<u8>,
     pub sha512: Option<Vec<u8>>,
-    /// What the archive walk found (kind `Single` when not an archive).
-    pub archive: ArchiveReport,
+    pub inspected: F,
     /// The bytes on this machine: the source file itself, or the download
     /// in the cache (what the store copies from, re-hashing as it goes).
     pub local_copy: Option<LocalCopy>,
@@ -99,8 +110,8 @@ pub struct SourceAttempt {
 
 /// The bytes the review goes on with, and every attempt on the way.
 #[derive(Debug, Clone)]
-pub struct Fetched {
-    pub read: ArtifactRead,
+pub struct Fetched<F> {
+    pub read: ArtifactRead<F>,
     pub attempts: Vec<SourceAttempt>,
 }
 
@@ -108,87 +119,63 @@ pub struct Fetched {
 /// When every source that answered served wrong bytes, the last of them
 /// is returned (the checksum check will fail); when none answered, the
 /// error is [`Error::Fetch`].
-pub fn read_from_sources(
+pub fn read_from_sources<I: Inspector>(
     feed: &Feed,
     artifact: &Artifact,
     fetcher: &Fetcher,
     plan: &PassPlan,
+    inspector: &I,
     reporter: &mut dyn Reporter,
     cancel: &Cancel,
-) -> Result<Fetched> {
-    let relative = &artifact.file.value;
-    let mut keys = plan.keys.clone();
-    keys.push(HashKey::plain(HashAlgorithm::SHA256));
-    if plan.expected_sha512.is_some() {
-        keys.push(HashKey::plain(HashAlgorithm::SHA512));
-    }
+) -> Result<Fetched<I::Found>> {
+    let keys = plan.all_keys();
     let mut attempts = Vec::new();
-    let mut wrong: Option<ArtifactRead> = None;
+    let mut wrong: Option<ArtifactRead<I::Found>> = None;
     for source in &feed.sources {
         cancel.check()?;
-        let (url, url_redacted) = source.describe(relative);
-        let state = |reporter: &mut dyn Reporter, state: SourceState| {
+        let (url, url_redacted) = source.describe(&artifact.file.value);
+        let say = |reporter: &mut dyn Reporter, state: SourceState| {
             reporter.report(Event::Source {
                 file: artifact.file_name().to_string(),
                 source: source.name.clone(),
                 state,
             })
         };
-        state(reporter, SourceState::Trying { url: url.clone() });
-        let outcome = attempt_source(source, artifact, fetcher, plan, &keys, reporter, cancel)?;
-        let (attempt, read) = match outcome {
+        say(reporter, SourceState::Trying { url: url.clone() });
+        let outcome = attempt_source(
+            source, artifact, fetcher, plan, &keys, inspector, reporter, cancel,
+        )?;
+        let attempt = match outcome {
             Outcome::Refused(why) => {
-                state(reporter, SourceState::Refused(why.clone()));
-                (Attempt::Refused(why), None)
+                say(reporter, SourceState::Refused(why.clone()));
+                Attempt::Refused(why)
             }
             Outcome::Failed(why) => {
-                state(reporter, SourceState::Failed(why.clone()));
-                (Attempt::Failed(why), None)
+                say(reporter, SourceState::Failed(why.clone()));
+                Attempt::Failed(why)
             }
             Outcome::Read(read) => {
-                if plan.rejects(&read.sha256, read.sha512.as_ref()) {
-                    let actual = hex::encode(&read.sha256);
-                    log(
-                        reporter,
-                        Step::Fetch,
-                        Level::Warn,
-                        format!(
-                            "{relative}: {} served bytes that do not match the signed checksum (SHA-256 {})",
-                            source.name,
-                            short(&actual)
-                        ),
-                    );
-                    state(reporter, SourceState::WrongBytes);
-                    (Attempt::WrongBytes { actual }, Some(read))
-                } else {
-                    log(
-                        reporter,
-                        Step::Fetch,
-                        Level::Info,
-                        format!("{relative}: {} bytes from {}", read.bytes, source.name),
-                    );
-                    state(reporter, SourceState::Served);
+                let read = ArtifactRead {
+                    url: url.clone(),
+                    url_redacted,
+                    ..*read
+                };
+                if !plan.rejects(&read.sha256, read.sha512.as_ref()) {
+                    served(artifact, source, &read, reporter);
+                    say(reporter, SourceState::Served);
                     attempts.push(SourceAttempt {
                         source: source.name.clone(),
-                        url: url.clone(),
+                        url,
                         attempt: Attempt::Served,
                     });
-                    let read = ArtifactRead {
-                        url,
-                        url_redacted,
-                        ..*read
-                    };
                     return Ok(Fetched { read, attempts });
                 }
+                let actual = wrong_bytes(artifact, source, &read, reporter);
+                say(reporter, SourceState::WrongBytes);
+                wrong = Some(read);
+                Attempt::WrongBytes { actual }
             }
         };
-        if let Some(read) = read {
-            wrong = Some(ArtifactRead {
-                url: url.clone(),
-                url_redacted,
-                ..*read
-            });
-        }
         attempts.push(SourceAttempt {
             source: source.name.clone(),
             url,
@@ -197,229 +184,61 @@ pub fn read_from_sources(
     }
     match wrong {
         Some(read) => Ok(Fetched { read, attempts }),
-        None => Err(Error::Fetch {
-            what: relative.clone(),
-            detail: attempts
-                .iter()
-                .map(|a| match &a.attempt {
-                    Attempt::Refused(w) | Attempt::Failed(w) => format!("{}: {w}", a.source),
-                    _ => a.source.clone(),
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
-        }),
+        None => Err(none_answered(&artifact.file.value, &attempts)),
     }
 }
 
-enum Outcome {
-    Refused(String),
-    Failed(String),
-    Read(Box<ArtifactRead>),
+fn served<F>(
+    artifact: &Artifact,
+    source: &Source,
+    read: &ArtifactRead<F>,
+    reporter: &mut dyn Reporter,
+) {
+    log(
+        reporter,
+        Step::Fetch,
+        Level::Info,
+        format!(
+            "{}: {} bytes from {}",
+            artifact.file.value, read.bytes, source.name
+        ),
+    );
 }
 
-/// One source: open, read once (resuming a transfer cut short), inspect.
-fn attempt_source(
-    source: &Source,
+/// Says which source served bytes the checksum file does not sign;
+/// returns their SHA-256.
+fn wrong_bytes<F>(
     artifact: &Artifact,
-    fetcher: &Fetcher,
-    plan: &PassPlan,
-    keys: &[HashKey],
+    source: &Source,
+    read: &ArtifactRead<F>,
     reporter: &mut dyn Reporter,
-    cancel: &Cancel,
-) -> Result<Outcome> {
-    let relative = &artifact.file.value;
-    let name_kind = ArchiveKind::from_name(artifact.file_name());
-    let mut resumes = 0;
-    loop {
-        let opened = {
-            let mut said = |line: String| {
-                log(
-                    reporter,
-                    Step::Fetch,
-                    Level::Info,
-                    format!("{relative}: {}: {line}", source.name),
-                )
-            };
-            fetcher.open(source, relative, artifact.size, &mut said)
-        };
-        let mut opened = match opened {
-            Ok(o) => o,
-            Err(failure) => {
-                log(
-                    reporter,
-                    Step::Fetch,
-                    Level::Warn,
-                    format!(
-                        "{relative}: {} skipped: {}",
-                        source.name,
-                        failure.describe()
-                    ),
-                );
-                return Ok(match failure {
-                    SourceFailure::Refused(why) => Outcome::Refused(why),
-                    SourceFailure::Failed(why) | SourceFailure::TooLarge(why) => {
-                        Outcome::Failed(why)
-                    }
-                });
-            }
-        };
-        if opened.resumed_from > 0 {
-            reporter.report(Event::Source {
-                file: artifact.file_name().to_string(),
-                source: source.name.clone(),
-                state: SourceState::Resuming {
-                    from: opened.resumed_from,
-                },
-            });
-        }
-        log(
-            reporter,
-            Step::Fetch,
-            Level::Info,
-            format!("{relative}: reading from {}", source.name),
-        );
-        // No source gives more than it may: a download the feed's size (or
-        // the ceiling), a local file what it held when opened (a file that
-        // grows while it is read is cut off).
-        let ceiling = fetcher.settings.max_unknown_size;
-        let limit = match (&opened.local, opened.size) {
-            (Some(_), Some(at_open)) => match local_limit(artifact.size, at_open, ceiling) {
-                Ok(limit) => limit,
-                Err(why) => return Ok(Outcome::Failed(why)),
-            },
-            _ => artifact.size.unwrap_or(ceiling),
-        };
-        let limit = Some(limit);
-        let (consumer, decided) = inspection(&opened, name_kind, &plan.limits);
-        let (total, resumed_from, started) = (opened.size, opened.resumed_from, Instant::now());
-        let what = artifact.file_name().to_string();
-        let mut progress = |done: u64| {
-            let secs = started.elapsed().as_secs_f64();
-            let rate =
-                (secs > 0.2).then(|| ((done.saturating_sub(resumed_from)) as f64 / secs) as u64);
-            let eta = match (rate, total) {
-                (Some(r), Some(t)) if r > 0 => Some(t.saturating_sub(done) / r),
-                _ => None,
-            };
-            reporter.report(Event::Progress {
-                what: what.clone(),
-                done,
-                total,
-                rate,
-                eta,
+) -> String {
+    let actual = hex::encode(&read.sha256);
+    log(
+        reporter,
+        Step::Fetch,
+        Level::Warn,
+        format!(
+            "{}: {} served bytes that do not match the signed checksum (SHA-256 {})",
+            artifact.file.value,
+            source.name,
+            short(&actual)
+        ),
+    );
+    actual
+}
+
+/// The fetch error when no source served any bytes: each source and why.
+fn none_answered(relative: &str, attempts: &[SourceAttempt]) -> Error {
+    Error::Fetch {
+        what: relative.to_string(),
+        detail: attempts
+            .iter()
+            .map(|a| match &a.attempt {
+                Attempt::Refused(w) | Attempt::Failed(w) => format!("{}: {w}", a.source),
+                _ => a.source.clone(),
             })
-        };
-        let mut staging = match (&opened.local, &plan.stage_dir) {
-            (Some(_), Some(dir)) => stage_file(dir),
-            _ => None,
-        };
-        let mut reader = std::mem::replace(&mut opened.reader, Box::new(std::io::empty()));
-        let is_download = opened.download.is_some();
-        let sink = opened.download.as_mut().and_then(|d| d.sink.as_mut());
-        let options = PassOptions {
-            limit,
-            hash_off_reader: is_download,
-            copy_to: sink.or(staging.as_mut().map(|t| t.as_file_mut())),
-            copy_skip: resumed_from,
-        };
-        let result = pass::read_once(&mut reader, keys, consumer, options, &mut progress, cancel);
-        drop(reader);
-        let out = match result {
-            Ok(out) => out,
-            Err(PassError::Cancelled) => return Err(Error::Cancelled),
-            // Cut short after some progress: resume from the same source.
-            Err(PassError::Read { offset, source: e })
-                if opened.download.is_some()
-                    && offset > resumed_from
-                    && resumes < RESUMES
-                    && !TooSlow::is(&e) =>
-            {
-                resumes += 1;
-                let why = crate::engine::shared::error::describe_io(&e);
-                log(
-                    reporter,
-                    Step::Fetch,
-                    Level::Warn,
-                    format!(
-                        "{relative}: {}: the transfer broke after {offset} bytes ({why}); resuming",
-                        source.name
-                    ),
-                );
-                continue;
-            }
-            Err(e) => {
-                if matches!(e, PassError::TooLong { .. })
-                    && let Some(d) = opened.download
-                {
-                    d.discard();
-                }
-                let local = opened.local.is_some();
-                let why = match e {
-                    PassError::TooLong { limit } if local => format!(
-                        "the file grew past {limit} bytes while it was read: read no further"
-                    ),
-                    PassError::TooLong { limit } => {
-                        format!("sent more than the {limit} bytes expected: stopped there")
-                    }
-                    other => other.to_string(),
-                };
-                log(
-                    reporter,
-                    Step::Fetch,
-                    Level::Warn,
-                    format!("{relative}: {} failed: {why}", source.name),
-                );
-                return Ok(Outcome::Failed(why));
-            }
-        };
-        // A complete staging copy stands for the source file; otherwise
-        // the store copies the source later, hashing it again.
-        let staged = staging
-            .filter(|_| out.copied)
-            .and_then(|t| t.keep().ok())
-            .map(|(_, path)| LocalCopy::Staged(Arc::new(StagedCopy::new(path))));
-        let local_copy = staged
-            .or_else(|| opened.local.clone().map(LocalCopy::Source))
-            .or_else(|| {
-                opened
-                    .download
-                    .as_ref()
-                    .map(|d| LocalCopy::Download(d.part.clone()))
-            });
-        let mut inspected = out
-            .consumed
-            .or(decided)
-            .unwrap_or_else(|| ArchiveReport::new(ArchiveKind::Single));
-        if inspected.deferred
-            && let Some(copy) = &local_copy
-        {
-            inspected = walk_downloaded_zip(copy.path(), name_kind, &plan.limits);
-        }
-        let sha256 = out
-            .digests
-            .digest(&HashKey::plain(HashAlgorithm::SHA256))
-            .unwrap_or_default();
-        let sha512 = out.digests.digest(&HashKey::plain(HashAlgorithm::SHA512));
-        let wrong = plan.rejects(&sha256, sha512.as_ref());
-        if wrong {
-            // Wrong bytes are never resumed from, nor kept.
-            if let Some(d) = opened.download {
-                d.discard();
-            }
-            if let Some(copy) = &local_copy {
-                copy.remove_own();
-            }
-        }
-        return Ok(Outcome::Read(Box::new(ArtifactRead {
-            source: source.name.clone(),
-            url: String::new(),
-            url_redacted: false,
-            bytes: out.bytes,
-            digests: out.digests,
-            sha256,
-            sha512,
-            archive: inspected,
-            local_copy: if wrong { None } else { local_copy },
-        })));
+            .collect::<Vec<_>>()
+            .join("; "),
     }
 }

@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 
 use crate::engine::inspect::notes::{Contents, Declared};
+use crate::engine::inspect::report::{ArchiveReport, Entry, EntryKind};
 use crate::engine::inspect::safety::{normalize, setuid_findings, shown};
-use crate::engine::inspect::{ArchiveKind, ArchiveReport, Entry, EntryKind};
 use crate::engine::shared::check::{Check, CheckId, Finding, Status};
 use crate::engine::shared::text::group;
 use crate::engine::shared::text::short;
@@ -15,7 +15,7 @@ use crate::engine::shared::text::short;
 /// `archive.contents`. `notes` is `None` when the release has no notes.
 pub fn contents_check(report: &ArchiveReport, notes: Option<(&str, &Contents)>) -> Check {
     let id = CheckId::ArchiveContents;
-    if report.kind == ArchiveKind::Single {
+    if !report.is_archive() {
         return Check::skip(
             id,
             "a single file, not an archive: checksum and signature checks only",
@@ -157,7 +157,7 @@ fn differences(d: &Declared, e: &Entry) -> Vec<String> {
 /// `archive.safety`: the walk's findings plus undeclared setuid/setgid.
 pub fn safety_check(report: &ArchiveReport, notes: Option<&Contents>) -> Check {
     let id = CheckId::ArchiveSafety;
-    if report.kind == ArchiveKind::Single && report.findings.is_empty() {
+    if !report.is_archive() && report.findings.is_empty() {
         return Check::skip(
             id,
             "a single file, not an archive: checksum and signature checks only",
@@ -186,7 +186,7 @@ pub fn safety_check(report: &ArchiveReport, notes: Option<&Contents>) -> Check {
             format!(
                 "no findings in {} entries ({}, {} bytes expanded)",
                 group(report.entries.len() as u64),
-                report.kind.describe(),
+                crate::engine::inspect::kinds::describe_named(report.kind),
                 group(report.expanded)
             ),
         ),

@@ -51,6 +51,16 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// These limits, judging names for the review's target platform.
+    pub fn for_platform(&self, platform: &str) -> Limits {
+        Limits {
+            platform: platform.to_string(),
+            ..self.clone()
+        }
+    }
+}
+
 /// A byte counter shared between a reader and whoever measures it.
 pub type Counter = Rc<Cell<u64>>;
 

@@ -21,7 +21,7 @@ use crate::engine::shared::check::{Finding, Status};
 use crate::engine::shared::text::escape_path;
 
 use super::meter::Limits;
-use super::{Entry, EntryKind};
+use super::report::{Entry, EntryKind};
 
 pub use links::{MAX_LINK_HOPS, MAX_LINK_NODES};
 pub use platform::Platform;

@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::engine::select::feed::{Artifact, Feed, Release};
+use crate::engine::select::rollback::{Previous, rollback_check};
 use crate::engine::select::version;
 use crate::engine::shared::check::{Check, CheckId};
 
@@ -112,4 +113,22 @@ pub fn release_newest(feed: &Feed, release: &Release) -> Check {
             ),
         ),
     }
+}
+
+/// The selection checks of a choice, as far as they are known before the
+/// artifact is read: `feed.fresh`, `release.newest` and `release.rollback`
+/// (which the review judges again once it knows the bytes). Select shows
+/// the ones that would warn; the review starts from them.
+pub fn selection_checks(
+    feed: &Feed,
+    release: &Release,
+    platform: &str,
+    previous: &Previous,
+    now: Timestamp,
+) -> Vec<Check> {
+    vec![
+        feed_fresh(feed, now),
+        release_newest(feed, release),
+        rollback_check(previous, &release.version, platform),
+    ]
 }

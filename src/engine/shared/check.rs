@@ -345,8 +345,8 @@ impl Verdict {
 
 /// The verdict rule, in one place: any failure rejects; a warning without
 /// an applied waiver rejects; otherwise approved.
-pub fn verdict(checks: &[Check], waivers: &[Waiver]) -> Verdict {
-    let rejected = checks.iter().any(|check| match check.status {
+pub fn verdict<'a>(checks: impl IntoIterator<Item = &'a Check>, waivers: &[Waiver]) -> Verdict {
+    let rejected = checks.into_iter().any(|check| match check.status {
         Status::Fail => true,
         Status::Warn => waiver_outcome(check, waivers) != Some(WaiverOutcome::Applied),
         Status::Pass | Status::Skip => false,
@@ -369,9 +369,12 @@ pub fn waiver_outcome(check: &Check, waivers: &[Waiver]) -> Option<WaiverOutcome
 }
 
 /// Why a review is rejected, one line per reason, for people.
-pub fn rejection_reasons(checks: &[Check], waivers: &[Waiver]) -> Vec<String> {
+pub fn rejection_reasons<'a>(
+    checks: impl IntoIterator<Item = &'a Check>,
+    waivers: &[Waiver],
+) -> Vec<String> {
     checks
-        .iter()
+        .into_iter()
         .filter_map(|check| match check.status {
             Status::Fail => Some(format!("{} failed: {}", check.id, check.summary)),
             Status::Warn if waiver_outcome(check, waivers) != Some(WaiverOutcome::Applied) => {

@@ -12,7 +12,8 @@ use crate::engine::shared::check::{Status, Verdict};
 
 use super::verify::counts_line;
 use super::{boxed, fit, problem_line};
-use crate::tui::form::{sign_off_of, verdict_now};
+use crate::engine::record::checklist;
+use crate::tui::form::sign_off_of;
 use crate::tui::model::{FieldKind, KeyStatus, Model};
 use crate::tui::theme::{Role, Theme};
 
@@ -65,7 +66,7 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     draw_checks(frame, checks_box, review, theme);
 
     let sign_off = sign_off_of(s);
-    let (verdict, reasons) = verdict_now(review, &sign_off);
+    let (verdict, reasons) = checklist::verdict(review, &sign_off);
     let verdict_line = match verdict {
         Verdict::Approved => Line::from(vec![
             Span::raw(" Verdict if written now: "),

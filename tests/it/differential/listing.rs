@@ -7,13 +7,14 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::BufReader;
 use std::path::Path;
 
+use intake::engine::inspect::Limits;
 use intake::engine::inspect::contents::safety_check;
 use intake::engine::inspect::notes::{Contents, Declared};
+use intake::engine::inspect::report::EntryKind;
 use intake::engine::inspect::safety::normalize;
-use intake::engine::inspect::{self, ArchiveKind, EntryKind, Limits, plan};
+use intake::engine::inspect::walk::walk_file;
 use intake::engine::shared::check::Status;
 use sha2::Digest;
 
@@ -67,24 +68,17 @@ pub struct IntakeView {
     /// Why `archive.safety` fails, when it does.
     pub refused: Option<String>,
     pub listing: Listing,
-    pub kind: ArchiveKind,
+    /// The kind intake read the bytes as (`zip`, `tar.gz`, `file`, ...).
+    pub kind: &'static str,
 }
 
 /// Reads the archive at `path` (artifact name `name`) as the review does:
-/// a zip from its file ([`plan::walk_downloaded_zip`]), a tar or tar.gz as
-/// a stream ([`inspect::inspect_stream`]); then `archive.safety` exactly
+/// from its file ([`walk_file`]); then `archive.safety` exactly
 /// as the review judges it, with release notes declaring every entry's
 /// mode (so a setuid bit is a decision, not an ambiguity).
 pub fn intake(path: &Path, name: &str) -> IntakeView {
     let limits = Limits::default();
-    let name_kind = ArchiveKind::from_name(name);
-    let bytes = std::fs::read(path).unwrap();
-    let report = if ArchiveKind::sniff(&bytes) == ArchiveKind::Zip {
-        plan::walk_downloaded_zip(path, name_kind, &limits)
-    } else {
-        let file = BufReader::new(std::fs::File::open(path).unwrap());
-        inspect::inspect_stream(file, name_kind, Some(bytes.len() as u64), &limits)
-    };
+    let report = walk_file(path, name, &limits);
     let declared = Contents::Declared {
         entries: report
             .entries

@@ -287,3 +287,21 @@ pub fn review_artifact(
 pub fn safety(r: &Review) -> &Check {
     check(r, CheckId::ArchiveSafety)
 }
+
+/// Walks `bytes` as the artifact `name` the way the review walks a local
+/// file (a zip reads its directory from the file first), with the default
+/// limits.
+pub fn inspect_bytes(name: &str, bytes: &[u8]) -> intake::engine::inspect::report::ArchiveReport {
+    inspect_bytes_within(name, bytes, &intake::engine::inspect::Limits::default())
+}
+
+/// As [`inspect_bytes`], within `limits`.
+pub fn inspect_bytes_within(
+    name: &str,
+    bytes: &[u8],
+    limits: &intake::engine::inspect::Limits,
+) -> intake::engine::inspect::report::ArchiveReport {
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    std::io::Write::write_all(&mut file, bytes).unwrap();
+    intake::engine::inspect::walk::walk_file(file.path(), name, limits)
+}

@@ -18,9 +18,11 @@ use std::io::{self, Read};
 use crate::engine::shared::check::{Finding, Status};
 
 use super::hasher::{self, EntryHasher};
+use super::kinds::{Input, Kind};
+use super::meter::Counted;
 use super::meter::{Bomb, Limits, Metered};
+use super::report::ArchiveReport;
 use super::safety::{Safety, shown};
-use super::{ArchiveKind, ArchiveReport};
 
 use extension::Pending;
 use field::BLOCK;
@@ -37,6 +39,36 @@ pub fn looks_like_header(block: &[u8]) -> bool {
         return false;
     }
     &block[257..262] == b"ustar" || field::checksum(block).is_ok()
+}
+
+/// A tar archive, uncompressed.
+pub struct Tar;
+
+pub static TAR: Tar = Tar;
+
+impl Kind for Tar {
+    fn name(&self) -> &'static str {
+        "tar"
+    }
+
+    fn describe(&self) -> &'static str {
+        "a tar archive"
+    }
+
+    fn suffixes(&self) -> &'static [&'static str] {
+        &[".tar"]
+    }
+
+    fn recognises(&self, head: &[u8]) -> bool {
+        looks_like_header(head)
+    }
+
+    fn walk(&self, input: Input<'_>) -> Option<ArchiveReport> {
+        let counted = Counted::new(input.bytes);
+        let compressed = counted.counter();
+        let metered = Metered::new(counted, compressed, input.size, input.limits.clone());
+        Some(inspect(metered, self.name(), input.limits))
+    }
 }
 
 /// Why the walk stops.
@@ -61,7 +93,7 @@ struct Walker<R: Read> {
 }
 
 /// Reads a tar stream to its end (or to the first reason to stop).
-pub fn inspect<R: Read>(stream: Metered<R>, kind: ArchiveKind, limits: &Limits) -> ArchiveReport {
+pub fn inspect<R: Read>(stream: Metered<R>, kind: &'static str, limits: &Limits) -> ArchiveReport {
     std::thread::scope(|scope| {
         let (hasher, worker) = hasher::start(scope, false);
         let mut w = Walker {

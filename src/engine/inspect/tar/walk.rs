@@ -7,8 +7,8 @@ use std::io::Read;
 
 use crate::engine::shared::check::{Finding, Status};
 
+use super::super::report::{Entry, EntryKind, hash_content};
 use super::super::safety::shown;
-use super::super::{Entry, EntryKind, hash_content};
 use super::extension;
 use super::field::{self, BLOCK, cstr};
 use super::{Stop, Walker, sha256_of};

@@ -9,8 +9,8 @@ use std::io::{BufReader, Read, Seek, SeekFrom};
 
 use crate::engine::shared::check::{Finding, Status};
 
-use super::super::EntryKind;
 use super::super::meter::Limits;
+use super::super::report::EntryKind;
 use super::super::safety::{name_problem, shown};
 use super::bytes::{
     CENTRAL_LEN, CENTRAL_SIG, SENTINEL_16, SENTINEL_32, read_exact_or, u16_at, u32_at,

@@ -11,8 +11,8 @@ use crate::engine::shared::check::{Finding, Status};
 
 use super::super::hasher::EntryHasher;
 use super::super::meter::{Bomb, Counted, Limits, Metered};
+use super::super::report::{Entry, EntryKind};
 use super::super::safety::shown;
-use super::super::{Entry, EntryKind};
 use super::bytes::{DESCRIPTOR_SIG, LOCAL_SIG, read_exact_or, u16_at, u32_at, u64_at};
 use super::directory::{CdEntry, UTF8_FLAG};
 use super::extra;

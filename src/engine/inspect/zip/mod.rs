@@ -25,12 +25,58 @@ use std::io::{BufReader, Read};
 use crate::engine::shared::check::{Finding, Status};
 
 use super::hasher::{self, EntryHasher, Hashed};
+use super::kinds::{Input, Kind};
 use super::meter::{Counted, Limits};
+use super::report::{ArchiveReport, Entry};
 use super::safety::{Safety, shown};
-use super::{ArchiveKind, ArchiveReport, Entry};
 
 pub use directory::{CdEntry, CentralDirectory};
 use local::{EntryWalk, skip};
+
+/// A zip archive: its directory is at the end, so it is walked from the
+/// stream only when the file is on this machine to read the end first.
+pub struct Zip;
+
+pub static ZIP: Zip = Zip;
+
+impl Kind for Zip {
+    fn name(&self) -> &'static str {
+        "zip"
+    }
+
+    fn describe(&self) -> &'static str {
+        "a zip archive"
+    }
+
+    fn suffixes(&self) -> &'static [&'static str] {
+        &[".zip"]
+    }
+
+    fn recognises(&self, head: &[u8]) -> bool {
+        head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06")
+    }
+
+    fn walk(&self, input: Input<'_>) -> Option<ArchiveReport> {
+        let path = input.file?;
+        let directory = std::fs::File::open(path)
+            .map_err(|e| e.to_string())
+            .and_then(|mut file| {
+                let len = match input.size {
+                    Some(len) => len,
+                    None => file.metadata().map_err(|e| e.to_string())?.len(),
+                };
+                Ok((CentralDirectory::read(&mut file, len, input.limits)?, len))
+            });
+        Some(match directory {
+            Ok((cd, len)) => inspect(input.bytes, &cd, len, input.limits),
+            Err(why) => {
+                let mut report = ArchiveReport::new(self.name());
+                report.stop("(central directory)", why);
+                report
+            }
+        })
+    }
+}
 
 /// Walks the entries of a zip stream (from its first byte) against its
 /// central directory.
@@ -85,7 +131,7 @@ fn walk(
     hasher: &mut EntryHasher,
 ) -> (ArchiveReport, Vec<ToConfirm>) {
     let mut stream = Counted::new(BufReader::with_capacity(256 * 1024, stream));
-    let mut report = ArchiveReport::new(ArchiveKind::Zip);
+    let mut report = ArchiveReport::new(ZIP.name());
     report.findings.extend(cd.findings.iter().cloned());
     let mut to_confirm = Vec::new();
     let mut safety = Safety::for_limits(limits);

@@ -10,10 +10,7 @@ mod write;
 
 pub use crate::engine::shared::manifest::render as render_manifest;
 pub use markdown::render as render_markdown;
-pub use record::{
-    ArtifactSection, EvidenceFileSection, InputsSection, Record, WaiverRecord, to_json,
-    toml_datetime,
-};
+pub use record::{InputsSection, Record, WaiverRecord, to_json, toml_datetime};
 pub use write::{WriteError, Written, write, write_new};
 
 use jiff::Timestamp;
@@ -72,6 +69,25 @@ impl SignOff {
     }
 }
 
+/// The verdict a review gets with this sign-off, and why it would be
+/// rejected: the one rule the checklist, `intake verify` and the walk's
+/// sign-off form (every frame, so the review's checks are not copied) all
+/// apply.
+pub fn verdict(review: &Review, sign_off: &SignOff) -> (Verdict, Vec<String>) {
+    let signoff = sign_off.check();
+    let checks = || {
+        review
+            .checks
+            .iter()
+            .filter(|c| c.id != CheckId::Signoff)
+            .chain(std::iter::once(&signoff))
+    };
+    (
+        check::verdict(checks(), &sign_off.waivers),
+        check::rejection_reasons(checks(), &sign_off.waivers),
+    )
+}
+
 /// A built checklist: the record and its two renderings.
 #[derive(Debug, Clone)]
 pub struct Checklist {
@@ -85,15 +101,15 @@ impl Checklist {
     /// Builds the checklist of a review at sign-off time `finished`.
     pub fn build(review: &Review, sign_off: &SignOff, finished: Timestamp) -> Checklist {
         let manifest = render_manifest(&review.manifest);
+        let (verdict, reasons) = verdict(review, sign_off);
         let mut checks: Vec<Check> = review.checks.clone();
         checks.retain(|c| c.id != CheckId::Signoff);
         checks.push(sign_off.check());
-        let verdict: Verdict = check::verdict(&checks, &sign_off.waivers);
         let record = Record::new(
             review,
             sign_off,
             checks,
-            verdict,
+            (verdict, reasons),
             finished,
             sha256_hex(&manifest),
         );

@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::review::{Review, Since};
+use crate::engine::review::{ArtifactRecord, EvidenceSource, Review, Since};
 use crate::engine::shared::check::{
     Check, CheckId, Verdict, Waiver, WaiverOutcome, waiver_outcome,
 };
@@ -35,30 +35,16 @@ pub struct Record {
     /// The step log.
     #[serde(default)]
     pub log: Vec<String>,
-    pub artifact: ArtifactSection,
+    pub artifact: ArtifactRecord,
     pub inputs: InputsSection,
     #[serde(rename = "evidence_file", default)]
-    pub evidence_files: Vec<EvidenceFileSection>,
+    pub evidence_files: Vec<EvidenceSource>,
     /// What changed since the last approval here.
     pub since: SinceSection,
     #[serde(rename = "check")]
     pub checks: Vec<Check>,
     #[serde(rename = "waiver", default, skip_serializing_if = "Vec::is_empty")]
     pub waivers: Vec<WaiverRecord>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ArtifactSection {
-    pub file: String,
-    pub source: String,
-    pub url: String,
-    /// True when a token (user info, query) was removed from the URL.
-    pub url_redacted: bool,
-    pub size: u64,
-    pub sha256: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha512: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,15 +57,6 @@ pub struct InputsSection {
     pub signatures: Vec<String>,
     pub certificates: Vec<String>,
     pub manifest: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EvidenceFileSection {
-    pub file: String,
-    pub source: String,
-    pub url: String,
-    pub sha256: String,
 }
 
 /// What changed since the last approved release (full lists).
@@ -154,7 +131,7 @@ impl Record {
         review: &Review,
         sign_off: &SignOff,
         checks: Vec<Check>,
-        verdict: Verdict,
+        (verdict, rejected_because): (Verdict, Vec<String>),
         finished: Timestamp,
         manifest_sha256: String,
     ) -> Record {
@@ -174,7 +151,6 @@ impl Record {
                 }
             })
             .collect();
-        let a = &review.artifact;
         Record {
             intake_version: env!("CARGO_PKG_VERSION").to_string(),
             product: review.product.id.clone(),
@@ -192,20 +168,9 @@ impl Record {
                 .filter(|c| !c.trim().is_empty()),
             operator: sign_off.operator.trim().to_string(),
             approver: sign_off.approver.trim().to_string(),
-            rejected_because: crate::engine::shared::check::rejection_reasons(
-                &checks,
-                &sign_off.waivers,
-            ),
+            rejected_because,
             log: review.log.clone(),
-            artifact: ArtifactSection {
-                file: a.file.clone(),
-                source: a.source.clone(),
-                url: a.url.clone(),
-                url_redacted: a.url_redacted,
-                size: a.size,
-                sha256: a.sha256.clone(),
-                sha512: a.sha512.clone(),
-            },
+            artifact: review.artifact.clone(),
             inputs: InputsSection {
                 feed: review.inputs.feed.clone(),
                 checksums: review.inputs.checksums.clone(),
@@ -214,16 +179,7 @@ impl Record {
                 certificates: review.inputs.certificates.clone(),
                 manifest: manifest_sha256,
             },
-            evidence_files: review
-                .evidence
-                .iter()
-                .map(|e| EvidenceFileSection {
-                    file: e.file.clone(),
-                    source: e.source.clone(),
-                    url: e.url.clone(),
-                    sha256: e.sha256.clone(),
-                })
-                .collect(),
+            evidence_files: review.evidence.clone(),
             since: SinceSection::from(&review.since),
             checks,
             waivers,

@@ -1,6 +1,6 @@
-//! Inflating a gzip stream as a stage of its own. Inflating is the slowest
-//! part of reading a tar.gz; on its own thread it never waits for the tar
-//! walker or for hashing, which share the other core. Each chunk carries
+//! Decompressing as a stage of its own. Decompressing is the slowest part
+//! of reading a compressed tar; on its own thread it never waits for the
+//! tar walker or for hashing, which share the other core. Each chunk carries
 //! the compressed offsets it was inflated from, every [`GRANULE`] bytes of
 //! output, so the bomb meter on the walker's side attributes compressed
 //! bytes to the entry they belong to (not to whichever entry was being read
@@ -11,7 +11,7 @@ use std::io::{self, BufRead, Read};
 use std::rc::Rc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use super::meter::{Counted, Counter};
+use crate::engine::inspect::meter::{Counted, Counter};
 
 /// Chunks in flight between the stages.
 const DEPTH: usize = 4;
@@ -37,8 +37,8 @@ enum Chunk {
     },
 }
 
-/// The inflated stream, on the consuming side.
-pub struct Inflated {
+/// The decompressed stream, on the consuming side.
+pub struct Decoded {
     rx: Receiver<Chunk>,
     give_back: SyncSender<Vec<u8>>,
     current: Vec<u8>,
@@ -50,14 +50,14 @@ pub struct Inflated {
     compressed: Counter,
 }
 
-impl Inflated {
+impl Decoded {
     /// Compressed bytes consumed up to the chunk being read.
     pub fn counter(&self) -> Counter {
         Rc::clone(&self.compressed)
     }
 }
 
-impl Read for Inflated {
+impl Read for Decoded {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         while self.pos >= self.len {
             match self.rx.recv() {
@@ -96,20 +96,22 @@ impl Read for Inflated {
     }
 }
 
-/// Inflates `compressed` (gzip, possibly several members) on this thread
-/// while `consume` reads the result on another; returns what it returns.
-pub fn gunzip_alongside<R: BufRead, T: Send>(
+/// Decompresses `compressed` on this thread with the decoder `open` makes
+/// over it (which reads through the counter of compressed bytes), while
+/// `consume` reads the result on another; returns what it returns.
+pub fn decode_alongside<R: BufRead, D: Read, T: Send>(
     compressed: R,
-    consume: impl FnOnce(Inflated) -> T + Send,
+    open: impl FnOnce(Counted<R>) -> D,
+    consume: impl FnOnce(Decoded) -> T + Send,
 ) -> Option<T> {
     let counted = Counted::new(compressed);
     let consumed = counted.counter();
-    let mut gz = flate2::bufread::MultiGzDecoder::new(counted);
+    let mut decoder = open(counted);
     let (tx, rx) = sync_channel(DEPTH);
     let (give_back, returned) = sync_channel::<Vec<u8>>(DEPTH + 2);
     std::thread::scope(|scope| {
         let consumer = scope.spawn(move || {
-            consume(Inflated {
+            consume(Decoded {
                 rx,
                 give_back,
                 current: Vec::new(),
@@ -120,14 +122,14 @@ pub fn gunzip_alongside<R: BufRead, T: Send>(
                 compressed: Rc::new(Cell::new(0)),
             })
         });
-        pump(&mut gz, &tx, &returned, &consumed);
+        pump(&mut decoder, &tx, &returned, &consumed);
         drop(tx);
         consumer.join().ok()
     })
 }
 
 fn pump(
-    gz: &mut impl Read,
+    decoder: &mut impl Read,
     tx: &SyncSender<Chunk>,
     returned: &Receiver<Vec<u8>>,
     consumed: &Counter,
@@ -147,7 +149,7 @@ fn pump(
                 break None;
             }
             let end = (len + GRANULE).min(bytes.len());
-            match gz.read(&mut bytes[len..end]) {
+            match decoder.read(&mut bytes[len..end]) {
                 Ok(0) => break None,
                 Ok(n) => {
                     len += n;
@@ -158,7 +160,7 @@ fn pump(
             }
         };
         if len > 0 && tx.send(Chunk::Data { bytes, len, marks }).is_err() {
-            return; // The consumer stopped (a bomb, a corrupt archive): inflate no further.
+            return; // The consumer stopped (a bomb, a corrupt archive): decode no further.
         }
         if let Some(e) = failure {
             let _ = tx.send(Chunk::Failed {

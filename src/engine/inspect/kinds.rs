@@ -1,0 +1,132 @@
+//! Every kind of artifact intake can look inside, and how one is told from
+//! its name and from its bytes. A kind is one module that recognises its
+//! bytes and walks its entries into an [`ArchiveReport`]; adding one means
+//! writing that module and listing it in [`KINDS`].
+
+use std::io::BufRead;
+use std::path::Path;
+
+use crate::engine::shared::check::{Finding, Status};
+
+use super::compress::TAR_GZ;
+use super::meter::Limits;
+use super::report::{ArchiveReport, NOT_AN_ARCHIVE};
+use super::tar::TAR;
+use super::zip::ZIP;
+
+/// Every kind, in the order their bytes are tried: the ones with a magic
+/// number first, tar (a header checksum, no magic in old archives) last.
+pub static KINDS: &[&dyn Kind] = &[&ZIP, &TAR_GZ, &TAR];
+
+/// What a kind's walker reads.
+pub struct Input<'a> {
+    /// The artifact's bytes from the first, as the read pass delivers them.
+    pub bytes: &'a mut dyn BufRead,
+    /// The artifact on this machine, when it is there while the pass runs
+    /// (a kind that reads its index from the end first needs it).
+    pub file: Option<&'a Path>,
+    /// The artifact's size, when known (for the whole-artifact ratio).
+    pub size: Option<u64>,
+    pub limits: &'a Limits,
+}
+
+/// One kind of artifact.
+pub trait Kind: Sync {
+    /// Short name, as in the manifest's header and the findings (`tar.gz`).
+    fn name(&self) -> &'static str;
+    /// The words for it in a sentence (`a gzip-compressed tar archive`).
+    fn describe(&self) -> &'static str;
+    /// File-name endings that promise this kind, lower case.
+    fn suffixes(&self) -> &'static [&'static str];
+    /// Whether the first bytes (512, or all there are) are of this kind.
+    fn recognises(&self, head: &[u8]) -> bool;
+    /// Walks every entry. `None` when the kind needs [`Input::file`] and
+    /// has none: it is walked again from the file once the pass has put the
+    /// bytes on this machine.
+    fn walk(&self, input: Input<'_>) -> Option<ArchiveReport>;
+}
+
+/// The kind a file name promises (the longest matching ending wins, so
+/// `.tar.gz` is not taken for `.gz`).
+pub fn by_name(name: &str) -> Option<&'static dyn Kind> {
+    let lower = name.to_ascii_lowercase();
+    KINDS
+        .iter()
+        .flat_map(|kind| kind.suffixes().iter().map(move |s| (*kind, *s)))
+        .filter(|(_, suffix)| lower.ends_with(suffix))
+        .max_by_key(|(_, suffix)| suffix.len())
+        .map(|(kind, _)| kind)
+}
+
+/// The kind the first bytes show.
+pub fn by_bytes(head: &[u8]) -> Option<&'static dyn Kind> {
+    KINDS.iter().copied().find(|kind| kind.recognises(head))
+}
+
+/// How a kind (or no kind) reads in a sentence.
+pub fn describe(kind: Option<&dyn Kind>) -> &'static str {
+    kind.map_or("a single file (not an archive)", |k| k.describe())
+}
+
+/// How the kind a report names reads in a sentence.
+pub fn describe_named(name: &str) -> &'static str {
+    describe(KINDS.iter().copied().find(|k| k.name() == name))
+}
+
+/// The report's name for a kind (or for bytes of no kind).
+pub fn name_of(kind: Option<&dyn Kind>) -> &'static str {
+    kind.map_or(NOT_AN_ARCHIVE, |k| k.name())
+}
+
+/// A name that promises one kind over bytes of another is a finding: a
+/// failure when the name promises an archive, a warning when an archive
+/// comes under a plain name.
+pub fn name_mismatch(report: &mut ArchiveReport, named: Option<&dyn Kind>) {
+    let named_as = name_of(named);
+    if named_as == report.kind {
+        return;
+    }
+    let status = if named.is_none() {
+        Status::Warn
+    } else {
+        Status::Fail
+    };
+    report.findings.push(Finding::new(
+        status,
+        "(artifact name)",
+        format!(
+            "the file name says {}, but the bytes are {}",
+            describe(named),
+            describe_named(report.kind)
+        ),
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_longest_ending_names_the_kind() {
+        let named = |n: &str| by_name(n).map(|k| k.name());
+        assert_eq!(named("a-1.0.tar.gz"), Some("tar.gz"));
+        assert_eq!(named("A-1.0.TGZ"), Some("tar.gz"));
+        assert_eq!(named("a.tar"), Some("tar"));
+        assert_eq!(named("a.zip"), Some("zip"));
+        assert_eq!(named("a.bin"), None);
+    }
+
+    #[test]
+    fn every_kind_has_a_distinct_name_and_endings() {
+        let mut names: Vec<&str> = KINDS.iter().map(|k| k.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), KINDS.len());
+        assert!(!names.contains(&NOT_AN_ARCHIVE));
+        let mut suffixes: Vec<&str> = KINDS.iter().flat_map(|k| k.suffixes().to_vec()).collect();
+        let all = suffixes.len();
+        suffixes.sort_unstable();
+        suffixes.dedup();
+        assert_eq!(suffixes.len(), all);
+    }
+}

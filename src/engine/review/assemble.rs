@@ -1,0 +1,272 @@
+//! The review put together from what the steps found: every check in
+//! SPEC order, the manifest, the inputs' digests and what changed since
+//! the last approval.
+
+use crate::engine::fetch::checks;
+use crate::engine::fetch::evidence::Evidence;
+use crate::engine::fetch::pass::sha256_hex;
+use crate::engine::fetch::sources::{ArtifactRead, Fetched};
+use crate::engine::inspect::contents;
+use crate::engine::inspect::diff::diff;
+use crate::engine::inspect::report::ArchiveReport;
+use crate::engine::select::feed::{Artifact, Feed, Release};
+use crate::engine::select::rollback::{self, Previous};
+use crate::engine::shared::check::{Check, CheckId};
+use crate::engine::shared::manifest::ManifestEntry;
+use crate::engine::verify::checksums::{self, Computed};
+use crate::engine::verify::signature::{self, SigOutcome, TrustStore};
+
+use super::evidence::JudgedEvidence;
+use super::found::{ArtifactRecord, EvidenceSource, Inputs, Request, Review, Since};
+
+/// What the review is of.
+pub(super) struct Assembly<'a> {
+    pub feed: &'a Feed,
+    pub trust: &'a TrustStore,
+    pub release: &'a Release,
+    pub artifact: &'a Artifact,
+    pub request: &'a Request,
+}
+
+impl Assembly<'_> {
+    /// The review, from the selection checks, the evidence and the read.
+    pub fn review(
+        &self,
+        selection: Vec<Check>,
+        evidence: Evidence,
+        judged: JudgedEvidence,
+        mut fetched: Fetched<ArchiveReport>,
+    ) -> Review {
+        let checks = self.checks(selection, &evidence, &judged, &fetched);
+        let inputs = self.inputs(&evidence);
+        // The entries move into the manifest: a hostile archive's names are
+        // never held twice.
+        let manifest = self.manifest(&mut fetched.read);
+        // Judged here, so the manifest (every name) is not copied for the diff.
+        let since = since(&self.request.previous, &manifest);
+        let read = fetched.read;
+        let sources = evidence
+            .files()
+            .map(|f| EvidenceSource {
+                file: f.relative.clone(),
+                source: f.source.clone(),
+                url: f.url.clone(),
+                sha256: sha256_hex(&f.bytes),
+            })
+            .collect();
+        Review {
+            product: self.feed.product.clone(),
+            version: self.release.version.clone(),
+            platform: self.artifact.platform.clone(),
+            channel: self.release.channel.clone(),
+            started: self.request.now,
+            artifact: ArtifactRecord {
+                file: self.artifact.file_name().to_string(),
+                source: read.source,
+                url: read.url,
+                url_redacted: read.url_redacted,
+                size: read.bytes,
+                sha256: hex::encode(&read.sha256),
+                sha512: read.sha512.as_ref().map(hex::encode),
+            },
+            inputs,
+            evidence: sources,
+            checks,
+            manifest,
+            log: Vec::new(),
+            local_copy: read.local_copy,
+            since,
+            gathered: evidence,
+        }
+    }
+
+    /// Every check but `signoff`, in SPEC order.
+    fn checks(
+        &self,
+        mut selection: Vec<Check>,
+        evidence: &Evidence,
+        judged: &JudgedEvidence,
+        fetched: &Fetched<ArchiveReport>,
+    ) -> Vec<Check> {
+        let read = &fetched.read;
+        let [checksum, sig_checksums, sig_artifact] = self.verify_checks(evidence, judged, read);
+        let (contents, safety) = inspect_checks(judged, &read.inspected);
+        // `release.rollback` again, now that the bytes are known: a
+        // re-review compares digests.
+        selection.retain(|c| c.id != CheckId::ReleaseRollback);
+        selection.push(rollback::rollback_check_read(
+            &self.request.previous,
+            &self.request.approvals,
+            &self.release.version,
+            &self.artifact.platform,
+            &hex::encode(&read.sha256),
+        ));
+        selection.extend([
+            checks::mixed_sources(
+                checks::source_check(fetched),
+                evidence,
+                &read.source,
+                &[&sig_checksums, &sig_artifact],
+            ),
+            checks::size_check(self.artifact, read.bytes),
+            checksum,
+            sig_checksums,
+            sig_artifact,
+            contents,
+            safety,
+        ]);
+        selection.sort_by_key(|c| c.id);
+        selection
+    }
+
+    /// `checksum.sha256`, `signature.checksums`, `signature.artifact`.
+    fn verify_checks(
+        &self,
+        evidence: &Evidence,
+        judged: &JudgedEvidence,
+        read: &ArtifactRead<ArchiveReport>,
+    ) -> [Check; 3] {
+        let checksums_name = evidence.checksums.name().to_string();
+        let computed = Computed {
+            sha256: read.sha256.clone(),
+            sha512: read.sha512.clone(),
+        };
+        let checksum = match &judged.checksum_problem {
+            Some(problem) => Check::fail(CheckId::ChecksumSha256, problem.clone()),
+            None => checksums::evaluate(
+                &judged.checksum_file,
+                &checksums_name,
+                &judged.relative,
+                self.artifact.file_name(),
+                &computed,
+            ),
+        };
+        let checksums_sig_file = evidence
+            .checksums_signature
+            .as_ref()
+            .map_or(checksums_name, |f| f.name().to_string());
+        let (trust, now) = (self.trust, self.request.now);
+        let mut sig_checksums = signature::judge(
+            CheckId::SignatureChecksums,
+            &checksums_sig_file,
+            &judged.checksums_signatures,
+            trust.threshold,
+        );
+        let artifact_outcome = match (&evidence.artifact_signature, &judged.artifact_signatures) {
+            (None, _) => SigOutcome::NonePublished,
+            (Some(_), Err(reason)) => SigOutcome::Unusable(reason.clone()),
+            (Some(_), Ok(found)) => SigOutcome::Judged(signature::verify_with_digests(
+                found,
+                &read.digests,
+                trust,
+                now,
+            )),
+        };
+        let artifact_sig_file = evidence
+            .artifact_signature
+            .as_ref()
+            .map_or("", |f| f.name());
+        let mut sig_artifact = signature::judge(
+            CheckId::SignatureArtifact,
+            artifact_sig_file,
+            &artifact_outcome,
+            trust.threshold,
+        );
+        signature::apply_required(trust.required, &mut sig_checksums, &mut sig_artifact);
+        [checksum, sig_checksums, sig_artifact]
+    }
+
+    /// SHA-256 of every input the verdicts rest on.
+    fn inputs(&self, evidence: &Evidence) -> Inputs {
+        Inputs {
+            feed: sha256_hex(&self.feed.bytes),
+            checksums: sha256_hex(&evidence.checksums.bytes),
+            notes: evidence.notes.as_ref().map(|n| sha256_hex(&n.bytes)),
+            signatures: [&evidence.checksums_signature, &evidence.artifact_signature]
+                .into_iter()
+                .flatten()
+                .map(|f| sha256_hex(&f.bytes))
+                .collect(),
+            certificates: self
+                .trust
+                .files
+                .iter()
+                .map(|(_, sha)| sha.clone())
+                .collect(),
+        }
+    }
+
+    /// The manifest: every entry walked, or the artifact itself when it is
+    /// no archive. The entries are taken out of the read.
+    fn manifest(&self, read: &mut ArtifactRead<ArchiveReport>) -> Vec<ManifestEntry> {
+        if !read.inspected.is_archive() {
+            return vec![ManifestEntry {
+                sha256: hex::encode(&read.sha256),
+                size: read.bytes,
+                mode: 0o644,
+                kind: "file".to_string(),
+                path: self.artifact.file_name().as_bytes().to_vec(),
+            }];
+        }
+        std::mem::take(&mut read.inspected.entries)
+            .into_iter()
+            .map(|e| ManifestEntry {
+                sha256: e.sha256.map(hex::encode).unwrap_or_else(|| "-".to_string()),
+                size: e.size,
+                mode: e.mode,
+                kind: e.kind.word().to_string(),
+                path: e.path,
+            })
+            .collect()
+    }
+}
+
+/// `archive.contents` and `archive.safety`, against the release notes'
+/// declared contents when they can be used.
+fn inspect_checks(judged: &JudgedEvidence, report: &ArchiveReport) -> (Check, Check) {
+    match &judged.declared {
+        Some((name, Err(problem))) => (
+            Check::fail(
+                CheckId::ArchiveContents,
+                format!("the release notes cannot be used: {problem}"),
+            )
+            .with_evidence("notes", name.clone()),
+            contents::safety_check(report, None),
+        ),
+        Some((name, Ok(c))) => (
+            contents::contents_check(report, Some((name, c))),
+            contents::safety_check(report, Some(c)),
+        ),
+        None => (
+            contents::contents_check(report, None),
+            contents::safety_check(report, None),
+        ),
+    }
+}
+
+/// The diff against the last approval, or why there is none.
+fn since(previous: &Previous, manifest: &[ManifestEntry]) -> Since {
+    match previous {
+        Previous::None => Since::NothingKnown(
+            "no previous approval of this platform is recorded here".to_string(),
+        ),
+        Previous::Unreadable(why) => {
+            Since::NothingKnown(format!("no previous approval known: {why}"))
+        }
+        Previous::Found {
+            approval,
+            manifest: Err(why),
+        } => Since::NothingKnown(format!(
+            "{} was approved, but its manifest cannot be read: {why}",
+            approval.version
+        )),
+        Previous::Found {
+            approval,
+            manifest: Ok(before),
+        } => Since::Changes {
+            version: approval.version.clone(),
+            approved: approval.time,
+            diff: diff(before, manifest),
+        },
+    }
+}

@@ -1,0 +1,111 @@
+//! What a review is asked to do and what it found, up to sign-off.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::fetch::evidence::Evidence;
+use crate::engine::fetch::open::{FetchSettings, LocalCopy};
+use crate::engine::inspect::Limits;
+use crate::engine::inspect::diff::Diff;
+use crate::engine::select::feed::Product;
+use crate::engine::select::rollback::{Approval, Previous};
+use crate::engine::shared::check::{Check, CheckId};
+use crate::engine::shared::manifest::ManifestEntry;
+
+/// What to review.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub version: String,
+    pub platform: String,
+    /// The review's clock: every time-dependent rule uses this.
+    pub now: Timestamp,
+    /// Where files come from: offline or not, timeouts, trust, cache.
+    pub fetch: FetchSettings,
+    /// Archive inspection limits (the expanded-size limit is configurable).
+    pub limits: Limits,
+    /// Where to stage a copy for the store during the pass (`None`: the
+    /// review will not store).
+    pub stage_dir: Option<std::path::PathBuf>,
+    /// What was approved before here (for `release.rollback` and the diff).
+    pub previous: Previous,
+    /// Every approval of this platform recorded here: a re-review of an
+    /// approved version whose bytes changed fails `release.rollback`.
+    pub approvals: Vec<Approval>,
+}
+
+/// The artifact as reviewed (the checklist's `[artifact]` table).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArtifactRecord {
+    pub file: String,
+    pub source: String,
+    pub url: String,
+    /// True when a token (user info, query) was removed from the URL.
+    pub url_redacted: bool,
+    pub size: u64,
+    pub sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha512: Option<String>,
+}
+
+/// SHA-256 of every input the verdicts rest on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inputs {
+    pub feed: String,
+    pub checksums: String,
+    pub notes: Option<String>,
+    pub signatures: Vec<String>,
+    pub certificates: Vec<String>,
+}
+
+/// Where an evidence file came from (the checklist's `[[evidence_file]]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceSource {
+    pub file: String,
+    pub source: String,
+    pub url: String,
+    pub sha256: String,
+}
+
+/// Everything a review found, up to sign-off.
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub product: Product,
+    pub version: String,
+    pub platform: String,
+    pub channel: String,
+    pub started: Timestamp,
+    pub artifact: ArtifactRecord,
+    pub inputs: Inputs,
+    pub evidence: Vec<EvidenceSource>,
+    /// Every check but `signoff`, in SPEC order.
+    pub checks: Vec<Check>,
+    pub manifest: Vec<ManifestEntry>,
+    /// The step log, in order.
+    pub log: Vec<String>,
+    /// The evidence files as gathered (what the store keeps on approval).
+    pub gathered: Evidence,
+    /// The verified bytes on this machine (source file or download).
+    pub local_copy: Option<LocalCopy>,
+    /// What changed since the last approval here.
+    pub since: Since,
+}
+
+/// What changed since the last approval of this product and platform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Since {
+    /// Nothing approved before (or said why nothing is known).
+    NothingKnown(String),
+    Changes {
+        version: String,
+        approved: toml::value::Datetime,
+        diff: Diff,
+    },
+}
+
+impl Review {
+    pub fn check(&self, id: CheckId) -> Option<&Check> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+}

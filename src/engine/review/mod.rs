@@ -1,0 +1,16 @@
+//! A review from start to the point of sign-off: the steps in order
+//! ([`run`]), the evidence judged before the artifact's pass
+//! ([`evidence`]), the artifact's inspector plugged into the pass
+//! ([`inspector`]), and the result put together ([`assemble`]). The
+//! result, [`Review`], holds every check except `signoff`;
+//! [`crate::engine::record::checklist::Checklist::build`] adds the sign-off.
+
+pub mod assemble;
+pub mod evidence;
+pub mod found;
+pub mod inspector;
+pub mod run;
+
+pub use evidence::{JudgedEvidence, declared_contents, judge_evidence};
+pub use found::{ArtifactRecord, EvidenceSource, Inputs, Request, Review, Since};
+pub use run::run;
