@@ -5,6 +5,8 @@
 //! records every request, so a test can prove what was (or was not) asked.
 //! One request per connection (`Connection: close`).
 
+mod respond;
+
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -293,7 +295,7 @@ fn handle(conn: &mut dyn Conn, state: &Mutex<State>, sent: &AtomicU64) -> io::Re
         write!(conn, "HTTP/1.1 200 Connection Established\r\n\r\n")?;
         first = read_head(conn)?;
     }
-    respond(conn, &first, state, sent)
+    respond::respond(conn, &first, state, sent)
 }
 
 fn read_head(conn: &mut dyn Conn) -> io::Result<String> {
@@ -306,148 +308,6 @@ fn read_head(conn: &mut dyn Conn) -> io::Result<String> {
         head.push(byte[0]);
     }
     Ok(String::from_utf8_lossy(&head).into_owned())
-}
-
-fn respond(
-    conn: &mut dyn Conn,
-    text: &str,
-    state: &Mutex<State>,
-    sent: &AtomicU64,
-) -> io::Result<()> {
-    if text.is_empty() {
-        return Ok(());
-    }
-    let mut lines = text.split("\r\n");
-    let target = lines
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .unwrap_or("/")
-        .to_string();
-    let headers: HashMap<String, String> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    let seen = Seen {
-        target: target.clone(),
-        range: headers.get("range").cloned(),
-        if_range: headers.get("if-range").cloned(),
-    };
-    // Through a proxy the target is a whole URL; keep it as the key then.
-    let key = if target.starts_with("http://") {
-        target.clone()
-    } else {
-        target
-            .trim_start_matches('/')
-            .split('?')
-            .next()
-            .unwrap_or("")
-            .to_string()
-    };
-    let (route, count) = {
-        let mut s = state.lock().map_err(|_| io::Error::other("poisoned"))?;
-        s.seen.push(seen.clone());
-        let count = {
-            let c = s.served.entry(key.clone()).or_insert(0);
-            *c += 1;
-            *c
-        };
-        (s.routes.get(&key).cloned(), count)
-    };
-    let Some(route) = route else {
-        return write!(
-            conn,
-            "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-        );
-    };
-    let etag = route
-        .etag
-        .as_ref()
-        .map(|e| format!("ETag: {e}\r\n"))
-        .unwrap_or_default();
-    let total = route.body.len();
-    let send = |conn: &mut dyn Conn, from: u64, len: u64| -> io::Result<()> {
-        let n = route.body.write_range(conn, from, len)?;
-        sent.fetch_add(n, Ordering::SeqCst);
-        Ok(())
-    };
-    match &route.behavior {
-        Behavior::Status(code) => {
-            return write!(
-                conn,
-                "HTTP/1.1 {code} Oops\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-            );
-        }
-        Behavior::Redirect(to) => {
-            return write!(
-                conn,
-                "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-            );
-        }
-        Behavior::Stall(time) => {
-            write!(
-                conn,
-                "HTTP/1.1 200 OK\r\nContent-Length: {total}\r\nConnection: close\r\n\r\n"
-            )?;
-            conn.flush()?;
-            std::thread::sleep(*time);
-            return Ok(());
-        }
-        Behavior::Endless => {
-            write!(conn, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")?;
-            send(conn, 0, total)?;
-            let filler = vec![b'x'; 64 * 1024];
-            while conn.write_all(&filler).is_ok() {}
-            return Ok(());
-        }
-        Behavior::AnnounceLength(n) => {
-            write!(
-                conn,
-                "HTTP/1.1 200 OK\r\nContent-Length: {n}\r\n{etag}Connection: close\r\n\r\n"
-            )?;
-            return send(conn, 0, total);
-        }
-        _ => {}
-    }
-    let range_from = headers
-        .get("range")
-        .and_then(|r| r.strip_prefix("bytes="))
-        .and_then(|r| r.strip_suffix('-'))
-        .and_then(|n| n.parse::<u64>().ok());
-    let validator_ok = match (headers.get("if-range"), &route.etag) {
-        (None, _) => true,
-        (Some(given), Some(ours)) => given == ours,
-        (Some(_), None) => false,
-    };
-    let honour_range = !matches!(route.behavior, Behavior::IgnoreRange) && validator_ok;
-    let (status, from) = match range_from {
-        Some(from) if honour_range && from >= total => {
-            return write!(
-                conn,
-                "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */{total}\r\n{etag}Content-Length: 0\r\nConnection: close\r\n\r\n"
-            );
-        }
-        Some(from) if honour_range => (206, from),
-        _ => (200, 0),
-    };
-    let len = total - from;
-    if status == 206 {
-        write!(
-            conn,
-            "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {from}-{}/{total}\r\nContent-Length: {len}\r\n{etag}Connection: close\r\n\r\n",
-            total - 1
-        )?;
-    } else {
-        write!(
-            conn,
-            "HTTP/1.1 200 OK\r\nContent-Length: {len}\r\n{etag}Connection: close\r\n\r\n"
-        )?;
-    }
-    match route.behavior {
-        Behavior::DropAfter { bytes, times } if count <= times => {
-            send(conn, from, bytes.saturating_sub(from).min(len))
-        }
-        _ => send(conn, from, len),
-    }
 }
 
 /// A server on 127.0.0.1 that answers one path with its whole length

@@ -160,137 +160,154 @@ const FORM_GLOBAL: [Binding; 3] = [
     b("Ctrl-C", "Ctrl-C", "quit", Action::Quit, &[Key::Ctrl('c')]),
 ];
 
+// Each screen's rows, in groups: its own keys (with the shared moving,
+// paging and back rows where they apply), then the global ones, always
+// last: the footer keeps those three in view.
+const SELECT: &[&[Binding]] = &[
+    &MOVE,
+    &[
+        b(
+            "Tab",
+            "Tab",
+            "pane (releases or platforms)",
+            Action::NextPane,
+            &[Key::Code(KeyCode::Tab), Key::Code(KeyCode::BackTab)],
+        ),
+        b(
+            "Enter",
+            "Enter",
+            "choose (starts the review)",
+            Action::Choose,
+            &[Key::Code(KeyCode::Enter)],
+        ),
+        b(
+            "PgUp/PgDn",
+            "PgUp/PgDn",
+            "notes (scroll)",
+            Action::PageDown,
+            &[Key::Code(KeyCode::PageDown)],
+        ),
+        b("", "", "", Action::PageUp, &[Key::Code(KeyCode::PageUp)]),
+    ],
+    &GLOBAL,
+];
+const FETCH: &[&[Binding]] = &[
+    &[
+        b(
+            "Enter",
+            "Enter",
+            "continue to Verify (when done)",
+            Action::Choose,
+            &[Key::Code(KeyCode::Enter)],
+        ),
+        b(
+            "Esc",
+            "Esc",
+            "back (cancels the transfer)",
+            Action::Back,
+            &[Key::Code(KeyCode::Esc), Key::Code(KeyCode::Backspace)],
+        ),
+    ],
+    &GLOBAL,
+];
+const VERIFY: &[&[Binding]] = &[
+    &MOVE,
+    &[
+        b(
+            "Enter",
+            "Enter",
+            "continue to Inspect",
+            Action::Choose,
+            &[Key::Code(KeyCode::Enter)],
+        ),
+        BACK,
+    ],
+    &GLOBAL,
+];
+const INSPECT: &[&[Binding]] = &[
+    &MOVE,
+    &[
+        b(
+            "a f c",
+            "a f c",
+            "show all / findings / changed",
+            Action::ShowAll,
+            &[Key::C('a')],
+        ),
+        b("", "", "", Action::ShowFindings, &[Key::C('f')]),
+        b("", "", "", Action::ShowChanged, &[Key::C('c')]),
+        b("/", "/", "search paths", Action::Search, &[Key::C('/')]),
+        b(
+            "Enter",
+            "Enter",
+            "continue to Sign off",
+            Action::Choose,
+            &[Key::Code(KeyCode::Enter)],
+        ),
+        BACK,
+    ],
+    // Last of its own, so a narrow footer drops them first (help lists them).
+    &PAGE,
+    &GLOBAL,
+];
+const SIGN_OFF: &[&[Binding]] = &[
+    &[
+        b(
+            "Tab",
+            "Tab",
+            "next field",
+            Action::NextPane,
+            &[Key::Code(KeyCode::Tab), Key::Code(KeyCode::Down)],
+        ),
+        b(
+            "",
+            "",
+            "",
+            Action::PrevField,
+            &[Key::Code(KeyCode::BackTab), Key::Code(KeyCode::Up)],
+        ),
+        b(
+            "Ctrl-S",
+            "Ctrl-S",
+            "sign and write the checklist",
+            Action::Write,
+            &[Key::Ctrl('s')],
+        ),
+        b(
+            "Esc",
+            "Esc",
+            "back a step",
+            Action::Back,
+            &[Key::Code(KeyCode::Esc)],
+        ),
+    ],
+    &FORM_GLOBAL,
+];
+const DONE: &[&[Binding]] = &[
+    &[b(
+        "n",
+        "n",
+        "review another release",
+        Action::NewReview,
+        &[Key::C('n')],
+    )],
+    &GLOBAL,
+];
+
 /// The keys of a screen (its own, then the global ones).
 pub fn bindings(screen: Screen) -> Vec<Binding> {
-    let own: Vec<Binding> = match screen {
-        Screen::Select => [
-            &MOVE[..],
-            &[
-                b(
-                    "Tab",
-                    "Tab",
-                    "pane (releases or platforms)",
-                    Action::NextPane,
-                    &[Key::Code(KeyCode::Tab), Key::Code(KeyCode::BackTab)],
-                ),
-                b(
-                    "Enter",
-                    "Enter",
-                    "choose (starts the review)",
-                    Action::Choose,
-                    &[Key::Code(KeyCode::Enter)],
-                ),
-                b(
-                    "PgUp/PgDn",
-                    "PgUp/PgDn",
-                    "notes (scroll)",
-                    Action::PageDown,
-                    &[Key::Code(KeyCode::PageDown)],
-                ),
-                b("", "", "", Action::PageUp, &[Key::Code(KeyCode::PageUp)]),
-            ],
-        ]
-        .concat(),
-        Screen::Fetch => vec![
-            b(
-                "Enter",
-                "Enter",
-                "continue to Verify (when done)",
-                Action::Choose,
-                &[Key::Code(KeyCode::Enter)],
-            ),
-            b(
-                "Esc",
-                "Esc",
-                "back (cancels the transfer)",
-                Action::Back,
-                &[Key::Code(KeyCode::Esc), Key::Code(KeyCode::Backspace)],
-            ),
-        ],
-        Screen::Verify => [
-            &MOVE[..],
-            &[
-                b(
-                    "Enter",
-                    "Enter",
-                    "continue to Inspect",
-                    Action::Choose,
-                    &[Key::Code(KeyCode::Enter)],
-                ),
-                BACK,
-            ],
-        ]
-        .concat(),
-        Screen::Inspect => [
-            &MOVE[..],
-            &[
-                b(
-                    "a f c",
-                    "a f c",
-                    "show all / findings / changed",
-                    Action::ShowAll,
-                    &[Key::C('a')],
-                ),
-                b("", "", "", Action::ShowFindings, &[Key::C('f')]),
-                b("", "", "", Action::ShowChanged, &[Key::C('c')]),
-                b("/", "/", "search paths", Action::Search, &[Key::C('/')]),
-                b(
-                    "Enter",
-                    "Enter",
-                    "continue to Sign off",
-                    Action::Choose,
-                    &[Key::Code(KeyCode::Enter)],
-                ),
-                BACK,
-            ],
-            // Last, so a narrow footer drops them first (help lists them).
-            &PAGE[..],
-        ]
-        .concat(),
-        Screen::SignOff => vec![
-            b(
-                "Tab",
-                "Tab",
-                "next field",
-                Action::NextPane,
-                &[Key::Code(KeyCode::Tab), Key::Code(KeyCode::Down)],
-            ),
-            b(
-                "",
-                "",
-                "",
-                Action::PrevField,
-                &[Key::Code(KeyCode::BackTab), Key::Code(KeyCode::Up)],
-            ),
-            b(
-                "Ctrl-S",
-                "Ctrl-S",
-                "sign and write the checklist",
-                Action::Write,
-                &[Key::Ctrl('s')],
-            ),
-            b(
-                "Esc",
-                "Esc",
-                "back a step",
-                Action::Back,
-                &[Key::Code(KeyCode::Esc)],
-            ),
-        ],
-        Screen::Done => vec![b(
-            "n",
-            "n",
-            "review another release",
-            Action::NewReview,
-            &[Key::C('n')],
-        )],
+    let table = match screen {
+        Screen::Select => SELECT,
+        Screen::Fetch => FETCH,
+        Screen::Verify => VERIFY,
+        Screen::Inspect => INSPECT,
+        Screen::SignOff => SIGN_OFF,
+        Screen::Done => DONE,
     };
-    let global: &[Binding] = if matches!(screen, Screen::SignOff) {
-        &FORM_GLOBAL
-    } else {
-        &GLOBAL
-    };
-    own.into_iter().chain(global.iter().copied()).collect()
+    table
+        .iter()
+        .flat_map(|group| group.iter().copied())
+        .collect()
 }
 
 fn matches(key: &Key, event: &KeyEvent) -> bool {

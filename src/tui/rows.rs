@@ -90,9 +90,17 @@ fn without_top(path: &str) -> &str {
     path.split_once('/').map(|(_, rest)| rest).unwrap_or(path)
 }
 
-impl Inspect {
-    pub fn new(review: &Review) -> Inspect {
-        let mut findings: HashMap<String, Vec<(Status, String)>> = HashMap::new();
+/// The archive checks' findings by path, and the paths in the order they
+/// were first found (safety first), so the rows about paths the archive
+/// lacks come out in a stable order.
+struct Findings {
+    by_path: HashMap<String, Vec<(Status, String)>>,
+    order: Vec<String>,
+}
+
+impl Findings {
+    fn of(review: &Review) -> Findings {
+        let mut by_path: HashMap<String, Vec<(Status, String)>> = HashMap::new();
         let mut order: Vec<String> = Vec::new();
         for id in [CheckId::ArchiveSafety, CheckId::ArchiveContents] {
             for f in review
@@ -100,77 +108,114 @@ impl Inspect {
                 .map(|c| c.findings.as_slice())
                 .unwrap_or_default()
             {
-                if !findings.contains_key(&f.subject) {
+                if !by_path.contains_key(&f.subject) {
                     order.push(f.subject.clone());
                 }
-                findings
+                by_path
                     .entry(f.subject.clone())
                     .or_default()
                     .push((f.status, f.summary.clone()));
             }
         }
-        let mut changes: HashMap<&str, String> = HashMap::new();
+        Findings { by_path, order }
+    }
+}
+
+/// What changed since the last approval: added and changed paths in
+/// words, and the removed ones (which get rows of their own).
+struct Changes<'a> {
+    by_path: HashMap<&'a str, String>,
+    removed: Vec<String>,
+}
+
+impl<'a> Changes<'a> {
+    fn of(review: &'a Review) -> Changes<'a> {
+        let mut by_path: HashMap<&str, String> = HashMap::new();
         let mut removed: Vec<String> = Vec::new();
         if let Since::Changes { diff, .. } = &review.since {
             for p in &diff.added {
-                changes.insert(p, "added".to_string());
+                by_path.insert(p, "added".to_string());
             }
             for (p, what) in &diff.changed {
-                changes.insert(p, format!("changed: {what}"));
+                by_path.insert(p, format!("changed: {what}"));
             }
             removed = diff.removed.clone();
         }
-        let change_of = |path: &str| {
-            changes
-                .get(path)
-                .or_else(|| changes.get(without_top(path)))
-                .cloned()
-        };
+        Changes { by_path, removed }
+    }
 
-        let mut seen: HashSet<String> = HashSet::new();
-        let mut rows: Vec<Row> =
-            Vec::with_capacity(review.manifest.len() + order.len() + removed.len());
-        for e in &review.manifest {
-            let path = escape_path(&e.path);
-            let found = findings.get(&path).cloned().unwrap_or_default();
-            seen.insert(path.clone());
-            rows.push(Row {
-                mode: mode_string(&e.kind, e.mode),
-                size: (e.kind == "file").then_some(e.size),
-                status: found.iter().map(|f| f.0).max(),
-                findings: found,
-                change: change_of(&path),
-                path,
-            });
+    /// The change of an archive path (the diff may name it without its
+    /// top folder).
+    fn of_path(&self, path: &str) -> Option<String> {
+        self.by_path
+            .get(path)
+            .or_else(|| self.by_path.get(without_top(path)))
+            .cloned()
+    }
+}
+
+impl Row {
+    /// A row for a path the archive does not hold.
+    fn absent(path: String, findings: Vec<(Status, String)>, change: Option<String>) -> Row {
+        Row {
+            mode: String::new(),
+            size: None,
+            status: worst(&findings),
+            findings,
+            change,
+            path,
         }
-        // Findings about paths the archive lacks (declared but missing, a
-        // notes problem, an archive that could not be read to its end).
-        for subject in order.into_iter().filter(|s| !seen.contains(s)) {
-            let found = findings.remove(&subject).unwrap_or_default();
-            rows.push(Row {
-                mode: String::new(),
-                size: None,
-                status: found.iter().map(|f| f.0).max(),
-                findings: found,
-                change: None,
-                path: subject,
-            });
-        }
-        for path in removed {
-            rows.push(Row {
-                mode: String::new(),
-                size: None,
-                status: None,
-                findings: Vec::new(),
-                change: Some("removed".to_string()),
-                path,
-            });
-        }
+    }
+
+    /// A finding other than a pass is about this row.
+    fn has_finding(&self) -> bool {
+        self.status.is_some_and(|s| s != Status::Pass)
+    }
+}
+
+/// The worst status of the findings; `None` when there are none.
+fn worst(findings: &[(Status, String)]) -> Option<Status> {
+    findings.iter().map(|f| f.0).max()
+}
+
+/// The table's rows: the archive's entries in order, then findings about
+/// paths it lacks (declared but missing, a notes problem, an archive that
+/// could not be read to its end), then the paths removed since the last
+/// approval.
+fn table_rows(review: &Review) -> Vec<Row> {
+    let mut findings = Findings::of(review);
+    let changes = Changes::of(review);
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut rows: Vec<Row> =
+        Vec::with_capacity(review.manifest.len() + findings.order.len() + changes.removed.len());
+    for e in &review.manifest {
+        let path = escape_path(&e.path);
+        let found = findings.by_path.get(&path).cloned().unwrap_or_default();
+        seen.insert(path.clone());
+        rows.push(Row {
+            mode: mode_string(&e.kind, e.mode),
+            size: (e.kind == "file").then_some(e.size),
+            status: worst(&found),
+            findings: found,
+            change: changes.of_path(&path),
+            path,
+        });
+    }
+    for subject in findings.order.into_iter().filter(|s| !seen.contains(s)) {
+        let found = findings.by_path.remove(&subject).unwrap_or_default();
+        rows.push(Row::absent(subject, found, None));
+    }
+    for path in changes.removed {
+        rows.push(Row::absent(path, Vec::new(), Some("removed".to_string())));
+    }
+    rows
+}
+
+impl Inspect {
+    pub fn new(review: &Review) -> Inspect {
+        let rows = table_rows(review);
         let mut inspect = Inspect {
-            findings: rows
-                .iter()
-                .filter(|r| r.status.is_some_and(|s| s != Status::Pass))
-                .count(),
+            findings: rows.iter().filter(|r| r.has_finding()).count(),
             changed: rows.iter().filter(|r| r.change.is_some()).count(),
             rows,
             filter: Filter::All,
@@ -194,7 +239,7 @@ impl Inspect {
             .enumerate()
             .filter(|(_, r)| match filter {
                 Filter::All => true,
-                Filter::Findings => r.status.is_some_and(|s| s != Status::Pass),
+                Filter::Findings => r.has_finding(),
                 Filter::Changed => r.change.is_some(),
             })
             .filter(|(_, r)| needle.is_empty() || r.path.to_lowercase().contains(&needle))

@@ -9,7 +9,7 @@ use ratatui::widgets::{Gauge, Paragraph, Wrap};
 use crate::engine::shared::event::SourceState;
 
 use super::{boxed, bytes, fit, problem_line};
-use crate::tui::model::{FetchState, Model, SourceLine};
+use crate::tui::model::{FetchState, Model, Progress, SourceLine};
 use crate::tui::theme::{Role, Theme};
 
 /// The state of a source in words (upper case for the outcomes).
@@ -73,77 +73,107 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
         Constraint::Length(4),
     ])
     .areas(area);
-    let width = sources.width.saturating_sub(2) as usize;
+    draw_sources(frame, sources, f, theme);
+    draw_transfer(frame, transfer, f, theme);
+    frame.render_widget(
+        Paragraph::new(status_lines(f, theme)).wrap(Wrap { trim: false }),
+        status,
+    );
+}
+
+/// Every source tried, file by file.
+fn draw_sources(frame: &mut Frame, area: Rect, f: &FetchState, theme: &Theme) {
+    let width = area.width.saturating_sub(2) as usize;
     let lines = source_lines(f, width, theme);
     // The newest lines matter most: keep the end in view.
     let skip = lines
         .len()
-        .saturating_sub(sources.height.saturating_sub(2) as usize);
+        .saturating_sub(area.height.saturating_sub(2) as usize);
     frame.render_widget(
         Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>())
             .block(boxed("Sources: file by file", theme)),
-        sources,
+        area,
     );
+}
 
+/// The box of the file being read: its progress, or that the evidence
+/// files come first.
+fn draw_transfer(frame: &mut Frame, area: Rect, f: &FetchState, theme: &Theme) {
     let title = f
         .progress
         .as_ref()
         .map(|p| p.what.clone())
         .unwrap_or_else(|| "the artifact".to_string());
-    let block = boxed(
-        fit(&title, transfer.width.saturating_sub(6) as usize),
-        theme,
-    );
-    let inner = block.inner(transfer);
-    frame.render_widget(block, transfer);
+    let block = boxed(fit(&title, area.width.saturating_sub(6) as usize), theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
     if let Some(p) = &f.progress {
-        let [gauge, detail, note] = Layout::vertical([Constraint::Length(1); 3]).areas(inner);
-        let ratio = p
-            .total
-            .filter(|t| *t > 0)
-            .map(|t| (p.done as f64 / t as f64).clamp(0.0, 1.0));
-        let of = p
-            .total
-            .map(|t| format!(" of {}", bytes(t)))
-            .unwrap_or_default();
-        let label = match ratio {
-            Some(r) => format!("{:>3.0} %  {}{of}", r * 100.0, bytes(p.done)),
-            None => format!("{}{of}", bytes(p.done)),
-        };
-        let gauge_widget = Gauge::default()
-            .ratio(ratio.unwrap_or(0.0))
-            .label(label)
-            .use_unicode(!theme.ascii)
-            .gauge_style(theme.fg(Role::Accent));
-        frame.render_widget(gauge_widget, gauge);
-        let rate = p
-            .rate
-            .map(|r| format!("{}/s", bytes(r)))
-            .unwrap_or_else(|| {
-                if f.done {
-                    "read in full".to_string()
-                } else {
-                    "rate not known yet".to_string()
-                }
-            });
-        let eta = match (p.eta, f.done) {
-            (_, true) => "done".to_string(),
-            (Some(s), _) => format!("{} left", duration(s)),
-            (None, _) => "time left not known".to_string(),
-        };
-        frame.render_widget(Paragraph::new(format!(" {rate} · {eta}")), detail);
-        frame.render_widget(
-            Paragraph::new(" SHA-256, signatures and the archive walk share this one read")
-                .style(theme.fg(Role::Muted)),
-            note,
-        );
+        draw_progress(frame, inner, p, f.done, theme);
     } else {
         frame.render_widget(
             Paragraph::new(" reading the evidence files first…").style(theme.fg(Role::Muted)),
             inner,
         );
     }
+}
 
+/// The gauge with the bytes read, the rate and the time left, and a note
+/// that every check shares this one read.
+fn draw_progress(frame: &mut Frame, area: Rect, p: &Progress, done: bool, theme: &Theme) {
+    let [gauge, detail, note] = Layout::vertical([Constraint::Length(1); 3]).areas(area);
+    let ratio = p
+        .total
+        .filter(|t| *t > 0)
+        .map(|t| (p.done as f64 / t as f64).clamp(0.0, 1.0));
+    let of = p
+        .total
+        .map(|t| format!(" of {}", bytes(t)))
+        .unwrap_or_default();
+    let label = match ratio {
+        Some(r) => format!("{:>3.0} %  {}{of}", r * 100.0, bytes(p.done)),
+        None => format!("{}{of}", bytes(p.done)),
+    };
+    let gauge_widget = Gauge::default()
+        .ratio(ratio.unwrap_or(0.0))
+        .label(label)
+        .use_unicode(!theme.ascii)
+        .gauge_style(theme.fg(Role::Accent));
+    frame.render_widget(gauge_widget, gauge);
+    frame.render_widget(
+        Paragraph::new(format!(" {} · {}", rate_words(p, done), eta_words(p, done))),
+        detail,
+    );
+    frame.render_widget(
+        Paragraph::new(" SHA-256, signatures and the archive walk share this one read")
+            .style(theme.fg(Role::Muted)),
+        note,
+    );
+}
+
+/// `1.2 MiB/s`, or why no rate is shown.
+fn rate_words(p: &Progress, done: bool) -> String {
+    p.rate
+        .map(|r| format!("{}/s", bytes(r)))
+        .unwrap_or_else(|| {
+            if done {
+                "read in full".to_string()
+            } else {
+                "rate not known yet".to_string()
+            }
+        })
+}
+
+/// `1 min 5 s left`, `done`, or that it is not known yet.
+fn eta_words(p: &Progress, done: bool) -> String {
+    match (p.eta, done) {
+        (_, true) => "done".to_string(),
+        (Some(s), _) => format!("{} left", duration(s)),
+        (None, _) => "time left not known".to_string(),
+    }
+}
+
+/// What the step is doing, and what the keys do now.
+fn status_lines(f: &FetchState, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if let Some(why) = &f.error {
         lines.push(problem_line(
@@ -161,7 +191,7 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
             theme.fg(Role::Muted),
         ));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), status);
+    lines
 }
 
 /// `1 min 5 s`, `12 s`.

@@ -8,12 +8,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Padding, Paragraph, Wrap};
 
-use crate::engine::review::Since;
+use crate::engine::review::{Review, Since};
 use crate::engine::shared::check::{CheckId, Status};
 
 use super::{boxed, bytes, fit, highlight, status_span};
 use crate::tui::model::Model;
-use crate::tui::rows::{Filter, Row};
+use crate::tui::rows::{Filter, Inspect, Row};
 use crate::tui::theme::{Role, Theme};
 
 fn row_line(row: &Row, width: usize, chosen: bool, theme: &Theme) -> Line<'static> {
@@ -57,11 +57,19 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &mut Model, theme: &Theme) {
         Constraint::Length(3),
     ])
     .areas(area);
-
     let since = match &review.since {
         Since::Changes { version, .. } => format!("since {version}"),
         Since::NothingKnown(_) => "since last approval".to_string(),
     };
+    draw_bar(frame, bar, i, &since);
+    draw_table(frame, table, i, theme);
+    draw_detail(frame, detail, i, &since, theme);
+    draw_summary(frame, summary, &review, theme);
+}
+
+/// The filters on the left (the one in force in brackets, each with its
+/// count), the search on the right, and the cursor in it while typing.
+fn draw_bar(frame: &mut Frame, area: Rect, i: &Inspect, since: &str) {
     let choice = |f: Filter, text: String| {
         if i.filter == f {
             format!("[{text}]")
@@ -69,9 +77,7 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &mut Model, theme: &Theme) {
             text
         }
     };
-    let search = if i.searching {
-        format!("search: /{}", i.search.value())
-    } else if i.search.value().is_empty() {
+    let search = if !i.searching && i.search.value().is_empty() {
         "/ searches paths".to_string()
     } else {
         format!("search: /{}", i.search.value())
@@ -83,22 +89,26 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &mut Model, theme: &Theme) {
         choice(Filter::Changed, format!("(c)hanged {since} {}", i.changed)),
     );
     let gap =
-        (bar.width as usize).saturating_sub(left.chars().count() + search.chars().count() + 1);
+        (area.width as usize).saturating_sub(left.chars().count() + search.chars().count() + 1);
     frame.render_widget(
         Paragraph::new(format!("{left}{}{search}", " ".repeat(gap.max(1)))),
-        bar,
+        area,
     );
     if i.searching {
-        let x = bar.x
+        let x = area.x
             + (left.chars().count() + gap.max(1) + "search: /".len() + i.search.cursor()) as u16;
-        if x < bar.x + bar.width {
-            frame.set_cursor_position((x, bar.y));
+        if x < area.x + area.width {
+            frame.set_cursor_position((x, area.y));
         }
     }
+}
 
-    let height = table.height.saturating_sub(2) as usize;
+/// The rows that pass the filter and search, only as many as fit, kept
+/// scrolled so the cursor's row shows.
+fn draw_table(frame: &mut Frame, area: Rect, i: &mut Inspect, theme: &Theme) {
+    let height = area.height.saturating_sub(2) as usize;
     i.scroll_into_view(height);
-    let width = table.width.saturating_sub(2) as usize;
+    let width = area.width.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = i
         .visible
         .iter()
@@ -127,8 +137,11 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &mut Model, theme: &Theme) {
             i.visible.len()
         )
     };
-    frame.render_widget(Paragraph::new(lines).block(boxed(title, theme)), table);
+    frame.render_widget(Paragraph::new(lines).block(boxed(title, theme)), area);
+}
 
+/// The highlighted entry's findings in words, and what changed about it.
+fn draw_detail(frame: &mut Frame, area: Rect, i: &Inspect, since: &str, theme: &Theme) {
     let mut lines = Vec::new();
     if let Some(row) = i.selected() {
         if row.findings.is_empty() {
@@ -147,12 +160,15 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &mut Model, theme: &Theme) {
     let path = i.selected().map(|r| r.path.clone()).unwrap_or_default();
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            boxed(fit(&path, detail.width.saturating_sub(6) as usize), theme)
+            boxed(fit(&path, area.width.saturating_sub(6) as usize), theme)
                 .padding(Padding::horizontal(1)),
         ),
-        detail,
+        area,
     );
+}
 
+/// What changed since the last approval, and the archive checks' verdicts.
+fn draw_summary(frame: &mut Frame, area: Rect, review: &Review, theme: &Theme) {
     let mut lines = vec![Line::from(match &review.since {
         Since::Changes { version, diff, .. } => format!(" Since {version}: {}", diff.summary()),
         Since::NothingKnown(why) => format!(" Since last approval: {why}"),
@@ -164,7 +180,7 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &mut Model, theme: &Theme) {
                 status_span(c.status, theme),
                 Span::raw(fit(
                     &format!(" {}: {}", id, c.summary),
-                    summary.width.saturating_sub(8) as usize,
+                    area.width.saturating_sub(8) as usize,
                 )),
             ]));
         }
@@ -176,5 +192,5 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &mut Model, theme: &Theme) {
             Span::raw(" the archive was not inspected"),
         ]));
     }
-    frame.render_widget(Paragraph::new(lines), summary);
+    frame.render_widget(Paragraph::new(lines), area);
 }

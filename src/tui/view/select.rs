@@ -9,11 +9,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Padding, Paragraph, Wrap};
 
 use crate::engine::select::choose;
-use crate::engine::shared::check::Status;
+use crate::engine::shared::check::{Check, CheckId, Status};
 
 use super::{boxed, fit, highlight, right, status_span};
 use crate::tui::model::{Model, Pane};
 use crate::tui::theme::{Role, Theme};
+
+/// The width of a row in the releases and platforms lists (inside the box).
+const LIST_WIDTH: usize = 34;
 
 pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     let warnings = m.select_warnings();
@@ -31,10 +34,42 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
         + 2;
     let [releases, platforms] =
         Layout::vertical([Constraint::Min(4), Constraint::Length(platforms_rows)]).areas(left);
+    let version = m.release().map(|r| r.version.clone()).unwrap_or_default();
 
+    draw_releases(frame, releases, m, theme);
+    draw_platforms(frame, platforms, m, &version, theme);
+    draw_notes(frame, notes, m, &version, theme);
+    let lines = info_lines(m, media, &warnings, area.width, theme);
+    frame.render_widget(Paragraph::new(lines), info);
+    draw_feed_state(frame, area, &warnings, theme);
+}
+
+/// A row of the releases or platforms list: `>` marks the chosen one,
+/// highlighted when its list has the focus.
+fn list_line(text: &str, chosen: bool, focused: bool, theme: &Theme) -> Line<'static> {
+    let text = fit(
+        &format!("{} {text}", if chosen { '>' } else { ' ' }),
+        LIST_WIDTH,
+    );
+    let style = if chosen {
+        highlight(theme, focused)
+    } else {
+        theme.fg(Role::Text)
+    };
+    Line::styled(format!("{text:<LIST_WIDTH$}"), style)
+}
+
+/// The box title's hint that Tab moves to the other list.
+fn tab_hint(m: &Model, other: Pane) -> &'static str {
+    if m.select.pane == other { " (Tab)" } else { "" }
+}
+
+/// The releases, newest first, scrolled so the chosen one shows.
+fn draw_releases(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     let feed = &m.ctx.feed;
-    let rows = releases.height.saturating_sub(2) as usize;
+    let rows = area.height.saturating_sub(2) as usize;
     let start = (m.select.release + 1).saturating_sub(rows);
+    let focused = m.select.pane == Pane::Releases;
     let lines: Vec<Line> = m
         .select
         .order
@@ -44,35 +79,22 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
         .take(rows)
         .filter_map(|(i, &r)| feed.releases.get(r).map(|r| (i, r)))
         .map(|(i, r)| {
-            let chosen = i == m.select.release;
-            let text = fit(
-                &format!(
-                    "{} {:<10} {}  {}",
-                    if chosen { '>' } else { ' ' },
-                    r.version,
-                    r.date,
-                    r.channel
-                ),
-                34,
-            );
-            let style = if chosen {
-                highlight(theme, m.select.pane == Pane::Releases)
-            } else {
-                theme.fg(Role::Text)
-            };
-            Line::styled(format!("{text:<34}"), style)
+            let text = format!("{:<10} {}  {}", r.version, r.date, r.channel);
+            list_line(&text, i == m.select.release, focused, theme)
         })
         .collect();
-    let focus = |pane: Pane| if m.select.pane == pane { " (Tab)" } else { "" };
     frame.render_widget(
         Paragraph::new(lines).block(boxed(
-            format!("Releases, newest first{}", focus(Pane::Platforms)),
+            format!("Releases, newest first{}", tab_hint(m, Pane::Platforms)),
             theme,
         )),
-        releases,
+        area,
     );
+}
 
-    let version = m.release().map(|r| r.version.clone()).unwrap_or_default();
+/// The highlighted release's platforms, this host's marked.
+fn draw_platforms(frame: &mut Frame, area: Rect, m: &Model, version: &str, theme: &Theme) {
+    let focused = m.select.pane == Pane::Platforms;
     let lines: Vec<Line> = m
         .release()
         .map(|r| r.artifacts.as_slice())
@@ -80,32 +102,26 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
         .iter()
         .enumerate()
         .map(|(i, a)| {
-            let chosen = i == m.select.platform;
             let host = if a.platform == m.ctx.host {
                 " (this host)"
             } else {
                 ""
             };
-            let text = fit(
-                &format!("{} {}{host}", if chosen { '>' } else { ' ' }, a.platform),
-                34,
-            );
-            let style = if chosen {
-                highlight(theme, m.select.pane == Pane::Platforms)
-            } else {
-                theme.fg(Role::Text)
-            };
-            Line::styled(format!("{text:<34}"), style)
+            let text = format!("{}{host}", a.platform);
+            list_line(&text, i == m.select.platform, focused, theme)
         })
         .collect();
     frame.render_widget(
         Paragraph::new(lines).block(boxed(
-            format!("Platforms for {version}{}", focus(Pane::Releases)),
+            format!("Platforms for {version}{}", tab_hint(m, Pane::Releases)),
             theme,
         )),
-        platforms,
+        area,
     );
+}
 
+/// The highlighted release's notes, or that they are still being read.
+fn draw_notes(frame: &mut Frame, area: Rect, m: &Model, version: &str, theme: &Theme) {
     let notes_lines = match &m.select.notes {
         Some((v, lines)) if *v == version => lines.clone(),
         _ => vec![Line::styled(
@@ -120,9 +136,19 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
             .block(
                 boxed(format!("Release notes {version}"), theme).padding(Padding::horizontal(1)),
             ),
-        notes,
+        area,
     );
+}
 
+/// Below the lists: the last approval, whether the media hold the
+/// artifact, and what Select warns of (or that it warns of nothing).
+fn info_lines(
+    m: &Model,
+    media: Option<Line<'static>>,
+    warnings: &[Check],
+    width: u16,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let last_approved = m
         .last_approved()
         .unwrap_or_else(|| "No approval of this platform is recorded here yet.".to_string());
@@ -135,21 +161,22 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
             Span::raw(" feed in date; newest of its channel; no rollback"),
         ]));
     }
-    for w in &warnings {
+    for w in warnings {
         lines.push(Line::from(vec![
             Span::raw(" "),
             status_span(w.status, theme),
             Span::raw(fit(
                 &format!(" {}: {}", w.id, w.summary),
-                area.width.saturating_sub(8) as usize,
+                width.saturating_sub(8) as usize,
             )),
         ]));
     }
-    frame.render_widget(Paragraph::new(lines), info);
-    let fresh = if warnings
-        .iter()
-        .any(|w| w.id == crate::engine::shared::check::CheckId::FeedFresh)
-    {
+    lines
+}
+
+/// Whether the feed is in date, on the right of the step bar above `area`.
+fn draw_feed_state(frame: &mut Frame, area: Rect, warnings: &[Check], theme: &Theme) {
+    let fresh = if warnings.iter().any(|w| w.id == CheckId::FeedFresh) {
         "feed EXPIRED "
     } else {
         "feed ok "

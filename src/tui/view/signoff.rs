@@ -2,6 +2,8 @@
 //! a reason field per warning, the names, the change request, the signing
 //! key (and its passphrase, masked), and where the checklist goes.
 
+use std::path::Path;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -14,7 +16,7 @@ use super::verify::counts_line;
 use super::{boxed, fit, problem_line};
 use crate::engine::record::checklist;
 use crate::tui::form::sign_off_of;
-use crate::tui::model::{FieldKind, KeyStatus, Model};
+use crate::tui::model::{Field, FieldKind, KeyStatus, Model, SignOffState};
 use crate::tui::theme::{Role, Theme};
 
 const LABEL: usize = 21;
@@ -43,11 +45,31 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     let (Some(review), Some(s)) = (&m.review, &m.sign_off) else {
         return;
     };
-    let waivers = s
-        .fields
-        .iter()
-        .filter(|f| matches!(f.kind, FieldKind::Waiver(_)))
-        .count();
+    let [head, checks_box, waiver_box, people_box, foot] = layout(area, review, s);
+    draw_checks(frame, checks_box, review, theme);
+    frame.render_widget(
+        Paragraph::new(vec![
+            counts_line(m, theme),
+            verdict_line(review, s, area.width, theme),
+        ]),
+        head,
+    );
+    let width = area.width.saturating_sub(2) as usize;
+    draw_waivers(frame, waiver_box, review, s, width, theme);
+    draw_people(frame, people_box, s, &m.ctx.key, width, theme);
+    place_cursor(frame, s, waiver_box, people_box, width);
+    draw_foot(frame, foot, s, &m.ctx.to.checklist_dir, theme);
+}
+
+fn is_waiver(field: &Field) -> bool {
+    matches!(field.kind, FieldKind::Waiver(_))
+}
+
+/// The panels, top to bottom: counts and verdict, checks, waivers, names
+/// and key, where the checklist goes. On a short terminal the waivers'
+/// box gives way first (to three rows at least).
+fn layout(area: Rect, review: &Review, s: &SignOffState) -> [Rect; 5] {
+    let waivers = s.fields.iter().filter(|f| is_waiver(f)).count();
     let people = s.fields.len() - waivers;
     let check_rows = review.checks.len().div_ceil(3) as u16 + 2;
     let waiver_rows = (waivers.max(1) as u16 + 2).min(
@@ -55,77 +77,93 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
             .saturating_sub(people as u16 + 9 + check_rows)
             .max(3),
     );
-    let [head, checks_box, waiver_box, people_box, foot] = Layout::vertical([
+    Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(check_rows),
         Constraint::Length(waiver_rows),
         Constraint::Length(people as u16 + 3),
         Constraint::Min(2),
     ])
-    .areas(area);
-    draw_checks(frame, checks_box, review, theme);
+    .areas(area)
+}
 
+/// The verdict the form would give if written now. A review rejected only
+/// for want of the two names says what it would be once they are given.
+fn verdict_line(review: &Review, s: &SignOffState, width: u16, theme: &Theme) -> Line<'static> {
     let sign_off = sign_off_of(s);
     let (verdict, reasons) = checklist::verdict(review, &sign_off);
-    let verdict_line = match verdict {
+    let lead = Span::raw(" Verdict if written now: ");
+    match verdict {
         Verdict::Approved => Line::from(vec![
-            Span::raw(" Verdict if written now: "),
+            lead,
             Span::styled("APPROVED", theme.status(Status::Pass)),
         ]),
         Verdict::Rejected if reasons.len() == 1 && sign_off.problem().is_some() => {
             Line::from(vec![
-                Span::raw(" Verdict if written now: "),
+                lead,
                 Span::styled("APPROVED", theme.status(Status::Pass)),
                 Span::raw(" once the operator and the approver (two people) are filled in"),
             ])
         }
         Verdict::Rejected => Line::from(vec![
-            Span::raw(" Verdict if written now: "),
+            lead,
             Span::styled("REJECTED", theme.status(Status::Fail)),
             Span::raw(fit(
                 &format!(": {}", reasons.first().cloned().unwrap_or_default()),
-                area.width.saturating_sub(36) as usize,
+                width.saturating_sub(36) as usize,
             )),
         ]),
-    };
-    frame.render_widget(
-        Paragraph::new(vec![counts_line(m, theme), verdict_line]),
-        head,
-    );
+    }
+}
 
-    let width = area.width.saturating_sub(2) as usize;
-    let field_line = |index: usize| -> Line<'static> {
-        let Some(field) = s.fields.get(index) else {
-            return Line::default();
-        };
-        let focused = index == s.focus;
-        let marker = if focused { ">" } else { " " };
-        let room = width.saturating_sub(LABEL + 3);
-        let (text, _) = field.input.visible(room);
-        let shown = if text.is_empty() && !focused {
-            Span::styled(fit(hint(&field.kind), room), theme.fg(Role::Muted))
-        } else {
-            Span::raw(text)
-        };
-        let style = if focused {
-            theme
-                .fg(Role::Accent)
-                .add_modifier(ratatui::style::Modifier::BOLD)
-        } else {
-            theme.fg(Role::Text)
-        };
-        Line::from(vec![
-            Span::styled(
-                format!("{marker} {:<LABEL$} ", fit(&label(&field.kind), LABEL)),
-                style,
-            ),
-            shown,
-        ])
+/// One field: its label, then what was typed (or, unfocused and empty,
+/// a hint of what belongs there).
+fn field_line(field: &Field, focused: bool, width: usize, theme: &Theme) -> Line<'static> {
+    let marker = if focused { ">" } else { " " };
+    let room = width.saturating_sub(LABEL + 3);
+    let (text, _) = field.input.visible(room);
+    let shown = if text.is_empty() && !focused {
+        Span::styled(fit(hint(&field.kind), room), theme.fg(Role::Muted))
+    } else {
+        Span::raw(text)
     };
-    let mut lines: Vec<Line> = (0..s.fields.len())
-        .filter(|i| matches!(s.fields[*i].kind, FieldKind::Waiver(_)))
-        .map(field_line)
-        .collect();
+    let style = if focused {
+        theme
+            .fg(Role::Accent)
+            .add_modifier(ratatui::style::Modifier::BOLD)
+    } else {
+        theme.fg(Role::Text)
+    };
+    Line::from(vec![
+        Span::styled(
+            format!("{marker} {:<LABEL$} ", fit(&label(&field.kind), LABEL)),
+            style,
+        ),
+        shown,
+    ])
+}
+
+/// The lines of the waiver fields (`waivers`) or of the other fields, in
+/// form order.
+fn field_lines(s: &SignOffState, waivers: bool, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    s.fields
+        .iter()
+        .enumerate()
+        .filter(|(_, field)| is_waiver(field) == waivers)
+        .map(|(i, field)| field_line(field, i == s.focus, width, theme))
+        .collect()
+}
+
+/// A reason per warning; the title says when a failure makes waiving moot.
+fn draw_waivers(
+    frame: &mut Frame,
+    area: Rect,
+    review: &Review,
+    s: &SignOffState,
+    width: usize,
+    theme: &Theme,
+) {
+    let mut lines = field_lines(s, true, width, theme);
     if lines.is_empty() {
         lines.push(Line::styled(
             " no check warns: nothing to waive",
@@ -144,53 +182,69 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     };
     frame.render_widget(
         Paragraph::new(lines).block(boxed(fit(&title, width.saturating_sub(4)), theme)),
-        waiver_box,
+        area,
     );
+}
 
-    let mut lines: Vec<Line> = (0..s.fields.len())
-        .filter(|i| !matches!(s.fields[*i].kind, FieldKind::Waiver(_)))
-        .map(field_line)
-        .collect();
-    let key = match &m.ctx.key {
+/// The names, the change request, the passphrase, and the signing key.
+fn draw_people(
+    frame: &mut Frame,
+    area: Rect,
+    s: &SignOffState,
+    key: &KeyStatus,
+    width: usize,
+    theme: &Theme,
+) {
+    let mut lines = field_lines(s, false, width, theme);
+    lines.push(Line::from(format!(
+        "  {:<LABEL$} {}",
+        "Signing key",
+        fit(&key_words(key), width.saturating_sub(LABEL + 3))
+    )));
+    frame.render_widget(Paragraph::new(lines).block(boxed("Sign-off", theme)), area);
+}
+
+/// How the checklist will be signed, in words.
+fn key_words(key: &KeyStatus) -> String {
+    match key {
         KeyStatus::None => "none configured: the checklist is written unsigned".to_string(),
         KeyStatus::Ready(who) => format!("signs as {who}"),
         KeyStatus::NeedsPassphrase(path) => format!("{path} (protected)"),
         KeyStatus::Unusable(why) => format!("CANNOT SIGN: {why}"),
-    };
-    lines.push(Line::from(format!(
-        "  {:<LABEL$} {}",
-        "Signing key",
-        fit(&key, width.saturating_sub(LABEL + 3))
-    )));
-    frame.render_widget(
-        Paragraph::new(lines).block(boxed("Sign-off", theme)),
-        people_box,
-    );
-
-    // The cursor sits in the focused field.
-    if let Some(field) = s.fields.get(s.focus) {
-        let before = s.fields[..s.focus]
-            .iter()
-            .filter(|f| {
-                matches!(f.kind, FieldKind::Waiver(_)) == matches!(field.kind, FieldKind::Waiver(_))
-            })
-            .count();
-        let boxed_area = if matches!(field.kind, FieldKind::Waiver(_)) {
-            waiver_box
-        } else {
-            people_box
-        };
-        let (_, cursor) = field.input.visible(width.saturating_sub(LABEL + 3));
-        let x = boxed_area.x + 1 + (LABEL + 3 + cursor) as u16;
-        let y = boxed_area.y + 1 + before as u16;
-        if y + 1 < boxed_area.y + boxed_area.height && x < boxed_area.x + boxed_area.width {
-            frame.set_cursor_position((x, y));
-        }
     }
+}
 
+/// The cursor sits in the focused field, in whichever box holds it (not
+/// when that box is too short to show the field).
+fn place_cursor(
+    frame: &mut Frame,
+    s: &SignOffState,
+    waiver_box: Rect,
+    people_box: Rect,
+    width: usize,
+) {
+    let Some(field) = s.fields.get(s.focus) else {
+        return;
+    };
+    let waiver = is_waiver(field);
+    let before = s.fields[..s.focus]
+        .iter()
+        .filter(|f| is_waiver(f) == waiver)
+        .count();
+    let boxed_area = if waiver { waiver_box } else { people_box };
+    let (_, cursor) = field.input.visible(width.saturating_sub(LABEL + 3));
+    let x = boxed_area.x + 1 + (LABEL + 3 + cursor) as u16;
+    let y = boxed_area.y + 1 + before as u16;
+    if y + 1 < boxed_area.y + boxed_area.height && x < boxed_area.x + boxed_area.width {
+        frame.set_cursor_position((x, y));
+    }
+}
+
+/// Where the checklist goes, and what became of the last Ctrl-S.
+fn draw_foot(frame: &mut Frame, area: Rect, s: &SignOffState, dir: &Path, theme: &Theme) {
     let mut lines = vec![Line::from(format!(
         " Writes {}/<name>.toml, .md, .manifest",
-        m.ctx.to.checklist_dir.display()
+        dir.display()
     ))];
     if s.writing {
         lines.push(Line::styled(
@@ -200,7 +254,7 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     } else if let Some(problem) = &s.problem {
         lines.push(problem_line(problem, theme));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), foot);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
 /// Every check of the review, three to a row.
