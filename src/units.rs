@@ -1,4 +1,5 @@
-//! Sizes as people read them, shared by both front ends.
+//! Sizes as people read them and write them, shared by both front ends
+//! and the settings file.
 
 /// `46.0 MiB`, `62 B`: binary units, one decimal.
 pub fn human_bytes(n: u64) -> String {
@@ -14,6 +15,32 @@ pub fn human_bytes(n: u64) -> String {
     } else {
         format!("{value:.1} {}", UNITS[unit])
     }
+}
+
+/// `8GiB`, `500MiB`, `1024`: a size in bytes, binary units.
+pub fn parse_size(arg: &str) -> Result<u64, String> {
+    let text = arg.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{arg}` is not a size (try 8GiB)"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kib" => 10,
+        "m" | "mib" => 20,
+        "g" | "gib" => 30,
+        "t" | "tib" => 40,
+        other => {
+            return Err(format!(
+                "unknown unit `{other}` in `{arg}` (use KiB, MiB, GiB or TiB)"
+            ));
+        }
+    };
+    n.checked_mul(1u64 << shift)
+        .ok_or_else(|| format!("`{arg}` is too large"))
 }
 
 #[cfg(test)]

@@ -6,18 +6,18 @@ mod list;
 mod output;
 mod progress;
 mod recheck;
-mod settings;
 mod term;
 mod verify;
 mod walk;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::engine::shared::check::{Verdict, Waiver};
-use crate::engine::shared::error::{Error, ErrorClass};
+use crate::engine::shared::error::Error;
 
 /// Staged install review: prove a vendor release is the bytes the vendor
 /// published and signed, and sign it off for the change request.
@@ -135,7 +135,7 @@ pub struct VerifyArgs {
     #[arg(long = "ca-bundle", value_name = "FILE")]
     pub ca_bundle: Option<PathBuf>,
     /// Stop inspecting an archive that expands past this size (e.g. 8GiB, 500MiB).
-    #[arg(long = "max-expanded", value_name = "SIZE", value_parser = parse_size)]
+    #[arg(long = "max-expanded", value_name = "SIZE", value_parser = crate::units::parse_size)]
     pub max_expanded: Option<u64>,
     /// Output: text for people, json for pipelines (the checklist record).
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -146,32 +146,6 @@ pub struct VerifyArgs {
 pub enum Format {
     Text,
     Json,
-}
-
-/// `8GiB`, `500MiB`, `1024`: a size in bytes, binary units.
-pub fn parse_size(arg: &str) -> Result<u64, String> {
-    let text = arg.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (digits, unit) = text.split_at(split);
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| format!("`{arg}` is not a size (try 8GiB)"))?;
-    let shift = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 0,
-        "k" | "kib" => 10,
-        "m" | "mib" => 20,
-        "g" | "gib" => 30,
-        "t" | "tib" => 40,
-        other => {
-            return Err(format!(
-                "unknown unit `{other}` in `{arg}` (use KiB, MiB, GiB or TiB)"
-            ));
-        }
-    };
-    n.checked_mul(1u64 << shift)
-        .ok_or_else(|| format!("`{arg}` is too large"))
 }
 
 fn parse_waiver(arg: &str) -> Result<Waiver, String> {
@@ -190,33 +164,40 @@ pub enum Outcome {
 /// The exit code of SPEC.md for an outcome.
 pub fn exit_code(outcome: &Outcome) -> u8 {
     match outcome {
-        Outcome::Done | Outcome::Verdict(Verdict::Approved) => 0,
-        Outcome::Verdict(Verdict::Rejected) => 1,
-        Outcome::Failed(e) => match e.class() {
-            ErrorClass::Input | ErrorClass::Cancelled => 2,
-            ErrorClass::Fetch => 3,
-        },
+        Outcome::Done => 0,
+        Outcome::Verdict(verdict) => verdict.exit_code(),
+        Outcome::Failed(e) => e.class().exit_code(),
     }
 }
 
-/// The bundled demo feed: `$INTAKE_DEMO_FEED`, else the repository's
-/// `sample-releases/meridian/feed.toml`.
-pub fn demo_feed() -> PathBuf {
-    if let Some(path) = std::env::var_os("INTAKE_DEMO_FEED") {
-        return PathBuf::from(path);
-    }
-    let local = PathBuf::from("sample-releases/meridian/feed.toml");
-    if local.is_file() {
-        return local;
-    }
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/sample-releases/meridian/feed.toml"
-    ))
+/// The command line, parsed, with the operator's settings loaded.
+pub struct Parsed {
+    cli: Cli,
+    pub settings: crate::settings::Settings,
 }
 
-/// Parses arguments, runs the command, returns the exit code.
-pub fn main() -> ExitCode {
+impl Parsed {
+    /// `intake [FEED]` on a terminal: the interactive walk, which `main`
+    /// starts (this front end does not know it).
+    pub fn is_walk_on_terminal(&self) -> bool {
+        self.cli.command.is_none()
+            && std::io::stdin().is_terminal()
+            && std::io::stdout().is_terminal()
+    }
+
+    /// What the command line asked of the walk.
+    pub fn walk(&self) -> (Option<PathBuf>, Option<String>, bool) {
+        (
+            self.cli.feed.clone(),
+            self.cli.theme.clone(),
+            self.cli.ascii,
+        )
+    }
+}
+
+/// Parses the arguments and loads the settings, or says why not and
+/// gives the exit code.
+pub fn parse() -> Result<Parsed, ExitCode> {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {
@@ -225,21 +206,26 @@ pub fn main() -> ExitCode {
                 "{}",
                 crate::engine::shared::text::shown_lines(&e.render().to_string())
             );
-            return ExitCode::from(e.exit_code().clamp(0, 2) as u8);
+            return Err(ExitCode::from(e.exit_code().clamp(0, 2) as u8));
         }
         Err(e) => {
             let _ = e.print();
             // clap: 0 for --help/--version, 2 for bad arguments.
-            return ExitCode::from(e.exit_code().clamp(0, 2) as u8);
+            return Err(ExitCode::from(e.exit_code().clamp(0, 2) as u8));
         }
     };
-    let settings = match crate::settings::Settings::load(cli.config.as_deref()) {
-        Ok(s) => s,
+    match crate::settings::Settings::load(cli.config.as_deref()) {
+        Ok(settings) => Ok(Parsed { cli, settings }),
         Err(e) => {
             term::print_error(e);
-            return ExitCode::from(2);
+            Err(ExitCode::from(2))
         }
-    };
+    }
+}
+
+/// Runs the command, returns the exit code.
+pub fn run(parsed: Parsed) -> ExitCode {
+    let Parsed { cli, settings } = parsed;
     let outcome = match cli.command {
         Some(Command::List { feed }) => list::run(&feed),
         Some(Command::Verify(args)) => verify::run(&args, &settings),
@@ -252,7 +238,7 @@ pub fn main() -> ExitCode {
                 },
         }) => audit::run(&file, &signers, &settings, format),
         Some(Command::Recheck(args)) => recheck::run(&args),
-        None => walk::run(cli.feed, cli.theme, cli.ascii, &settings),
+        None => walk::run(cli.feed),
     };
     if let Outcome::Failed(e) = &outcome {
         term::print_error(e);

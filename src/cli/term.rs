@@ -33,11 +33,6 @@ pub fn print(lines: Lines) {
     print!("{}", lines.0);
 }
 
-/// Prints one line to stdout, escaped whole.
-pub fn print_line(line: impl AsRef<str>) {
-    println!("{}", shown_text(line.as_ref()));
-}
-
 /// Prints an error message to stderr (`intake: ...`), escaped whole.
 pub fn print_error(message: impl std::fmt::Display) {
     eprintln!("intake: {}", shown_text(&message.to_string()));

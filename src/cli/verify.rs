@@ -14,17 +14,17 @@ use crate::engine::inspect::Limits;
 use crate::engine::record::checklist::{self, SignOff};
 use crate::engine::record::finish::{self, Destinations, Finished};
 use crate::engine::record::signing;
-use crate::engine::review::{self, Request};
+use crate::engine::review;
 use crate::engine::select::choose;
 use crate::engine::select::feed::Feed;
 use crate::engine::shared::error::Error;
 use crate::engine::shared::event::Cancel;
 use crate::engine::verify::signature::TrustStore;
-use crate::settings::Settings;
+use crate::settings::{self, Settings};
 
 use super::progress::StderrProgress;
 use super::term::{self, Lines};
-use super::{Format, Outcome, VerifyArgs, output, settings};
+use super::{Format, Outcome, VerifyArgs, output};
 
 /// The environment variable a pipeline sets to unlock the signing key.
 pub const PASSPHRASE_ENV: &str = "INTAKE_SIGNING_PASSPHRASE";
@@ -35,12 +35,11 @@ struct Job<'a> {
     version: String,
     platform: String,
     sign_off: SignOff,
-    checklist_dir: PathBuf,
+    /// Where the checklist and the approved artifact go (the store's
+    /// history is kept even with `--no-store`).
+    to: Destinations,
     fetch: FetchSettings,
     limits: Limits,
-    /// The store folder (history lives there even with `--no-store`).
-    store_root: PathBuf,
-    keep_artifacts: bool,
     signing_key: Option<PathBuf>,
     format: Format,
 }
@@ -66,30 +65,18 @@ pub fn run(args: &VerifyArgs, s: &Settings) -> Outcome {
         version: args.release.clone(),
         platform: args.platform.clone().unwrap_or_else(choose::host_platform),
         sign_off,
-        checklist_dir: args
-            .checklist_dir
-            .clone()
-            .or(s.checklist_dir.clone())
-            .unwrap_or_else(|| PathBuf::from("checklists")),
+        to: s.destinations(
+            args.checklist_dir.clone(),
+            args.store.clone(),
+            !args.no_store,
+        ),
         fetch: settings::fetch(
             args.offline,
             args.cache_dir.clone().or(s.cache_dir.clone()),
             args.timeout.or(s.timeout),
             args.ca_bundle.clone().or(s.ca_bundle.clone()),
         ),
-        limits: Limits {
-            max_expanded: args
-                .max_expanded
-                .or(s.max_expanded)
-                .unwrap_or(Limits::default().max_expanded),
-            ..Limits::default()
-        },
-        store_root: args
-            .store
-            .clone()
-            .or(s.store_dir.clone())
-            .unwrap_or_else(settings::default_store),
-        keep_artifacts: !args.no_store,
+        limits: s.limits(args.max_expanded),
         signing_key: args.signing_key.clone().or(s.signing_key.clone()),
         format: args.format,
     }
@@ -136,11 +123,9 @@ pub fn demo(feed_path: PathBuf) -> Outcome {
             change_request: Some("DEMO".into()),
             waivers: Vec::new(),
         },
-        checklist_dir: PathBuf::from("checklists"),
+        to: Settings::default().destinations(None, None, true),
         fetch: settings::fetch(true, None, None, None),
         limits: Limits::default(),
-        store_root: settings::default_store(),
-        keep_artifacts: true,
         signing_key: None,
         format: Format::Text,
     }
@@ -189,22 +174,16 @@ impl Job<'_> {
                 Err(e) => return Outcome::Failed(e),
             },
         };
-        let to = Destinations {
-            checklist_dir: self.checklist_dir.clone(),
-            store_root: self.store_root.clone(),
-            keep_artifacts: self.keep_artifacts,
-        };
-        finish::sweep(&to);
-        let request = Request {
-            version: self.version.clone(),
-            platform: self.platform.clone(),
-            now: Timestamp::now(),
-            fetch: self.fetch.clone(),
-            limits: self.limits.clone(),
-            stage_dir: finish::staging_dir(&to),
-            previous: finish::previous(&to, &feed.product.id, &self.platform),
-            approvals: finish::approvals(&to, &feed.product.id, &self.platform),
-        };
+        let to = &self.to;
+        finish::sweep(to);
+        let request = finish::request(
+            to,
+            &feed,
+            (&self.version, &self.platform),
+            self.fetch.clone(),
+            self.limits.clone(),
+            Timestamp::now(),
+        );
         let mut progress = StderrProgress::new();
         let review = review::run(&feed, &trust, &request, &mut progress, &Cancel::new());
         progress.finish();
@@ -218,7 +197,7 @@ impl Job<'_> {
             &review,
             &self.sign_off,
             signer.as_mut(),
-            &to,
+            to,
             Timestamp::now(),
         ) {
             Ok(d) => d,

@@ -18,7 +18,7 @@ use crate::engine::inspect::notes::{self, Contents};
 use crate::engine::record::checklist::{self, SignOff};
 use crate::engine::record::finish::{self, Destinations};
 use crate::engine::record::signing;
-use crate::engine::review::{self, Request, Review};
+use crate::engine::review::{self, Review};
 use crate::engine::select::feed::Feed;
 use crate::engine::shared::event::{Cancel, Event};
 use crate::engine::shared::limits;
@@ -147,16 +147,14 @@ fn run_review(
     tx: &UnboundedSender<Msg>,
     cancel: &Cancel,
 ) -> Result<Arc<Review>, String> {
-    let request = Request {
-        previous: finish::previous(&setup.to, &setup.feed.product.id, &platform),
-        approvals: finish::approvals(&setup.to, &setup.feed.product.id, &platform),
-        version,
-        platform,
-        now: Timestamp::now(),
-        fetch: setup.fetch.clone(),
-        limits: setup.limits.clone(),
-        stage_dir: finish::staging_dir(&setup.to),
-    };
+    let request = finish::request(
+        &setup.to,
+        &setup.feed,
+        (&version, &platform),
+        setup.fetch.clone(),
+        setup.limits.clone(),
+        Timestamp::now(),
+    );
     let mut last_progress: Option<Instant> = None;
     let mut reporter = |event: Event| {
         if let Event::Progress { done, total, .. } = &event {

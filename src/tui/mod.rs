@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod model;
 pub mod msg;
 pub mod rows;
+pub mod start;
 pub mod theme;
 pub mod update;
 pub mod view;

@@ -14,7 +14,7 @@ use crate::engine::fetch::open::{
     Fetcher, LocalCopy, Opened, SourceFailure, StagedCopy, local_limit,
 };
 use crate::engine::fetch::pass::{self, HashKey, PassError, PassOptions, PassOutput};
-use crate::engine::fetch::sources::{ArtifactRead, Inspector, PassPlan};
+use crate::engine::fetch::read::{ArtifactRead, Inspector, PassPlan};
 use crate::engine::select::feed::Artifact;
 use crate::engine::select::source::Source;
 use crate::engine::shared::error::{Error, Result, describe_io};

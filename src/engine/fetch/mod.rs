@@ -10,4 +10,5 @@ pub mod evidence;
 pub mod http;
 pub mod open;
 pub mod pass;
+pub mod read;
 pub mod sources;

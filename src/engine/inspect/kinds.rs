@@ -1,15 +1,12 @@
 //! Every kind of artifact intake can look inside, and how one is told from
-//! its name and from its bytes. A kind is one module that recognises its
-//! bytes and walks its entries into an [`ArchiveReport`]; adding one means
-//! writing that module and listing it in [`KINDS`].
-
-use std::io::BufRead;
-use std::path::Path;
+//! its name and from its bytes. A kind is one module implementing
+//! [`Kind`] (see [`super::kind`]); adding one means writing that module
+//! and listing it in [`KINDS`].
 
 use crate::engine::shared::check::{Finding, Status};
 
 use super::compress::TAR_GZ;
-use super::meter::Limits;
+use super::kind::Kind;
 use super::report::{ArchiveReport, NOT_AN_ARCHIVE};
 use super::tar::TAR;
 use super::zip::ZIP;
@@ -17,34 +14,6 @@ use super::zip::ZIP;
 /// Every kind, in the order their bytes are tried: the ones with a magic
 /// number first, tar (a header checksum, no magic in old archives) last.
 pub static KINDS: &[&dyn Kind] = &[&ZIP, &TAR_GZ, &TAR];
-
-/// What a kind's walker reads.
-pub struct Input<'a> {
-    /// The artifact's bytes from the first, as the read pass delivers them.
-    pub bytes: &'a mut dyn BufRead,
-    /// The artifact on this machine, when it is there while the pass runs
-    /// (a kind that reads its index from the end first needs it).
-    pub file: Option<&'a Path>,
-    /// The artifact's size, when known (for the whole-artifact ratio).
-    pub size: Option<u64>,
-    pub limits: &'a Limits,
-}
-
-/// One kind of artifact.
-pub trait Kind: Sync {
-    /// Short name, as in the manifest's header and the findings (`tar.gz`).
-    fn name(&self) -> &'static str;
-    /// The words for it in a sentence (`a gzip-compressed tar archive`).
-    fn describe(&self) -> &'static str;
-    /// File-name endings that promise this kind, lower case.
-    fn suffixes(&self) -> &'static [&'static str];
-    /// Whether the first bytes (512, or all there are) are of this kind.
-    fn recognises(&self, head: &[u8]) -> bool;
-    /// Walks every entry. `None` when the kind needs [`Input::file`] and
-    /// has none: it is walked again from the file once the pass has put the
-    /// bytes on this machine.
-    fn walk(&self, input: Input<'_>) -> Option<ArchiveReport>;
-}
 
 /// The kind a file name promises (the longest matching ending wins, so
 /// `.tar.gz` is not taken for `.gz`).

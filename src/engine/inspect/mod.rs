@@ -17,6 +17,7 @@ pub mod compress;
 pub mod contents;
 pub mod diff;
 pub mod hasher;
+pub mod kind;
 pub mod kinds;
 pub mod meter;
 pub mod notes;

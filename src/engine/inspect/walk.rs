@@ -6,7 +6,8 @@
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
-use super::kinds::{self, Input, Kind};
+use super::kind::{Input, Kind};
+use super::kinds;
 use super::meter::Limits;
 use super::report::ArchiveReport;
 

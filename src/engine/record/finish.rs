@@ -8,12 +8,13 @@ use std::path::PathBuf;
 
 use jiff::Timestamp;
 
-use crate::engine::fetch::open::LocalCopy;
+use crate::engine::fetch::open::{FetchSettings, LocalCopy};
+use crate::engine::inspect::Limits;
 use crate::engine::record::checklist::{self, Checklist, SignOff, Written};
 use crate::engine::record::history::{self, History};
 use crate::engine::record::signing::Signer;
 use crate::engine::record::store::{Placed, Store};
-use crate::engine::review::Review;
+use crate::engine::review::{Request, Review};
 use crate::engine::select::feed::Feed;
 use crate::engine::select::rollback::{Approval, Previous};
 use crate::engine::shared::check::Verdict;
@@ -104,6 +105,31 @@ pub fn finish(
         stored,
         signed_by,
     })
+}
+
+/// The request for a review of `version` on `platform` that will finish
+/// into `to`: what was approved before there (for `release.rollback` and
+/// the diff), and where the pass stages the store's copy. Both front ends
+/// build their request here.
+pub fn request(
+    to: &Destinations,
+    feed: &Feed,
+    (version, platform): (&str, &str),
+    fetch: FetchSettings,
+    limits: Limits,
+    now: Timestamp,
+) -> Request {
+    let history = History::in_store(&to.store_root, &feed.product.id);
+    Request {
+        version: version.to_string(),
+        platform: platform.to_string(),
+        now,
+        fetch,
+        limits,
+        stage_dir: staging_dir(to),
+        previous: history.previous(platform),
+        approvals: history.approvals(platform),
+    }
 }
 
 /// Where approvals and staging copies live for this store folder.

@@ -5,7 +5,8 @@
 use crate::engine::fetch::checks;
 use crate::engine::fetch::evidence::Evidence;
 use crate::engine::fetch::pass::sha256_hex;
-use crate::engine::fetch::sources::{ArtifactRead, Fetched};
+use crate::engine::fetch::read::ArtifactRead;
+use crate::engine::fetch::sources::Fetched;
 use crate::engine::inspect::contents;
 use crate::engine::inspect::diff::diff;
 use crate::engine::inspect::report::ArchiveReport;

@@ -7,7 +7,7 @@
 use jiff::Timestamp;
 
 use crate::engine::fetch::evidence::{self, Evidence};
-use crate::engine::fetch::sources::PassPlan;
+use crate::engine::fetch::read::PassPlan;
 use crate::engine::inspect::notes::{self, Contents};
 use crate::engine::select::feed::{Artifact, Release};
 use crate::engine::verify::checksums::{self, Algo, ChecksumFile};

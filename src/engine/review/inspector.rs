@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::engine::fetch::pass::{ChunkReader, StreamConsumer};
-use crate::engine::fetch::sources::Inspector;
+use crate::engine::fetch::read::Inspector;
 use crate::engine::inspect::Limits;
 use crate::engine::inspect::kinds;
 use crate::engine::inspect::report::ArchiveReport;

@@ -3,7 +3,7 @@
 //! ([`evidence`]), the artifact's inspector plugged into the pass
 //! ([`inspector`]), and the result put together ([`assemble`]). The
 //! result, [`Review`], holds every check except `signoff`;
-//! [`crate::engine::record::checklist::Checklist::build`] adds the sign-off.
+//! the checklist (`record/checklist/`) adds the sign-off.
 
 pub mod assemble;
 pub mod evidence;

@@ -2,7 +2,7 @@
 //! come from and which keys may sign them. Parsing refuses anything
 //! malformed with the file, line, column and field; paths are resolved
 //! against the feed's folder. Loading the certificates themselves is
-//! [`crate::engine::verify::signature::trust`]'s job.
+//! the trust store's job (`verify/signature/trust.rs`).
 
 use std::collections::BTreeSet;
 use std::ops::Range;

@@ -1,5 +1,5 @@
 //! `release.rollback`: what was approved before on this machine (the
-//! history's records, read by [`crate::engine::record::history`]) and how
+//! history's records, read by the history in `record/history.rs`) and how
 //! the version and bytes under review compare with it.
 
 use crate::engine::select::version;

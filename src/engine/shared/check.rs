@@ -335,6 +335,14 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// SPEC's exit code: 0 approved, 1 rejected.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Verdict::Approved => 0,
+            Verdict::Rejected => 1,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Approved => "approved",

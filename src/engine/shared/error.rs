@@ -42,6 +42,17 @@ pub enum ErrorClass {
     Cancelled,
 }
 
+impl ErrorClass {
+    /// SPEC's exit code: 2 for input that cannot be used (or a review the
+    /// operator stopped), 3 when no source served the artifact.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorClass::Input | ErrorClass::Cancelled => 2,
+            ErrorClass::Fetch => 3,
+        }
+    }
+}
+
 impl Error {
     pub fn class(&self) -> ErrorClass {
         match self {

@@ -20,7 +20,7 @@ pub struct Members<R: BufRead> {
 }
 
 enum State<R: BufRead> {
-    Member(GzDecoder<R>),
+    Member(Box<GzDecoder<R>>),
     Between(R),
     Done,
 }
@@ -52,7 +52,7 @@ impl<R: BufRead> Read for Members<R> {
                     if !MAGIC.starts_with(prefix) {
                         return Err(hidden(self.consumed.get()));
                     }
-                    self.state = State::Member(GzDecoder::new(input));
+                    self.state = State::Member(Box::new(GzDecoder::new(input)));
                 }
                 State::Member(mut decoder) => match decoder.read(out) {
                     Ok(0) => self.state = State::Between(decoder.into_inner()),

@@ -8,7 +8,7 @@ pub mod pipeline;
 
 use std::io::BufRead;
 
-use crate::engine::inspect::kinds::{Input, Kind};
+use crate::engine::inspect::kind::{Input, Kind};
 use crate::engine::inspect::meter::{Counted, Limits, Metered};
 use crate::engine::inspect::report::ArchiveReport;
 use crate::engine::inspect::tar;

@@ -18,7 +18,7 @@ use std::io::{self, Read};
 use crate::engine::shared::check::{Finding, Status};
 
 use super::hasher::{self, EntryHasher};
-use super::kinds::{Input, Kind};
+use super::kind::{Input, Kind};
 use super::meter::Counted;
 use super::meter::{Bomb, Limits, Metered};
 use super::report::ArchiveReport;

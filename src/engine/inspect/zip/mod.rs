@@ -25,7 +25,7 @@ use std::io::{BufReader, Read};
 use crate::engine::shared::check::{Finding, Status};
 
 use super::hasher::{self, EntryHasher, Hashed};
-use super::kinds::{Input, Kind};
+use super::kind::{Input, Kind};
 use super::meter::{Counted, Limits};
 use super::report::{ArchiveReport, Entry};
 use super::safety::{Safety, shown};

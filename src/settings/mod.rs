@@ -3,6 +3,8 @@
 //! Flags override them. An unknown or malformed setting is refused naming
 //! the file, line and key; a missing file means defaults.
 
+mod places;
+
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -11,6 +13,8 @@ use toml::Spanned;
 use crate::engine::select::toml_spans::{config_error, field_at};
 use crate::engine::shared::error::{Error, Result};
 use crate::engine::shared::limits;
+
+pub use places::{default_cache, default_store, demo_feed, fetch};
 
 /// Every setting (all optional).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -99,7 +103,7 @@ impl Settings {
         let max_expanded = match raw.max_expanded {
             None => None,
             Some(s) => Some(
-                crate::cli::parse_size(s.get_ref())
+                crate::units::parse_size(s.get_ref())
                     .map_err(|m| err(s.span(), "max_expanded", m))?,
             ),
         };
