@@ -232,6 +232,7 @@ fn inspect() -> Result<(), Fail> {
         },
         key: KeyStatus::None,
         previous: Default::default(),
+        media: Default::default(),
         clock: || String::new(),
     });
     let key = |code| Msg::Key(KeyEvent::from(code));

@@ -107,6 +107,7 @@ impl App {
                 (p, prev)
             })
             .collect();
+        let media = choose::media_of_feed(&feed);
         let feed = Arc::new(feed);
         let ctx = Context {
             feed: feed.clone(),
@@ -116,6 +117,7 @@ impl App {
             to: opts.to.clone(),
             key: effects::probe_key(opts.signing_key.as_deref(), now),
             previous,
+            media,
             clock: effects::clock,
         };
         let (tx, jobs) = unbounded_channel();

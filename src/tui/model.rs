@@ -11,6 +11,7 @@ use ratatui::text::Line;
 use crate::engine::record::finish::Destinations;
 use crate::engine::review::Review;
 use crate::engine::select::choose;
+use crate::engine::select::choose::Media;
 use crate::engine::select::feed::{Feed, Release};
 use crate::engine::select::rollback::Previous;
 use crate::engine::shared::check::{Check, CheckId, Status};
@@ -44,6 +45,9 @@ pub struct Context {
     pub key: KeyStatus,
     /// The last approval recorded here, per platform.
     pub previous: BTreeMap<String, Previous>,
+    /// What the local sources hold, by version and platform (looked at
+    /// once, at start).
+    pub media: BTreeMap<(String, String), Media>,
     /// `HH:MM:SS` now, for the step log (fixed in tests).
     pub clock: fn() -> String,
 }

@@ -4,6 +4,7 @@
 //! hold (local media often carry only the release being installed).
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -69,6 +70,19 @@ pub fn on_media(feed: &Feed, artifact: &Artifact) -> Option<Media> {
     } else {
         None
     }
+}
+
+/// What the local sources hold of every artifact of the feed, by version
+/// and platform: looked at once when a walk starts (the Select step is
+/// drawn many times a second, and a folder on slow media answers slowly).
+pub fn media_of_feed(feed: &Feed) -> BTreeMap<(String, String), Media> {
+    feed.releases
+        .iter()
+        .flat_map(|r| r.artifacts.iter().map(move |a| (r, a)))
+        .filter_map(|(r, a)| {
+            on_media(feed, a).map(|m| ((r.version.clone(), a.platform.clone()), m))
+        })
+        .collect()
 }
 
 /// This machine's platform in the feed's naming (`linux-x86_64`, ...).

@@ -191,7 +191,10 @@ fn draw_feed_state(frame: &mut Frame, area: Rect, warnings: &[Check], theme: &Th
 fn media_line(m: &Model, theme: &Theme) -> Option<Line<'static>> {
     let release = m.release()?;
     let artifact = release.artifacts.get(m.select.platform)?;
-    let media = choose::on_media(&m.ctx.feed, artifact)?;
+    let media = *m
+        .ctx
+        .media
+        .get(&(release.version.clone(), artifact.platform.clone()))?;
     let role = match media {
         choose::Media::OnThisMedia => Role::Text,
         choose::Media::NotOnAnyLocalSource => Role::Warn,

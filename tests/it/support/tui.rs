@@ -30,6 +30,7 @@ fn fixed_clock() -> String {
 /// A model on `feed` as a fresh start shows it, on a linux-x86_64 host.
 pub fn model_for(feed: &str, previous: BTreeMap<String, Previous>) -> Model {
     let feed = Feed::load(Path::new(feed)).unwrap();
+    let media = intake::engine::select::choose::media_of_feed(&feed);
     Model::new(Context {
         feed: Arc::new(feed),
         now: super::now(),
@@ -42,6 +43,7 @@ pub fn model_for(feed: &str, previous: BTreeMap<String, Previous>) -> Model {
         },
         key: KeyStatus::None,
         previous,
+        media,
         clock: fixed_clock,
     })
 }
