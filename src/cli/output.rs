@@ -18,6 +18,14 @@ pub fn symbol(status: Status) -> &'static str {
     }
 }
 
+/// The line that says the verdict (all `--quiet` prints).
+pub fn verdict_line(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Approved => "verdict: APPROVED",
+        Verdict::Rejected => "verdict: REJECTED",
+    }
+}
+
 /// The report, every line escaped whole (see [`super::term`]).
 pub fn text(record: &Record, written: &Written) -> String {
     let mut out = Lines::new();
@@ -64,13 +72,10 @@ pub fn text(record: &Record, written: &Written) -> String {
             w.outcome.describe()
         ));
     }
-    match record.verdict {
-        Verdict::Approved => out.line("verdict: APPROVED"),
-        Verdict::Rejected => {
-            out.line("verdict: REJECTED");
-            for reason in &record.rejected_because {
-                out.line(format!("  - {reason}"));
-            }
+    out.line(verdict_line(record.verdict));
+    if record.verdict == Verdict::Rejected {
+        for reason in &record.rejected_because {
+            out.line(format!("  - {reason}"));
         }
     }
     out.line(format!("checklist: {}", written.toml.display()));

@@ -15,9 +15,10 @@ pub struct StderrProgress {
 }
 
 impl StderrProgress {
-    pub fn new() -> Self {
+    /// Progress when `wanted` and stderr is a terminal.
+    pub fn new(wanted: bool) -> Self {
         StderrProgress {
-            enabled: std::io::stderr().is_terminal(),
+            enabled: wanted && std::io::stderr().is_terminal(),
             last: None,
             drawn: false,
         }

@@ -3,6 +3,7 @@
 //! a report otherwise, 2 when the checklist cannot be used.
 
 use crate::engine::fetch::pass::sha256_hex;
+use crate::engine::inspect::safety::components;
 use crate::engine::record::audit::{read_record, sibling};
 use crate::engine::record::checklist::Record;
 use crate::engine::record::recheck::{Recheck, recheck};
@@ -24,9 +25,22 @@ pub fn run(args: &RecheckArgs) -> Outcome {
         return Outcome::Failed(Error::file(&args.dir, "is not a folder"));
     }
     let report = recheck(&manifest, &args.dir, args.prefix.as_deref(), &Cancel::new());
+    let prefix = top_folder_instead(args, &manifest, &report);
     match args.format {
+        Format::Text if args.quiet => {
+            let mut out = Lines::new();
+            out.line(result_line(&report));
+            term::print(out);
+        }
         Format::Text => term::print(text_report(args, &record, &report)),
-        Format::Json => println!("{}", term::json(&json_report(args, &report))),
+        Format::Json => term::print_json(&json_report(args, &report, prefix.as_deref())),
+    }
+    if let Some(top) = &prefix {
+        term::print_error(format!(
+            "every entry is missing, but {} holds what the archive's top folder `{top}` holds: \
+             if it was installed as this folder, run again with `--prefix {top}`",
+            args.dir.display()
+        ));
     }
     Outcome::Verdict(if report.clean() {
         Verdict::Approved
@@ -79,20 +93,65 @@ fn text_report(args: &RecheckArgs, record: &Record, report: &Recheck) -> Lines {
     for s in &report.skipped {
         out.line(format!("  SKIPPED   {s} (outside the folder: not checked)"));
     }
-    let differences = report.missing.len() + report.modified.len() + report.extra.len();
-    out.line(format!(
-        "result: {}",
-        if differences == 0 {
-            "everything matches".to_string()
-        } else {
-            format!("{differences} differences")
-        }
-    ));
+    out.line(result_line(report));
     out
 }
 
-/// The report for a program (`--format json`).
-fn json_report(args: &RecheckArgs, report: &Recheck) -> serde_json::Value {
+/// The last line of the report (all `--quiet` prints).
+fn result_line(report: &Recheck) -> String {
+    let differences = report.missing.len() + report.modified.len() + report.extra.len();
+    if differences == 0 {
+        "result: everything matches".to_string()
+    } else {
+        format!("result: {differences} differences")
+    }
+}
+
+/// DIR pointed one folder too deep, at the archive's top folder itself
+/// (`/opt/meridian-4.2.1` for an archive of `meridian-4.2.1/...`, without
+/// `--prefix`): nothing matches, every manifest path starts with one
+/// folder that DIR does not hold, and most paths without that folder are
+/// there. Returns that folder, for `--prefix`.
+fn top_folder_instead(
+    args: &RecheckArgs,
+    manifest: &[ManifestEntry],
+    report: &Recheck,
+) -> Option<String> {
+    if args.prefix.is_some() || report.matched > 0 || report.missing.is_empty() {
+        return None;
+    }
+    let paths: Vec<Vec<&[u8]>> = manifest
+        .iter()
+        .map(|e| components(&e.path))
+        .filter(|c| !c.is_empty())
+        .collect();
+    let top = *paths.first()?.first()?;
+    if top == b".." || paths.iter().any(|c| c.first() != Some(&top)) {
+        return None;
+    }
+    let top = std::str::from_utf8(top).ok()?;
+    if args.dir.join(top).symlink_metadata().is_ok() {
+        return None;
+    }
+    let below: Vec<String> = paths
+        .iter()
+        .filter(|c| c.len() > 1)
+        .filter_map(|c| {
+            std::str::from_utf8(&c[1..].join(&b'/'))
+                .ok()
+                .map(str::to_string)
+        })
+        .collect();
+    let there = below
+        .iter()
+        .filter(|rest| args.dir.join(rest).symlink_metadata().is_ok())
+        .count();
+    (there > 0 && there * 2 >= below.len()).then(|| top.to_string())
+}
+
+/// The report for a program (`--format json`), with the `--prefix` to try
+/// when DIR looks one folder too deep.
+fn json_report(args: &RecheckArgs, report: &Recheck, prefix: Option<&str>) -> serde_json::Value {
     serde_json::json!({
         "checklist": args.checklist.display().to_string(),
         "dir": args.dir.display().to_string(),
@@ -103,5 +162,6 @@ fn json_report(args: &RecheckArgs, report: &Recheck) -> serde_json::Value {
         "extra": report.extra,
         "skipped": report.skipped,
         "clean": report.clean(),
+        "suggested_prefix": prefix,
     })
 }

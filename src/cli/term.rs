@@ -30,7 +30,21 @@ impl Lines {
 
 /// Prints composed lines to stdout.
 pub fn print(lines: Lines) {
-    print!("{}", lines.0);
+    print_bytes(lines.0.as_bytes());
+}
+
+/// Prints text that is already safe to show (escaped lines, JSON from
+/// [`json`], a generated script) to stdout. A reader that went away
+/// (`intake man | head`) ends the output quietly, as in other tools.
+pub fn print_bytes(bytes: &[u8]) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(bytes).and_then(|()| out.flush());
+}
+
+/// Prints pretty JSON ([`json`]) and a line feed.
+pub fn print_json(value: &serde_json::Value) {
+    print_bytes(format!("{}\n", json(value)).as_bytes());
 }
 
 /// Prints an error message to stderr (`intake: ...`), escaped whole.

@@ -42,6 +42,8 @@ struct Job<'a> {
     limits: Limits,
     signing_key: Option<PathBuf>,
     format: Format,
+    /// Only the verdict line, no progress.
+    quiet: bool,
 }
 
 pub fn run(args: &VerifyArgs, s: &Settings) -> Outcome {
@@ -51,7 +53,7 @@ pub fn run(args: &VerifyArgs, s: &Settings) -> Outcome {
             .clone()
             .or(s.operator.clone())
             .unwrap_or_default(),
-        approver: args.approver.clone().unwrap_or_default(),
+        approver: args.approver.clone(),
         change_request: args.change_request.clone(),
         waivers: args.waive.clone(),
     };
@@ -79,6 +81,7 @@ pub fn run(args: &VerifyArgs, s: &Settings) -> Outcome {
         limits: s.limits(args.max_expanded),
         signing_key: args.signing_key.clone().or(s.signing_key.clone()),
         format: args.format,
+        quiet: args.quiet,
     }
     .run()
 }
@@ -128,6 +131,7 @@ pub fn demo(feed_path: PathBuf) -> Outcome {
         limits: Limits::default(),
         signing_key: None,
         format: Format::Text,
+        quiet: false,
     }
     .run()
 }
@@ -184,7 +188,7 @@ impl Job<'_> {
             self.limits.clone(),
             Timestamp::now(),
         );
-        let mut progress = StderrProgress::new();
+        let mut progress = StderrProgress::new(!self.quiet);
         let review = review::run(&feed, &trust, &request, &mut progress, &Cancel::new());
         progress.finish();
         let review = match review {
@@ -209,8 +213,13 @@ impl Job<'_> {
 
     fn print(&self, done: &Finished) {
         match self.format {
+            Format::Text if self.quiet => {
+                let mut out = Lines::new();
+                out.line(output::verdict_line(done.checklist.record.verdict));
+                term::print(out);
+            }
             Format::Text => {
-                print!("{}", output::text(&done.checklist.record, &done.written));
+                term::print_bytes(output::text(&done.checklist.record, &done.written).as_bytes());
                 let mut out = Lines::new();
                 if let (Some(path), Some(by)) = (&done.written.signature, &done.signed_by) {
                     out.line(format!("signed:    {} by {by}", path.display()));
@@ -225,8 +234,7 @@ impl Job<'_> {
                 term::print(out);
             }
             Format::Json => {
-                let json = checklist::to_json(&done.checklist.record);
-                println!("{}", term::json(&json));
+                term::print_json(&checklist::to_json(&done.checklist.record));
             }
         }
     }

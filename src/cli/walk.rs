@@ -8,11 +8,26 @@ use std::path::PathBuf;
 use crate::engine::shared::error::Error;
 use crate::settings::demo_feed;
 
-use super::{Outcome, verify};
+use super::{Outcome, term, verify};
 
-pub fn run(feed: Option<PathBuf>) -> Outcome {
+pub fn run(feed: Option<PathBuf>, theme: Option<&str>, ascii: bool) -> Outcome {
+    let looks = match (theme, ascii) {
+        (Some(theme), _) => Some(format!("--theme {theme}")),
+        (None, true) => Some("--ascii".to_string()),
+        (None, false) => None,
+    };
     match feed {
-        None => verify::demo(demo_feed()),
+        None => {
+            if let Some(looks) = looks {
+                // The walk's look cannot be checked or used without the walk.
+                term::print_error(format!(
+                    "{looks} is for the interactive walk, which needs a terminal (there is none \
+                     here): not used for the demo review below (on a terminal, a theme that \
+                     does not exist is refused with the list of those that do)"
+                ));
+            }
+            verify::demo(demo_feed())
+        }
         Some(feed) => Outcome::Failed(Error::Usage(format!(
             "`intake {}` opens the interactive review and needs a terminal; pipelines run \
              `intake verify {} --release VERSION --operator NAME --approver NAME`",

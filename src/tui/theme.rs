@@ -71,6 +71,25 @@ fn parse_color(text: &str) -> Option<Color> {
     text.parse::<Color>().ok()
 }
 
+/// A theme by name (`themes_dir/NAME.toml`) or path; when it is neither,
+/// the message lists the themes there are.
+fn read_theme(name: &str, themes_dir: &Path) -> Result<String, String> {
+    let by_name = themes_dir.join(format!("{name}.toml"));
+    if by_name.is_file() {
+        return std::fs::read_to_string(&by_name)
+            .map_err(|e| format!("theme `{name}`: {} ({e})", by_name.display()));
+    }
+    let path = Path::new(name);
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!(
+            "no theme `{name}`: the themes are {} (or give the path of a theme file)",
+            Theme::names(themes_dir).join(", ")
+        )),
+        Err(e) => Err(format!("theme `{name}`: {} ({e})", path.display())),
+    }
+}
+
 impl Theme {
     /// The monochrome theme: words, symbols, bold and reverse only.
     pub fn mono(ascii: bool) -> Theme {
@@ -111,24 +130,34 @@ impl Theme {
         depth: Depth,
         ascii: bool,
     ) -> Result<Theme, String> {
+        // A theme that does not exist is refused even without colour: the
+        // same command on a colour terminal would fail.
+        let text = match requested {
+            None | Some("default") | Some("mono") => DEFAULT.to_string(),
+            Some(name) => read_theme(name, themes_dir)?,
+        };
         if no_color || depth == Depth::Mono || requested == Some("mono") {
             return Ok(Theme::mono(ascii));
         }
-        let text = match requested {
-            None | Some("default") => DEFAULT.to_string(),
-            Some(name) => {
-                let by_name = themes_dir.join(format!("{name}.toml"));
-                let path = if by_name.is_file() {
-                    by_name
-                } else {
-                    Path::new(name).to_path_buf()
-                };
-                std::fs::read_to_string(&path)
-                    .map_err(|e| format!("theme `{name}`: {} ({e})", path.display()))?
-            }
-        };
         Theme::from_text(&text, depth, ascii)
             .map_err(|e| format!("theme `{}`: {e}", requested.unwrap_or("default")))
+    }
+
+    /// The themes there are: the built-in `default` and `mono`, and every
+    /// `NAME.toml` in `themes_dir`, sorted.
+    pub fn names(themes_dir: &Path) -> Vec<String> {
+        let mut names = vec!["default".to_string(), "mono".to_string()];
+        if let Ok(entries) = std::fs::read_dir(themes_dir) {
+            names.extend(entries.flatten().filter_map(|e| {
+                let path = e.path();
+                let is_theme = path.extension().is_some_and(|x| x == "toml") && path.is_file();
+                let stem = path.file_stem()?.to_str()?.to_string();
+                is_theme.then_some(stem)
+            }));
+        }
+        names.sort();
+        names.dedup();
+        names
     }
 
     /// The colour depth the environment suggests.
@@ -232,7 +261,16 @@ mod tests {
         }
         let sixteen = Theme::choose(None, &dir, false, Depth::Sixteen, false).unwrap();
         assert_eq!(sixteen.fg(Role::Fail).fg, Some(Color::Red));
-        assert!(Theme::choose(Some("nope"), &dir, false, Depth::Sixteen, false).is_err());
+        let nope = Theme::choose(Some("nope"), &dir, false, Depth::Sixteen, false)
+            .err()
+            .unwrap_or_default();
+        assert!(
+            nope.contains("the themes are default, high-contrast, mono"),
+            "{nope}"
+        );
+        // Without colour too: the name is wrong whatever the terminal.
+        assert!(Theme::choose(Some("nope"), &dir, true, Depth::Mono, false).is_err());
+        assert_eq!(Theme::names(&dir), ["default", "high-contrast", "mono"]);
         let mono = Theme::choose(None, &dir, true, Depth::TrueColor, false).unwrap();
         assert_eq!(mono.fg(Role::Fail).fg, None);
     }

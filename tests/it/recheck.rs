@@ -122,6 +122,59 @@ fn an_installed_sample_release_matches_and_every_alteration_is_reported() {
     assert_eq!(json["missing"][0], "README.md");
 }
 
+/// `recheck` pointed at the archive's top folder itself (one folder too
+/// deep, without `--prefix`) finds everything missing: it says so and
+/// names the `--prefix` that fits. The right folder gets no such hint.
+#[test]
+fn a_folder_one_too_deep_is_answered_with_the_prefix_to_give() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-releases/meridian");
+    let work = tempfile::tempdir().unwrap();
+    let toml = approve(&samples.join("feed.toml"), &work.path().join("checklists"));
+    let root = work.path().join("opt");
+    install(
+        &samples.join("releases/4.2.1/meridian-4.2.1-linux-x86_64.tar.gz"),
+        &root,
+    );
+    let installed = root.join("meridian-4.2.1");
+    let o = recheck(&toml, &installed, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("run again with `--prefix meridian-4.2.1`"),
+        "{}",
+        text(&o)
+    );
+    let o = recheck(&toml, &installed, &["--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["suggested_prefix"], "meridian-4.2.1");
+    let o = recheck(&toml, &installed, &["--quiet"]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "result: 15 differences\n"
+    );
+    assert!(text(&o).contains("--prefix meridian-4.2.1"), "{}", text(&o));
+
+    for (dir, extra) in [
+        (&root, vec![]),
+        (&installed, vec!["--prefix", "meridian-4.2.1"]),
+    ] {
+        let o = recheck(&toml, dir, &extra);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        assert!(!text(&o).contains("--prefix"), "{}", text(&o));
+        let o = recheck(&toml, dir, &[extra.as_slice(), &["-q"]].concat());
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout),
+            "result: everything matches\n"
+        );
+    }
+    // An emptied folder is not mistaken for the top folder.
+    let empty = work.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let o = recheck(&toml, &empty, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!text(&o).contains("--prefix"), "{}", text(&o));
+}
+
 /// A release of a script and a symlink to it, approved and installed in
 /// `work/opt`: `(checklist TOML, installed folder)`.
 pub(crate) fn approved_and_installed_script(work: &Path) -> (PathBuf, PathBuf) {
