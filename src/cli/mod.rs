@@ -16,8 +16,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::engine::shared::check::{Verdict, Waiver};
 use crate::engine::shared::error::{Error, ErrorClass};
+use crate::engine::shared::verdict::{Verdict, Waiver};
 
 /// Staged install review: prove a vendor release is the bytes the vendor
 /// published and signed, and sign it off for the change request.

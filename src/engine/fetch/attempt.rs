@@ -9,11 +9,11 @@ use std::time::Instant;
 
 use sequoia_openpgp::types::HashAlgorithm;
 
+use crate::engine::fetch::hashers::HashKey;
 use crate::engine::fetch::http::TooSlow;
-use crate::engine::fetch::open::{
-    Fetcher, LocalCopy, Opened, SourceFailure, StagedCopy, local_limit,
-};
-use crate::engine::fetch::pass::{self, HashKey, PassError, PassOptions, PassOutput};
+use crate::engine::fetch::local_copy::{LocalCopy, StagedCopy};
+use crate::engine::fetch::open::{Fetcher, Opened, SourceFailure, local_limit};
+use crate::engine::fetch::pass::{self, PassError, PassOptions, PassOutput};
 use crate::engine::fetch::sources::{ArtifactRead, Inspector, PassPlan};
 use crate::engine::select::feed::Artifact;
 use crate::engine::select::source::Source;

@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 use sequoia_openpgp::types::HashAlgorithm;
 
 use crate::engine::fetch::attempt::{Outcome, attempt_source};
-use crate::engine::fetch::open::{Fetcher, LocalCopy};
-use crate::engine::fetch::pass::{Digests, HashKey, StreamConsumer};
+use crate::engine::fetch::hashers::{Digests, HashKey};
+use crate::engine::fetch::local_copy::LocalCopy;
+use crate::engine::fetch::open::Fetcher;
+use crate::engine::fetch::pass::StreamConsumer;
 use crate::engine::select::feed::{Artifact, Feed};
 use crate::engine::select::source::Source;
 use crate::engine::shared::error::{Error, Result};

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
-use crate::engine::fetch::pass::sha256_hex;
+use crate::engine::fetch::hashers::sha256_hex;
 use crate::engine::record::checklist::{Record, render_markdown};
 use crate::engine::select::version;
 use crate::engine::shared::check::{Check, CheckId, Status};

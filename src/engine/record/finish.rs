@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use jiff::Timestamp;
 
-use crate::engine::fetch::open::LocalCopy;
+use crate::engine::fetch::local_copy::LocalCopy;
 use crate::engine::record::checklist::{self, Checklist, SignOff, Written};
 use crate::engine::record::history::{self, History};
 use crate::engine::record::signing::Signer;
@@ -16,8 +16,8 @@ use crate::engine::record::store::{Placed, Store};
 use crate::engine::review::Review;
 use crate::engine::select::feed::Feed;
 use crate::engine::select::rollback::{Approval, Previous};
-use crate::engine::shared::check::Verdict;
 use crate::engine::shared::error::{Error, Result};
+use crate::engine::shared::verdict::Verdict;
 use crate::engine::verify::signature::TrustStore;
 
 /// Where the results go.

@@ -154,9 +154,9 @@ pub fn recheck(
 fn link_targets(manifest: &[ManifestEntry]) -> HashMap<String, &ManifestEntry> {
     let mut targets = HashMap::new();
     for e in manifest.iter().filter(|e| e.kind == "file") {
-        targets.insert(crate::engine::fetch::pass::sha256_hex(&e.path), e);
+        targets.insert(crate::engine::fetch::hashers::sha256_hex(&e.path), e);
         targets.insert(
-            crate::engine::fetch::pass::sha256_hex(&normalize(&e.path)),
+            crate::engine::fetch::hashers::sha256_hex(&normalize(&e.path)),
             e,
         );
     }
@@ -247,7 +247,7 @@ fn compare(
 }
 
 fn sha256_of_os(s: &std::ffi::OsStr) -> String {
-    crate::engine::fetch::pass::sha256_hex(s.as_encoded_bytes())
+    crate::engine::fetch::hashers::sha256_hex(s.as_encoded_bytes())
 }
 
 fn hash_file(path: &Path, buf: &mut [u8]) -> std::io::Result<String> {

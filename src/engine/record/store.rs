@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::engine::fetch::evidence::Evidence;
-use crate::engine::fetch::open::LocalCopy;
-use crate::engine::fetch::pass::sha256_hex;
+use crate::engine::fetch::hashers::sha256_hex;
+use crate::engine::fetch::local_copy::LocalCopy;
 use crate::engine::record::checklist::{WriteError, toml_datetime, write_new};
 use crate::engine::review::Review;
 use crate::engine::select::feed::{Artifact, Feed, Release, SignaturePolicy};

@@ -14,7 +14,8 @@ use jiff::Timestamp;
 use openpgp::policy::StandardPolicy;
 use sequoia_openpgp as openpgp;
 
-use crate::engine::fetch::pass::{self, Digests, HashKey};
+use crate::engine::fetch::hashers::{Digests, HashKey};
+use crate::engine::fetch::pass;
 use crate::engine::shared::check::{Check, CheckId, Finding, Status};
 use crate::engine::shared::event::Cancel;
 
