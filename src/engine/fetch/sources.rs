@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use sequoia_openpgp::types::HashAlgorithm;
 
-use crate::engine::fetch::attempt::{Outcome, attempt_source};
+use crate::engine::fetch::attempt::{Attempting, Outcome, attempt_source};
 use crate::engine::fetch::hashers::{Digests, HashKey};
 use crate::engine::fetch::local_copy::LocalCopy;
 use crate::engine::fetch::open::Fetcher;
@@ -144,9 +144,15 @@ pub fn read_from_sources<I: Inspector>(
             })
         };
         say(reporter, SourceState::Trying { url: url.clone() });
-        let outcome = attempt_source(
-            source, artifact, fetcher, plan, &keys, inspector, reporter, cancel,
-        )?;
+        let at = Attempting {
+            source,
+            artifact,
+            fetcher,
+            plan,
+            keys: &keys,
+            inspector,
+        };
+        let outcome = attempt_source(&at, reporter, cancel)?;
         let attempt = match outcome {
             Outcome::Refused(why) => {
                 say(reporter, SourceState::Refused(why.clone()));
