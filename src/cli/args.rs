@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum, ValueHint};
 
-use crate::engine::shared::check::Waiver;
+use crate::engine::shared::verdict::Waiver;
 
 use super::help;
 

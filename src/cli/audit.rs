@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 
 use crate::engine::record::audit::{self, Audit};
-use crate::engine::shared::check::Verdict;
+use crate::engine::shared::verdict::Verdict;
 use crate::settings::Settings;
 
 use super::output::symbol;

@@ -21,8 +21,8 @@ use std::process::ExitCode;
 
 use clap::FromArgMatches;
 
-use crate::engine::shared::check::Verdict;
 use crate::engine::shared::error::Error;
+use crate::engine::shared::verdict::Verdict;
 
 pub use args::{
     ChecklistCommand, ChecklistVerifyArgs, Cli, Command, Format, RecheckArgs, VerifyArgs, command,

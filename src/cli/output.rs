@@ -3,7 +3,8 @@
 //! verdict and where the checklist was written.
 
 use crate::engine::record::checklist::{Record, Written};
-use crate::engine::shared::check::{Status, Verdict};
+use crate::engine::shared::check::Status;
+use crate::engine::shared::verdict::Verdict;
 
 use super::progress::human_bytes;
 use super::term::Lines;

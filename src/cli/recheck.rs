@@ -2,16 +2,16 @@
 //! still match the reviewed archive? Exit 0 when everything matches, 1 with
 //! a report otherwise, 2 when the checklist cannot be used.
 
-use crate::engine::fetch::pass::sha256_hex;
+use crate::engine::fetch::hashers::sha256_hex;
 use crate::engine::inspect::safety::components;
 use crate::engine::record::audit::{read_record, sibling};
 use crate::engine::record::checklist::Record;
 use crate::engine::record::recheck::{Recheck, recheck};
-use crate::engine::shared::check::Verdict;
 use crate::engine::shared::error::Error;
 use crate::engine::shared::event::Cancel;
 use crate::engine::shared::manifest::ManifestEntry;
 use crate::engine::shared::manifest::parse_manifest;
+use crate::engine::shared::verdict::Verdict;
 
 use super::term::{self, Lines};
 use super::{Format, Outcome, RecheckArgs};

@@ -4,7 +4,8 @@
 
 use crate::engine::record::checklist::{self, SignOff};
 use crate::engine::review::Review;
-use crate::engine::shared::check::{Status, Verdict, Waiver};
+use crate::engine::shared::check::Status;
+use crate::engine::shared::verdict::{Verdict, Waiver};
 
 use super::input::TextInput;
 use super::keys::Action;

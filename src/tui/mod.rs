@@ -39,7 +39,7 @@ use crate::engine::inspect::Limits;
 use crate::engine::record::finish::{self, Destinations};
 use crate::engine::select::choose;
 use crate::engine::select::feed::Feed;
-use crate::engine::shared::check::Verdict;
+use crate::engine::shared::verdict::Verdict;
 use crate::engine::verify::signature::TrustStore;
 
 use effects::{Effects, Setup};

@@ -10,8 +10,8 @@ use ratatui::text::Line;
 
 use crate::engine::record::checklist::SignOff;
 use crate::engine::review::Review;
-use crate::engine::shared::check::Verdict;
 use crate::engine::shared::event::Event;
+use crate::engine::shared::verdict::Verdict;
 
 use super::rows::Inspect;
 

@@ -3,7 +3,8 @@
 
 use intake::engine::record::checklist::{self, Checklist, Record, SignOff};
 use intake::engine::review::Review;
-use intake::engine::shared::check::{CheckId, Status, Verdict, Waiver, WaiverOutcome};
+use intake::engine::shared::check::{CheckId, Status};
+use intake::engine::shared::verdict::{Verdict, Waiver, WaiverOutcome};
 use intake::testkit::layout::ReleaseSpec;
 use sha2::Digest;
 

@@ -26,7 +26,7 @@ use crate::support::*;
 const CONTENT: &[u8] = b"hello\n";
 
 fn digest() -> String {
-    intake::engine::fetch::pass::sha256_hex(CONTENT)
+    intake::engine::fetch::hashers::sha256_hex(CONTENT)
 }
 
 /// The names intake reads from a checksum file, in order.
@@ -134,7 +134,7 @@ fn a_reversed_first_line_changes_how_the_artifact_line_reads() {
     // sha256sum would look for " meridian-...bin" (leading space): so
     // does intake, and the artifact is not listed.
     let art = binary_artifact();
-    let h = intake::engine::fetch::pass::sha256_hex(&art.bytes);
+    let h = intake::engine::fetch::hashers::sha256_hex(&art.bytes);
     let text = format!("{h} README\n{h}  {}\n", art.name);
     let mut feed = good_feed();
     let release = &mut feed.releases[0];
@@ -230,7 +230,7 @@ fn checksums_signed(sums: &[u8], sig: Vec<u8>) -> FeedSpec {
 #[test]
 fn text_mode_signatures_hash_line_ends_as_gnupg_does() {
     let art = binary_artifact();
-    let h = intake::engine::fetch::pass::sha256_hex(&art.bytes);
+    let h = intake::engine::fetch::hashers::sha256_hex(&art.bytes);
     // A lone CR inside a line, CRLF and LF line ends, and CRs before an end.
     let sums = format!(
         "# built on host-7\rnightly\r\n{h}  {}\r\n# end\r\r\n",
@@ -284,7 +284,7 @@ fn a_text_signature_made_by_gpg_verifies() {
     let exported = gpg(&["--export", "gpg@northwind.example"]);
     let cert = Cert::from_bytes(&exported.stdout).unwrap();
     let art = binary_artifact();
-    let h = intake::engine::fetch::pass::sha256_hex(&art.bytes);
+    let h = intake::engine::fetch::hashers::sha256_hex(&art.bytes);
     let sums = format!("# a\rb\r\n{h}  {}\r\r\n", art.name).into_bytes();
     let data = home.path().join("SHA256SUMS");
     std::fs::write(&data, &sums).unwrap();

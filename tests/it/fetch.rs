@@ -210,7 +210,7 @@ fn progress_reports_bytes_rate_and_time_left_and_the_cache_is_cleared_once_store
     let path = copy.path().to_path_buf();
     assert!(matches!(
         copy,
-        intake::engine::fetch::open::LocalCopy::Download(_)
+        intake::engine::fetch::local_copy::LocalCopy::Download(_)
     ));
     assert!(path.starts_with(cache.path()) && path.is_file());
     copy.remove_own();

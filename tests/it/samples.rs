@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use intake::engine::record::checklist::{Checklist, SignOff};
-use intake::engine::shared::check::{Status, Verdict};
+use intake::engine::shared::check::Status;
+use intake::engine::shared::verdict::Verdict;
 use intake::testkit::samples::{LESSONS, generate};
 use jiff::Timestamp;
 

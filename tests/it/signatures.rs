@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use intake::engine::record::checklist::{Checklist, SignOff};
 use intake::engine::review::Review;
-use intake::engine::shared::check::{CheckId, Status, Verdict};
+use intake::engine::shared::check::{CheckId, Status};
+use intake::engine::shared::verdict::Verdict;
 use intake::testkit::keys::{self, KeySpec, SignSpec, clearsign, join_signatures, sign_detached};
 use intake::testkit::layout::{FeedSpec, FileSpec};
 use intake::testkit::ts;

@@ -1,8 +1,9 @@
 //! The walk's `update`, driven by key strings with no threads: every
 //! step's keys, going back, cancelling, quitting, the sign-off rules.
 
-use intake::engine::shared::check::{CheckId, Status, Verdict};
+use intake::engine::shared::check::{CheckId, Status};
 use intake::engine::shared::event::{Event, SourceState};
+use intake::engine::shared::verdict::Verdict;
 use intake::tui::model::{FieldKind, Overlay, Pane, Screen};
 use intake::tui::msg::{Cmd, Msg, Written};
 use intake::tui::rows::Filter;

@@ -2,8 +2,8 @@
 //! snapshots), one 16-colour buffer, ASCII borders, and sizes too small
 //! to lay out, which must say so and never panic.
 
-use intake::engine::shared::check::Verdict;
 use intake::engine::shared::event::{Event, SourceState};
+use intake::engine::shared::verdict::Verdict;
 use intake::tui::model::{Overlay, Screen};
 use intake::tui::msg::{Cmd, Msg, Written};
 use intake::tui::theme::{Depth, Theme};

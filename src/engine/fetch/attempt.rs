@@ -9,11 +9,11 @@ use std::time::Instant;
 
 use sequoia_openpgp::types::HashAlgorithm;
 
+use crate::engine::fetch::hashers::HashKey;
 use crate::engine::fetch::http::TooSlow;
-use crate::engine::fetch::open::{
-    Fetcher, LocalCopy, Opened, SourceFailure, StagedCopy, local_limit,
-};
-use crate::engine::fetch::pass::{self, HashKey, PassError, PassOptions, PassOutput};
+use crate::engine::fetch::local_copy::{LocalCopy, StagedCopy};
+use crate::engine::fetch::open::{Fetcher, Opened, SourceFailure, local_limit};
+use crate::engine::fetch::pass::{self, PassError, PassOptions, PassOutput};
 use crate::engine::fetch::read::{ArtifactRead, Inspector, PassPlan};
 use crate::engine::select::feed::Artifact;
 use crate::engine::select::source::Source;
@@ -29,51 +29,42 @@ pub(super) enum Outcome<F> {
     Read(Box<ArtifactRead<F>>),
 }
 
-/// What one attempt needs besides the source.
-struct Attempting<'a, I> {
-    source: &'a Source,
-    artifact: &'a Artifact,
-    plan: &'a PassPlan,
-    inspector: &'a I,
+/// One attempt: the artifact from this source, and what the pass computes
+/// and hands the bytes to.
+pub(super) struct Attempting<'a, I> {
+    pub(super) source: &'a Source,
+    pub(super) artifact: &'a Artifact,
+    pub(super) fetcher: &'a Fetcher,
+    pub(super) plan: &'a PassPlan,
+    /// The hash contexts the pass computes.
+    pub(super) keys: &'a [HashKey],
+    pub(super) inspector: &'a I,
 }
 
 /// One source: open, read once (resuming a transfer cut short), inspect.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn attempt_source<I: Inspector>(
-    source: &Source,
-    artifact: &Artifact,
-    fetcher: &Fetcher,
-    plan: &PassPlan,
-    keys: &[HashKey],
-    inspector: &I,
+    at: &Attempting<'_, I>,
     reporter: &mut dyn Reporter,
     cancel: &Cancel,
 ) -> Result<Outcome<I::Found>> {
-    let at = Attempting {
-        source,
-        artifact,
-        plan,
-        inspector,
-    };
     let mut resumes = 0;
     loop {
-        let mut opened = match open(&at, fetcher, reporter) {
+        let mut opened = match open(at, reporter) {
             Ok(opened) => opened,
             Err(outcome) => return Ok(outcome),
         };
-        let limit = match read_limit(&opened, artifact, fetcher) {
+        let limit = match read_limit(&opened, at.artifact, at.fetcher) {
             Ok(limit) => limit,
             Err(why) => return Ok(Outcome::Failed(why)),
         };
-        let mut staging = match (&opened.local, &plan.stage_dir) {
+        let mut staging = match (&opened.local, &at.plan.stage_dir) {
             (Some(_), Some(dir)) => stage_file(dir),
             _ => None,
         };
-        let consumer = inspector.during(opened.local.clone(), opened.size);
+        let consumer = at.inspector.during(opened.local.clone(), opened.size);
         let result = run_pass(
-            &at,
+            at,
             &mut opened,
-            keys,
             consumer,
             limit,
             &mut staging,
@@ -81,7 +72,7 @@ pub(super) fn attempt_source<I: Inspector>(
             cancel,
         );
         match result {
-            Ok(out) => return Ok(Outcome::Read(Box::new(keep(&at, opened, out, staging)))),
+            Ok(out) => return Ok(Outcome::Read(Box::new(keep(at, opened, out, staging)))),
             Err(PassError::Cancelled) => return Err(Error::Cancelled),
             Err(PassError::Read { offset, source: e })
                 if opened.download.is_some()
@@ -92,13 +83,13 @@ pub(super) fn attempt_source<I: Inspector>(
                 resumes += 1;
                 let why = describe_io(&e);
                 say(
-                    &at,
+                    at,
                     reporter,
                     Level::Warn,
                     format!("the transfer broke after {offset} bytes ({why}); resuming"),
                 );
             }
-            Err(e) => return Ok(Outcome::Failed(failed(&at, opened, e, reporter))),
+            Err(e) => return Ok(Outcome::Failed(failed(at, opened, e, reporter))),
         }
     }
 }
@@ -106,7 +97,6 @@ pub(super) fn attempt_source<I: Inspector>(
 /// Opens the source, or says why it could not be.
 fn open<I>(
     at: &Attempting<'_, I>,
-    fetcher: &Fetcher,
     reporter: &mut dyn Reporter,
 ) -> std::result::Result<Opened, Outcome<I::Found>>
 where
@@ -115,7 +105,8 @@ where
     let relative = &at.artifact.file.value;
     let opened = {
         let mut said = |line: String| say(at, reporter, Level::Info, line);
-        fetcher.open(at.source, relative, at.artifact.size, &mut said)
+        at.fetcher
+            .open(at.source, relative, at.artifact.size, &mut said)
     };
     let opened = opened.map_err(|failure| {
         log(
@@ -167,11 +158,9 @@ fn read_limit(
 }
 
 /// The one read of the artifact from this source.
-#[allow(clippy::too_many_arguments)]
 fn run_pass<I: Inspector>(
     at: &Attempting<'_, I>,
     opened: &mut Opened,
-    keys: &[HashKey],
     consumer: pass::StreamConsumer<'static, I::Found>,
     limit: u64,
     staging: &mut Option<tempfile::NamedTempFile>,
@@ -206,7 +195,7 @@ fn run_pass<I: Inspector>(
     };
     pass::read_once(
         &mut reader,
-        keys,
+        at.keys,
         Some(consumer),
         options,
         &mut progress,

@@ -4,6 +4,7 @@
 
 use crate::engine::fetch::open::{Fetcher, SourceFailure};
 use crate::engine::select::feed::{Artifact, Feed, Located, Release};
+use crate::engine::select::source::Source;
 use crate::engine::shared::error::{Error, Result};
 use crate::engine::shared::event::{Cancel, Event, Level, Reporter, SourceState, Step, log};
 use crate::engine::shared::limits;
@@ -114,97 +115,122 @@ fn fetch_one(
     reporter: &mut dyn Reporter,
     cancel: &Cancel,
 ) -> Result<EvidenceFile> {
-    let mut failures = Vec::new();
-    let file = crate::engine::select::feed::base_name(&at.value).to_string();
-    let state = |reporter: &mut dyn Reporter, source: &str, state: SourceState| {
-        reporter.report(Event::Source {
-            file: file.clone(),
-            source: source.to_string(),
-            state,
-        })
+    let wanted = Wanted {
+        role,
+        at,
+        file: crate::engine::select::feed::base_name(&at.value).to_string(),
     };
+    let mut failures = Vec::new();
     for source in &feed.sources {
         cancel.check()?;
-        let (url, _) = source.describe(&at.value);
-        state(
-            reporter,
-            &source.name,
-            SourceState::Trying { url: url.clone() },
-        );
-        let read = {
-            let mut said = |line: String| {
-                log(
-                    reporter,
-                    Step::Fetch,
-                    Level::Info,
-                    format!("{}: {}: {line}", at.value, source.name),
-                )
-            };
-            fetcher.read_small(source, &at.value, role.limit(), &mut said)
-        };
-        match read {
-            Ok(bytes) => {
-                state(reporter, &source.name, SourceState::Served);
-                log(
-                    reporter,
-                    Step::Fetch,
-                    Level::Info,
-                    format!("{}: read from {} ({url})", at.value, source.name),
-                );
-                return Ok(EvidenceFile {
-                    role,
-                    relative: at.value.clone(),
-                    bytes,
-                    problem: None,
-                    source: source.name.clone(),
-                    url,
-                });
-            }
-            Err(SourceFailure::TooLarge(why)) => {
-                state(
-                    reporter,
-                    &source.name,
-                    SourceState::Failed(format!("it is {why}")),
-                );
-                log(
-                    reporter,
-                    Step::Fetch,
-                    Level::Warn,
-                    format!("{}: {} serves it, but it is {why}", at.value, source.name),
-                );
-                return Ok(EvidenceFile {
-                    role,
-                    relative: at.value.clone(),
-                    bytes: Vec::new(),
-                    problem: Some(why),
-                    source: source.name.clone(),
-                    url,
-                });
-            }
-            Err(failure) => {
-                let why = failure.describe().to_string();
-                let said = match failure {
-                    SourceFailure::Refused(_) => SourceState::Refused(why),
-                    _ => SourceState::Failed(why),
-                };
-                state(reporter, &source.name, said);
-                log(
-                    reporter,
-                    Step::Fetch,
-                    Level::Warn,
-                    format!(
-                        "{}: {} skipped: {}",
-                        at.value,
-                        source.name,
-                        failure.describe()
-                    ),
-                );
-                failures.push(format!("{}: {}", source.name, failure.describe()));
-            }
+        match try_source(fetcher, &wanted, source, reporter) {
+            Ok(file) => return Ok(file),
+            Err(why) => failures.push(format!("{}: {why}", source.name)),
         }
     }
     Err(Error::Fetch {
         what: at.value.clone(),
         detail: failures.join("; "),
     })
+}
+
+/// One evidence file being looked for, source after source.
+struct Wanted<'a> {
+    role: Role,
+    at: &'a Located<String>,
+    /// Its file name, as the fetch screen lists it.
+    file: String,
+}
+
+impl Wanted<'_> {
+    fn state(&self, reporter: &mut dyn Reporter, source: &Source, state: SourceState) {
+        reporter.report(Event::Source {
+            file: self.file.clone(),
+            source: source.name.clone(),
+            state,
+        })
+    }
+
+    fn found(
+        &self,
+        source: &Source,
+        url: String,
+        bytes: Vec<u8>,
+        problem: Option<String>,
+    ) -> EvidenceFile {
+        EvidenceFile {
+            role: self.role,
+            relative: self.at.value.clone(),
+            bytes,
+            problem,
+            source: source.name.clone(),
+            url,
+        }
+    }
+}
+
+/// Asks one source for the file. A file too large to use is still the
+/// file this source serves (the check resting on it fails with why); any
+/// other failure says why the next source is tried.
+fn try_source(
+    fetcher: &Fetcher,
+    wanted: &Wanted<'_>,
+    source: &Source,
+    reporter: &mut dyn Reporter,
+) -> std::result::Result<EvidenceFile, String> {
+    let at = wanted.at;
+    let (url, _) = source.describe(&at.value);
+    wanted.state(reporter, source, SourceState::Trying { url: url.clone() });
+    let read = {
+        let mut said = |line: String| {
+            log(
+                reporter,
+                Step::Fetch,
+                Level::Info,
+                format!("{}: {}: {line}", at.value, source.name),
+            )
+        };
+        fetcher.read_small(source, &at.value, wanted.role.limit(), &mut said)
+    };
+    match read {
+        Ok(bytes) => {
+            wanted.state(reporter, source, SourceState::Served);
+            log(
+                reporter,
+                Step::Fetch,
+                Level::Info,
+                format!("{}: read from {} ({url})", at.value, source.name),
+            );
+            Ok(wanted.found(source, url, bytes, None))
+        }
+        Err(SourceFailure::TooLarge(why)) => {
+            wanted.state(
+                reporter,
+                source,
+                SourceState::Failed(format!("it is {why}")),
+            );
+            log(
+                reporter,
+                Step::Fetch,
+                Level::Warn,
+                format!("{}: {} serves it, but it is {why}", at.value, source.name),
+            );
+            Ok(wanted.found(source, url, Vec::new(), Some(why)))
+        }
+        Err(failure) => {
+            let why = failure.describe().to_string();
+            let said = match failure {
+                SourceFailure::Refused(_) => SourceState::Refused(why.clone()),
+                _ => SourceState::Failed(why.clone()),
+            };
+            wanted.state(reporter, source, said);
+            log(
+                reporter,
+                Step::Fetch,
+                Level::Warn,
+                format!("{}: {} skipped: {why}", at.value, source.name),
+            );
+            Err(why)
+        }
+    }
 }

@@ -6,8 +6,11 @@
 
 pub mod attempt;
 pub mod checks;
+pub mod download;
 pub mod evidence;
+pub mod hashers;
 pub mod http;
+pub mod local_copy;
 pub mod open;
 pub mod pass;
 pub mod read;

@@ -1,24 +1,18 @@
 //! Opening a source's files. Folder sources are read in place. HTTP(S)
-//! sources go through [`crate::engine::fetch::http`] into a cache folder (never
-//! the store) while the read pass hashes them; an interrupted download is
-//! resumed from the cache with a ranged request guarded by the server's
-//! validator, and the pass re-reads the cached part, so no byte is trusted
-//! without being hashed. `--offline` refuses every non-local source before
-//! any connection is attempted.
+//! sources go through [`crate::engine::fetch::http`] into a cache folder
+//! ([`crate::engine::fetch::download`]) while the read pass hashes them.
+//! `--offline` refuses every non-local source before any connection is
+//! attempted.
 
 use std::cell::OnceCell;
-use std::fs::{File, OpenOptions};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
-use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::engine::fetch::http::{Http, HttpSettings, Validator};
-use crate::engine::fetch::pass::sha256_hex;
-use crate::engine::select::source::{Location, Source, redact};
+use crate::engine::fetch::download::{Download, download};
+use crate::engine::fetch::http::{Http, HttpSettings};
+use crate::engine::select::source::{Location, Source};
 use crate::engine::shared::error::describe_io;
 use crate::engine::shared::limits::{self, BoundedError};
 
@@ -34,99 +28,6 @@ pub struct Opened {
     /// Bytes already in the cache from an earlier, interrupted transfer.
     pub resumed_from: u64,
 }
-
-/// The verified bytes on this machine, and whose file it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LocalCopy {
-    /// A folder source's file, read in place: not intake's to move.
-    Source(PathBuf),
-    /// A download in intake's own cache: it may be moved into the store.
-    Download(PathBuf),
-    /// A copy written in the store's staging folder during the read pass
-    /// (the very bytes hashed): moved into place on approval, removed when
-    /// the review ends any other way (see [`StagedCopy`]).
-    Staged(Arc<StagedCopy>),
-}
-
-impl LocalCopy {
-    pub fn path(&self) -> &Path {
-        match self {
-            LocalCopy::Source(p) | LocalCopy::Download(p) => p,
-            LocalCopy::Staged(s) => &s.path,
-        }
-    }
-
-    /// Whether intake owns the file (it may move or remove it).
-    pub fn is_own(&self) -> bool {
-        !matches!(self, LocalCopy::Source(_))
-    }
-
-    /// Removes intake's own copy (and a download's resume data); a
-    /// source's file is never touched.
-    pub fn remove_own(&self) {
-        match self {
-            LocalCopy::Source(_) => {}
-            LocalCopy::Staged(s) => s.remove(),
-            LocalCopy::Download(p) => {
-                let _ = std::fs::remove_file(p);
-                let _ = std::fs::remove_file(p.with_extension("json"));
-            }
-        }
-    }
-}
-
-/// A staging copy in the store's staging folder. It is removed when the
-/// last holder lets go of it (the review was rejected, failed, or was
-/// abandoned), unless it was committed: moved into the store on approval.
-#[derive(Debug)]
-pub struct StagedCopy {
-    path: PathBuf,
-    committed: AtomicBool,
-}
-
-impl StagedCopy {
-    /// Takes charge of the staging file at `path`.
-    pub fn new(path: PathBuf) -> Self {
-        StagedCopy {
-            path,
-            committed: AtomicBool::new(false),
-        }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// The file was moved into the store: nothing is left to remove.
-    pub fn commit(&self) {
-        self.committed.store(true, Ordering::SeqCst);
-    }
-
-    /// Removes the file now (and the staging folder once it is empty).
-    fn remove(&self) {
-        if self.committed.swap(true, Ordering::SeqCst) {
-            return;
-        }
-        let _ = std::fs::remove_file(&self.path);
-        if let Some(dir) = self.path.parent() {
-            let _ = std::fs::remove_dir(dir);
-        }
-    }
-}
-
-impl Drop for StagedCopy {
-    fn drop(&mut self) {
-        self.remove();
-    }
-}
-
-impl PartialEq for StagedCopy {
-    fn eq(&self, other: &Self) -> bool {
-        self.path == other.path
-    }
-}
-
-impl Eq for StagedCopy {}
 
 /// Why a source could not serve a file (the next source is tried).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,30 +69,6 @@ impl Default for FetchSettings {
             cache_dir: std::env::temp_dir().join("intake-cache"),
             max_unknown_size: 64 << 30,
         }
-    }
-}
-
-/// A download's file in the cache, and what resuming it needs.
-#[derive(Debug)]
-pub struct Download {
-    pub part: PathBuf,
-    meta: PathBuf,
-    /// Where the received bytes are written (by the pass's copy thread).
-    pub sink: Option<File>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Meta {
-    url: String,
-    etag: Option<String>,
-    last_modified: Option<String>,
-}
-
-impl Download {
-    /// The bytes turned out wrong: nothing of them may be resumed.
-    pub fn discard(self) {
-        let _ = std::fs::remove_file(&self.part);
-        let _ = std::fs::remove_file(&self.meta);
     }
 }
 
@@ -249,122 +126,21 @@ impl Fetcher {
         match &source.location {
             Location::Folder(dir) => open_local(&dir.join(relative)),
             Location::Http(_) if self.settings.offline => Err(refused()),
-            Location::Http(base) => self.download(&Self::url(base, relative)?, expected, log),
-        }
-    }
-
-    fn download(
-        &self,
-        url: &Url,
-        expected: Option<u64>,
-        log: &mut dyn FnMut(String),
-    ) -> Result<Opened, SourceFailure> {
-        let http = self.http()?;
-        let failed = |e: io::Error| SourceFailure::Failed(format!("cache: {}", describe_io(&e)));
-        let dir = self.settings.cache_dir.join("downloads");
-        std::fs::create_dir_all(&dir).map_err(failed)?;
-        let (shown, _) = redact(url);
-        let key = sha256_hex(shown.as_bytes());
-        let download = Download {
-            part: dir.join(format!("{key}.part")),
-            meta: dir.join(format!("{key}.json")),
-            sink: None,
-        };
-        let have = std::fs::metadata(&download.part)
-            .map(|m| m.len())
-            .unwrap_or(0);
-        let validator = std::fs::read(&download.meta)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Meta>(&b).ok())
-            .and_then(|m| {
-                m.etag
-                    .map(Validator::ETag)
-                    .or(m.last_modified.map(Validator::LastModified))
-            });
-        let resume = match (&validator, have) {
-            (Some(v), n) if n > 0 => Some((n, v)),
-            _ => None,
-        };
-        let response = http.get(url, resume, log).map_err(SourceFailure::Failed);
-        let response = match response {
-            // Asked from the end of a complete copy: the cached file is the file.
-            Err(SourceFailure::Failed(why)) if resume.is_some() && why == "HTTP 416" => {
-                log(format!(
-                    "the cached copy ({have} bytes) is complete and unchanged"
-                ));
-                let file = File::open(&download.part).map_err(failed)?;
-                return Ok(Opened {
-                    reader: Box::new(file),
-                    size: Some(have),
+            Location::Http(base) => {
+                let url = Self::url(base, relative)?;
+                let ceiling = expected.unwrap_or(self.settings.max_unknown_size);
+                let cache = &self.settings.cache_dir;
+                let d = download(self.http()?, cache, &url, ceiling, log)
+                    .map_err(SourceFailure::Failed)?;
+                Ok(Opened {
+                    reader: d.reader,
+                    size: d.size,
                     local: None,
-                    download: Some(download),
-                    resumed_from: have,
-                });
+                    download: Some(d.download),
+                    resumed_from: d.resumed_from,
+                })
             }
-            other => other?,
-        };
-        let total = response.total.or(response.length);
-        let ceiling = expected.unwrap_or(self.settings.max_unknown_size);
-        if let Some(total) = total
-            && total > ceiling
-        {
-            return Err(SourceFailure::Failed(format!(
-                "announces {total} bytes, more than the {ceiling} expected: refused"
-            )));
         }
-        let resumed =
-            response.status == 206 && resume.is_some() && response.range_start == Some(have);
-        let sink = if resumed {
-            log(format!("resuming after {have} bytes"));
-            OpenOptions::new()
-                .append(true)
-                .open(&download.part)
-                .map_err(failed)?
-        } else {
-            if resume.is_some() {
-                log(
-                    "the server sent the whole file (it changed, or ignores ranges): starting over"
-                        .to_string(),
-                );
-            }
-            // Without a validator a resume could splice two versions: keep no meta then.
-            let _ = std::fs::remove_file(&download.meta);
-            if let Some(validator) = &response.validator {
-                let meta = Meta {
-                    url: shown.clone(),
-                    etag: match validator {
-                        Validator::ETag(t) => Some(t.clone()),
-                        Validator::LastModified(_) => None,
-                    },
-                    last_modified: match validator {
-                        Validator::LastModified(d) => Some(d.clone()),
-                        Validator::ETag(_) => None,
-                    },
-                };
-                let json = serde_json::to_vec(&meta).unwrap_or_default();
-                std::fs::write(&download.meta, json).map_err(failed)?;
-            }
-            File::create(&download.part).map_err(failed)?
-        };
-        // The pass writes the cache file on a thread of its own (`sink`,
-        // after the cached prefix); this thread only receives.
-        let (reader, resumed_from): (Box<dyn Read + Send>, u64) = if resumed {
-            let prefix = File::open(&download.part).map_err(failed)?.take(have);
-            (Box::new(prefix.chain(response.body)), have)
-        } else {
-            (response.body, 0)
-        };
-        let download = Download {
-            sink: Some(sink),
-            ..download
-        };
-        Ok(Opened {
-            reader,
-            size: total,
-            local: None,
-            download: Some(download),
-            resumed_from,
-        })
     }
 
     /// Reads a small file (evidence) whole, refusing more than `limit` bytes.

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use sequoia_openpgp::types::HashAlgorithm;
 
-use crate::engine::fetch::open::LocalCopy;
-use crate::engine::fetch::pass::{Digests, HashKey, StreamConsumer};
+use crate::engine::fetch::hashers::{Digests, HashKey};
+use crate::engine::fetch::local_copy::LocalCopy;
+use crate::engine::fetch::pass::StreamConsumer;
 
 /// What reads the artifact's content in the pass, alongside the hashes.
 /// Fetching hands it the bytes and keeps what it returns, knowing nothing

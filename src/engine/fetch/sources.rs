@@ -4,7 +4,7 @@
 //! caller's [`Inspector`]) while the bytes arrive. A source whose bytes do
 //! not match the signed checksum is named and the next one is tried.
 
-use crate::engine::fetch::attempt::{Outcome, attempt_source};
+use crate::engine::fetch::attempt::{Attempting, Outcome, attempt_source};
 use crate::engine::fetch::open::Fetcher;
 use crate::engine::fetch::read::{ArtifactRead, Inspector, PassPlan};
 use crate::engine::select::feed::{Artifact, Feed};
@@ -63,9 +63,15 @@ pub fn read_from_sources<I: Inspector>(
             })
         };
         say(reporter, SourceState::Trying { url: url.clone() });
-        let outcome = attempt_source(
-            source, artifact, fetcher, plan, &keys, inspector, reporter, cancel,
-        )?;
+        let at = Attempting {
+            source,
+            artifact,
+            fetcher,
+            plan,
+            keys: &keys,
+            inspector,
+        };
+        let outcome = attempt_source(&at, reporter, cancel)?;
         let attempt = match outcome {
             Outcome::Refused(why) => {
                 say(reporter, SourceState::Refused(why.clone()));

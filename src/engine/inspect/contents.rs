@@ -46,11 +46,43 @@ pub fn contents_check(report: &ArchiveReport, notes: Option<(&str, &Contents)>) 
             ),
         );
     }
-
     let mut findings: Vec<Finding> = problems
         .iter()
         .map(|p| Finding::new(Status::Fail, notes_name, p.clone()))
         .collect();
+    let tally = compare(&report.entries, declared, &mut findings);
+    let summary = format!(
+        "contents vs {notes_name}: {} match · {} unexpected · {} missing · {} changed",
+        group(tally.matched as u64),
+        group(tally.unexpected as u64),
+        group(tally.missing as u64),
+        group(tally.changed as u64)
+    );
+    let status = if findings.iter().any(|f| f.status == Status::Fail) {
+        Status::Fail
+    } else {
+        Status::Pass
+    };
+    Check::new(id, status, summary)
+        .with_evidence("notes", notes_name.to_string())
+        .with_evidence("declared", declared.len().to_string())
+        .with_evidence("entries", report.entries.len().to_string())
+        .with_findings(findings)
+}
+
+/// How the archive's entries compare with the declared contents.
+#[derive(Default)]
+struct Tally {
+    matched: usize,
+    changed: usize,
+    unexpected: usize,
+    missing: usize,
+}
+
+/// Compares the entries with the declared contents, adding a failing
+/// finding for each entry that differs from its declaration, each one
+/// not declared, and each declared file the archive lacks.
+fn compare(entries: &[Entry], declared: &[Declared], findings: &mut Vec<Finding>) -> Tally {
     // One map of the declared paths; the entries are walked once against it.
     let mut wanted: HashMap<Vec<u8>, (usize, bool)> = HashMap::with_capacity(declared.len());
     for (i, d) in declared.iter().enumerate() {
@@ -58,17 +90,17 @@ pub fn contents_check(report: &ArchiveReport, notes: Option<(&str, &Contents)>) 
             .entry(normalize(d.written.as_bytes()))
             .or_insert((i, false));
     }
-    let (mut matched, mut changed, mut unexpected) = (0usize, 0usize, 0usize);
-    for e in &report.entries {
+    let mut tally = Tally::default();
+    for e in entries {
         let path = normalize(&e.path);
         match wanted.get_mut(&path) {
             Some((i, seen)) => {
                 *seen = true;
                 let differences = differences(&declared[*i], e);
                 if differences.is_empty() {
-                    matched += 1;
+                    tally.matched += 1;
                 } else {
-                    changed += 1;
+                    tally.changed += 1;
                     findings.push(Finding::new(
                         Status::Fail,
                         shown(&e.path),
@@ -78,7 +110,7 @@ pub fn contents_check(report: &ArchiveReport, notes: Option<(&str, &Contents)>) 
             }
             None if e.kind == EntryKind::Dir || path.is_empty() => {}
             None => {
-                unexpected += 1;
+                tally.unexpected += 1;
                 findings.push(Finding::new(
                     Status::Fail,
                     shown(&e.path),
@@ -87,6 +119,17 @@ pub fn contents_check(report: &ArchiveReport, notes: Option<(&str, &Contents)>) 
             }
         }
     }
+    tally.missing = missing(&wanted, declared, findings);
+    tally
+}
+
+/// Declared files (folders aside) that no entry matched: one failing
+/// finding each; returns how many.
+fn missing(
+    wanted: &HashMap<Vec<u8>, (usize, bool)>,
+    declared: &[Declared],
+    findings: &mut Vec<Finding>,
+) -> usize {
     let mut missing = 0usize;
     for (i, seen) in wanted.values() {
         let d = &declared[*i];
@@ -99,23 +142,7 @@ pub fn contents_check(report: &ArchiveReport, notes: Option<(&str, &Contents)>) 
             ));
         }
     }
-    let summary = format!(
-        "contents vs {notes_name}: {} match · {} unexpected · {} missing · {} changed",
-        group(matched as u64),
-        group(unexpected as u64),
-        group(missing as u64),
-        group(changed as u64)
-    );
-    let status = if findings.iter().any(|f| f.status == Status::Fail) {
-        Status::Fail
-    } else {
-        Status::Pass
-    };
-    Check::new(id, status, summary)
-        .with_evidence("notes", notes_name.to_string())
-        .with_evidence("declared", declared.len().to_string())
-        .with_evidence("entries", report.entries.len().to_string())
-        .with_findings(findings)
+    missing
 }
 
 fn differences(d: &Declared, e: &Entry) -> Vec<String> {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
-use crate::engine::fetch::pass::sha256_hex;
+use crate::engine::fetch::hashers::sha256_hex;
 use crate::engine::record::checklist::{Record, render_markdown};
 use crate::engine::select::version;
 use crate::engine::shared::check::{Check, CheckId, Status};
@@ -83,111 +83,123 @@ pub fn read_record(toml: &Path) -> Result<(Record, Vec<u8>)> {
 /// Checks a checklist against its own files and the trusted signers.
 pub fn audit(toml: &Path, signers: &[PathBuf], now: Timestamp) -> Result<Audit> {
     let (record, toml_bytes) = read_record(toml)?;
-    let mut points = Vec::new();
-    let mut point = |what: &'static str, status: Status, summary: String| {
-        points.push(Point {
-            what,
-            status,
-            summary,
-        })
-    };
+    let points = vec![
+        manifest_point(toml, &record),
+        markdown_point(toml, &record),
+        signature_point(toml, &toml_bytes, signers, now)?,
+    ];
+    Ok(Audit {
+        toml: toml.to_path_buf(),
+        record,
+        points,
+    })
+}
 
+/// `manifest`: the manifest beside the TOML has the SHA-256 the record holds.
+fn manifest_point(toml: &Path, record: &Record) -> Point {
     let manifest = sibling(toml, "manifest");
     match std::fs::read(&manifest) {
-        Ok(bytes) if sha256_hex(&bytes) == record.inputs.manifest => point(
-            "manifest",
-            Status::Pass,
-            format!("{} matches the SHA-256 in the record", manifest.display()),
-        ),
-        Ok(bytes) => point(
-            "manifest",
-            Status::Fail,
-            format!(
+        Ok(bytes) if sha256_hex(&bytes) == record.inputs.manifest => Point {
+            what: "manifest",
+            status: Status::Pass,
+            summary: format!("{} matches the SHA-256 in the record", manifest.display()),
+        },
+        Ok(bytes) => Point {
+            what: "manifest",
+            status: Status::Fail,
+            summary: format!(
                 "{} was altered: its SHA-256 is {}, the record says {}",
                 manifest.display(),
                 sha256_hex(&bytes),
                 record.inputs.manifest
             ),
-        ),
-        Err(e) => point(
-            "manifest",
-            Status::Fail,
-            format!(
-                "{}: {}",
-                manifest.display(),
-                crate::engine::shared::error::describe_io(&e)
-            ),
-        ),
+        },
+        Err(e) => unreadable("manifest", &manifest, &e),
     }
+}
 
+/// `markdown`: the Markdown beside the TOML is the record's own rendering.
+fn markdown_point(toml: &Path, record: &Record) -> Point {
     let markdown = sibling(toml, "md");
     match std::fs::read(&markdown) {
-        Ok(bytes) if bytes == render_markdown(&record).as_bytes() => point(
-            "markdown",
-            Status::Pass,
-            format!("{} is the record's own rendering", markdown.display()),
-        ),
-        Ok(_) => point(
-            "markdown",
-            Status::Fail,
-            format!(
+        Ok(bytes) if bytes == render_markdown(record).as_bytes() => Point {
+            what: "markdown",
+            status: Status::Pass,
+            summary: format!("{} is the record's own rendering", markdown.display()),
+        },
+        Ok(_) => Point {
+            what: "markdown",
+            status: Status::Fail,
+            summary: format!(
                 "{} does not match the record: one of them was edited",
                 markdown.display()
             ),
-        ),
-        Err(e) => point(
-            "markdown",
-            Status::Fail,
-            format!(
-                "{}: {}",
-                markdown.display(),
-                crate::engine::shared::error::describe_io(&e)
-            ),
+        },
+        Err(e) => unreadable("markdown", &markdown, &e),
+    }
+}
+
+fn unreadable(what: &'static str, path: &Path, e: &std::io::Error) -> Point {
+    Point {
+        what,
+        status: Status::Fail,
+        summary: format!(
+            "{}: {}",
+            path.display(),
+            crate::engine::shared::error::describe_io(e)
         ),
     }
+}
 
+/// `signature`: the detached signature over the TOML (`<name>.toml.asc`)
+/// is good and by a trusted signer. A signed checklist with no trusted
+/// signer to check it against cannot be judged: that is the caller's error.
+fn signature_point(
+    toml: &Path,
+    toml_bytes: &[u8],
+    signers: &[PathBuf],
+    now: Timestamp,
+) -> Result<Point> {
     let asc = toml.with_file_name(format!(
         "{}.asc",
         toml.file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     ));
-    match std::fs::read(&asc) {
-        Err(_) => point(
-            "signature",
-            Status::Fail,
-            format!("unsigned: no {}", asc.display()),
-        ),
+    let sig_bytes = match std::fs::read(&asc) {
+        Err(_) => {
+            return Ok(Point {
+                what: "signature",
+                status: Status::Fail,
+                summary: format!("unsigned: no {}", asc.display()),
+            });
+        }
         Ok(_) if signers.is_empty() => {
             return Err(Error::Usage(format!(
                 "{} is signed, but no trusted signer is given: name their certificates with --signer (or trusted_signers in the settings)",
                 toml.display()
             )));
         }
-        Ok(sig_bytes) => {
-            let trust = TrustStore::from_files(signers)?;
-            let outcome = match signature::parse::detached(&sig_bytes) {
-                Ok(found) => {
-                    SigOutcome::Judged(signature::verify_bytes(&found, &toml_bytes, &trust, now))
-                }
-                Err(why) => SigOutcome::Unusable(why),
-            };
-            let name = asc
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let judged: Check = signature::judge(CheckId::Signoff, &name, &outcome, 1);
-            let status = if judged.status == Status::Pass {
-                Status::Pass
-            } else {
-                Status::Fail
-            };
-            point("signature", status, judged.summary);
-        }
-    }
-    Ok(Audit {
-        toml: toml.to_path_buf(),
-        record,
-        points,
+        Ok(sig_bytes) => sig_bytes,
+    };
+    let trust = TrustStore::from_files(signers)?;
+    let outcome = match signature::parse::detached(&sig_bytes) {
+        Ok(found) => SigOutcome::Judged(signature::verify_bytes(&found, toml_bytes, &trust, now)),
+        Err(why) => SigOutcome::Unusable(why),
+    };
+    let name = asc
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let judged: Check = signature::judge(CheckId::Signoff, &name, &outcome, 1);
+    let status = if judged.status == Status::Pass {
+        Status::Pass
+    } else {
+        Status::Fail
+    };
+    Ok(Point {
+        what: "signature",
+        status,
+        summary: judged.summary,
     })
 }

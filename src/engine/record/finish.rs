@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 use jiff::Timestamp;
 
-use crate::engine::fetch::open::{FetchSettings, LocalCopy};
+use crate::engine::fetch::local_copy::LocalCopy;
+use crate::engine::fetch::open::FetchSettings;
 use crate::engine::inspect::Limits;
 use crate::engine::record::checklist::{self, Checklist, SignOff, Written};
 use crate::engine::record::history::{self, History};
@@ -17,8 +18,8 @@ use crate::engine::record::store::{Placed, Store};
 use crate::engine::review::{Request, Review};
 use crate::engine::select::feed::Feed;
 use crate::engine::select::rollback::{Approval, Previous};
-use crate::engine::shared::check::Verdict;
 use crate::engine::shared::error::{Error, Result};
+use crate::engine::shared::verdict::Verdict;
 use crate::engine::verify::signature::TrustStore;
 
 /// Where the results go.

@@ -70,15 +70,41 @@ pub fn recheck(
 ) -> Recheck {
     let prefix = prefix.map(|p| normalize(p.as_bytes()));
     let mut report = Recheck::default();
-    let mut expected: Vec<(Vec<u8>, &ManifestEntry)> = Vec::new();
+    let expected = in_folder(manifest, prefix.as_deref(), &mut report.skipped);
+    report.checked = expected.len();
+    let outcomes = compare_all(&expected, &link_targets(manifest), dir, cancel);
+    for (i, difference, present) in outcomes {
+        let shown = expected
+            .get(i)
+            .map(|(rel, _)| escape_path(rel))
+            .unwrap_or_default();
+        match (present, difference) {
+            (false, _) => report.missing.push(shown),
+            (true, Some(what)) => report.modified.push((shown, what)),
+            (true, None) => report.matched += 1,
+        }
+    }
+    report.extra = extra(dir, &expected);
+    report
+}
+
+/// A manifest entry and the path it maps to in the folder.
+type Expected<'m> = (Vec<u8>, &'m ManifestEntry);
+
+/// The manifest entries as paths in the folder (under `prefix`, if given).
+/// An entry that would land outside the folder is not checked: its path
+/// goes to `skipped`.
+fn in_folder<'m>(
+    manifest: &'m [ManifestEntry],
+    prefix: Option<&[u8]>,
+    skipped: &mut Vec<String>,
+) -> Vec<Expected<'m>> {
+    let mut expected = Vec::new();
     for e in manifest {
         let path = normalize(&e.path);
-        let rel = match &prefix {
-            Some(p) if path == *p => continue,
-            Some(p) => match path
-                .strip_prefix(p.as_slice())
-                .and_then(|r| r.strip_prefix(b"/"))
-            {
+        let rel = match prefix {
+            Some(p) if path == p => continue,
+            Some(p) => match path.strip_prefix(p).and_then(|r| r.strip_prefix(b"/")) {
                 Some(rest) => rest.to_vec(),
                 None => continue,
             },
@@ -88,14 +114,26 @@ pub fn recheck(
             continue;
         }
         if rel.first() == Some(&b'/') || components(&rel).iter().any(|c| *c == b"..") {
-            report.skipped.push(escape_path(&e.path));
+            skipped.push(escape_path(&e.path));
             continue;
         }
         expected.push((rel, e));
     }
-    report.checked = expected.len();
-    let link_targets = link_targets(manifest);
-    let outcomes: Mutex<Vec<(usize, Option<String>, bool)>> = Mutex::new(Vec::new());
+    expected
+}
+
+/// Index into the expected entries, what differs, and whether it is there.
+type Outcome = (usize, Option<String>, bool);
+
+/// Compares every expected entry with what the folder holds, on one
+/// thread per core (at most 8); the outcomes in the manifest's order.
+fn compare_all(
+    expected: &[Expected<'_>],
+    link_targets: &HashMap<String, &ManifestEntry>,
+    dir: &Path,
+    cancel: &Cancel,
+) -> Vec<Outcome> {
+    let outcomes: Mutex<Vec<Outcome>> = Mutex::new(Vec::new());
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -113,7 +151,7 @@ pub fn recheck(
                     let Some((rel, entry)) = expected.get(i) else {
                         break;
                     };
-                    let content = expected_content(entry, &link_targets);
+                    let content = expected_content(entry, link_targets);
                     let (difference, present) =
                         compare(&dir.join(os_path(rel)), entry, content, &mut buf);
                     if let Ok(mut o) = outcomes.lock() {
@@ -125,27 +163,21 @@ pub fn recheck(
     });
     let mut outcomes = outcomes.into_inner().unwrap_or_default();
     outcomes.sort_by_key(|o| o.0);
-    for (i, difference, present) in outcomes {
-        let shown = expected
-            .get(i)
-            .map(|(rel, _)| escape_path(rel))
-            .unwrap_or_default();
-        match (present, difference) {
-            (false, _) => report.missing.push(shown),
-            (true, Some(what)) => report.modified.push((shown, what)),
-            (true, None) => report.matched += 1,
-        }
-    }
+    outcomes
+}
+
+/// Files and symlinks in the folder that the manifest does not name, sorted.
+fn extra(dir: &Path, expected: &[Expected<'_>]) -> Vec<String> {
     let known: HashSet<&[u8]> = expected.iter().map(|(rel, _)| rel.as_slice()).collect();
     let mut found = Vec::new();
     walk(dir, Vec::new(), &mut found);
-    report.extra = found
+    let mut extra: Vec<String> = found
         .into_iter()
         .filter(|rel| !known.contains(rel.as_slice()))
         .map(|rel| escape_path(&rel))
         .collect();
-    report.extra.sort();
-    report
+    extra.sort();
+    extra
 }
 
 /// The file entries a hard link may name, by the SHA-256 of the name (as
@@ -154,9 +186,9 @@ pub fn recheck(
 fn link_targets(manifest: &[ManifestEntry]) -> HashMap<String, &ManifestEntry> {
     let mut targets = HashMap::new();
     for e in manifest.iter().filter(|e| e.kind == "file") {
-        targets.insert(crate::engine::fetch::pass::sha256_hex(&e.path), e);
+        targets.insert(crate::engine::fetch::hashers::sha256_hex(&e.path), e);
         targets.insert(
-            crate::engine::fetch::pass::sha256_hex(&normalize(&e.path)),
+            crate::engine::fetch::hashers::sha256_hex(&normalize(&e.path)),
             e,
         );
     }
@@ -247,7 +279,7 @@ fn compare(
 }
 
 fn sha256_of_os(s: &std::ffi::OsStr) -> String {
-    crate::engine::fetch::pass::sha256_hex(s.as_encoded_bytes())
+    crate::engine::fetch::hashers::sha256_hex(s.as_encoded_bytes())
 }
 
 fn hash_file(path: &Path, buf: &mut [u8]) -> std::io::Result<String> {

@@ -16,16 +16,17 @@ use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
-use crate::engine::fetch::evidence::Evidence;
-use crate::engine::fetch::open::LocalCopy;
-use crate::engine::fetch::pass::sha256_hex;
-use crate::engine::record::checklist::{WriteError, toml_datetime, write_new};
+use crate::engine::fetch::hashers::sha256_hex;
+use crate::engine::fetch::local_copy::LocalCopy;
+use crate::engine::record::checklist::{WriteError, write_new};
 use crate::engine::review::Review;
-use crate::engine::select::feed::{Artifact, Feed, Release, SignaturePolicy};
+use crate::engine::select::feed::Feed;
 use crate::engine::shared::error::{Error, Result};
 use crate::engine::verify::signature::TrustStore;
+
+mod feed;
+
+use feed::store_feed;
 
 /// Where an approved artifact went.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,35 +109,42 @@ impl Store {
             }
             other => put_verified_copy(other.path(), &target, sha256)?,
         }
-        let mut cert_names = Vec::new();
-        for (i, (path, sha)) in trust.files.iter().enumerate() {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let name = if cert_names.contains(&format!("keys/{name}")) {
-                format!("keys/{i}-{name}")
-            } else {
-                format!("keys/{name}")
-            };
-            let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
-            if sha256_hex(&bytes) != *sha {
-                return Err(Error::file(
-                    path,
-                    "the certificate changed during the review: not stored",
-                ));
-            }
-            put_bytes(&dir.join(&name), &bytes)?;
-            cert_names.push(name);
-        }
+        let cert_names = put_certificates(&dir, trust)?;
         let feed_path = dir.join("feed.toml");
-        let text = store_feed(feed, &cert_names, release, artifact, evidence, &feed_path)?;
+        let text = store_feed(feed, &cert_names, release, artifact, &feed_path)?;
         replace_atomically(&feed_path, text.as_bytes())?;
         Ok(Placed {
             feed: feed_path,
             artifact: target,
         })
     }
+}
+
+/// Copies the pinned certificates into the product's `keys/` folder, as
+/// they were when the review read them; returns their paths there.
+fn put_certificates(dir: &Path, trust: &TrustStore) -> Result<Vec<String>> {
+    let mut cert_names = Vec::new();
+    for (i, (path, sha)) in trust.files.iter().enumerate() {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let name = if cert_names.contains(&format!("keys/{name}")) {
+            format!("keys/{i}-{name}")
+        } else {
+            format!("keys/{name}")
+        };
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+        if sha256_hex(&bytes) != *sha {
+            return Err(Error::file(
+                path,
+                "the certificate changed during the review: not stored",
+            ));
+        }
+        put_bytes(&dir.join(&name), &bytes)?;
+        cert_names.push(name);
+    }
+    Ok(cert_names)
 }
 
 /// Writes evidence this review verified: a new file, or a replacement of
@@ -249,185 +257,4 @@ pub(crate) fn replace_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.as_file().sync_all().map_err(|e| Error::io(path, &e))?;
     tmp.persist(path).map_err(|e| Error::io(path, &e.error))?;
     Ok(())
-}
-
-// ---- the store's feed ------------------------------------------------------
-
-#[derive(Serialize)]
-struct StoreFeed {
-    product: StoreProduct,
-    trust: StoreTrust,
-    source: Vec<StoreSource>,
-    release: Vec<StoreRelease>,
-}
-
-#[derive(Serialize)]
-struct StoreProduct {
-    name: String,
-    vendor: String,
-    id: String,
-}
-
-#[derive(Serialize)]
-struct StoreTrust {
-    certificates: Vec<String>,
-    fingerprints: Vec<String>,
-    signatures: &'static str,
-    threshold: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    expires: Option<toml::value::Datetime>,
-}
-
-#[derive(Serialize)]
-struct StoreSource {
-    name: &'static str,
-    url: &'static str,
-}
-
-#[derive(Serialize, Clone)]
-struct StoreRelease {
-    version: String,
-    date: toml::value::Datetime,
-    channel: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    notes: Option<String>,
-    checksums: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    checksums_signature: Option<String>,
-    artifact: Vec<StoreArtifact>,
-}
-
-#[derive(Serialize, Clone)]
-struct StoreArtifact {
-    platform: String,
-    file: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    signature: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    size: Option<u64>,
-}
-
-fn date(d: jiff::civil::Date) -> toml::value::Datetime {
-    d.to_string()
-        .parse()
-        .unwrap_or(toml_datetime(jiff::Timestamp::UNIX_EPOCH))
-}
-
-fn release_entry(
-    release: &Release,
-    artifacts: Vec<StoreArtifact>,
-    present: impl Fn(&str) -> bool,
-) -> StoreRelease {
-    StoreRelease {
-        version: release.version.clone(),
-        date: date(release.date),
-        channel: release.channel.clone(),
-        notes: release
-            .notes
-            .as_ref()
-            .map(|n| n.value.clone())
-            .filter(|p| present(p)),
-        checksums: release.checksums.value.clone(),
-        checksums_signature: release
-            .checksums_signature
-            .as_ref()
-            .map(|n| n.value.clone())
-            .filter(|p| present(p)),
-        artifact: artifacts,
-    }
-}
-
-fn artifact_entry(a: &Artifact, present: impl Fn(&str) -> bool) -> StoreArtifact {
-    StoreArtifact {
-        platform: a.platform.clone(),
-        file: a.file.value.clone(),
-        signature: a
-            .signature
-            .as_ref()
-            .map(|s| s.value.clone())
-            .filter(|p| present(p)),
-        size: a.size,
-    }
-}
-
-/// The store feed: the current trust, the store as the only source, and
-/// every release artifact the store holds (this one included).
-fn store_feed(
-    feed: &Feed,
-    certs: &[String],
-    release: &Release,
-    artifact: &Artifact,
-    _evidence: &Evidence,
-    path: &Path,
-) -> Result<String> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let present = |p: &str| dir.join(p).is_file();
-    let mut releases: Vec<StoreRelease> = Vec::new();
-    if path.is_file() {
-        // Releases approved before (a store feed that cannot be read is
-        // kept aside, never silently dropped).
-        match Feed::load(path) {
-            Ok(old) => {
-                for r in &old.releases {
-                    let arts: Vec<StoreArtifact> = r
-                        .artifacts
-                        .iter()
-                        .filter(|a| {
-                            !(r.version == release.version && a.platform == artifact.platform)
-                        })
-                        .filter(|a| present(&a.file.value))
-                        .map(|a| artifact_entry(a, present))
-                        .collect();
-                    if !arts.is_empty() {
-                        releases.push(release_entry(r, arts, present));
-                    }
-                }
-            }
-            Err(_) => {
-                let aside = path.with_extension(format!(
-                    "toml.unreadable-{}",
-                    jiff::Timestamp::now().as_second()
-                ));
-                std::fs::rename(path, &aside).map_err(|e| Error::io(path, &e))?;
-            }
-        }
-    }
-    let this = artifact_entry(artifact, present);
-    match releases.iter_mut().find(|r| r.version == release.version) {
-        Some(r) => r.artifact.push(this),
-        None => releases.push(release_entry(release, vec![this], present)),
-    }
-    let store = StoreFeed {
-        product: StoreProduct {
-            name: feed.product.name.clone(),
-            vendor: feed.product.vendor.clone(),
-            id: feed.product.id.clone(),
-        },
-        trust: StoreTrust {
-            certificates: certs.to_vec(),
-            fingerprints: feed
-                .trust
-                .fingerprints
-                .iter()
-                .map(|f| f.value.clone())
-                .collect(),
-            signatures: match feed.trust.signatures {
-                SignaturePolicy::Required => "required",
-                SignaturePolicy::Optional => "optional",
-            },
-            threshold: feed.trust.threshold,
-            expires: feed.trust.expires.map(date),
-        },
-        source: vec![StoreSource {
-            name: "store",
-            url: ".",
-        }],
-        release: releases,
-    };
-    let text = toml::to_string(&store)
-        .map_err(|e| Error::file(path, format!("could not write the store feed: {e}")))?;
-    Ok(format!(
-        "# The local store of {} ({}): approved releases only, verified by intake.\n# Its only source is this folder.\n\n{text}",
-        feed.product.name, feed.product.id
-    ))
 }

@@ -4,7 +4,7 @@
 
 use crate::engine::fetch::checks;
 use crate::engine::fetch::evidence::Evidence;
-use crate::engine::fetch::pass::sha256_hex;
+use crate::engine::fetch::hashers::sha256_hex;
 use crate::engine::fetch::read::ArtifactRead;
 use crate::engine::fetch::sources::Fetched;
 use crate::engine::inspect::contents;

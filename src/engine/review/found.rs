@@ -4,7 +4,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::fetch::evidence::Evidence;
-use crate::engine::fetch::open::{FetchSettings, LocalCopy};
+use crate::engine::fetch::local_copy::LocalCopy;
+use crate::engine::fetch::open::FetchSettings;
 use crate::engine::inspect::Limits;
 use crate::engine::inspect::diff::Diff;
 use crate::engine::select::feed::Product;

@@ -1,6 +1,7 @@
-//! Pointing at a spot in a TOML file: line and column from a byte offset,
-//! the dotted field name at an offset, and the error that names them both
-//! (feeds and settings are refused this way).
+//! Pointing at a spot in a TOML file: line and column from a byte offset
+//! (once, or for many offsets of one text), the dotted field name at an
+//! offset, and the error that names them both (feeds and settings are
+//! refused this way).
 
 use std::ops::Range;
 use std::path::Path;
@@ -39,6 +40,28 @@ pub fn spot(text: &str, offset: usize) -> Spot {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
     Spot { line, column }
+}
+
+/// The byte offsets where the lines of a text start.
+pub struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    pub fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineStarts(starts)
+    }
+
+    /// Line and column (1-based, in characters) of a byte offset: the same
+    /// answer as [`spot`], in time proportional to the line's length.
+    pub fn spot(&self, text: &str, offset: usize) -> Spot {
+        let offset = offset.min(text.len());
+        let line = self.0.partition_point(|&start| start <= offset).max(1);
+        let start = self.0.get(line - 1).copied().unwrap_or(0);
+        let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        Spot { line, column }
+    }
 }
 
 /// A best guess at the dotted field name for a byte offset: the nearest
@@ -85,6 +108,15 @@ mod tests {
         assert_eq!(spot(text, 0), Spot { line: 1, column: 1 });
         assert_eq!(spot(text, 6), Spot { line: 2, column: 1 });
         assert_eq!(spot(text, 10), Spot { line: 2, column: 4 });
+    }
+
+    #[test]
+    fn line_starts_agree_with_a_rescan() {
+        let text = "a = 1\nbé = 2\n\n[x]\nlast";
+        let lines = LineStarts::new(text);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            assert_eq!(lines.spot(text, offset), spot(text, offset), "{offset}");
+        }
     }
 
     #[test]

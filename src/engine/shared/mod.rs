@@ -8,3 +8,4 @@ pub mod event;
 pub mod limits;
 pub mod manifest;
 pub mod text;
+pub mod verdict;

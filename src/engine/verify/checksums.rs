@@ -157,10 +157,42 @@ pub fn evaluate(
         )
         .with_evidence("actual", actual);
     }
-    let entries = file.entries_for(relative, file_name);
-    let weak: Vec<&&Entry> = entries.iter().filter(|e| !e.algo.counts()).collect();
-    let mut findings: Vec<Finding> = weak
-        .iter()
+    let (strong, weak): (Vec<&Entry>, Vec<&Entry>) = file
+        .entries_for(relative, file_name)
+        .into_iter()
+        .partition(|e| e.algo.counts());
+    let mut findings = not_counted(&weak, checksums_name);
+    if strong.is_empty() {
+        return only_weak(&weak, checksums_name, file_name)
+            .with_evidence("actual", actual)
+            .with_findings(findings);
+    }
+    if let Some((a, b)) = conflicting(&strong) {
+        return Check::fail(
+            id,
+            format!(
+                "{checksums_name} lists {file_name} twice with different {} values (lines {} and {})",
+                a.algo, a.line, b.line
+            ),
+        )
+        .with_evidence("actual", actual)
+        .with_findings(findings);
+    }
+    let (matched, mismatches) = compare(&strong, computed, checksums_name, &mut findings);
+    if let Some((e, got)) = mismatches.first() {
+        return mismatch(e, got, checksums_name, file_name).with_findings(findings);
+    }
+    if matched.len() < strong.len() {
+        return Check::fail(id, "a listed digest could not be computed")
+            .with_evidence("actual", actual)
+            .with_findings(findings);
+    }
+    all_match(&matched, strong[0], computed, checksums_name).with_findings(findings)
+}
+
+/// The MD5 and SHA-1 lines for the artifact: read, said, never counted.
+fn not_counted(weak: &[&Entry], checksums_name: &str) -> Vec<Finding> {
+    weak.iter()
         .map(|e| {
             Finding::new(
                 Status::Skip,
@@ -171,56 +203,57 @@ pub fn evaluate(
                 ),
             )
         })
-        .collect();
-    let strong: Vec<&&Entry> = entries.iter().filter(|e| e.algo.counts()).collect();
-    if strong.is_empty() {
-        return if weak.is_empty() {
-            Check::fail(id, format!("{file_name} is not listed in {checksums_name}"))
-                .with_evidence("actual", actual)
-        } else {
-            let algos: Vec<String> = weak.iter().map(|e| e.algo.to_string()).collect();
-            Check::fail(
-                id,
-                format!(
-                    "{checksums_name} gives only {} for {file_name}; MD5 and SHA-1 do not count as evidence",
-                    algos.join(" and ")
-                ),
-            )
-            .with_evidence("actual", actual)
-            .with_findings(findings)
-        };
-    }
+        .collect()
+}
 
-    // The same file listed twice with different values of one algorithm.
-    for (i, a) in strong.iter().enumerate() {
-        if let Some(b) = strong
+/// No digest that counts is listed for the artifact: it is not listed at
+/// all, or only with algorithms that are no evidence.
+fn only_weak(weak: &[&Entry], checksums_name: &str, file_name: &str) -> Check {
+    let id = CheckId::ChecksumSha256;
+    if weak.is_empty() {
+        return Check::fail(id, format!("{file_name} is not listed in {checksums_name}"));
+    }
+    let algos: Vec<String> = weak.iter().map(|e| e.algo.to_string()).collect();
+    Check::fail(
+        id,
+        format!(
+            "{checksums_name} gives only {} for {file_name}; MD5 and SHA-1 do not count as evidence",
+            algos.join(" and ")
+        ),
+    )
+}
+
+/// The same file listed twice with different values of one algorithm.
+fn conflicting<'e>(strong: &[&'e Entry]) -> Option<(&'e Entry, &'e Entry)> {
+    strong.iter().enumerate().find_map(|(i, a)| {
+        strong
             .iter()
             .skip(i + 1)
             .find(|b| b.algo == a.algo && b.digest != a.digest)
-        {
-            return Check::fail(
-                id,
-                format!(
-                    "{checksums_name} lists {file_name} twice with different {} values (lines {} and {})",
-                    a.algo, a.line, b.line
-                ),
-            )
-            .with_evidence("actual", actual)
-            .with_findings(findings);
-        }
-    }
+            .map(|b| (*a, *b))
+    })
+}
 
+/// Each listed digest against the one the pass computed: those that
+/// match, and those that do not with the digest computed. A digest the
+/// pass did not compute is a failing finding.
+fn compare<'e>(
+    strong: &[&'e Entry],
+    computed: &Computed,
+    checksums_name: &str,
+    findings: &mut Vec<Finding>,
+) -> (Vec<&'e Entry>, Vec<(&'e Entry, String)>) {
     let mut mismatches = Vec::new();
     let mut matched = Vec::new();
-    for e in &strong {
+    for e in strong {
         let got = match e.algo {
             Algo::Sha256 => Some(&computed.sha256),
             Algo::Sha512 => computed.sha512.as_ref(),
             _ => None,
         };
         match got {
-            Some(got) if *got == e.digest => matched.push(e),
-            Some(got) => mismatches.push((e, hex::encode(got))),
+            Some(got) if *got == e.digest => matched.push(*e),
+            Some(got) => mismatches.push((*e, hex::encode(got))),
             None => findings.push(Finding::new(
                 Status::Fail,
                 format!("{checksums_name} line {}", e.line),
@@ -228,30 +261,35 @@ pub fn evaluate(
             )),
         }
     }
-    let first = strong[0];
-    if let Some((e, got)) = mismatches.first() {
-        let expected = hex::encode(&e.digest);
-        return Check::fail(
-            id,
-            format!(
-                "{} of {file_name} does not match {checksums_name} line {}: expected {}, got {}",
-                e.algo,
-                e.line,
-                short(&expected),
-                short(got)
-            ),
-        )
-        .with_evidence("algorithm", e.algo.to_string())
-        .with_evidence("expected", expected)
-        .with_evidence("actual", got.clone())
-        .with_evidence("file", checksums_name.to_string())
-        .with_findings(findings);
-    }
-    if matched.len() < strong.len() {
-        return Check::fail(id, "a listed digest could not be computed")
-            .with_evidence("actual", actual)
-            .with_findings(findings);
-    }
+    (matched, mismatches)
+}
+
+/// The artifact is not what line `e` says (`got` is what it hashes to).
+fn mismatch(e: &Entry, got: &str, checksums_name: &str, file_name: &str) -> Check {
+    let expected = hex::encode(&e.digest);
+    Check::fail(
+        CheckId::ChecksumSha256,
+        format!(
+            "{} of {file_name} does not match {checksums_name} line {}: expected {}, got {}",
+            e.algo,
+            e.line,
+            short(&expected),
+            short(got)
+        ),
+    )
+    .with_evidence("algorithm", e.algo.to_string())
+    .with_evidence("expected", expected)
+    .with_evidence("actual", got.to_string())
+    .with_evidence("file", checksums_name.to_string())
+}
+
+/// Every listed digest matches; the evidence shows the first one listed.
+fn all_match(
+    matched: &[&Entry],
+    first: &Entry,
+    computed: &Computed,
+    checksums_name: &str,
+) -> Check {
     let algos: Vec<String> = {
         let mut a: Vec<Algo> = matched.iter().map(|e| e.algo).collect();
         a.sort();
@@ -259,8 +297,17 @@ pub fn evaluate(
         a.iter().map(Algo::to_string).collect()
     };
     let shown = hex::encode(&first.digest);
+    let actual = if first.algo == Algo::Sha512 {
+        computed
+            .sha512
+            .as_ref()
+            .map(hex::encode)
+            .unwrap_or_default()
+    } else {
+        hex::encode(&computed.sha256)
+    };
     Check::pass(
-        id,
+        CheckId::ChecksumSha256,
         format!(
             "matches {checksums_name} ({} {})",
             algos.join(" and "),
@@ -269,20 +316,8 @@ pub fn evaluate(
     )
     .with_evidence("algorithm", algos.join(", "))
     .with_evidence("expected", shown.clone())
-    .with_evidence(
-        "actual",
-        if first.algo == Algo::Sha512 {
-            computed
-                .sha512
-                .as_ref()
-                .map(hex::encode)
-                .unwrap_or_default()
-        } else {
-            actual
-        },
-    )
+    .with_evidence("actual", actual)
     .with_evidence("file", checksums_name.to_string())
-    .with_findings(findings)
 }
 
 #[cfg(test)]

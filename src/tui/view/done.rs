@@ -7,7 +7,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Padding, Paragraph, Wrap};
 
-use crate::engine::shared::check::{Status, Verdict};
+use crate::engine::shared::check::Status;
+use crate::engine::shared::verdict::Verdict;
 
 use super::boxed;
 use crate::tui::model::Model;

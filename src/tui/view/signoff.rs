@@ -10,7 +10,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::engine::review::Review;
-use crate::engine::shared::check::{Status, Verdict};
+use crate::engine::shared::check::Status;
+use crate::engine::shared::verdict::Verdict;
 
 use super::verify::counts_line;
 use super::{boxed, fit, problem_line};

@@ -197,6 +197,23 @@ fn zip64<F: Read + Seek>(
     plain: &Fields,
     findings: &mut Vec<Finding>,
 ) -> Result<Option<(Fields, u64)>, String> {
+    let Some(locator) = read_locator(file, eocd_pos, plain)? else {
+        return Ok(None);
+    };
+    let loc_pos = eocd_pos - LOCATOR_LEN as u64;
+    let at = record_offset(&locator, loc_pos, findings)?;
+    let wide = read_zip64_record(file, at, loc_pos, findings)?;
+    compare_fields(plain, &wide, at, findings);
+    Ok(Some((wide, at)))
+}
+
+/// The zip64 locator right before the end record, if there is one. An
+/// end record whose fields say zip64 (0xFFFF...) cannot be read without it.
+fn read_locator<F: Read + Seek>(
+    file: &mut F,
+    eocd_pos: u64,
+    plain: &Fields,
+) -> Result<Option<[u8; LOCATOR_LEN]>, String> {
     let marked = plain.entries == u64::from(SENTINEL_16)
         || plain.size == u64::from(SENTINEL_32)
         || plain.start == u64::from(SENTINEL_32);
@@ -210,19 +227,18 @@ fn zip64<F: Read + Seek>(
         }
         None => false,
     };
-    if !found {
-        return if marked {
-            Err("zip64 archive without its locator".to_string())
-        } else {
-            Ok(None)
-        };
+    match (found, marked) {
+        (true, _) => Ok(Some(locator)),
+        (false, true) => Err("zip64 archive without its locator".to_string()),
+        (false, false) => Ok(None),
     }
-    let loc_pos = eocd_pos - LOCATOR_LEN as u64;
-    let (record_disk, at, disks) = (
-        u32_at(&locator, 4),
-        u64_at(&locator, 8),
-        u32_at(&locator, 16),
-    );
+}
+
+/// Where the locator (at `loc_pos`) says the zip64 end record is. A
+/// locator that speaks of several disks is a finding; one pointing where
+/// no whole record fits before it cannot be followed.
+fn record_offset(locator: &[u8], loc_pos: u64, findings: &mut Vec<Finding>) -> Result<u64, String> {
+    let (record_disk, at, disks) = (u32_at(locator, 4), u64_at(locator, 8), u32_at(locator, 16));
     if record_disk != 0 || disks > 1 {
         fail(
             findings,
@@ -239,6 +255,18 @@ fn zip64<F: Read + Seek>(
             "the zip64 locator points at offset {at}, where no whole zip64 end record fits before it"
         ));
     }
+    Ok(at)
+}
+
+/// The zip64 end record at `at`. One that does not end where its locator
+/// starts is a finding: readers that look for it in the two ways read
+/// different records.
+fn read_zip64_record<F: Read + Seek>(
+    file: &mut F,
+    at: u64,
+    loc_pos: u64,
+    findings: &mut Vec<Finding>,
+) -> Result<Fields, String> {
     file.seek(SeekFrom::Start(at)).map_err(|e| e.to_string())?;
     let mut rec = [0u8; ZIP64_EOCD_LEN];
     read_exact_or(file, &mut rec, "the zip64 end record")?;
@@ -254,14 +282,19 @@ fn zip64<F: Read + Seek>(
             ),
         );
     }
-    let wide = Fields {
+    Ok(Fields {
         disk: u64::from(u32_at(&rec, 16)),
         directory_disk: u64::from(u32_at(&rec, 20)),
         disk_entries: u64_at(&rec, 24),
         entries: u64_at(&rec, 32),
         size: u64_at(&rec, 40),
         start: u64_at(&rec, 48),
-    };
+    })
+}
+
+/// A field the end record gives (not as the 0xFFFF... that defers to the
+/// zip64 record) differently from the zip64 end record at `at`.
+fn compare_fields(plain: &Fields, wide: &Fields, at: u64, findings: &mut Vec<Finding>) {
     let sentinels = [
         u64::from(SENTINEL_16),
         u64::from(SENTINEL_16),
@@ -285,5 +318,4 @@ fn zip64<F: Read + Seek>(
             );
         }
     }
-    Ok(Some((wide, at)))
 }

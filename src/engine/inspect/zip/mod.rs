@@ -130,15 +130,48 @@ fn walk(
     limits: &Limits,
     hasher: &mut EntryHasher,
 ) -> (ArchiveReport, Vec<ToConfirm>) {
-    let mut stream = Counted::new(BufReader::with_capacity(256 * 1024, stream));
-    let mut report = ArchiveReport::new(ZIP.name());
-    report.findings.extend(cd.findings.iter().cloned());
-    let mut to_confirm = Vec::new();
-    let mut safety = Safety::for_limits(limits);
+    let mut walk = Walk {
+        stream: Counted::new(BufReader::with_capacity(256 * 1024, stream)),
+        cd,
+        archive_size,
+        limits,
+        hasher,
+        safety: Safety::for_limits(limits),
+        report: ArchiveReport::new(ZIP.name()),
+        to_confirm: Vec::new(),
+    };
+    walk.report.findings.extend(cd.findings.iter().cloned());
     let mut order: Vec<&CdEntry> = cd.entries.iter().collect();
     order.sort_by_key(|e| (e.offset, e.index));
     let mut previous: Option<&CdEntry> = None;
     for e in order {
+        if let Err(why) = walk.entry(e, previous) {
+            let subject = shown(&e.name);
+            walk.report
+                .stop(format!("entry {} ({subject})", e.index), why);
+            break;
+        }
+        previous = Some(e);
+    }
+    walk.finish()
+}
+
+/// A zip stream walked in the order of its entries' offsets.
+struct Walk<'a, R> {
+    stream: Counted<BufReader<R>>,
+    cd: &'a CentralDirectory,
+    archive_size: u64,
+    limits: &'a Limits,
+    hasher: &'a mut EntryHasher,
+    safety: Safety,
+    report: ArchiveReport,
+    to_confirm: Vec<ToConfirm>,
+}
+
+impl<R: Read> Walk<'_, R> {
+    /// Reads entry `e` (the one after `previous`) from where the stream
+    /// is, and records it with its findings. `Err`: the walk cannot go on.
+    fn entry(&mut self, e: &CdEntry, previous: Option<&CdEntry>) -> Result<(), String> {
         let subject = shown(&e.name);
         let (kind, mode) = e.kind_and_mode();
         let mut entry = Entry {
@@ -148,69 +181,86 @@ fn walk(
             size: e.size,
             sha256: None,
         };
-        let index = report.entries.len();
-        let pos = stream.counter().get();
+        let index = self.report.entries.len();
         let mut findings: Vec<Finding> = e
             .problems
             .iter()
             .map(|p| Finding::new(Status::Fail, subject.clone(), p.clone()))
             .collect();
-        let misplaced = placement(e, pos, previous, cd.start);
-        let result = match misplaced {
-            Placement::Unreadable(why) => {
-                findings.push(Finding::new(Status::Fail, subject.clone(), why));
-                Ok(false)
-            }
-            Placement::After(gap) => {
-                findings.extend(gap.map(|why| Finding::new(Status::Fail, subject.clone(), why)));
-                let mut walk = EntryWalk {
-                    e,
-                    entry: &mut entry,
-                    findings: &mut findings,
-                    expanded: &mut report.expanded,
-                    hasher: &mut *hasher,
-                    index,
-                    archive_size,
-                    limits,
-                };
-                skip(&mut stream, e.offset - pos).and_then(|()| walk.run(&mut stream))
-            }
-        };
+        let result = self.read_placed(e, previous, &mut entry, &mut findings, index);
         if result.is_ok() {
-            findings.extend(into_directory(e, stream.counter().get(), cd.start));
+            findings.extend(into_directory(
+                e,
+                self.stream.counter().get(),
+                self.cd.start,
+            ));
         }
         if matches!(result, Ok(true)) {
-            to_confirm.push(ToConfirm {
+            self.to_confirm.push(ToConfirm {
                 index,
-                subject: subject.clone(),
+                subject,
                 size: e.size,
                 crc: e.crc,
             });
         }
-        findings.splice(0..0, safety.judge(&entry));
-        report.findings.extend(findings);
-        report.entries.push(entry);
-        previous = Some(e);
-        let result = result.and_then(|whole| safety.exhausted().map_or(Ok(whole), Err));
-        if let Err(why) = result {
-            report.stop(format!("entry {} ({subject})", e.index), why);
-            break;
+        findings.splice(0..0, self.safety.judge(&entry));
+        self.report.findings.extend(findings);
+        self.report.entries.push(entry);
+        result.and_then(|_| self.safety.exhausted().map_or(Ok(()), Err))
+    }
+
+    /// Reads the entry's local header and content, if it lies where the
+    /// one pass can read it; a gap before it is a finding. `Ok(true)` when
+    /// the content was read whole (its digest is coming).
+    fn read_placed(
+        &mut self,
+        e: &CdEntry,
+        previous: Option<&CdEntry>,
+        entry: &mut Entry,
+        findings: &mut Vec<Finding>,
+        index: usize,
+    ) -> Result<bool, String> {
+        let pos = self.stream.counter().get();
+        match placement(e, pos, previous, self.cd.start) {
+            Placement::Unreadable(why) => {
+                findings.push(Finding::new(Status::Fail, shown(&e.name), why));
+                Ok(false)
+            }
+            Placement::After(gap) => {
+                findings.extend(gap.map(|why| Finding::new(Status::Fail, shown(&e.name), why)));
+                let mut walk = EntryWalk {
+                    e,
+                    entry,
+                    findings,
+                    expanded: &mut self.report.expanded,
+                    hasher: &mut *self.hasher,
+                    index,
+                    archive_size: self.archive_size,
+                    limits: self.limits,
+                };
+                skip(&mut self.stream, e.offset - pos).and_then(|()| walk.run(&mut self.stream))
+            }
         }
     }
-    let covered_to = stream.counter().get();
-    if report.stopped.is_none() && covered_to < cd.start {
-        report.findings.push(Finding::new(
-            Status::Fail,
-            directory::SUBJECT,
-            format!(
-                "bytes {covered_to}..{} between the last entry and the central directory belong to no entry (hidden data)",
-                cd.start
-            ),
-        ));
+
+    /// After the last entry: bytes between it and the directory that no
+    /// entry covers, and the safety checks over the whole archive.
+    fn finish(mut self) -> (ArchiveReport, Vec<ToConfirm>) {
+        let covered_to = self.stream.counter().get();
+        if self.report.stopped.is_none() && covered_to < self.cd.start {
+            self.report.findings.push(Finding::new(
+                Status::Fail,
+                directory::SUBJECT,
+                format!(
+                    "bytes {covered_to}..{} between the last entry and the central directory belong to no entry (hidden data)",
+                    self.cd.start
+                ),
+            ));
+        }
+        let whole = self.safety.finish(&self.report.entries);
+        self.report.findings.extend(whole);
+        (self.report, self.to_confirm)
     }
-    let whole = safety.finish(&report.entries);
-    report.findings.extend(whole);
-    (report, to_confirm)
 }
 
 /// An entry whose data runs on into the central directory (read up to `end`).

@@ -9,31 +9,61 @@ use super::record::Record;
 
 /// Renders the Markdown checklist.
 pub fn render(r: &Record) -> String {
-    let mut md = String::new();
-    let mut line = |s: String| {
-        md.push_str(&s);
-        md.push('\n');
-    };
-    line(format!(
+    let mut doc = Doc(String::new());
+    heading(&mut doc, r);
+    fields(&mut doc, r);
+    artifact(&mut doc, r);
+    checks(&mut doc, r);
+    findings(&mut doc, r);
+    evidence(&mut doc, r);
+    waivers(&mut doc, r);
+    since(&mut doc, r);
+    inputs(&mut doc, r);
+    evidence_files(&mut doc, r);
+    step_log(&mut doc, r);
+    doc.0
+}
+
+/// The document being written, a line at a time.
+struct Doc(String);
+
+impl Doc {
+    fn line(&mut self, s: impl AsRef<str>) {
+        self.0.push_str(s.as_ref());
+        self.0.push('\n');
+    }
+
+    fn blank(&mut self) {
+        self.0.push('\n');
+    }
+}
+
+/// The title, the verdict, and why the review was rejected.
+fn heading(doc: &mut Doc, r: &Record) {
+    doc.line(format!(
         "# Install review: {} {} ({})",
         text(&r.product_name),
         text(&r.version),
         text(&r.platform)
     ));
-    line(String::new());
-    line(format!(
+    doc.blank();
+    doc.line(format!(
         "**Verdict: {}**",
         r.verdict.as_str().to_uppercase()
     ));
-    line(String::new());
+    doc.blank();
     for reason in &r.rejected_because {
-        line(format!("- {}", text(reason)));
+        doc.line(format!("- {}", text(reason)));
     }
     if !r.rejected_because.is_empty() {
-        line(String::new());
+        doc.blank();
     }
-    line("| Field | Value |".into());
-    line("|---|---|".into());
+}
+
+/// What was reviewed, by whom and when.
+fn fields(doc: &mut Doc, r: &Record) {
+    doc.line("| Field | Value |");
+    doc.line("|---|---|");
     let rows = [
         (
             "Product",
@@ -59,96 +89,116 @@ pub fn render(r: &Record) -> String {
         ("intake", text(&r.intake_version)),
     ];
     for (k, v) in rows {
-        line(format!("| {k} | {v} |"));
+        doc.line(format!("| {k} | {v} |"));
     }
-    line(String::new());
+    doc.blank();
+}
 
-    line("## Artifact".into());
-    line(String::new());
-    line("| Field | Value |".into());
-    line("|---|---|".into());
+fn artifact(doc: &mut Doc, r: &Record) {
+    doc.line("## Artifact");
+    doc.blank();
+    doc.line("| Field | Value |");
+    doc.line("|---|---|");
     let a = &r.artifact;
     let redacted = if a.url_redacted {
         " (access token removed)"
     } else {
         ""
     };
-    line(format!("| File | {} |", text(&a.file)));
-    line(format!("| Source | {} |", text(&a.source)));
-    line(format!("| URL | {}{redacted} |", text(&a.url)));
-    line(format!("| Size | {} bytes |", a.size));
-    line(format!("| SHA-256 | `{}` |", text(&a.sha256)));
+    doc.line(format!("| File | {} |", text(&a.file)));
+    doc.line(format!("| Source | {} |", text(&a.source)));
+    doc.line(format!("| URL | {}{redacted} |", text(&a.url)));
+    doc.line(format!("| Size | {} bytes |", a.size));
+    doc.line(format!("| SHA-256 | `{}` |", text(&a.sha256)));
     if let Some(sha512) = &a.sha512 {
-        line(format!("| SHA-512 | `{}` |", text(sha512)));
+        doc.line(format!("| SHA-512 | `{}` |", text(sha512)));
     }
-    line(String::new());
+    doc.blank();
+}
 
-    line("## Checks".into());
-    line(String::new());
-    line("| Check | Status | Summary |".into());
-    line("|---|---|---|".into());
+fn checks(doc: &mut Doc, r: &Record) {
+    doc.line("## Checks");
+    doc.blank();
+    doc.line("| Check | Status | Summary |");
+    doc.line("|---|---|---|");
     for c in &r.checks {
-        line(format!(
+        doc.line(format!(
             "| `{}` | {} | {} |",
             c.id,
             c.status.word(),
             text(&c.summary)
         ));
     }
-    line(String::new());
+    doc.blank();
+}
+
+/// The findings that warn or fail, check by check (none: no section).
+fn findings(doc: &mut Doc, r: &Record) {
     let notable: Vec<_> = r
         .checks
         .iter()
         .flat_map(|c| c.findings.iter().map(move |f| (c, f)))
         .filter(|(_, f)| matches!(f.status, Status::Warn | Status::Fail))
         .collect();
-    if !notable.is_empty() {
-        line("### Findings".into());
-        line(String::new());
-        for (c, f) in notable {
-            line(format!(
-                "- {} `{}`: {}: {}",
-                f.status.word(),
-                c.id,
-                text(&f.subject),
-                text(&f.summary)
-            ));
-        }
-        line(String::new());
+    if notable.is_empty() {
+        return;
     }
-    line("### Evidence".into());
-    line(String::new());
+    doc.line("### Findings");
+    doc.blank();
+    for (c, f) in notable {
+        doc.line(format!(
+            "- {} `{}`: {}: {}",
+            f.status.word(),
+            c.id,
+            text(&f.subject),
+            text(&f.summary)
+        ));
+    }
+    doc.blank();
+}
+
+/// What each check's result rests on.
+fn evidence(doc: &mut Doc, r: &Record) {
+    doc.line("### Evidence");
+    doc.blank();
     for c in r.checks.iter().filter(|c| !c.evidence.is_empty()) {
         let parts: Vec<String> = c
             .evidence
             .iter()
             .map(|(k, v)| format!("{k}: {}", text(v)))
             .collect();
-        line(format!("- `{}`: {}", c.id, parts.join("; ")));
+        doc.line(format!("- `{}`: {}", c.id, parts.join("; ")));
     }
-    line(String::new());
+    doc.blank();
+}
 
-    if !r.waivers.is_empty() {
-        line("## Waivers".into());
-        line(String::new());
-        line("| Check | Reason | Outcome |".into());
-        line("|---|---|---|".into());
-        for w in &r.waivers {
-            line(format!(
-                "| `{}` | {} | {} |",
-                w.check,
-                text(&w.reason),
-                w.outcome.describe()
-            ));
-        }
-        line(String::new());
+fn waivers(doc: &mut Doc, r: &Record) {
+    if r.waivers.is_empty() {
+        return;
     }
+    doc.line("## Waivers");
+    doc.blank();
+    doc.line("| Check | Reason | Outcome |");
+    doc.line("|---|---|---|");
+    for w in &r.waivers {
+        doc.line(format!(
+            "| `{}` | {} | {} |",
+            w.check,
+            text(&w.reason),
+            w.outcome.describe()
+        ));
+    }
+    doc.blank();
+}
 
-    line("## Since the last approval".into());
-    line(String::new());
-    line(text(&r.since.summary));
-    line(String::new());
+/// What changed since the last approval. Long lists are cut short here;
+/// the TOML record holds them whole.
+fn since(doc: &mut Doc, r: &Record) {
     const SHOWN: usize = 20;
+    doc.line("## Since the last approval");
+    doc.blank();
+    doc.line(text(&r.since.summary));
+    doc.blank();
     let lists: [(&str, &Vec<String>); 3] = [
         ("Added", &r.since.added),
         ("Removed", &r.since.removed),
@@ -158,59 +208,69 @@ pub fn render(r: &Record) -> String {
         if list.is_empty() {
             continue;
         }
-        line(format!("{title}:"));
-        line(String::new());
+        doc.line(format!("{title}:"));
+        doc.blank();
         for item in list.iter().take(SHOWN) {
-            line(format!("- {}", text(item)));
+            doc.line(format!("- {}", text(item)));
         }
         if list.len() > SHOWN {
-            line(format!(
+            doc.line(format!(
                 "- and {} more (all of them in the TOML record)",
                 list.len() - SHOWN
             ));
         }
-        line(String::new());
+        doc.blank();
     }
+}
 
-    line("## Inputs (SHA-256)".into());
-    line(String::new());
+/// The SHA-256 of every file the review rests on.
+fn inputs(doc: &mut Doc, r: &Record) {
+    doc.line("## Inputs (SHA-256)");
+    doc.blank();
     let i = &r.inputs;
-    line(format!("- feed: `{}`", text(&i.feed)));
-    line(format!("- checksums: `{}`", text(&i.checksums)));
+    doc.line(format!("- feed: `{}`", text(&i.feed)));
+    doc.line(format!("- checksums: `{}`", text(&i.checksums)));
     if let Some(notes) = &i.notes {
-        line(format!("- release notes: `{}`", text(notes)));
+        doc.line(format!("- release notes: `{}`", text(notes)));
     }
     for s in &i.signatures {
-        line(format!("- signature: `{}`", text(s)));
+        doc.line(format!("- signature: `{}`", text(s)));
     }
     for c in &i.certificates {
-        line(format!("- certificate: `{}`", text(c)));
+        doc.line(format!("- certificate: `{}`", text(c)));
     }
-    line(format!("- manifest: `{}`", text(&i.manifest)));
-    line(String::new());
+    doc.line(format!("- manifest: `{}`", text(&i.manifest)));
+    doc.blank();
+}
 
-    if !r.evidence_files.is_empty() {
-        line("## Evidence files".into());
-        line(String::new());
-        for e in &r.evidence_files {
-            line(format!(
-                "- {} from {} ({})",
-                text(&e.file),
-                text(&e.source),
-                text(&e.url)
-            ));
-        }
-        line(String::new());
+/// Where each evidence file was read.
+fn evidence_files(doc: &mut Doc, r: &Record) {
+    if r.evidence_files.is_empty() {
+        return;
     }
-    if !r.log.is_empty() {
-        line("## Step log".into());
-        line(String::new());
-        for l in &r.log {
-            line(format!("- {}", text(l)));
-        }
-        line(String::new());
+    doc.line("## Evidence files");
+    doc.blank();
+    for e in &r.evidence_files {
+        doc.line(format!(
+            "- {} from {} ({})",
+            text(&e.file),
+            text(&e.source),
+            text(&e.url)
+        ));
     }
-    md
+    doc.blank();
+}
+
+fn step_log(doc: &mut Doc, r: &Record) {
+    if r.log.is_empty() {
+        return;
+    }
+    doc.line("## Step log");
+    doc.blank();
+    for l in &r.log {
+        doc.line(format!("- {}", text(l)));
+    }
+    doc.blank();
 }
 
 /// Escapes a value for Markdown: structure characters get a backslash,

@@ -15,9 +15,10 @@ pub use write::{WriteError, Written, write, write_new};
 
 use jiff::Timestamp;
 
-use crate::engine::fetch::pass::sha256_hex;
+use crate::engine::fetch::hashers::sha256_hex;
 use crate::engine::review::Review;
-use crate::engine::shared::check::{self, Check, CheckId, Verdict, Waiver};
+use crate::engine::shared::check::{Check, CheckId};
+use crate::engine::shared::verdict::{self as rules, Verdict, Waiver};
 
 /// Who signs off, and what they accept.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -83,8 +84,8 @@ pub fn verdict(review: &Review, sign_off: &SignOff) -> (Verdict, Vec<String>) {
             .chain(std::iter::once(&signoff))
     };
     (
-        check::verdict(checks(), &sign_off.waivers),
-        check::rejection_reasons(checks(), &sign_off.waivers),
+        rules::verdict(checks(), &sign_off.waivers),
+        rules::rejection_reasons(checks(), &sign_off.waivers),
     )
 }
 

@@ -6,9 +6,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::review::{ArtifactRecord, EvidenceSource, Review, Since};
-use crate::engine::shared::check::{
-    Check, CheckId, Verdict, Waiver, WaiverOutcome, waiver_outcome,
-};
+use crate::engine::shared::check::{Check, CheckId};
+use crate::engine::shared::verdict::{Verdict, Waiver, WaiverOutcome, waiver_outcome};
 
 use super::SignOff;
 

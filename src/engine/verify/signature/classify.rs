@@ -1,33 +1,24 @@
-//! One signature, judged: who made it, whether that key is pinned and was
-//! alive and unrevoked when it signed, whether the policy accepts the
-//! algorithms, whether the maths holds, and what is worth a warning now
-//! (a key that expired or was retired after signing).
+//! One signature, judged: who made it, whether that key is pinned, and
+//! then whether the key may vouch for it and the signature holds
+//! ([`super::validity`]: alive and unrevoked when it signed, algorithms
+//! the policy accepts, the maths, and what is worth a warning now).
 //!
 //! This follows the order of sequoia's own verifier, but keeps every
 //! reason as data and allows the 5 minutes of clock skew SPEC.md asks for.
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use jiff::Timestamp;
-use openpgp::Cert;
-use openpgp::cert::amalgamation::key::ValidKeyAmalgamation;
-use openpgp::cert::amalgamation::{ValidAmalgamation, ValidateAmalgamation};
-use openpgp::crypto::mpi::PublicKey;
 use openpgp::packet::Signature;
-use openpgp::packet::key::{PublicParts, UnspecifiedRole};
-use openpgp::policy::{HashAlgoSecurity, Policy};
-use openpgp::types::{
-    HashAlgorithm, PublicKeyAlgorithm, ReasonForRevocation, RevocationStatus, SignatureType,
-};
+use openpgp::policy::Policy;
+use openpgp::types::SignatureType;
+use openpgp::{Cert, KeyHandle};
 use sequoia_openpgp as openpgp;
 
+use super::key::{Key, VerifyMath, hash_name, key_algo};
 use super::parse::Found;
 use super::trust::TrustStore;
-
-pub type Key = openpgp::packet::Key<PublicParts, UnspecifiedRole>;
-
-/// How far in the future a signature's creation time may be (clock skew).
-pub const CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
+use super::validity::{Rules, judge_with_key};
 
 /// The verdict on one signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +72,12 @@ impl SigReport {
         }
     }
 
+    /// This report, judged bad for `reason`.
+    fn bad(mut self, reason: String) -> SigReport {
+        self.verdict = SigVerdict::Bad(reason);
+        self
+    }
+
     /// The fingerprint or key ID to name this signature by.
     pub fn subject(&self) -> String {
         self.signer
@@ -89,10 +86,6 @@ impl SigReport {
             .unwrap_or_else(|| "(no issuer)".to_string())
     }
 }
-
-/// Checks the signature's maths against a key (the caller knows how the
-/// signed data was hashed).
-pub type VerifyMath<'a> = dyn Fn(&Signature, &Key) -> openpgp::Result<()> + 'a;
 
 /// Judges one found signature.
 pub fn classify(
@@ -104,17 +97,19 @@ pub fn classify(
 ) -> SigReport {
     match found {
         Found::Unreadable(reason) => SigReport::unreadable(reason.clone()),
-        Found::Sig(sig) => classify_sig(sig, trust, policy, now, verify),
+        Found::Sig(sig) => classify_sig(
+            sig,
+            trust,
+            &Rules {
+                policy,
+                now,
+                verify,
+            },
+        ),
     }
 }
 
-fn classify_sig(
-    sig: &Signature,
-    trust: &TrustStore,
-    policy: &dyn Policy,
-    now: Timestamp,
-    verify: &VerifyMath<'_>,
-) -> SigReport {
+fn classify_sig(sig: &Signature, trust: &TrustStore, rules: &Rules<'_>) -> SigReport {
     let issuers = sig.get_issuers();
     let created = sig
         .signature_creation_time()
@@ -130,78 +125,14 @@ fn classify_sig(
         key_algo: None,
         verdict: SigVerdict::Good,
     };
-    let bad = |mut report: SigReport, reason: String| {
-        report.verdict = SigVerdict::Bad(reason);
-        report
+    let sig_time = match over_a_file(sig, &issuers) {
+        Ok(sig_time) => sig_time,
+        Err(reason) => return report.bad(reason),
     };
-
-    if !matches!(sig.typ(), SignatureType::Binary | SignatureType::Text) {
-        return bad(
-            report,
-            format!(
-                "not a signature over a file (it is a {} signature)",
-                sig.typ()
-            ),
-        );
-    }
-    let Some(sig_time) = sig.signature_creation_time() else {
-        return bad(
-            report,
-            "malformed: the signature has no creation time".to_string(),
-        );
-    };
-    if issuers.is_empty() {
-        return bad(
-            report,
-            "the signature names no issuer key, so no pinned key can be matched".to_string(),
-        );
-    }
-
-    // Find the key among the pinned certificates; failing that, name it.
-    let candidates: Vec<(&Cert, Key)> = trust
-        .pinned
-        .iter()
-        .flat_map(|cert| {
-            cert.keys()
-                .key_handles(issuers.clone())
-                .map(move |ka| (cert, ka.key().clone().role_into_unspecified()))
-        })
-        .collect();
+    let candidates = pinned_keys(trust, &issuers);
     if candidates.is_empty() {
-        let known = trust
-            .unpinned
-            .iter()
-            .find(|cert| cert.keys().key_handles(issuers.clone()).next().is_some());
-        return match known {
-            Some(cert) => {
-                report.signer = Some(cert.fingerprint().to_hex());
-                report.user_id = first_user_id(cert);
-                let fpr = super::spaced(&cert.fingerprint().to_hex());
-                let who = report
-                    .user_id
-                    .as_deref()
-                    .map(|u| format!(" ({u})"))
-                    .unwrap_or_default();
-                bad(
-                    report,
-                    format!("signed by a key that is not pinned: {fpr}{who}"),
-                )
-            }
-            None => {
-                let issuer = issuers
-                    .first()
-                    .map(|h| super::spaced(&h.to_hex()))
-                    .unwrap_or_default();
-                bad(
-                    report,
-                    format!(
-                        "signed by a key that is not pinned: {issuer} (no certificate for it in the feed)"
-                    ),
-                )
-            }
-        };
+        return not_pinned(report, trust, &issuers);
     }
-
     let mut last_reason = String::new();
     for (cert, key) in candidates {
         report.pinned = true;
@@ -209,7 +140,7 @@ fn classify_sig(
         report.key = Some(key.fingerprint().to_hex());
         report.user_id = first_user_id(cert);
         report.key_algo = Some(key_algo(&key));
-        match judge_with_key(sig, cert, &key, sig_time, policy, now, verify) {
+        match judge_with_key(sig, cert, &key, sig_time, rules) {
             Ok(None) => {
                 report.verdict = SigVerdict::Good;
                 return report;
@@ -221,162 +152,70 @@ fn classify_sig(
             Err(reason) => last_reason = reason,
         }
     }
-    bad(report, last_reason)
+    report.bad(last_reason)
 }
 
-/// `Ok(None)`: good. `Ok(Some(w))`: good with a warning. `Err(reason)`: bad.
-fn judge_with_key(
-    sig: &Signature,
-    cert: &Cert,
-    key: &Key,
-    sig_time: SystemTime,
-    policy: &dyn Policy,
-    now: Timestamp,
-    verify: &VerifyMath<'_>,
-) -> Result<Option<String>, String> {
-    let fpr = key.fingerprint();
-    let when = fmt_time(sig_time);
-    let ka = cert
-        .keys()
-        .key_handle(fpr.clone())
-        .next()
-        .ok_or_else(|| "the key is not in its certificate".to_string())?;
-    let vka = ka.with_policy(policy, sig_time).map_err(|e| {
-        format!(
-            "{} was not valid under the policy when the signature was made ({when}): {}",
-            key_algo(key),
-            chain(&e)
-        )
-    })?;
-    let vcert = vka.valid_cert();
-    if let Err(e) = vcert.alive() {
+/// A signature that can be judged at all: over a file, with a creation
+/// time (returned) and an issuer to match a pinned key by.
+fn over_a_file(sig: &Signature, issuers: &[KeyHandle]) -> Result<SystemTime, String> {
+    if !matches!(sig.typ(), SignatureType::Binary | SignatureType::Text) {
         return Err(format!(
-            "the certificate was not alive when the signature was made ({when}): {}",
-            chain(&e)
+            "not a signature over a file (it is a {} signature)",
+            sig.typ()
         ));
     }
-    if let Err(e) = vka.alive() {
-        return Err(format!(
-            "the signing key was not alive when the signature was made ({when}): {}",
-            chain(&e)
-        ));
-    }
-    if let RevocationStatus::Revoked(revs) = vcert.revocation_status() {
-        return Err(format!(
-            "the certificate is revoked: {}",
-            revocation_words(&revs)
-        ));
-    }
-    if let RevocationStatus::Revoked(revs) = vka.revocation_status() {
-        return Err(format!(
-            "the signing key is revoked: {}",
-            revocation_words(&revs)
-        ));
-    }
-    if !vka.for_signing() {
+    let Some(sig_time) = sig.signature_creation_time() else {
+        return Err("malformed: the signature has no creation time".to_string());
+    };
+    if issuers.is_empty() {
         return Err(
-            "the key that made it is not allowed to sign (no signing capability)".to_string(),
+            "the signature names no issuer key, so no pinned key can be matched".to_string(),
         );
     }
-    let now_sys = SystemTime::from(now);
-    if sig_time > now_sys + CLOCK_SKEW {
-        return Err(format!(
-            "made in the future ({when}, now is {}): more than 5 minutes of clock skew",
-            fmt_time(now_sys)
-        ));
-    }
-    if let Err(e) = sig.signature_alive(now_sys, CLOCK_SKEW) {
-        return Err(format!("the signature is not valid now: {}", chain(&e)));
-    }
-    if let Err(e) = policy.signature(sig, HashAlgoSecurity::CollisionResistance) {
-        return Err(format!(
-            "made with {} over {}, which the policy rejects: {}",
-            hash_name(sig.hash_algo()),
-            key_algo(key),
-            chain(&e)
-        ));
-    }
-    if let Err(e) = verify(sig, key) {
-        return Err(format!(
-            "does not match the file (it was made over other data, or the file or signature is corrupt): {}",
-            chain(&e)
-        ));
-    }
-    Ok(warning_now(vka, policy, now_sys, sig_time))
+    Ok(sig_time)
 }
 
-/// A good signature can still deserve a word: the key has expired or been
-/// retired since it signed.
-fn warning_now(
-    vka: ValidKeyAmalgamation<'_, PublicParts, UnspecifiedRole, bool>,
-    policy: &dyn Policy,
-    now: SystemTime,
-    sig_time: SystemTime,
-) -> Option<String> {
-    let signed = fmt_date(sig_time);
-    let cert = vka.cert();
-    let fpr = vka.key().fingerprint();
-    let now_cert = match cert.with_policy(policy, now) {
-        Ok(c) => c,
-        Err(e) => {
-            return Some(format!(
-                "the key is no longer valid under the policy: {}",
-                chain(&e)
-            ));
-        }
-    };
-    if let RevocationStatus::Revoked(revs) = now_cert.revocation_status() {
-        return Some(format!(
-            "the certificate was retired after signing ({signed}): {}",
-            revocation_words(&revs)
-        ));
-    }
-    if now_cert.alive().is_err() {
-        let expiry = now_cert.primary_key().key_expiration_time();
-        return Some(match expiry {
-            Some(t) => format!(
-                "the key expired on {}, after signing ({signed})",
-                fmt_date(t)
-            ),
-            None => format!("the certificate is no longer alive, after signing ({signed})"),
-        });
-    }
-    let now_key = now_cert.keys().key_handle(fpr).next()?;
-    if let RevocationStatus::Revoked(revs) = now_key.revocation_status() {
-        return Some(format!(
-            "the signing key was retired after signing ({signed}): {}",
-            revocation_words(&revs)
-        ));
-    }
-    if now_key.alive().is_err() {
-        return Some(match now_key.key_expiration_time() {
-            Some(t) => format!(
-                "the signing key expired on {}, after signing ({signed})",
-                fmt_date(t)
-            ),
-            None => format!("the signing key is no longer alive, after signing ({signed})"),
-        });
-    }
-    None
+/// The keys of pinned certificates the signature's issuers name.
+fn pinned_keys<'t>(trust: &'t TrustStore, issuers: &[KeyHandle]) -> Vec<(&'t Cert, Key)> {
+    trust
+        .pinned
+        .iter()
+        .flat_map(|cert| {
+            cert.keys()
+                .key_handles(issuers.to_vec())
+                .map(move |ka| (cert, ka.key().clone().role_into_unspecified()))
+        })
+        .collect()
 }
 
-fn revocation_words(revs: &[&Signature]) -> String {
-    let Some(rev) = revs.first() else {
-        return "revoked".to_string();
-    };
-    let when = rev
-        .signature_creation_time()
-        .map(fmt_date)
-        .unwrap_or_else(|| "an unknown date".to_string());
-    match rev.reason_for_revocation() {
-        Some((ReasonForRevocation::KeyCompromised, _)) => {
-            format!("revoked as compromised on {when}")
+/// No pinned key made the signature: named by the feed's certificate that
+/// holds the key, if one does, or else by its issuer.
+fn not_pinned(mut report: SigReport, trust: &TrustStore, issuers: &[KeyHandle]) -> SigReport {
+    let known = trust
+        .unpinned
+        .iter()
+        .find(|cert| cert.keys().key_handles(issuers.to_vec()).next().is_some());
+    match known {
+        Some(cert) => {
+            report.signer = Some(cert.fingerprint().to_hex());
+            report.user_id = first_user_id(cert);
+            let fpr = super::spaced(&cert.fingerprint().to_hex());
+            let who = report
+                .user_id
+                .as_deref()
+                .map(|u| format!(" ({u})"))
+                .unwrap_or_default();
+            report.bad(format!("signed by a key that is not pinned: {fpr}{who}"))
         }
-        Some((ReasonForRevocation::KeySuperseded, _)) => format!("superseded on {when}"),
-        Some((ReasonForRevocation::KeyRetired, _)) => format!("retired on {when}"),
-        Some((ReasonForRevocation::UIDRetired, _)) => format!("user ID retired on {when}"),
-        Some((reason, _)) => format!("revoked on {when} ({reason})"),
-        None => format!("revoked on {when} with no reason given, which counts as compromised"),
+        None => {
+            let issuer = issuers
+                .first()
+                .map(|h| super::spaced(&h.to_hex()))
+                .unwrap_or_default();
+            report.bad(format!(
+                "signed by a key that is not pinned: {issuer} (no certificate for it in the feed)"
+            ))
+        }
     }
 }
 
@@ -384,61 +223,4 @@ fn first_user_id(cert: &Cert) -> Option<String> {
     cert.userids()
         .next()
         .map(|u| String::from_utf8_lossy(u.userid().value()).into_owned())
-}
-
-/// `SHA-256`, `SHA-1`...: the names people use.
-pub fn hash_name(algo: HashAlgorithm) -> String {
-    match algo {
-        HashAlgorithm::MD5 => "MD5".into(),
-        HashAlgorithm::SHA1 => "SHA-1".into(),
-        HashAlgorithm::SHA224 => "SHA-224".into(),
-        HashAlgorithm::SHA256 => "SHA-256".into(),
-        HashAlgorithm::SHA384 => "SHA-384".into(),
-        HashAlgorithm::SHA512 => "SHA-512".into(),
-        HashAlgorithm::SHA3_256 => "SHA3-256".into(),
-        HashAlgorithm::SHA3_512 => "SHA3-512".into(),
-        other => other.to_string(),
-    }
-}
-
-/// `Ed25519`, `RSA 4096`, `ECDSA NIST P-256`...
-pub fn key_algo(key: &Key) -> String {
-    let bits = key.mpis().bits();
-    match (key.pk_algo(), key.mpis()) {
-        (PublicKeyAlgorithm::EdDSA, PublicKey::EdDSA { curve, .. }) => curve.to_string(),
-        (PublicKeyAlgorithm::ECDSA, PublicKey::ECDSA { curve, .. }) => format!("ECDSA {curve}"),
-        (PublicKeyAlgorithm::RSAEncryptSign, _) => {
-            format!("RSA {}", bits.unwrap_or(0))
-        }
-        (algo, _) => match bits {
-            Some(bits)
-                if !matches!(
-                    algo,
-                    PublicKeyAlgorithm::Ed25519 | PublicKeyAlgorithm::Ed448
-                ) =>
-            {
-                format!("{algo} {bits}")
-            }
-            _ => algo.to_string(),
-        },
-    }
-}
-
-fn chain(e: &anyhow::Error) -> String {
-    e.chain()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(": ")
-}
-
-pub fn fmt_date(t: SystemTime) -> String {
-    Timestamp::try_from(t)
-        .map(|t| t.strftime("%Y-%m-%d").to_string())
-        .unwrap_or_else(|_| "?".into())
-}
-
-pub fn fmt_time(t: SystemTime) -> String {
-    Timestamp::try_from(t)
-        .map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
-        .unwrap_or_else(|_| "?".into())
 }

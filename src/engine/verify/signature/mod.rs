@@ -1,11 +1,13 @@
 //! OpenPGP signatures: reading them ([`parse`]), the team's pinned trust
-//! ([`trust`]), judging each one ([`classify`]), and turning the judgements
-//! on one file's signatures into the `signature.checksums` or
-//! `signature.artifact` check ([`judge`]), threshold included.
+//! ([`trust`]), judging each one ([`classify`], [`validity`]), and turning
+//! the judgements on one file's signatures into the `signature.checksums`
+//! or `signature.artifact` check ([`judge`]), threshold included.
 
 pub mod classify;
+pub mod key;
 pub mod parse;
 pub mod trust;
+pub mod validity;
 
 use std::collections::BTreeSet;
 use std::time::SystemTime;
@@ -14,7 +16,8 @@ use jiff::Timestamp;
 use openpgp::policy::StandardPolicy;
 use sequoia_openpgp as openpgp;
 
-use crate::engine::fetch::pass::{self, Digests, HashKey};
+use crate::engine::fetch::hashers::{Digests, HashKey};
+use crate::engine::fetch::pass;
 use crate::engine::shared::check::{Check, CheckId, Finding, Status};
 use crate::engine::shared::event::Cancel;
 
@@ -75,7 +78,7 @@ pub fn verify_with_digests(
     now: Timestamp,
 ) -> Vec<SigReport> {
     let policy = policy(now);
-    let verify = |sig: &openpgp::packet::Signature, key: &classify::Key| -> openpgp::Result<()> {
+    let verify = |sig: &openpgp::packet::Signature, key: &key::Key| -> openpgp::Result<()> {
         let ctx = digests
             .context(&HashKey::for_signature(sig))
             .ok_or_else(|| {
@@ -113,7 +116,7 @@ pub fn verify_bytes(
 /// computed while parsing).
 pub fn verify_clearsigned(found: &[Found], trust: &TrustStore, now: Timestamp) -> Vec<SigReport> {
     let policy = policy(now);
-    let verify = |sig: &openpgp::packet::Signature, key: &classify::Key| sig.verify_document(key);
+    let verify = |sig: &openpgp::packet::Signature, key: &key::Key| sig.verify_document(key);
     judge_each(found, |f| {
         classify::classify(f, trust, &policy, now, &verify)
     })
@@ -140,35 +143,84 @@ pub fn judge(id: CheckId, sig_file: &str, outcome: &SigOutcome, threshold: usize
         }
         SigOutcome::Judged(reports) => reports,
     };
-    let signers = |want: fn(&SigVerdict) -> bool| -> BTreeSet<String> {
-        reports
+    let tally = Tally::of(reports);
+    let status = tally.status(threshold);
+    let findings = findings(reports, status);
+    let summary = summary(reports, &tally, status, threshold);
+    let mut check = Check::new(id, status, summary).with_evidence("file", sig_file);
+    let shown = reports
+        .iter()
+        .find(|r| {
+            r.pinned && matches!(r.verdict, SigVerdict::Good | SigVerdict::GoodWithWarning(_))
+        })
+        .or_else(|| reports.first());
+    if let Some(r) = shown {
+        check = with_signature_evidence(check, r);
+    }
+    check
+        .evidence
+        .insert("signatures".into(), reports.len().to_string());
+    check.with_findings(findings)
+}
+
+/// One file's signatures, counted by what the threshold needs.
+struct Tally<'a> {
+    /// Pinned keys that made a good signature with nothing to warn of.
+    clean: BTreeSet<String>,
+    /// Pinned keys that made a good signature, warnings or not.
+    good: BTreeSet<String>,
+    /// Bad signatures made by pinned keys.
+    pinned_bad: Vec<&'a SigReport>,
+    /// A signature was refused unchecked (too many hash contexts).
+    refused: bool,
+}
+
+impl<'a> Tally<'a> {
+    fn of(reports: &'a [SigReport]) -> Self {
+        let signers = |want: fn(&SigVerdict) -> bool| -> BTreeSet<String> {
+            reports
+                .iter()
+                .filter(|r| r.pinned && want(&r.verdict))
+                .filter_map(|r| r.signer.clone())
+                .collect()
+        };
+        let clean = signers(|v| matches!(v, SigVerdict::Good));
+        let warned = signers(|v| matches!(v, SigVerdict::GoodWithWarning(_)));
+        let good: BTreeSet<String> = clean.union(&warned).cloned().collect();
+        let pinned_bad: Vec<&SigReport> = reports
             .iter()
-            .filter(|r| r.pinned && want(&r.verdict))
-            .filter_map(|r| r.signer.clone())
-            .collect()
-    };
-    let clean = signers(|v| matches!(v, SigVerdict::Good));
-    let warned = signers(|v| matches!(v, SigVerdict::GoodWithWarning(_)));
-    let good: BTreeSet<String> = clean.union(&warned).cloned().collect();
-    let pinned_bad: Vec<&SigReport> = reports
-        .iter()
-        .filter(|r| r.pinned && matches!(r.verdict, SigVerdict::Bad(_)))
-        .collect();
+            .filter(|r| r.pinned && matches!(r.verdict, SigVerdict::Bad(_)))
+            .collect();
+        let refused = reports
+            .iter()
+            .any(|r| r.verdict == SigVerdict::Bad(REFUSED_CONTEXTS.to_string()));
+        Tally {
+            clean,
+            good,
+            pinned_bad,
+            refused,
+        }
+    }
 
-    let refused = reports
-        .iter()
-        .any(|r| r.verdict == SigVerdict::Bad(REFUSED_CONTEXTS.to_string()));
-    let status = if refused {
-        Status::Fail
-    } else if clean.len() >= threshold && pinned_bad.is_empty() {
-        Status::Pass
-    } else if good.len() >= threshold {
-        Status::Warn
-    } else {
-        Status::Fail
-    };
+    /// Enough clean signatures and no bad one by a pinned key pass; enough
+    /// good ones warn; anything less fails, as does a refused signature.
+    fn status(&self, threshold: usize) -> Status {
+        if self.refused {
+            Status::Fail
+        } else if self.clean.len() >= threshold && self.pinned_bad.is_empty() {
+            Status::Pass
+        } else if self.good.len() >= threshold {
+            Status::Warn
+        } else {
+            Status::Fail
+        }
+    }
+}
 
-    let findings: Vec<Finding> = reports
+/// One finding per signature. A bad signature by a key that is not pinned
+/// is not counted, unless the check fails anyway.
+fn findings(reports: &[SigReport], status: Status) -> Vec<Finding> {
+    reports
         .iter()
         .map(|r| {
             let (st, summary) = match &r.verdict {
@@ -183,17 +235,20 @@ pub fn judge(id: CheckId, sig_file: &str, outcome: &SigOutcome, threshold: usize
             };
             Finding::new(st, spaced(&r.subject()), summary)
         })
-        .collect();
+        .collect()
+}
 
+/// The check's one line: who signed, what to be warned of, or why it fails.
+fn summary(reports: &[SigReport], tally: &Tally<'_>, status: Status, threshold: usize) -> String {
     let counted = if threshold > 1 {
         format!(
             "{} of {threshold} required pinned keys gave a good signature",
-            good.len()
+            tally.good.len()
         )
     } else {
         String::new()
     };
-    let summary = match status {
+    match status {
         Status::Pass => {
             if threshold > 1 {
                 counted
@@ -209,7 +264,7 @@ pub fn judge(id: CheckId, sig_file: &str, outcome: &SigOutcome, threshold: usize
                 SigVerdict::GoodWithWarning(w) => Some(w.clone()),
                 _ => None,
             });
-            match (warning, pinned_bad.first()) {
+            match (warning, tally.pinned_bad.first()) {
                 (Some(w), _) => format!("good signature, but {w}"),
                 (None, Some(bad)) => format!(
                     "enough good signatures, but a pinned key also made a bad one: {}",
@@ -218,9 +273,9 @@ pub fn judge(id: CheckId, sig_file: &str, outcome: &SigOutcome, threshold: usize
                 (None, None) => counted,
             }
         }
-        _ if refused => REFUSED_CONTEXTS.to_string(),
+        _ if tally.refused => REFUSED_CONTEXTS.to_string(),
         _ => {
-            let first_bad = pinned_bad.first().copied().or_else(|| {
+            let first_bad = tally.pinned_bad.first().copied().or_else(|| {
                 reports
                     .iter()
                     .find(|r| matches!(r.verdict, SigVerdict::Bad(_)))
@@ -234,56 +289,47 @@ pub fn judge(id: CheckId, sig_file: &str, outcome: &SigOutcome, threshold: usize
                 why
             }
         }
-    };
-
-    let mut check = Check::new(id, status, summary).with_evidence("file", sig_file);
-    let shown = reports
-        .iter()
-        .find(|r| {
-            r.pinned && matches!(r.verdict, SigVerdict::Good | SigVerdict::GoodWithWarning(_))
-        })
-        .or_else(|| reports.first());
-    if let Some(r) = shown {
-        if let Some(signer) = &r.signer {
-            let pinned = if r.pinned {
-                " (pinned)"
-            } else {
-                " (NOT pinned)"
-            };
-            check = check.with_evidence("signer", format!("{}{pinned}", spaced(signer)));
-        } else if let Some(issuer) = &r.issuer {
-            check = check.with_evidence("issuer", spaced(issuer));
-        }
-        if let Some(uid) = &r.user_id {
-            check = check.with_evidence("user_id", uid.clone());
-        }
-        let made: Vec<String> = [
-            r.created
-                .map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string()),
-            r.hash.clone(),
-            r.key_algo.clone(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        if !made.is_empty() {
-            check = check.with_evidence("made", made.join(" · "));
-        }
-        let policy = match &r.verdict {
-            SigVerdict::Good => {
-                "standard policy: hash, key and signature time all acceptable".to_string()
-            }
-            SigVerdict::GoodWithWarning(w) => {
-                format!("standard policy: acceptable at signing time; {w}")
-            }
-            SigVerdict::Bad(reason) => reason.clone(),
-        };
-        check = check.with_evidence("policy", policy);
     }
-    check
-        .evidence
-        .insert("signatures".into(), reports.len().to_string());
-    check.with_findings(findings)
+}
+
+/// The evidence of the signature the check shows: who made it, when, with
+/// what, and what the policy said.
+fn with_signature_evidence(mut check: Check, r: &SigReport) -> Check {
+    if let Some(signer) = &r.signer {
+        let pinned = if r.pinned {
+            " (pinned)"
+        } else {
+            " (NOT pinned)"
+        };
+        check = check.with_evidence("signer", format!("{}{pinned}", spaced(signer)));
+    } else if let Some(issuer) = &r.issuer {
+        check = check.with_evidence("issuer", spaced(issuer));
+    }
+    if let Some(uid) = &r.user_id {
+        check = check.with_evidence("user_id", uid.clone());
+    }
+    let made: Vec<String> = [
+        r.created
+            .map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string()),
+        r.hash.clone(),
+        r.key_algo.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !made.is_empty() {
+        check = check.with_evidence("made", made.join(" · "));
+    }
+    let policy = match &r.verdict {
+        SigVerdict::Good => {
+            "standard policy: hash, key and signature time all acceptable".to_string()
+        }
+        SigVerdict::GoodWithWarning(w) => {
+            format!("standard policy: acceptable at signing time; {w}")
+        }
+        SigVerdict::Bad(reason) => reason.clone(),
+    };
+    check.with_evidence("policy", policy)
 }
 
 fn reason(r: &SigReport) -> String {

@@ -34,7 +34,7 @@ pub fn read_certificates(path: &Path) -> std::result::Result<(Vec<Cert>, String)
     let shown = path.display();
     let bytes = limits::read_local(path, limits::CERTIFICATE_MAX, "certificate file")
         .map_err(|e| e.to_string())?;
-    let sha = crate::engine::fetch::pass::sha256_hex(&bytes);
+    let sha = crate::engine::fetch::hashers::sha256_hex(&bytes);
     let parser = CertParser::from_bytes(&bytes)
         .map_err(|e| format!("{shown}: not an OpenPGP certificate: {e}"))?;
     let mut certs = Vec::new();

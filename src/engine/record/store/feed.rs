@@ -1,0 +1,199 @@
+//! The store's own feed: the current trust, the store folder as the only
+//! source, and every release artifact the store holds, so the store is a
+//! ready source for `intake verify <store>/<id>/feed.toml`.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::engine::record::checklist::toml_datetime;
+use crate::engine::select::feed::{Artifact, Feed, Release, SignaturePolicy};
+use crate::engine::shared::error::{Error, Result};
+
+#[derive(Serialize)]
+struct StoreFeed {
+    product: StoreProduct,
+    trust: StoreTrust,
+    source: Vec<StoreSource>,
+    release: Vec<StoreRelease>,
+}
+
+#[derive(Serialize)]
+struct StoreProduct {
+    name: String,
+    vendor: String,
+    id: String,
+}
+
+#[derive(Serialize)]
+struct StoreTrust {
+    certificates: Vec<String>,
+    fingerprints: Vec<String>,
+    signatures: &'static str,
+    threshold: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires: Option<toml::value::Datetime>,
+}
+
+#[derive(Serialize)]
+struct StoreSource {
+    name: &'static str,
+    url: &'static str,
+}
+
+#[derive(Serialize, Clone)]
+struct StoreRelease {
+    version: String,
+    date: toml::value::Datetime,
+    channel: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notes: Option<String>,
+    checksums: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checksums_signature: Option<String>,
+    artifact: Vec<StoreArtifact>,
+}
+
+#[derive(Serialize, Clone)]
+struct StoreArtifact {
+    platform: String,
+    file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signature: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size: Option<u64>,
+}
+
+fn date(d: jiff::civil::Date) -> toml::value::Datetime {
+    d.to_string()
+        .parse()
+        .unwrap_or(toml_datetime(jiff::Timestamp::UNIX_EPOCH))
+}
+
+fn release_entry(
+    release: &Release,
+    artifacts: Vec<StoreArtifact>,
+    present: impl Fn(&str) -> bool,
+) -> StoreRelease {
+    StoreRelease {
+        version: release.version.clone(),
+        date: date(release.date),
+        channel: release.channel.clone(),
+        notes: release
+            .notes
+            .as_ref()
+            .map(|n| n.value.clone())
+            .filter(|p| present(p)),
+        checksums: release.checksums.value.clone(),
+        checksums_signature: release
+            .checksums_signature
+            .as_ref()
+            .map(|n| n.value.clone())
+            .filter(|p| present(p)),
+        artifact: artifacts,
+    }
+}
+
+fn artifact_entry(a: &Artifact, present: impl Fn(&str) -> bool) -> StoreArtifact {
+    StoreArtifact {
+        platform: a.platform.clone(),
+        file: a.file.value.clone(),
+        signature: a
+            .signature
+            .as_ref()
+            .map(|s| s.value.clone())
+            .filter(|p| present(p)),
+        size: a.size,
+    }
+}
+
+/// The store feed: the current trust, the store as the only source, and
+/// every release artifact the store holds (this one included).
+pub(super) fn store_feed(
+    feed: &Feed,
+    certs: &[String],
+    release: &Release,
+    artifact: &Artifact,
+    path: &Path,
+) -> Result<String> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let present = |p: &str| dir.join(p).is_file();
+    let mut releases = earlier_releases(path, release, artifact, present)?;
+    let this = artifact_entry(artifact, present);
+    match releases.iter_mut().find(|r| r.version == release.version) {
+        Some(r) => r.artifact.push(this),
+        None => releases.push(release_entry(release, vec![this], present)),
+    }
+    let store = StoreFeed {
+        product: StoreProduct {
+            name: feed.product.name.clone(),
+            vendor: feed.product.vendor.clone(),
+            id: feed.product.id.clone(),
+        },
+        trust: StoreTrust {
+            certificates: certs.to_vec(),
+            fingerprints: feed
+                .trust
+                .fingerprints
+                .iter()
+                .map(|f| f.value.clone())
+                .collect(),
+            signatures: match feed.trust.signatures {
+                SignaturePolicy::Required => "required",
+                SignaturePolicy::Optional => "optional",
+            },
+            threshold: feed.trust.threshold,
+            expires: feed.trust.expires.map(date),
+        },
+        source: vec![StoreSource {
+            name: "store",
+            url: ".",
+        }],
+        release: releases,
+    };
+    let text = toml::to_string(&store)
+        .map_err(|e| Error::file(path, format!("could not write the store feed: {e}")))?;
+    Ok(format!(
+        "# The local store of {} ({}): approved releases only, verified by intake.\n# Its only source is this folder.\n\n{text}",
+        feed.product.name, feed.product.id
+    ))
+}
+
+/// The releases the store feed at `path` already lists, with the artifacts
+/// still in the store (less the one being placed, which is listed anew).
+/// A store feed that cannot be read is kept aside, never silently dropped.
+fn earlier_releases(
+    path: &Path,
+    release: &Release,
+    artifact: &Artifact,
+    present: impl Fn(&str) -> bool + Copy,
+) -> Result<Vec<StoreRelease>> {
+    let mut releases: Vec<StoreRelease> = Vec::new();
+    if !path.is_file() {
+        return Ok(releases);
+    }
+    match Feed::load(path) {
+        Ok(old) => {
+            for r in &old.releases {
+                let arts: Vec<StoreArtifact> = r
+                    .artifacts
+                    .iter()
+                    .filter(|a| !(r.version == release.version && a.platform == artifact.platform))
+                    .filter(|a| present(&a.file.value))
+                    .map(|a| artifact_entry(a, present))
+                    .collect();
+                if !arts.is_empty() {
+                    releases.push(release_entry(r, arts, present));
+                }
+            }
+        }
+        Err(_) => {
+            let aside = path.with_extension(format!(
+                "toml.unreadable-{}",
+                jiff::Timestamp::now().as_second()
+            ));
+            std::fs::rename(path, &aside).map_err(|e| Error::io(path, &e))?;
+        }
+    }
+    Ok(releases)
+}
