@@ -64,6 +64,9 @@ pub fn text(record: &Record, written: &Written) -> String {
                 f.summary
             ));
         }
+        if let Some(step) = &c.next_step {
+            out.line(format!("         next: {step}"));
+        }
     }
     for w in &record.waivers {
         out.line(format!(

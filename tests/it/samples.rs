@@ -91,3 +91,76 @@ fn intake_with_no_arguments_reviews_the_demo_feed() {
         3
     );
 }
+
+/// Every lesson that fails or warns says what to do next, in words, and
+/// the advice fits the lesson (tampered bytes are never "write a waiver").
+#[test]
+fn every_lesson_says_what_to_do_next() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-releases");
+    let expect = [
+        ("tampered", "checksum.sha256", "do not install"),
+        ("tampered", "fetch.source", "do not install"),
+        (
+            "unpinned-signer",
+            "signature.checksums",
+            "verify this fingerprint",
+        ),
+        ("md5-only", "checksum.sha256", "SHA-256"),
+        (
+            "sha1-signature",
+            "signature.checksums",
+            "SHA-256 or stronger",
+        ),
+        (
+            "revoked-key",
+            "signature.checksums",
+            "even one dated before the revocation",
+        ),
+        ("wrong-size", "fetch.size", "fetch again"),
+        ("unsigned", "signature.artifact", "signature file"),
+        ("setuid-helper", "archive.safety", "declare"),
+        ("path-traversal", "archive.safety", "outside its folder"),
+        ("symlink-escape", "archive.safety", "outside its folder"),
+        ("world-writable", "archive.safety", "anyone on the host"),
+        ("two-names", "archive.safety", "every tool reads the same"),
+    ];
+    let feed = root.join("training/feed.toml");
+    for (version, id, words) in expect {
+        let review = try_review_at(&feed, version, "linux-x86_64", Timestamp::now()).unwrap();
+        let check = review.checks.iter().find(|c| c.id.as_str() == id).unwrap();
+        let step = check.next_step.as_deref().unwrap_or_default();
+        assert!(step.contains(words), "{version} {id}: {step:?}");
+        for c in &review.checks {
+            let said = matches!(c.status, Status::Fail | Status::Warn);
+            assert_eq!(c.next_step.is_some(), said, "{version} {}", c.id);
+        }
+    }
+}
+
+/// A rejected review names its failures before its unwaived warnings.
+#[test]
+fn failures_come_before_warnings_in_the_reasons() {
+    let feed = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-releases/training/feed.toml");
+    let review = try_review_at(&feed, "tampered", "linux-x86_64", Timestamp::now()).unwrap();
+    let sign_off = SignOff {
+        operator: "a".into(),
+        approver: "b".into(),
+        ..Default::default()
+    };
+    let record = Checklist::build(&review, &sign_off, Timestamp::now()).record;
+    let first_warning = record
+        .rejected_because
+        .iter()
+        .position(|r| r.contains("warns"))
+        .unwrap();
+    assert!(first_warning > 0, "{:#?}", record.rejected_because);
+    assert!(
+        record.rejected_because[..first_warning]
+            .iter()
+            .all(|r| r.contains("failed")),
+        "{:#?}",
+        record.rejected_because
+    );
+    let markdown = Checklist::build(&review, &sign_off, Timestamp::now()).markdown;
+    assert!(markdown.contains("### Next steps"), "{markdown}");
+}

@@ -19,6 +19,7 @@ use crate::engine::verify::signature::{self, SigOutcome, TrustStore};
 
 use super::evidence::JudgedEvidence;
 use super::found::{ArtifactRecord, EvidenceSource, Inputs, Request, Review, Since};
+use super::next_steps::add_next_steps;
 
 /// What the review is of.
 pub(super) struct Assembly<'a> {
@@ -117,6 +118,7 @@ impl Assembly<'_> {
             safety,
         ]);
         selection.sort_by_key(|c| c.id);
+        add_next_steps(&mut selection);
         selection
     }
 

@@ -9,6 +9,7 @@ pub mod assemble;
 pub mod evidence;
 pub mod found;
 pub mod inspector;
+pub mod next_steps;
 pub mod run;
 
 pub use evidence::{JudgedEvidence, declared_contents, judge_evidence};

@@ -208,6 +208,10 @@ pub struct Check {
     pub evidence: BTreeMap<String, String>,
     #[serde(default, rename = "finding", skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<Finding>,
+    /// What to do about a failure or a warning, in words (none when the
+    /// check passed or was skipped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<String>,
 }
 
 impl Check {
@@ -218,6 +222,7 @@ impl Check {
             summary: summary.into(),
             evidence: BTreeMap::new(),
             findings: Vec::new(),
+            next_step: None,
         }
     }
 
@@ -235,6 +240,11 @@ impl Check {
 
     pub fn skip(id: CheckId, summary: impl Into<String>) -> Self {
         Self::new(id, Status::Skip, summary)
+    }
+
+    pub fn with_next_step(mut self, step: impl Into<String>) -> Self {
+        self.next_step = Some(step.into());
+        self
     }
 
     pub fn with_evidence(mut self, key: &str, value: impl Into<String>) -> Self {

@@ -112,24 +112,30 @@ pub fn waiver_outcome(check: &Check, waivers: &[Waiver]) -> Option<WaiverOutcome
     })
 }
 
-/// Why a review is rejected, one line per reason, for people.
+/// Why a review is rejected, one line per reason, for people: failures
+/// first (nothing can accept them), then warnings without a written
+/// reason, so the first complaint read is never the waivable one.
 pub fn rejection_reasons<'a>(
-    checks: impl IntoIterator<Item = &'a Check>,
+    checks: impl IntoIterator<Item = &'a Check> + Clone,
     waivers: &[Waiver],
 ) -> Vec<String> {
-    checks
+    let failures = checks
+        .clone()
         .into_iter()
-        .filter_map(|check| match check.status {
-            Status::Fail => Some(format!("{} failed: {}", check.id, check.summary)),
-            Status::Warn if waiver_outcome(check, waivers) != Some(WaiverOutcome::Applied) => {
-                Some(format!(
-                    "{} warns and has no written reason (waiver): {}",
-                    check.id, check.summary
-                ))
-            }
-            _ => None,
+        .filter(|c| c.status == Status::Fail)
+        .map(|c| format!("{} failed: {}", c.id, c.summary));
+    let unwaived = checks
+        .into_iter()
+        .filter(|c| {
+            c.status == Status::Warn && waiver_outcome(c, waivers) != Some(WaiverOutcome::Applied)
         })
-        .collect()
+        .map(|c| {
+            format!(
+                "{} warns and has no written reason (waiver): {}",
+                c.id, c.summary
+            )
+        });
+    failures.chain(unwaived).collect()
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub fn render(r: &Record) -> String {
     fields(&mut doc, r);
     artifact(&mut doc, r);
     checks(&mut doc, r);
+    next_steps(&mut doc, r);
     findings(&mut doc, r);
     evidence(&mut doc, r);
     waivers(&mut doc, r);
@@ -128,6 +129,28 @@ fn checks(doc: &mut Doc, r: &Record) {
             c.status.word(),
             text(&c.summary)
         ));
+    }
+    doc.blank();
+}
+
+/// What to do about each failure, then each warning (none: no section).
+fn next_steps(doc: &mut Doc, r: &Record) {
+    let with_step = |status: Status| {
+        r.checks
+            .iter()
+            .filter(move |c| c.status == status)
+            .filter_map(|c| c.next_step.as_ref().map(|step| (c, step)))
+    };
+    let steps: Vec<_> = with_step(Status::Fail)
+        .chain(with_step(Status::Warn))
+        .collect();
+    if steps.is_empty() {
+        return;
+    }
+    doc.line("### Next steps");
+    doc.blank();
+    for (c, step) in steps {
+        doc.line(format!("- {} `{}`: {}", c.status.word(), c.id, text(step)));
     }
     doc.blank();
 }

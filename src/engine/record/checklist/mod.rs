@@ -50,7 +50,9 @@ impl SignOff {
     /// The `signoff` check.
     pub fn check(&self) -> Check {
         match self.problem() {
-            Some(problem) => Check::fail(CheckId::Signoff, problem),
+            Some(problem) => Check::fail(CheckId::Signoff, problem).with_next_step(
+                "give both names: the operator and the approver must be two different people",
+            ),
             None => {
                 let cr = self
                     .change_request
