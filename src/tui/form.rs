@@ -1,6 +1,10 @@
-//! The sign-off form: its fields (a reason per warning, the names, the
-//! passphrase when the key is protected), what it says as the engine's
-//! [`SignOff`], the verdict it would give, and Ctrl-S.
+//! The sign-off form: its fields (the names, the change request, the
+//! passphrase when the key is protected, then a reason per warning), what
+//! it says as the engine's [`SignOff`], the verdict it would give, typing
+//! into it, and Ctrl-S. Focus always starts on the operator, so the same
+//! keys fill the same fields whatever the review found.
+
+use ratatui::crossterm::event::KeyEvent;
 
 use crate::engine::record::checklist::{self, SignOff};
 use crate::engine::review::Review;
@@ -9,45 +13,39 @@ use crate::engine::shared::verdict::{Verdict, Waiver};
 
 use super::input::TextInput;
 use super::keys::Action;
-use super::model::{Field, FieldKind, KeyStatus, Model, Screen, SignOffState};
+use super::model::{
+    Field, FieldKind, KeyStatus, Model, Problem, ProblemKind, Screen, SignOffState,
+};
 use super::msg::Cmd;
 
-/// The form: a reason per warning, then the names, then the passphrase.
+fn field(kind: FieldKind, input: TextInput) -> Field {
+    Field { kind, input }
+}
+
+/// The form: the names and the change request, the passphrase, then a
+/// reason per warning. Focus starts on the operator.
 pub fn new_sign_off(review: &Review, operator: &Option<String>, key: &KeyStatus) -> SignOffState {
-    let mut fields: Vec<Field> = review
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Warn)
-        .map(|c| Field {
-            kind: FieldKind::Waiver(c.id),
-            input: TextInput::default(),
-        })
-        .collect();
-    fields.push(Field {
-        kind: FieldKind::Operator,
-        input: TextInput::new(operator.as_deref().unwrap_or_default()),
-    });
-    fields.push(Field {
-        kind: FieldKind::Approver,
-        input: TextInput::default(),
-    });
-    fields.push(Field {
-        kind: FieldKind::ChangeRequest,
-        input: TextInput::default(),
-    });
+    let mut fields = vec![
+        field(
+            FieldKind::Operator,
+            TextInput::new(operator.as_deref().unwrap_or_default()),
+        ),
+        field(FieldKind::Approver, TextInput::default()),
+        field(FieldKind::ChangeRequest, TextInput::default()),
+    ];
     if matches!(key, KeyStatus::NeedsPassphrase(_)) {
-        fields.push(Field {
-            kind: FieldKind::Passphrase,
-            input: TextInput::masked(),
-        });
+        fields.push(field(FieldKind::Passphrase, TextInput::masked()));
     }
-    let focus = fields
-        .iter()
-        .position(|f| f.input.value().is_empty())
-        .unwrap_or(0);
+    fields.extend(
+        review
+            .checks
+            .iter()
+            .filter(|c| c.status == Status::Warn)
+            .map(|c| field(FieldKind::Waiver(c.id), TextInput::default())),
+    );
     SignOffState {
         fields,
-        focus,
+        focus: 0,
         problem: None,
         armed: false,
         writing: false,
@@ -97,37 +95,100 @@ pub fn on_sign_off(m: &mut Model, action: Action) -> Vec<Cmd> {
     Vec::new()
 }
 
+/// A key that is no binding: an edit of the focused field (or nothing).
+pub fn on_typing(m: &mut Model, key: &KeyEvent) {
+    let edited = m
+        .sign_off
+        .as_mut()
+        .and_then(|s| s.fields.get_mut(s.focus))
+        .is_some_and(|field| field.input.handle(key));
+    if edited {
+        edited_form(m);
+    } else {
+        m.dirty = false;
+    }
+}
+
+/// A paste into the focused field, as one line.
+pub fn paste(m: &mut Model, text: &str) {
+    if let Some(field) = m.sign_off.as_mut().and_then(|s| s.fields.get_mut(s.focus)) {
+        field.input.insert_str(text);
+        edited_form(m);
+    }
+}
+
+/// After an edit: a rejected write is no longer armed, and what the last
+/// Ctrl-S said is cleared once it is no longer true (a name fixed, the
+/// passphrase typed), or said anew as it now stands.
+fn edited_form(m: &mut Model) {
+    let Some(s) = &mut m.sign_off else {
+        return;
+    };
+    s.armed = false;
+    let Some(kind) = s.problem.as_ref().map(|p| p.kind) else {
+        return;
+    };
+    s.problem = match kind {
+        ProblemKind::Names => names_problem(&sign_off_of(s)),
+        ProblemKind::Passphrase => passphrase(s)
+            .filter(|p| p.is_empty())
+            .and(s.problem.clone()),
+        ProblemKind::Rejected => None,
+        ProblemKind::Other => s.problem.clone(),
+    };
+}
+
+fn names_problem(sign_off: &SignOff) -> Option<Problem> {
+    sign_off.problem().map(|problem| Problem {
+        kind: ProblemKind::Names,
+        text: format!("{problem}: fill in both names"),
+    })
+}
+
+fn passphrase(s: &SignOffState) -> Option<String> {
+    s.fields
+        .iter()
+        .find(|f| f.kind == FieldKind::Passphrase)
+        .map(|f| f.input.value().to_string())
+}
+
+fn problem(kind: ProblemKind, text: String) -> Option<Problem> {
+    Some(Problem { kind, text })
+}
+
 fn write(m: &mut Model) -> Vec<Cmd> {
     let (Some(review), Some(s)) = (m.review.clone(), m.sign_off.as_mut()) else {
         return Vec::new();
     };
     let sign_off = sign_off_of(s);
-    if let Some(problem) = sign_off.problem() {
-        s.problem = Some(format!("{problem}: fill in both names"));
+    if let Some(p) = names_problem(&sign_off) {
+        s.problem = Some(p);
         return Vec::new();
     }
     if let KeyStatus::Unusable(why) = &m.ctx.key {
-        s.problem = Some(format!(
-            "the signing key cannot sign: {why} (fix signing_key in the settings)"
-        ));
+        s.problem = problem(
+            ProblemKind::Other,
+            format!("the signing key cannot sign: {why} (fix signing_key in the settings)"),
+        );
         return Vec::new();
     }
-    let passphrase = s
-        .fields
-        .iter()
-        .find(|f| f.kind == FieldKind::Passphrase)
-        .map(|f| f.input.value().to_string());
+    let passphrase = passphrase(s);
     if passphrase.as_deref() == Some("") {
-        s.problem = Some("type the signing key's passphrase".to_string());
+        s.problem = problem(
+            ProblemKind::Passphrase,
+            "type the signing key's passphrase".to_string(),
+        );
         return Vec::new();
     }
-    let (verdict, reasons) = checklist::verdict(&review, &sign_off);
+    let (verdict, _) = checklist::verdict(&review, &sign_off);
     if verdict == Verdict::Rejected && !s.armed {
         s.armed = true;
-        s.problem = Some(format!(
-            "this checklist would be REJECTED ({}): Ctrl-S again writes it for the record",
-            reasons.first().cloned().unwrap_or_default()
-        ));
+        s.problem = problem(
+            ProblemKind::Rejected,
+            "this checklist would be REJECTED, for the reasons the verdict above gives: \
+             Ctrl-S again writes it for the record"
+                .to_string(),
+        );
         return Vec::new();
     }
     s.writing = true;

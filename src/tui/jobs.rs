@@ -8,7 +8,7 @@ use crate::engine::review::Review;
 use crate::engine::shared::check::Status;
 use crate::engine::shared::event::{Event, Level};
 
-use super::model::{Model, Progress, Screen, SourceLine};
+use super::model::{Model, Problem, ProblemKind, Progress, Screen, SourceLine};
 use super::msg::Written;
 use super::rows::Inspect;
 
@@ -123,6 +123,7 @@ pub fn on_finished(m: &mut Model, result: Result<Written, String>) {
             for f in &written.files {
                 m.log_line(&time, format!("Sign off: wrote {f}"));
             }
+            m.all_written.push(written.clone());
             m.written = Some(written);
             m.screen = Screen::Done;
         }
@@ -133,7 +134,10 @@ pub fn on_finished(m: &mut Model, result: Result<Written, String>) {
             );
             if let Some(s) = &mut m.sign_off {
                 s.writing = false;
-                s.problem = Some(why);
+                s.problem = Some(Problem {
+                    kind: ProblemKind::Other,
+                    text: why,
+                });
             }
         }
     }

@@ -15,6 +15,7 @@ pub mod model;
 pub mod msg;
 pub mod rows;
 pub mod start;
+pub mod steps;
 pub mod theme;
 pub mod update;
 pub mod view;
@@ -169,6 +170,9 @@ impl App {
         if let Some(version) = self.model.release().map(|r| r.version.clone()) {
             self.effects.run(msg::Cmd::LoadNotes { version });
         }
+        if let Ok(size) = terminal.size() {
+            self.model.size = (size.width, size.height);
+        }
         self.draw(terminal)?;
         let mut last_frame = Instant::now();
         loop {
@@ -196,9 +200,9 @@ impl App {
         Ok(())
     }
 
-    /// The verdict of the checklist written, if one was.
+    /// The verdict of the last checklist written, if one was.
     pub fn verdict(&self) -> Option<Verdict> {
-        self.model.written.as_ref().map(|w| w.verdict)
+        self.model.all_written.last().map(|w| w.verdict)
     }
 }
 
@@ -210,7 +214,7 @@ fn spawn_input(tx: UnboundedSender<Msg>) {
             let msg = match event {
                 term::Event::Key(k) => Msg::Key(k),
                 term::Event::Paste(text) => Msg::Paste(text),
-                term::Event::Resize(..) => Msg::Resize,
+                term::Event::Resize(w, h) => Msg::Resize(w, h),
                 _ => continue,
             };
             if tx.send(msg).is_err() {
@@ -228,7 +232,9 @@ fn restore() {
 }
 
 /// Runs the walk on this terminal. The terminal is restored on every way
-/// out: the end of the walk, an error, or a panic.
+/// out: the end of the walk, an error, or a panic. Returns the verdict of
+/// the last checklist written and the files of every one, or `None` when
+/// none was written.
 pub fn run(opts: Options) -> Result<Option<(Verdict, Vec<String>)>, String> {
     let mut app = App::new(opts)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -255,9 +261,10 @@ pub fn run(opts: Options) -> Result<Option<(Verdict, Vec<String>)>, String> {
     restore();
     runtime.shutdown_timeout(Duration::from_millis(300));
     result.map_err(|e| format!("the terminal failed: {e}"))?;
+    let files = app.model.all_written.iter().flat_map(|w| w.files.clone());
     Ok(app
         .model
-        .written
-        .as_ref()
-        .map(|w| (w.verdict, w.files.clone())))
+        .all_written
+        .last()
+        .map(|last| (last.verdict, files.collect())))
 }

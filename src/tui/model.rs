@@ -1,6 +1,8 @@
 //! The walk's state: which step is shown, what each step holds, and the
 //! context it runs in (feed, trust, where the checklist goes). Only
-//! `update` changes it; `view` only reads it.
+//! `update` changes it; `view` only reads it, but for what it measures as
+//! it draws (the Inspect table's scroll, the evidence pane's size), which
+//! the page keys need.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -20,6 +22,10 @@ use crate::engine::shared::event::SourceState;
 use super::input::TextInput;
 use super::msg::{JobId, Written};
 use super::rows::Inspect;
+
+/// The smallest terminal the walk is laid out for.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
 
 /// The steps of the walk, as screens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -126,16 +132,57 @@ pub struct Field {
     pub input: TextInput,
 }
 
+/// Why the last Ctrl-S did not write, and what would make it untrue (so
+/// it is cleared once the form no longer has that problem).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// A name is missing, or both name one person.
+    Names,
+    /// The protected key's passphrase is not typed.
+    Passphrase,
+    /// The review would be rejected: a second Ctrl-S writes it.
+    Rejected,
+    /// The key cannot sign, or the write failed.
+    Other,
+}
+
 #[derive(Debug, Clone)]
 pub struct SignOffState {
     pub fields: Vec<Field>,
     pub focus: usize,
     /// Why the last Ctrl-S did not write.
-    pub problem: Option<String>,
+    pub problem: Option<Problem>,
     /// A first Ctrl-S on a review that would be rejected arms the second,
     /// which writes the rejected checklist for the record.
     pub armed: bool,
     pub writing: bool,
+}
+
+/// The Verify step's evidence pane, scrolled: `scroll` is the first line
+/// shown; the view keeps `rows` (lines it shows) and `lines` (lines the
+/// evidence has) so the page keys move by what is on screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EvidenceScroll {
+    pub scroll: usize,
+    pub rows: usize,
+    pub lines: usize,
+}
+
+impl EvidenceScroll {
+    /// The first line of the last page.
+    pub fn last(&self) -> usize {
+        self.lines.saturating_sub(self.rows)
+    }
+
+    pub fn page(&self) -> usize {
+        self.rows.saturating_sub(1).max(1)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,14 +201,24 @@ pub struct Model {
     pub review: Option<Arc<Review>>,
     /// The highlighted check on Verify.
     pub check_cursor: usize,
+    /// Its evidence pane.
+    pub evidence: EvidenceScroll,
     pub inspect: Option<Inspect>,
     pub sign_off: Option<SignOffState>,
     pub written: Option<Written>,
+    /// Every checklist written in this session, oldest first (`n` starts
+    /// another review; the walk's exit code is the last one's verdict).
+    pub all_written: Vec<Written>,
     pub overlay: Overlay,
     pub log: Vec<String>,
     pub log_scroll: usize,
     pub next_job: JobId,
     pub quit: bool,
+    /// Ctrl-C was pressed once: the next press quits.
+    pub interrupted: bool,
+    /// The terminal's size, as last told (keys on a screen too small to
+    /// lay out do not reach hidden fields).
+    pub size: (u16, u16),
     /// Set when something visible changed since the last frame.
     pub dirty: bool,
 }
@@ -187,14 +244,18 @@ impl Model {
             fetch: None,
             review: None,
             check_cursor: 0,
+            evidence: EvidenceScroll::default(),
             inspect: None,
             sign_off: None,
             written: None,
+            all_written: Vec::new(),
             overlay: Overlay::None,
             log: Vec::new(),
             log_scroll: 0,
             next_job: 1,
             quit: false,
+            interrupted: false,
+            size: (80, 24),
             dirty: true,
         };
         model.preselect_platform();
@@ -260,6 +321,12 @@ impl Model {
                     .unwrap_or_default()
             )),
         }
+    }
+
+    /// The terminal is smaller than the walk is laid out for: only a
+    /// notice is drawn.
+    pub fn too_small(&self) -> bool {
+        self.size.0 < MIN_WIDTH || self.size.1 < MIN_HEIGHT
     }
 
     /// True once a review has started and not been written.

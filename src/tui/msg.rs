@@ -23,7 +23,8 @@ pub type JobId = u64;
 pub enum Msg {
     Key(KeyEvent),
     Paste(String),
-    Resize,
+    /// The terminal's new size (columns, rows).
+    Resize(u16, u16),
     /// An engine event, stamped `HH:MM:SS` when it arrived.
     Engine {
         job: JobId,

@@ -18,9 +18,14 @@ pub struct WalkArgs {
     pub ascii: bool,
 }
 
-/// Runs the walk; the exit code is the written checklist's verdict (0 when
-/// the operator left before writing one, 2 when the terminal cannot run
-/// the walk).
+/// The exit code of a walk left before a checklist was written: nothing
+/// was approved, and a script that started the walk must not read it as
+/// an approval (0) nor as a rejection (1, which has a checklist).
+pub const LEFT_WITHOUT_CHECKLIST: u8 = 4;
+
+/// Runs the walk; the exit code is the written checklist's verdict (0
+/// approved, 1 rejected), [`LEFT_WITHOUT_CHECKLIST`] when the operator
+/// left before writing one, 2 when the feed or the terminal cannot be used.
 pub fn main(args: WalkArgs, s: &Settings) -> u8 {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let opts = Options {
@@ -40,8 +45,10 @@ pub fn main(args: WalkArgs, s: &Settings) -> u8 {
             2
         }
         Ok(None) => {
-            println!("intake: the review was left before a checklist was written.");
-            0
+            println!(
+                "intake: the walk was left before a checklist was written: nothing was approved (exit code {LEFT_WITHOUT_CHECKLIST})."
+            );
+            LEFT_WITHOUT_CHECKLIST
         }
         Ok(Some((verdict, files))) => {
             println!(

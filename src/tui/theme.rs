@@ -31,11 +31,16 @@ pub enum Role {
     Text,
 }
 
+/// A role's colour (and, optionally, a background drawn behind it: a
+/// badge that reads the same on light and dark terminals), each with its
+/// 16-colour fallback. `reset` is the terminal's own colour.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RoleColors {
     color: String,
     fallback: String,
+    background: Option<String>,
+    background_fallback: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -59,6 +64,7 @@ pub enum Depth {
 pub struct Theme {
     pub name: String,
     colors: BTreeMap<Role, Color>,
+    backgrounds: BTreeMap<Role, Color>,
     pub depth: Depth,
     pub ascii: bool,
 }
@@ -96,6 +102,7 @@ impl Theme {
         Theme {
             name: "mono".into(),
             colors: BTreeMap::new(),
+            backgrounds: BTreeMap::new(),
             depth: Depth::Mono,
             ascii,
         }
@@ -103,19 +110,29 @@ impl Theme {
 
     fn from_text(text: &str, depth: Depth, ascii: bool) -> Result<Theme, String> {
         let file: ThemeFile = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        let true_color = depth == Depth::TrueColor;
+        let parse =
+            |pick: &str| parse_color(pick).ok_or_else(|| format!("`{pick}` is not a colour"));
         let mut colors = BTreeMap::new();
+        let mut backgrounds = BTreeMap::new();
         for (role, c) in file.roles {
-            let pick = if depth == Depth::TrueColor {
-                &c.color
+            colors.insert(
+                role,
+                parse(if true_color { &c.color } else { &c.fallback })?,
+            );
+            let background = if true_color {
+                c.background.as_ref()
             } else {
-                &c.fallback
+                c.background_fallback.as_ref().or(c.background.as_ref())
             };
-            let color = parse_color(pick).ok_or_else(|| format!("`{pick}` is not a colour"))?;
-            colors.insert(role, color);
+            if let Some(pick) = background {
+                backgrounds.insert(role, parse(pick)?);
+            }
         }
         Ok(Theme {
             name: file.name,
             colors,
+            backgrounds,
             depth,
             ascii,
         })
@@ -170,10 +187,15 @@ impl Theme {
         }
     }
 
+    /// A role's colour, on its background when it has one.
     pub fn fg(&self, role: Role) -> Style {
-        match self.colors.get(&role) {
+        let style = match self.colors.get(&role) {
             Some(c) => Style::default().fg(*c),
             None => Style::default(),
+        };
+        match self.backgrounds.get(&role) {
+            Some(bg) => style.bg(*bg),
+            None => style,
         }
     }
 
@@ -188,12 +210,17 @@ impl Theme {
         self.fg(role).add_modifier(Modifier::BOLD)
     }
 
-    /// The highlighted row: reversed, so it shows without colour too.
+    /// The highlighted row: the selection colour behind it, or reversed
+    /// (without colour, or when the theme leaves it to the terminal with
+    /// `reset`), so it shows on any terminal.
     pub fn selected(&self) -> Style {
         match self.colors.get(&Role::Selection) {
-            Some(c) if self.depth != Depth::Mono => {
+            Some(c) if self.depth != Depth::Mono && *c != Color::Reset => {
                 Style::default().bg(*c).add_modifier(Modifier::BOLD)
             }
+            Some(_) if self.depth != Depth::Mono => Style::default()
+                .add_modifier(Modifier::REVERSED)
+                .add_modifier(Modifier::BOLD),
             _ => Style::default().add_modifier(Modifier::REVERSED),
         }
     }
@@ -241,6 +268,16 @@ impl Theme {
         if self.ascii { " > " } else { " › " }
     }
 
+    /// ` · ` between the parts of a line (` - ` in ASCII).
+    pub fn dot(&self) -> &'static str {
+        if self.ascii { " - " } else { " · " }
+    }
+
+    /// `…` after words that say something is under way (`...` in ASCII).
+    pub fn ellipsis(&self) -> &'static str {
+        if self.ascii { "..." } else { "…" }
+    }
+
     pub fn bullet(&self) -> &'static str {
         if self.ascii { "*" } else { "•" }
     }
@@ -273,5 +310,67 @@ mod tests {
         assert_eq!(Theme::names(&dir), ["default", "high-contrast", "mono"]);
         let mono = Theme::choose(None, &dir, true, Depth::TrueColor, false).unwrap();
         assert_eq!(mono.fg(Role::Fail).fg, None);
+    }
+
+    /// Relative luminance (WCAG) of a colour as xterm draws it.
+    fn luminance(color: Color) -> f64 {
+        let rgb = match color {
+            Color::Rgb(r, g, b) => [r, g, b],
+            Color::Black => [0, 0, 0],
+            Color::Red => [0xcd, 0, 0],
+            Color::Green => [0, 0xcd, 0],
+            Color::Yellow => [0xcd, 0xcd, 0],
+            Color::Blue => [0, 0, 0xee],
+            Color::Magenta => [0xcd, 0, 0xcd],
+            Color::Cyan => [0, 0xcd, 0xcd],
+            Color::Gray => [0xe5, 0xe5, 0xe5],
+            Color::DarkGray => [0x7f, 0x7f, 0x7f],
+            Color::White => [0xff, 0xff, 0xff],
+            other => panic!("no xterm value for {other:?}"),
+        };
+        let lin = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2])
+    }
+
+    fn contrast(a: Color, b: Color) -> f64 {
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn high_contrast_reads_the_same_on_light_and_dark_terminals() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes");
+        for depth in [Depth::Sixteen, Depth::TrueColor] {
+            let t = Theme::choose(Some("high-contrast"), &dir, false, depth, false).unwrap();
+            for role in [
+                Role::Ok,
+                Role::Warn,
+                Role::Fail,
+                Role::Skip,
+                Role::Accent,
+                Role::Muted,
+                Role::Border,
+                Role::Selection,
+                Role::Text,
+            ] {
+                let style = t.fg(role);
+                let fg = style.fg.unwrap();
+                match style.bg {
+                    // A badge: its text against its own background (WCAG AA).
+                    Some(bg) => assert!(contrast(fg, bg) >= 4.5, "{role:?} at {depth:?}"),
+                    // Anything else is in the terminal's own colours.
+                    None => assert_eq!(fg, Color::Reset, "{role:?} at {depth:?}"),
+                }
+            }
+            let selected = t.selected();
+            assert!(selected.bg.is_none() && selected.add_modifier.contains(Modifier::REVERSED));
+        }
     }
 }

@@ -1,23 +1,28 @@
 //! `update`: one message in, the model changed, commands out. Pure: no
 //! threads, no terminal, no files, so whole walks are tested from key
-//! strings.
+//! strings. Keys that work on every step (Ctrl-C, the overlays, quitting,
+//! a screen too small to lay out) are decided here; each step's own keys
+//! in [`steps`] and, for the sign-off form, [`form`].
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::form::{self, new_sign_off};
+use super::form;
 use super::jobs;
 use super::keys::{self, Action};
-use super::model::{FetchState, Model, Overlay, Pane, Screen};
+use super::model::{Model, Overlay, Screen};
 use super::msg::{Cmd, Msg};
-use super::rows::Filter;
+use super::steps;
 
-/// Rows a page key moves.
-const PAGE: isize = 10;
+/// Rows a page key moves (lists whose height the view keeps to itself).
+pub const PAGE: isize = 10;
 
 pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
     m.dirty = true;
     match msg {
-        Msg::Resize => Vec::new(),
+        Msg::Resize(width, height) => {
+            m.size = (width, height);
+            Vec::new()
+        }
         Msg::Paste(text) => {
             paste(m, &text);
             Vec::new()
@@ -46,16 +51,14 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
     }
 }
 
+/// A paste goes where typing goes: the focused field or the search (never
+/// into a field a too-small screen or an overlay hides).
 fn paste(m: &mut Model, text: &str) {
-    if m.overlay != Overlay::None {
+    if m.overlay != Overlay::None || m.too_small() {
         return;
     }
     match m.screen {
-        Screen::SignOff => {
-            if let Some(field) = m.sign_off.as_mut().and_then(|s| s.fields.get_mut(s.focus)) {
-                field.input.insert_str(text);
-            }
-        }
+        Screen::SignOff => form::paste(m, text),
         Screen::Inspect => {
             if let Some(i) = m.inspect.as_mut().filter(|i| i.searching) {
                 i.search.insert_str(text);
@@ -67,53 +70,29 @@ fn paste(m: &mut Model, text: &str) {
 }
 
 fn on_key(m: &mut Model, key: &KeyEvent) -> Vec<Cmd> {
-    match m.overlay {
-        Overlay::ConfirmQuit => {
-            m.overlay = Overlay::None;
-            if matches!(key.code, KeyCode::Char('y' | 'Y')) {
-                return quit(m);
-            }
-            return Vec::new();
+    // Ctrl-C twice quits from anywhere; any other key between the two
+    // presses carries on (as lazygit does).
+    if keys::action(m.screen, key) == Some(Action::Interrupt) {
+        if m.interrupted {
+            return quit(m);
         }
-        Overlay::Help | Overlay::Log => {
-            match key.code {
-                KeyCode::Up | KeyCode::Char('k') => m.log_scroll = m.log_scroll.saturating_sub(1),
-                KeyCode::Down | KeyCode::Char('j') => m.log_scroll = m.log_scroll.saturating_add(1),
-                KeyCode::PageUp => m.log_scroll = m.log_scroll.saturating_sub(PAGE as usize),
-                KeyCode::PageDown => m.log_scroll = m.log_scroll.saturating_add(PAGE as usize),
-                _ => m.overlay = Overlay::None,
-            }
-            return Vec::new();
-        }
-        Overlay::None => {}
+        m.interrupted = true;
+        return Vec::new();
     }
-    if m.screen == Screen::Inspect
-        && let Some(i) = m.inspect.as_mut().filter(|i| i.searching)
-    {
-        match key.code {
-            KeyCode::Enter => i.searching = false,
-            KeyCode::Esc => {
-                i.searching = false;
-                i.search.clear();
-                i.refilter();
-            }
-            _ => {
-                if i.search.handle(key) {
-                    i.cursor = 0;
-                    i.offset = 0;
-                    i.refilter();
-                }
-            }
-        }
+    m.interrupted = false;
+    if m.too_small() {
+        return on_key_too_small(m, key);
+    }
+    if m.overlay != Overlay::None {
+        return on_overlay(m, key);
+    }
+    if m.screen == Screen::Inspect && m.inspect.as_ref().is_some_and(|i| i.searching) {
+        steps::on_search(m, key);
         return Vec::new();
     }
     let Some(action) = keys::action(m.screen, key) else {
-        if m.screen == Screen::SignOff
-            && let Some(s) = &mut m.sign_off
-            && let Some(field) = s.fields.get_mut(s.focus)
-            && field.input.handle(key)
-        {
-            s.armed = false;
+        if m.screen == Screen::SignOff {
+            form::on_typing(m, key);
         } else {
             m.dirty = false;
         }
@@ -122,6 +101,7 @@ fn on_key(m: &mut Model, key: &KeyEvent) -> Vec<Cmd> {
     match action {
         Action::Help => {
             m.overlay = Overlay::Help;
+            m.log_scroll = 0;
             Vec::new()
         }
         Action::Log => {
@@ -129,19 +109,67 @@ fn on_key(m: &mut Model, key: &KeyEvent) -> Vec<Cmd> {
             m.log_scroll = m.log.len().saturating_sub(1);
             Vec::new()
         }
-        Action::Quit if m.in_progress() => {
-            m.overlay = Overlay::ConfirmQuit;
-            Vec::new()
-        }
-        Action::Quit => quit(m),
+        Action::Quit => ask_to_quit(m),
         _ => match m.screen {
-            Screen::Select => on_select(m, action),
-            Screen::Fetch => on_fetch(m, action),
-            Screen::Verify => on_verify(m, action),
-            Screen::Inspect => on_inspect(m, action),
+            Screen::Select => steps::on_select(m, action),
+            Screen::Fetch => steps::on_fetch(m, action),
+            Screen::Verify => steps::on_verify(m, action),
+            Screen::Inspect => steps::on_inspect(m, action),
             Screen::SignOff => form::on_sign_off(m, action),
-            Screen::Done => on_done(m, action),
+            Screen::Done => steps::on_done(m, action),
         },
+    }
+}
+
+/// The screen shows only "Terminal too small (q quits)": `q` does what it
+/// says (asking first during a review, the question drawn on that screen),
+/// and no other key reaches a step it cannot see.
+fn on_key_too_small(m: &mut Model, key: &KeyEvent) -> Vec<Cmd> {
+    let plain =
+        |c: char| key.code == KeyCode::Char(c) && !key.modifiers.contains(KeyModifiers::CONTROL);
+    if m.overlay == Overlay::ConfirmQuit {
+        m.overlay = Overlay::None;
+        return if plain('y') || plain('Y') {
+            quit(m)
+        } else {
+            Vec::new()
+        };
+    }
+    if plain('q') {
+        return ask_to_quit(m);
+    }
+    m.dirty = false;
+    Vec::new()
+}
+
+/// Help and the step log scroll with the moving keys; any other key
+/// closes them. The quit question takes `y`; any other key stays.
+fn on_overlay(m: &mut Model, key: &KeyEvent) -> Vec<Cmd> {
+    if m.overlay == Overlay::ConfirmQuit {
+        m.overlay = Overlay::None;
+        if matches!(key.code, KeyCode::Char('y' | 'Y')) {
+            return quit(m);
+        }
+        return Vec::new();
+    }
+    let page = PAGE as usize;
+    match key.code {
+        KeyCode::Up | KeyCode::Char('k') => m.log_scroll = m.log_scroll.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => m.log_scroll = m.log_scroll.saturating_add(1),
+        KeyCode::PageUp => m.log_scroll = m.log_scroll.saturating_sub(page),
+        KeyCode::PageDown => m.log_scroll = m.log_scroll.saturating_add(page),
+        _ => m.overlay = Overlay::None,
+    }
+    Vec::new()
+}
+
+/// `q`: quits at once when nothing would be lost, asks first otherwise.
+fn ask_to_quit(m: &mut Model) -> Vec<Cmd> {
+    if m.in_progress() {
+        m.overlay = Overlay::ConfirmQuit;
+        Vec::new()
+    } else {
+        quit(m)
     }
 }
 
@@ -153,177 +181,4 @@ fn quit(m: &mut Model) -> Vec<Cmd> {
     }
     cmds.push(Cmd::Quit);
     cmds
-}
-
-fn load_notes(m: &Model) -> Vec<Cmd> {
-    m.release()
-        .map(|r| Cmd::LoadNotes {
-            version: r.version.clone(),
-        })
-        .into_iter()
-        .collect()
-}
-
-fn on_select(m: &mut Model, action: Action) -> Vec<Cmd> {
-    let releases = m.select.order.len();
-    let platforms = m.release().map(|r| r.artifacts.len()).unwrap_or(0);
-    let step = |at: usize, len: usize, down: bool| {
-        if down {
-            (at + 1).min(len.saturating_sub(1))
-        } else {
-            at.saturating_sub(1)
-        }
-    };
-    match (action, m.select.pane) {
-        (Action::Up | Action::Down, Pane::Releases) => {
-            let before = m.select.release;
-            m.select.release = step(before, releases, action == Action::Down);
-            if m.select.release != before {
-                m.preselect_platform();
-                m.select.notes_scroll = 0;
-                return load_notes(m);
-            }
-        }
-        (Action::Up | Action::Down, Pane::Platforms) => {
-            m.select.platform = step(m.select.platform, platforms, action == Action::Down);
-        }
-        (Action::NextPane, _) => {
-            m.select.pane = if m.select.pane == Pane::Releases {
-                Pane::Platforms
-            } else {
-                Pane::Releases
-            };
-        }
-        (Action::PageDown, _) => {
-            m.select.notes_scroll = m.select.notes_scroll.saturating_add(PAGE as u16)
-        }
-        (Action::PageUp, _) => {
-            m.select.notes_scroll = m.select.notes_scroll.saturating_sub(PAGE as u16)
-        }
-        (Action::Choose, _) => return start_review(m),
-        _ => {}
-    }
-    Vec::new()
-}
-
-fn start_review(m: &mut Model) -> Vec<Cmd> {
-    let (Some(version), Some(platform)) = (
-        m.release().map(|r| r.version.clone()),
-        m.platform().map(str::to_string),
-    ) else {
-        return Vec::new();
-    };
-    let job = m.next_job;
-    m.next_job += 1;
-    let time = (m.ctx.clock)();
-    m.log_line(
-        &time,
-        format!("Select: review of {version} for {platform} started"),
-    );
-    m.fetch = Some(FetchState {
-        job,
-        version: version.clone(),
-        platform: platform.clone(),
-        sources: Vec::new(),
-        progress: None,
-        error: None,
-        done: false,
-    });
-    m.review = None;
-    m.inspect = None;
-    m.sign_off = None;
-    m.check_cursor = 0;
-    m.screen = Screen::Fetch;
-    vec![Cmd::StartReview {
-        job,
-        version,
-        platform,
-    }]
-}
-
-fn on_fetch(m: &mut Model, action: Action) -> Vec<Cmd> {
-    match action {
-        Action::Back => {
-            let mut cmds = Vec::new();
-            if let Some(f) = m.fetch.take()
-                && !f.done
-            {
-                let time = (m.ctx.clock)();
-                m.log_line(&time, "Fetch: cancelled by the operator".to_string());
-                cmds.push(Cmd::Cancel { job: f.job });
-            }
-            m.review = None;
-            m.inspect = None;
-            m.sign_off = None;
-            m.screen = Screen::Select;
-            cmds
-        }
-        Action::Choose if m.review.is_some() => {
-            m.screen = Screen::Verify;
-            Vec::new()
-        }
-        _ => Vec::new(),
-    }
-}
-
-fn on_verify(m: &mut Model, action: Action) -> Vec<Cmd> {
-    let checks = m.review.as_ref().map(|r| r.checks.len()).unwrap_or(0);
-    match action {
-        Action::Down => m.check_cursor = (m.check_cursor + 1).min(checks.saturating_sub(1)),
-        Action::Up => m.check_cursor = m.check_cursor.saturating_sub(1),
-        Action::Choose => m.screen = Screen::Inspect,
-        Action::Back => m.screen = Screen::Fetch,
-        _ => {}
-    }
-    Vec::new()
-}
-
-fn on_inspect(m: &mut Model, action: Action) -> Vec<Cmd> {
-    match action {
-        Action::Choose => {
-            if m.sign_off.is_none() {
-                m.sign_off = m
-                    .review
-                    .as_ref()
-                    .map(|r| new_sign_off(r, &m.ctx.operator, &m.ctx.key));
-            }
-            m.screen = Screen::SignOff;
-            return Vec::new();
-        }
-        Action::Back => {
-            m.screen = Screen::Verify;
-            return Vec::new();
-        }
-        _ => {}
-    }
-    let Some(i) = &mut m.inspect else {
-        return Vec::new();
-    };
-    match action {
-        Action::Down => i.move_by(1),
-        Action::Up => i.move_by(-1),
-        Action::PageDown => i.move_by(PAGE),
-        Action::PageUp => i.move_by(-PAGE),
-        Action::Top => i.move_by(isize::MIN / 2),
-        Action::Bottom => i.move_by(isize::MAX / 2),
-        Action::ShowAll => i.set_filter(Filter::All),
-        Action::ShowFindings => i.set_filter(Filter::Findings),
-        Action::ShowChanged => i.set_filter(Filter::Changed),
-        Action::Search => i.searching = true,
-        _ => {}
-    }
-    Vec::new()
-}
-
-fn on_done(m: &mut Model, action: Action) -> Vec<Cmd> {
-    if action == Action::NewReview {
-        m.fetch = None;
-        m.review = None;
-        m.inspect = None;
-        m.sign_off = None;
-        m.written = None;
-        m.screen = Screen::Select;
-        return load_notes(m);
-    }
-    Vec::new()
 }

@@ -26,6 +26,7 @@ mod samples;
 mod signature_bounds;
 mod signatures;
 mod store;
+mod tui_keys;
 mod tui_loop;
 mod tui_pty;
 mod tui_update;

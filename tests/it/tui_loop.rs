@@ -103,7 +103,8 @@ fn walk(dir: &Path) -> String {
             reach(Screen::Inspect).await;
             type_keys("<Enter>");
             reach(Screen::SignOff).await;
-            type_keys("kept on 4.2.0 for CR-1 testing<Tab><Tab>b.approver<Tab>CR-1<C-s>");
+            // Focus starts on the operator (prefilled from the settings).
+            type_keys("<Tab>b.approver<Tab>CR-1<Tab>kept on 4.2.0 for CR-1 testing<C-s>");
             reach(Screen::Done).await;
             type_keys("q");
         };

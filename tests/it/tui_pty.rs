@@ -33,62 +33,97 @@ impl Screen {
     }
 }
 
+/// `intake` on the demo feed in a pseudo-terminal, 80x24, NO_COLOR, its
+/// folders in `dir`.
+struct Walk {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    screen: Screen,
+    writer: Arc<Mutex<Box<dyn Write + Send>>>,
+}
+
+impl Walk {
+    fn start(dir: &Path) -> Walk {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(assert_cmd::cargo::cargo_bin("intake"));
+        cmd.cwd(dir);
+        cmd.env("NO_COLOR", "1");
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("XDG_DATA_HOME", xdg_home().join("pty-data"));
+        cmd.env("XDG_CACHE_HOME", xdg_home().join("pty-cache"));
+        cmd.env("XDG_CONFIG_HOME", dir.join("config"));
+        cmd.env(
+            "INTAKE_DEMO_FEED",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-releases/meridian/feed.toml"),
+        );
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            24.try_into().unwrap(),
+            80.try_into().unwrap(),
+            0,
+        )));
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = Arc::new(Mutex::new(pair.master.take_writer().unwrap()));
+        let feed = parser.clone();
+        let answer = writer.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                // A cursor position query is answered as a terminal would.
+                if buf[..n].windows(4).any(|w| w == b"\x1b[6n") {
+                    let _ = answer.lock().unwrap().write_all(b"\x1b[1;1R");
+                }
+                feed.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Walk {
+            child,
+            screen: Screen { parser },
+            writer,
+        }
+    }
+
+    fn send(&self, bytes: &[u8]) {
+        let mut w = self.writer.lock().unwrap();
+        w.write_all(bytes).unwrap();
+        w.flush().unwrap();
+    }
+
+    /// Waits for `intake` to exit; its status.
+    fn exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "intake did not exit:\n{}",
+                self.screen.text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
 #[test]
 fn the_binary_walks_to_a_written_checklist_in_a_pseudo_terminal_and_restores_it() {
     let dir = tempfile::tempdir().unwrap();
-    let pty = native_pty_system();
-    let pair = pty
-        .openpty(PtySize {
-            rows: 24,
-            cols: 80,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(assert_cmd::cargo::cargo_bin("intake"));
-    cmd.cwd(dir.path());
-    cmd.env("NO_COLOR", "1");
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("XDG_DATA_HOME", xdg_home().join("pty-data"));
-    cmd.env("XDG_CACHE_HOME", xdg_home().join("pty-cache"));
-    cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
-    cmd.env(
-        "INTAKE_DEMO_FEED",
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-releases/meridian/feed.toml"),
-    );
-    let mut child = pair.slave.spawn_command(cmd).unwrap();
-    drop(pair.slave);
-
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        24.try_into().unwrap(),
-        80.try_into().unwrap(),
-        0,
-    )));
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let writer = Arc::new(Mutex::new(pair.master.take_writer().unwrap()));
-    let feed = parser.clone();
-    let answer = writer.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            // A cursor position query is answered as a terminal would.
-            if buf[..n].windows(4).any(|w| w == b"\x1b[6n") {
-                let _ = answer.lock().unwrap().write_all(b"\x1b[1;1R");
-            }
-            feed.lock().unwrap().process(&buf[..n]);
-        }
-    });
-    let screen = Screen {
-        parser: parser.clone(),
-    };
-    let send = |bytes: &[u8]| {
-        let mut w = writer.lock().unwrap();
-        w.write_all(bytes).unwrap();
-        w.flush().unwrap();
-    };
+    let mut walk = Walk::start(dir.path());
+    let screen = &walk.screen;
+    let parser = walk.screen.parser.clone();
+    let send = |bytes: &[u8]| walk.send(bytes);
 
     screen.wait_for("[1 Select]");
     {
@@ -118,18 +153,7 @@ fn the_binary_walks_to_a_written_checklist_in_a_pseudo_terminal_and_restores_it(
     screen.wait_for("Verdict: APPROVED");
     send(b"q");
 
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "intake did not exit:\n{}",
-            screen.text()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = walk.exit();
     assert!(status.success(), "{status:?}");
     std::thread::sleep(Duration::from_millis(200));
     let p = parser.lock().unwrap();
@@ -152,4 +176,25 @@ fn the_binary_walks_to_a_written_checklist_in_a_pseudo_terminal_and_restores_it(
         .expect("a checklist was written");
     let record = std::fs::read_to_string(toml).unwrap();
     assert!(record.contains("CR-9 (maintenance window)"), "{record}");
+}
+
+#[test]
+fn ctrl_c_twice_leaves_the_walk_with_its_own_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut walk = Walk::start(dir.path());
+    walk.screen.wait_for("Meridian Interface Engine 4.2.1");
+    walk.send(b"\r");
+    walk.screen.wait_for("[3 Verify]");
+    walk.send(b"\x03");
+    walk.screen.wait_for("Press Ctrl-C again to quit");
+    walk.send(b"\x03");
+    let status = walk.exit();
+    assert_eq!(status.exit_code(), 4, "{status:?}");
+    std::thread::sleep(Duration::from_millis(200));
+    let after = walk.screen.text();
+    assert!(
+        after.contains("left before a checklist was written"),
+        "{after}"
+    );
+    assert!(!dir.path().join("checklists").exists(), "nothing written");
 }

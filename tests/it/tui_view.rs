@@ -124,7 +124,7 @@ fn step_5_sign_off_with_a_waiver() {
     reviewed(&mut m, sample_review(DEMO, "4.2.0", "linux-x86_64"));
     press(
         &mut m,
-        "<Enter><Enter>4.2.1 fails our HL7 tests; vendor KB-1123<Tab>a.operator<Tab>b.approver<Tab>CR-20461",
+        "<Enter><Enter>a.operator<Tab>b.approver<Tab>CR-20461<Tab>4.2.1 fails our HL7 tests; vendor KB-1123",
     );
     snapshot("5-sign-off", &render(&mut m, 80, 24));
 }
@@ -239,6 +239,153 @@ fn small_terminals_say_so_and_nothing_panics_at_any_size() {
             (200, 60),
         ] {
             render(&mut m, w, h);
+        }
+    }
+}
+
+/// The row of `text` that holds `needle` (0-based), for cursor checks.
+fn row_of(text: &str, needle: &str) -> u16 {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no {needle:?} in:\n{text}")) as u16
+}
+
+#[test]
+fn step_5_sign_off_with_two_warnings_starts_on_the_operator_with_the_cursor_there() {
+    let mut m = demo_model();
+    press(&mut m, "j");
+    reviewed(&mut m, two_warnings());
+    press(&mut m, "<Enter><Enter>");
+    let (text, cursor) = render_cursor(&mut m, 80, 24);
+    snapshot("5-sign-off-two-warnings", &text);
+    assert!(text.contains("> Operator"), "{text}");
+    assert!(text.contains("Reason: release.rollback"), "{text}");
+    assert_eq!(cursor, Some((28, row_of(&text, "> Operator"))), "{text}");
+}
+
+#[test]
+fn step_5_sign_off_with_five_warnings_scrolls_to_the_focused_reason() {
+    let mut m = demo_model();
+    press(&mut m, "j");
+    reviewed(&mut m, five_warnings());
+    press(
+        &mut m,
+        "<Enter><Enter>a.operator<Tab>b.approver<Tab>CR-20461<Tab>\
+         kept on 4.2.0: 4.2.1 fails our HL7 suite<Tab>same as above<Tab><Tab><Tab>\
+         logging.toml is rewritten by the installer<C-s>",
+    );
+    // The first Ctrl-S says why the checklist would be rejected: the form
+    // gives that message room and scrolls, the focused reason still drawn.
+    let (text, cursor) = render_cursor(&mut m, 80, 24);
+    snapshot("5-sign-off-five-warnings", &text);
+    assert!(text.contains("more above"), "{text}");
+    let focused = row_of(&text, "> Reason: archive.safety");
+    assert_eq!(cursor.map(|c| c.1), Some(focused), "{text}");
+}
+
+#[test]
+fn step_5_sign_off_with_a_protected_key_masks_the_passphrase() {
+    let mut m = demo_model();
+    m.ctx.key = intake::tui::model::KeyStatus::NeedsPassphrase("keys/a.operator.asc".into());
+    press(&mut m, "j");
+    reviewed(&mut m, five_warnings());
+    press(
+        &mut m,
+        "<Enter><Enter>a.operator<Tab>b.approver<Tab>CR-20461<Tab>correct horse",
+    );
+    let (text, cursor) = render_cursor(&mut m, 80, 24);
+    snapshot("5-sign-off-passphrase", &text);
+    assert!(!text.contains("correct horse"), "{text}");
+    assert!(text.contains("> Key passphrase"), "{text}");
+    let focused = row_of(&text, "> Key passphrase");
+    assert_eq!(cursor.map(|c| c.1), Some(focused), "{text}");
+}
+
+#[test]
+fn step_3_verify_evidence_scrolled_to_its_end() {
+    let mut m = demo_model();
+    reviewed(&mut m, sample_review(DEMO, "4.2.1", "linux-x86_64"));
+    press(&mut m, "jjjjjjj");
+    render(&mut m, 80, 24);
+    press(&mut m, "G");
+    snapshot("3-verify-evidence-end", &render(&mut m, 80, 24));
+}
+
+#[test]
+fn step_1_select_keeps_long_versions_apart_and_the_dates_whole() {
+    let mut feed = intake::engine::select::feed::Feed::load(std::path::Path::new(DEMO)).unwrap();
+    for (r, v) in feed.releases.iter_mut().zip([
+        "4.3.0-preview.20260307.1",
+        "4.3.0-preview.20260307.2",
+        "4.3.0-preview.20260307.10",
+    ]) {
+        r.version = v.into();
+        r.channel = "preview-nightly".into();
+    }
+    let mut m = model_of(feed, Default::default());
+    let text = render(&mut m, 80, 24);
+    snapshot("1-select-long-versions", &text);
+    for tail in ["307.1 ", "307.2 ", "07.10 "] {
+        assert!(text.contains(tail), "{tail} in:\n{text}");
+    }
+    for date in ["2026-03-02", "2026-01-15", "2025-11-30"] {
+        assert!(text.contains(date), "{date} in:\n{text}");
+    }
+    // A wider terminal gives the list the room: the versions show whole.
+    let wide = render(&mut m, 120, 24);
+    for version in ["4.3.0-preview.20260307.2", "4.3.0-preview.20260307.10"] {
+        assert!(wide.contains(version), "{version} in:\n{wide}");
+    }
+    let wider = render(&mut m, 160, 30);
+    assert!(
+        wider.contains("4.3.0-preview.20260307.10 2025-11-30  preview-nightly"),
+        "{wider}"
+    );
+}
+
+#[test]
+fn ascii_leaves_no_middle_dot_or_ellipsis_on_any_screen() {
+    let theme = Theme::mono(true);
+    let mut m = demo_model();
+    let mut screens = vec![buffer_text(&render_buffer(&mut m, &theme, 80, 24))];
+    let job = match &press(&mut m, "<Enter>")[..] {
+        [Cmd::StartReview { job, .. }] => *job,
+        other => panic!("{other:?}"),
+    };
+    let progress = Event::Progress {
+        what: "meridian-4.2.1-linux-x86_64.tar.gz".into(),
+        done: 5 << 20,
+        total: Some(12 << 20),
+        rate: Some(1 << 20),
+        eta: Some(7),
+    };
+    let time = "12:00:00".to_string();
+    update(
+        &mut m,
+        Msg::Engine {
+            job,
+            event: progress,
+            time,
+        },
+    );
+    screens.push(buffer_text(&render_buffer(&mut m, &theme, 80, 24)));
+    let mut m = model_at(TRAINING, "tampered");
+    reviewed(&mut m, sample_review(TRAINING, "tampered", "linux-x86_64"));
+    for keys in [
+        "",
+        "jjjjj",
+        "<Enter>",
+        "f",
+        "<Enter>",
+        "a<Tab>b<C-s>",
+        "<F1>",
+    ] {
+        press(&mut m, keys);
+        screens.push(buffer_text(&render_buffer(&mut m, &theme, 80, 24)));
+    }
+    for text in screens {
+        for c in ['·', '…', '•', '█', '✓', '✗', '›', '─', '│'] {
+            assert!(!text.contains(c), "{c} in:\n{text}");
         }
     }
 }

@@ -13,9 +13,9 @@ use crate::tui::model::{FetchState, Model, Progress, SourceLine};
 use crate::tui::theme::{Role, Theme};
 
 /// The state of a source in words (upper case for the outcomes).
-fn state_words(state: &SourceState) -> (String, Role) {
+fn state_words(state: &SourceState, theme: &Theme) -> (String, Role) {
     match state {
-        SourceState::Trying { .. } => ("trying…".to_string(), Role::Accent),
+        SourceState::Trying { .. } => (format!("trying{}", theme.ellipsis()), Role::Accent),
         SourceState::Resuming { from } => (format!("resuming at {}", bytes(*from)), Role::Accent),
         SourceState::Refused(why) => (format!("NOT TRIED: {why}"), Role::Skip),
         SourceState::Failed(why) => (format!("FAILED: {why}"), Role::Fail),
@@ -30,7 +30,7 @@ fn state_words(state: &SourceState) -> (String, Role) {
 fn source_lines(f: &FetchState, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     if f.sources.is_empty() {
         return vec![Line::styled(
-            " waiting for the first source…",
+            format!(" waiting for the first source{}", theme.ellipsis()),
             theme.fg(Role::Muted),
         )];
     }
@@ -49,7 +49,7 @@ fn source_lines(f: &FetchState, width: usize, theme: &Theme) -> Vec<Line<'static
                  source,
                  state,
              }| {
-                let (words, role) = state_words(state);
+                let (words, role) = state_words(state, theme);
                 let head = format!(
                     " {:<10} {:<file_width$} ",
                     fit(source, 10),
@@ -111,7 +111,11 @@ fn draw_transfer(frame: &mut Frame, area: Rect, f: &FetchState, theme: &Theme) {
         draw_progress(frame, inner, p, f.done, theme);
     } else {
         frame.render_widget(
-            Paragraph::new(" reading the evidence files first…").style(theme.fg(Role::Muted)),
+            Paragraph::new(format!(
+                " reading the evidence files first{}",
+                theme.ellipsis()
+            ))
+            .style(theme.fg(Role::Muted)),
             inner,
         );
     }
@@ -140,7 +144,12 @@ fn draw_progress(frame: &mut Frame, area: Rect, p: &Progress, done: bool, theme:
         .gauge_style(theme.fg(Role::Accent));
     frame.render_widget(gauge_widget, gauge);
     frame.render_widget(
-        Paragraph::new(format!(" {} · {}", rate_words(p, done), eta_words(p, done))),
+        Paragraph::new(format!(
+            " {}{}{}",
+            rate_words(p, done),
+            theme.dot(),
+            eta_words(p, done)
+        )),
         detail,
     );
     frame.render_widget(
@@ -187,7 +196,7 @@ fn status_lines(f: &FetchState, theme: &Theme) -> Vec<Line<'static>> {
         lines.push(Line::from(" Every file read. Enter: the checks (Verify)."));
     } else {
         lines.push(Line::styled(
-            " Working… Esc cancels and goes back.",
+            format!(" Working{} Esc cancels and goes back.", theme.ellipsis()),
             theme.fg(Role::Muted),
         ));
     }

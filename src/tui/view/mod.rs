@@ -9,6 +9,7 @@ mod overlay;
 mod select;
 mod signoff;
 mod verify;
+mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -23,18 +24,26 @@ use super::model::{Model, Overlay, Screen};
 use super::theme::{Role, Theme};
 
 pub use crate::units::human_bytes as bytes;
+pub use wrap::{fit_middle, wrap};
 
-/// The smallest terminal the walk is laid out for.
-pub const MIN_WIDTH: u16 = 80;
-pub const MIN_HEIGHT: u16 = 24;
+pub use super::model::{MIN_HEIGHT, MIN_WIDTH};
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, m: &mut Model, theme: &Theme) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(frame, area);
-        return;
+        too_small(frame, area, m);
+    } else {
+        draw_walk(frame, area, m, theme);
     }
+    guard_cells(frame);
+    if theme.ascii {
+        ascii_cells(frame);
+    }
+}
+
+/// The frame: title, step bar, the step, the footer, an overlay.
+fn draw_walk(frame: &mut Frame, area: Rect, m: &mut Model, theme: &Theme) {
     let [title, steps, body, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -43,7 +52,7 @@ pub fn draw(frame: &mut Frame, m: &mut Model, theme: &Theme) {
     ])
     .areas(area);
     frame.render_widget(
-        Paragraph::new(title_line(m)).style(theme.fg(Role::Text)),
+        Paragraph::new(title_line(m, theme)).style(theme.fg(Role::Text)),
         title,
     );
     frame.render_widget(step_bar(m, theme), steps);
@@ -55,22 +64,58 @@ pub fn draw(frame: &mut Frame, m: &mut Model, theme: &Theme) {
         Screen::SignOff => signoff::draw(frame, body, m, theme),
         Screen::Done => done::draw(frame, body, m, theme),
     }
-    let keys = keys::footer(
-        m.screen,
-        theme.ascii,
-        footer.width.saturating_sub(1) as usize,
-    );
-    frame.render_widget(
-        Paragraph::new(format!(" {keys}")).style(theme.fg(Role::Muted)),
-        footer,
-    );
+    draw_footer(frame, footer, m, theme);
     match m.overlay {
         Overlay::None => {}
         Overlay::Help => overlay::help(frame, area, m, theme),
         Overlay::Log => overlay::log(frame, area, m, theme),
         Overlay::ConfirmQuit => overlay::confirm_quit(frame, area, theme),
     }
-    guard_cells(frame);
+}
+
+/// What a first Ctrl-C asks for, in place of the footer's keys.
+const INTERRUPTED: &str = "Press Ctrl-C again to quit (any other key carries on).";
+
+/// The keys that work here, or what the first Ctrl-C asks.
+fn draw_footer(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
+    if m.interrupted {
+        frame.render_widget(
+            Paragraph::new(format!(" {INTERRUPTED}"))
+                .style(theme.fg(Role::Warn).add_modifier(Modifier::BOLD)),
+            area,
+        );
+        return;
+    }
+    let keys = keys::footer(m.screen, theme.ascii, area.width.saturating_sub(1) as usize);
+    frame.render_widget(
+        Paragraph::new(format!(" {keys}")).style(theme.fg(Role::Muted)),
+        area,
+    );
+}
+
+/// `--ascii`: what is still drawn outside ASCII (a cut text's `…`, a `·`
+/// in the engine's words, the gauge's blocks, a masked passphrase's
+/// dots) is drawn in ASCII, so nothing on screen needs more than ASCII's
+/// drawing characters. Letters of names are left as they are.
+fn ascii_cells(frame: &mut Frame) {
+    for cell in frame.buffer_mut().content.iter_mut() {
+        let ascii = match cell.symbol() {
+            "…" => "~",
+            "·" => "-",
+            "•" => "*",
+            "█" | "▉" | "▊" | "▋" | "▌" | "▍" | "▎" | "▏" => "#",
+            "✓" => "+",
+            "✗" => "x",
+            "›" => ">",
+            "↑" => "^",
+            "↓" => "v",
+            "─" => "-",
+            "│" => "|",
+            "┌" | "┐" | "└" | "┘" | "├" | "┤" => "+",
+            _ => continue,
+        };
+        cell.set_symbol(ascii);
+    }
 }
 
 /// The last line of defence: text from outside is escaped where it is
@@ -85,22 +130,32 @@ fn guard_cells(frame: &mut Frame) {
     }
 }
 
-/// Said plainly, at any size (even 1x1).
-fn too_small(frame: &mut Frame, area: Rect) {
-    let text = format!(
+/// Said plainly, at any size (even 1x1), with the quit question or the
+/// Ctrl-C prompt when one is open (nothing else is drawn to answer it).
+fn too_small(frame: &mut Frame, area: Rect, m: &Model) {
+    let mut text = format!(
         "Terminal too small: {}x{}. intake needs at least {MIN_WIDTH}x{MIN_HEIGHT}; enlarge the window (q quits).",
         area.width, area.height
     );
+    if m.interrupted {
+        text = format!("{INTERRUPTED} {text}");
+    } else if m.overlay == Overlay::ConfirmQuit {
+        text = format!("{} {text}", overlay::QUIT_QUESTION);
+    }
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
 }
 
-fn title_line(m: &Model) -> String {
+fn title_line(m: &Model, theme: &Theme) -> String {
     let product = &m.ctx.feed.product;
+    let dot = theme.dot();
     let line = match (&m.fetch, m.screen) {
         (Some(f), s) if s != Screen::Select => {
-            format!(" intake · {} {} · {}", product.name, f.version, f.platform)
+            format!(
+                " intake{dot}{} {}{dot}{}",
+                product.name, f.version, f.platform
+            )
         }
-        _ => format!(" intake · {} ({})", product.name, product.vendor),
+        _ => format!(" intake{dot}{} ({})", product.name, product.vendor),
     };
     shown_text(&line).into_owned()
 }

@@ -5,30 +5,56 @@ use crate::engine::shared::text::shown_text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph};
 
 use crate::engine::shared::check::Status;
 
-use super::{boxed, centred, status_span};
+use super::{boxed, centred, status_span, wrap};
 use crate::tui::keys;
 use crate::tui::model::{Model, Screen};
 use crate::tui::theme::Theme;
 
-pub fn help(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
-    let rect = centred(area, 72, 22);
-    let mut lines = vec![Line::from(" Keys on this step:")];
-    for b in keys::bindings(m.screen)
-        .iter()
-        .filter(|b| !b.label.is_empty())
-    {
-        let label = if theme.ascii { b.ascii } else { b.label };
-        lines.push(Line::from(format!("   {label:<12} {}", b.help)));
+/// The quit question, also said on a screen too small for the overlay.
+pub const QUIT_QUESTION: &str =
+    "Abandon this review? No checklist has been written. y: abandon and quit, any other key: stay.";
+
+/// The width of the help's key column.
+const KEYS: usize = 24;
+
+/// What typing does where letters are typed (the form, the search).
+fn typing_lines(screen: Screen) -> &'static [&'static str] {
+    match screen {
+        Screen::SignOff => &[
+            "   In a field: Left Right Home End (Ctrl-A Ctrl-E) move; Backspace Delete",
+            "   Ctrl-U Ctrl-W erase; pastes arrive as one line. Letters are typed,",
+            "   so the step log, help and quit are F2, F1 and Ctrl-C here.",
+        ],
+        Screen::Inspect => &[
+            "   In the search: letters, Backspace, Delete, Left Right Home End,",
+            "   Ctrl-U Ctrl-W; Enter keeps it, Esc clears it.",
+        ],
+        _ => &[],
     }
-    lines.push(Line::from(if m.screen == Screen::SignOff {
-        "   Typing: Left/Right, Home/End move; Backspace, Delete, Ctrl-U, Ctrl-W erase; pastes work."
-    } else {
-        "   Esc or Backspace goes back a step, up to sign-off."
-    }));
+}
+
+/// The keys of this step, every one from the key table, then what the
+/// words mean and where the checklist goes. Scrolls when it does not fit.
+pub fn help(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
+    let rect = centred(area, 76, area.height.saturating_sub(2));
+    let mut lines = vec![Line::from(" Keys on this step:")];
+    let width = rect.width.saturating_sub(2) as usize;
+    for (keys, help) in keys::help_rows(m.screen, theme.ascii) {
+        // Keys too many for their column get a line of their own.
+        let keys = if keys.chars().count() > KEYS {
+            lines.push(Line::from(format!("   {keys}")));
+            String::new()
+        } else {
+            keys
+        };
+        let spans = [Span::raw(format!("   {keys:<KEYS$} ")), Span::raw(help)];
+        lines.extend(wrap(&spans, width, KEYS + 4));
+    }
+    lines.extend(typing_lines(m.screen).iter().map(|l| Line::from(*l)));
     lines.push(Line::default());
     lines.push(Line::from(" What the words mean:"));
     for (status, meaning) in [
@@ -54,14 +80,20 @@ pub fn help(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
         " Checklists are written to the folder {}/",
         m.ctx.to.checklist_dir.display()
     )));
-    lines.push(Line::from(" Any key closes this help."));
+    let rows = rect.height.saturating_sub(2) as usize;
+    let first = m.log_scroll.min(lines.len().saturating_sub(rows));
+    let more = lines.len() > rows;
+    let shown: Vec<Line> = lines.into_iter().skip(first).take(rows).collect();
+    let title = if more {
+        format!(
+            "Help: {} PgUp PgDn scroll, any other key closes",
+            if theme.ascii { "Up Dn" } else { "↑↓" }
+        )
+    } else {
+        "Help: any key closes".to_string()
+    };
     frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(boxed("Help", theme)),
-        rect,
-    );
+    frame.render_widget(Paragraph::new(shown).block(boxed(title, theme)), rect);
 }
 
 pub fn log(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {

@@ -11,12 +11,15 @@ use ratatui::widgets::{Padding, Paragraph, Wrap};
 use crate::engine::select::choose;
 use crate::engine::shared::check::{Check, CheckId, Status};
 
-use super::{boxed, fit, highlight, right, status_span};
+use super::{boxed, fit, fit_middle, highlight, right, status_span};
 use crate::tui::model::{Model, Pane};
 use crate::tui::theme::{Role, Theme};
 
-/// The width of a row in the releases and platforms lists (inside the box).
-const LIST_WIDTH: usize = 34;
+/// The lists' width at 80 columns; wider terminals give them two fifths.
+const LIST_MIN: u16 = 36;
+
+/// The date's width (`2026-03-02`), always shown whole.
+const DATE: usize = 10;
 
 pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     let warnings = m.select_warnings();
@@ -24,8 +27,9 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     let info_rows = 1 + u16::from(media.is_some()) + warnings.len().max(1) as u16;
     let [main, info] =
         Layout::vertical([Constraint::Min(8), Constraint::Length(info_rows)]).areas(area);
+    let list = LIST_MIN.max(area.width * 2 / 5);
     let [left, notes] =
-        Layout::horizontal([Constraint::Length(36), Constraint::Min(20)]).areas(main);
+        Layout::horizontal([Constraint::Length(list), Constraint::Min(20)]).areas(main);
     let platforms_rows = m
         .release()
         .map(|r| r.artifacts.len())
@@ -37,26 +41,55 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     let version = m.release().map(|r| r.version.clone()).unwrap_or_default();
 
     draw_releases(frame, releases, m, theme);
-    draw_platforms(frame, platforms, m, &version, theme);
+    // Titles hold a long version shortened in the middle.
+    let room = |area: Rect, used: u16| area.width.saturating_sub(used) as usize;
+    draw_platforms(
+        frame,
+        platforms,
+        m,
+        &fit_middle(&version, room(platforms, 26)),
+        theme,
+    );
     draw_notes(frame, notes, m, &version, theme);
     let lines = info_lines(m, media, &warnings, area.width, theme);
     frame.render_widget(Paragraph::new(lines), info);
     draw_feed_state(frame, area, &warnings, theme);
 }
 
-/// A row of the releases or platforms list: `>` marks the chosen one,
-/// highlighted when its list has the focus.
-fn list_line(text: &str, chosen: bool, focused: bool, theme: &Theme) -> Line<'static> {
-    let text = fit(
-        &format!("{} {text}", if chosen { '>' } else { ' ' }),
-        LIST_WIDTH,
-    );
+/// A row of the releases or platforms list, `width` wide: `>` marks the
+/// chosen one, highlighted when its list has the focus.
+fn list_line(
+    text: &str,
+    chosen: bool,
+    focused: bool,
+    width: usize,
+    theme: &Theme,
+) -> Line<'static> {
+    let text = fit(&format!("{} {text}", if chosen { '>' } else { ' ' }), width);
     let style = if chosen {
         highlight(theme, focused)
     } else {
         theme.fg(Role::Text)
     };
-    Line::styled(format!("{text:<LIST_WIDTH$}"), style)
+    Line::styled(format!("{text:<width$}"), style)
+}
+
+/// How wide the version and channel columns are in a row `width` wide
+/// (after the marker): the date always shows whole; the version gets what
+/// its longest needs (at least 10) before the channel, which has the rest
+/// (a wider terminal gives both room).
+fn columns(m: &Model, width: usize) -> usize {
+    let longest = m
+        .select
+        .order
+        .iter()
+        .filter_map(|&i| m.ctx.feed.releases.get(i))
+        .map(|r| r.version.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(10);
+    // "> " + version + " " + date + "  " + channel
+    longest.min(width.saturating_sub(2 + 1 + DATE + 2))
 }
 
 /// The box title's hint that Tab moves to the other list.
@@ -68,6 +101,9 @@ fn tab_hint(m: &Model, other: Pane) -> &'static str {
 fn draw_releases(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     let feed = &m.ctx.feed;
     let rows = area.height.saturating_sub(2) as usize;
+    let width = area.width.saturating_sub(2) as usize;
+    let version_width = columns(m, width);
+    let channel_width = width.saturating_sub(2 + version_width + 1 + DATE + 2);
     let start = (m.select.release + 1).saturating_sub(rows);
     let focused = m.select.pane == Pane::Releases;
     let lines: Vec<Line> = m
@@ -79,8 +115,13 @@ fn draw_releases(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
         .take(rows)
         .filter_map(|(i, &r)| feed.releases.get(r).map(|r| (i, r)))
         .map(|(i, r)| {
-            let text = format!("{:<10} {}  {}", r.version, r.date, r.channel);
-            list_line(&text, i == m.select.release, focused, theme)
+            let text = format!(
+                "{:<version_width$} {}  {}",
+                fit_middle(&shown_text(&r.version), version_width),
+                r.date,
+                fit(&r.channel, channel_width)
+            );
+            list_line(&text, i == m.select.release, focused, width, theme)
         })
         .collect();
     frame.render_widget(
@@ -95,6 +136,7 @@ fn draw_releases(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
 /// The highlighted release's platforms, this host's marked.
 fn draw_platforms(frame: &mut Frame, area: Rect, m: &Model, version: &str, theme: &Theme) {
     let focused = m.select.pane == Pane::Platforms;
+    let width = area.width.saturating_sub(2) as usize;
     let lines: Vec<Line> = m
         .release()
         .map(|r| r.artifacts.as_slice())
@@ -108,7 +150,7 @@ fn draw_platforms(frame: &mut Frame, area: Rect, m: &Model, version: &str, theme
                 ""
             };
             let text = format!("{}{host}", a.platform);
-            list_line(&text, i == m.select.platform, focused, theme)
+            list_line(&text, i == m.select.platform, focused, width, theme)
         })
         .collect();
     frame.render_widget(
@@ -123,9 +165,9 @@ fn draw_platforms(frame: &mut Frame, area: Rect, m: &Model, version: &str, theme
 /// The highlighted release's notes, or that they are still being read.
 fn draw_notes(frame: &mut Frame, area: Rect, m: &Model, version: &str, theme: &Theme) {
     let notes_lines = match &m.select.notes {
-        Some((v, lines)) if *v == version => lines.clone(),
+        Some((v, lines)) if v == version => lines.clone(),
         _ => vec![Line::styled(
-            "reading the release notes…",
+            format!("reading the release notes{}", theme.ellipsis()),
             theme.fg(Role::Muted),
         )],
     };
@@ -134,7 +176,14 @@ fn draw_notes(frame: &mut Frame, area: Rect, m: &Model, version: &str, theme: &T
             .wrap(Wrap { trim: false })
             .scroll((m.select.notes_scroll, 0))
             .block(
-                boxed(format!("Release notes {version}"), theme).padding(Padding::horizontal(1)),
+                boxed(
+                    format!(
+                        "Release notes {}",
+                        fit_middle(version, area.width.saturating_sub(20) as usize)
+                    ),
+                    theme,
+                )
+                .padding(Padding::horizontal(1)),
             ),
         area,
     );

@@ -1,30 +1,33 @@
-//! Step 5: the summary of all checks and the verdict as the form stands,
-//! a reason field per warning, the names, the change request, the signing
-//! key (and its passphrase, masked), and where the checklist goes.
+//! Step 5: the counts and the verdict as the form stands (a sentence,
+//! wrapped), every check at a glance, and the form: the names, the change
+//! request, the signing key (and its passphrase, masked), a reason per
+//! warning. The form scrolls as one list so the focused field is always
+//! drawn, marked and with the cursor in it; what is not shown is counted.
 
 use std::path::Path;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use crate::engine::review::Review;
-use crate::engine::shared::check::Status;
+use crate::engine::shared::check::{CheckId, Status};
 use crate::engine::shared::verdict::Verdict;
 
 use super::verify::counts_line;
-use super::{boxed, fit, problem_line};
+use super::{boxed, fit, highlight, problem_line, wrap};
 use crate::engine::record::checklist;
 use crate::tui::form::sign_off_of;
 use crate::tui::model::{Field, FieldKind, KeyStatus, Model, SignOffState};
 use crate::tui::theme::{Role, Theme};
 
-const LABEL: usize = 21;
+/// The widest label that is not a reason's (`Change request`).
+const MIN_LABEL: usize = 14;
 
 fn label(kind: &FieldKind) -> String {
     match kind {
-        FieldKind::Waiver(id) => id.as_str().to_string(),
+        FieldKind::Waiver(id) => format!("Reason: {id}"),
         FieldKind::Operator => "Operator".to_string(),
         FieldKind::Approver => "Approver".to_string(),
         FieldKind::ChangeRequest => "Change request".to_string(),
@@ -32,230 +35,284 @@ fn label(kind: &FieldKind) -> String {
     }
 }
 
-fn hint(kind: &FieldKind) -> &'static str {
+/// What belongs in an empty field, in brackets (so it never reads as typed).
+fn hint(kind: &FieldKind, review: &Review) -> String {
     match kind {
-        FieldKind::Waiver(_) => "why this warning is acceptable",
-        FieldKind::Operator => "who ran this review",
-        FieldKind::Approver => "a second person, not the operator",
-        FieldKind::ChangeRequest => "e.g. CR-20461 (optional)",
-        FieldKind::Passphrase => "asked because the signing key is protected",
+        FieldKind::Waiver(id) => {
+            let why = review.check(*id).map(|c| c.summary.as_str()).unwrap_or("");
+            format!("(it warns: {why})")
+        }
+        FieldKind::Operator => "(who ran this review)".to_string(),
+        FieldKind::Approver => "(a second person, not the operator)".to_string(),
+        FieldKind::ChangeRequest => "(optional, e.g. CR-20461)".to_string(),
+        FieldKind::Passphrase => "(asked because the signing key is protected)".to_string(),
     }
+}
+
+/// A row of the form: a field, or the signing key it will be signed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Row {
+    Field(usize),
+    Key,
+}
+
+/// The form's rows: the fields in order, the signing key after the
+/// change request (before its passphrase).
+fn rows(s: &SignOffState) -> Vec<Row> {
+    let mut rows: Vec<Row> = (0..s.fields.len()).map(Row::Field).collect();
+    let at = s
+        .fields
+        .iter()
+        .position(|f| f.kind == FieldKind::ChangeRequest)
+        .map_or(rows.len(), |i| i + 1);
+    rows.insert(at, Row::Key);
+    rows
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
     let (Some(review), Some(s)) = (&m.review, &m.sign_off) else {
         return;
     };
-    let [head, checks_box, waiver_box, people_box, foot] = layout(area, review, s);
-    draw_checks(frame, checks_box, review, theme);
-    frame.render_widget(
-        Paragraph::new(vec![
-            counts_line(m, theme),
-            verdict_line(review, s, area.width, theme),
-        ]),
-        head,
+    let width = area.width as usize;
+    let mut head = vec![counts_line(m, theme)];
+    head.extend(wrap(&verdict_spans(review, s, theme), width, 1));
+    let foot = foot_lines(s, &m.ctx.to.checklist_dir, width, theme);
+    let rows = rows(s);
+    let [head_area, checks_area, form_area, foot_area] = layout(
+        area,
+        head.len(),
+        review.checks.len(),
+        rows.len(),
+        foot.len(),
     );
-    let width = area.width.saturating_sub(2) as usize;
-    draw_waivers(frame, waiver_box, review, s, width, theme);
-    draw_people(frame, people_box, s, &m.ctx.key, width, theme);
-    place_cursor(frame, s, waiver_box, people_box, width);
-    draw_foot(frame, foot, s, &m.ctx.to.checklist_dir, theme);
+    frame.render_widget(Paragraph::new(head), head_area);
+    if checks_area.height > 0 {
+        draw_checks(frame, checks_area, review, theme);
+    }
+    draw_form(frame, form_area, review, s, &m.ctx.key, &rows, theme);
+    frame.render_widget(Paragraph::new(foot), foot_area);
 }
 
-fn is_waiver(field: &Field) -> bool {
-    matches!(field.kind, FieldKind::Waiver(_))
-}
-
-/// The panels, top to bottom: counts and verdict, checks, waivers, names
-/// and key, where the checklist goes. On a short terminal the waivers'
-/// box gives way first (to three rows at least).
-fn layout(area: Rect, review: &Review, s: &SignOffState) -> [Rect; 5] {
-    let waivers = s.fields.iter().filter(|f| is_waiver(f)).count();
-    let people = s.fields.len() - waivers;
-    let check_rows = review.checks.len().div_ceil(3) as u16 + 2;
-    let waiver_rows = (waivers.max(1) as u16 + 2).min(
-        area.height
-            .saturating_sub(people as u16 + 9 + check_rows)
-            .max(3),
-    );
-    Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Length(check_rows),
-        Constraint::Length(waiver_rows),
-        Constraint::Length(people as u16 + 3),
-        Constraint::Min(2),
+/// Head, checks, form, foot, top to bottom. The form comes first: on a
+/// short terminal the checks' box gives way (the counts line stays), then
+/// the form scrolls.
+fn layout(area: Rect, head: usize, checks: usize, rows: usize, foot: usize) -> [Rect; 4] {
+    let (head, foot) = (head as u16, foot as u16);
+    let avail = area.height.saturating_sub(head + foot);
+    let form_need = rows as u16 + 2;
+    let form_least = form_need.min(7);
+    let mut checks_rows = checks.div_ceil(3) as u16 + 2;
+    if avail < checks_rows + form_least {
+        checks_rows = 0;
+    }
+    let form_rows = form_need.min(avail - checks_rows);
+    let [head_area, checks_area, form_area, foot_area, _] = Layout::vertical([
+        Constraint::Length(head),
+        Constraint::Length(checks_rows),
+        Constraint::Length(form_rows),
+        Constraint::Length(foot),
+        Constraint::Min(0),
     ])
-    .areas(area)
+    .areas(area);
+    [head_area, checks_area, form_area, foot_area]
 }
 
-/// The verdict the form would give if written now. A review rejected only
-/// for want of the two names says what it would be once they are given.
-fn verdict_line(review: &Review, s: &SignOffState, width: u16, theme: &Theme) -> Line<'static> {
+/// The failed checks, the warnings still without a reason, and what the
+/// names lack, as the form stands.
+fn missing(review: &Review, s: &SignOffState) -> (Vec<CheckId>, Vec<CheckId>) {
+    let sign_off = sign_off_of(s);
+    let failed = review
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Fail && c.id != CheckId::Signoff)
+        .map(|c| c.id)
+        .collect();
+    let unreasoned = review
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Warn)
+        .filter(|c| !sign_off.waivers.iter().any(|w| w.check == c.id))
+        .map(|c| c.id)
+        .collect();
+    (failed, unreasoned)
+}
+
+fn ids(ids: &[CheckId]) -> String {
+    ids.iter()
+        .map(|id| id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The verdict the form would give if written now, and why, in one
+/// sentence (wrapped by the caller). A review rejected only for want of
+/// the two names says what it would be once they are given.
+fn verdict_spans(review: &Review, s: &SignOffState, theme: &Theme) -> Vec<Span<'static>> {
     let sign_off = sign_off_of(s);
     let (verdict, reasons) = checklist::verdict(review, &sign_off);
     let lead = Span::raw(" Verdict if written now: ");
-    match verdict {
-        Verdict::Approved => Line::from(vec![
-            lead,
-            Span::styled("APPROVED", theme.status(Status::Pass)),
-        ]),
-        Verdict::Rejected if reasons.len() == 1 && sign_off.problem().is_some() => {
-            Line::from(vec![
-                lead,
-                Span::styled("APPROVED", theme.status(Status::Pass)),
-                Span::raw(" once the operator and the approver (two people) are filled in"),
-            ])
-        }
-        Verdict::Rejected => Line::from(vec![
-            lead,
-            Span::styled("REJECTED", theme.status(Status::Fail)),
-            Span::raw(fit(
-                &format!(": {}", reasons.first().cloned().unwrap_or_default()),
-                width.saturating_sub(36) as usize,
-            )),
-        ]),
+    let approved = Span::styled("APPROVED", theme.status(Status::Pass));
+    if verdict == Verdict::Approved {
+        return vec![lead, approved];
     }
+    let (failed, unreasoned) = missing(review, s);
+    let names = sign_off.problem();
+    if failed.is_empty() && unreasoned.is_empty() && names.is_some() {
+        return vec![
+            lead,
+            approved,
+            Span::raw(" once the operator and the approver (two people) are filled in"),
+        ];
+    }
+    let mut why: Vec<String> = Vec::new();
+    if !failed.is_empty() {
+        why.push(format!(
+            "{} failed, and a FAIL cannot be waived",
+            ids(&failed)
+        ));
+    }
+    if !unreasoned.is_empty() {
+        why.push(format!("no written reason yet for {}", ids(&unreasoned)));
+    }
+    why.extend(names);
+    if why.is_empty() {
+        why.extend(reasons.into_iter().take(1));
+    }
+    vec![
+        lead,
+        Span::styled("REJECTED", theme.status(Status::Fail)),
+        Span::raw(format!(": {}", why.join("; "))),
+    ]
 }
 
-/// One field: its label, then what was typed (or, unfocused and empty,
-/// a hint of what belongs there).
-fn field_line(field: &Field, focused: bool, width: usize, theme: &Theme) -> Line<'static> {
-    let marker = if focused { ">" } else { " " };
-    let room = width.saturating_sub(LABEL + 3);
-    let (text, _) = field.input.visible(room);
-    let shown = if text.is_empty() && !focused {
-        Span::styled(fit(hint(&field.kind), room), theme.fg(Role::Muted))
-    } else {
-        Span::raw(text)
-    };
-    let style = if focused {
-        theme
-            .fg(Role::Accent)
-            .add_modifier(ratatui::style::Modifier::BOLD)
-    } else {
-        theme.fg(Role::Text)
-    };
-    Line::from(vec![
-        Span::styled(
-            format!("{marker} {:<LABEL$} ", fit(&label(&field.kind), LABEL)),
-            style,
-        ),
-        shown,
-    ])
-}
-
-/// The lines of the waiver fields (`waivers`) or of the other fields, in
-/// form order.
-fn field_lines(s: &SignOffState, waivers: bool, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    s.fields
-        .iter()
-        .enumerate()
-        .filter(|(_, field)| is_waiver(field) == waivers)
-        .map(|(i, field)| field_line(field, i == s.focus, width, theme))
-        .collect()
-}
-
-/// A reason per warning; the title says when a failure makes waiving moot.
-fn draw_waivers(
+/// The form's box: the rows that fit, scrolled so the focused field shows,
+/// its place in the title, what is above and below on the borders, and
+/// the cursor in the focused field.
+fn draw_form(
     frame: &mut Frame,
     area: Rect,
     review: &Review,
     s: &SignOffState,
-    width: usize,
-    theme: &Theme,
-) {
-    let mut lines = field_lines(s, true, width, theme);
-    if lines.is_empty() {
-        lines.push(Line::styled(
-            " no check warns: nothing to waive",
-            theme.fg(Role::Muted),
-        ));
-    }
-    let fails = review
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Fail)
-        .count();
-    let title = if fails > 0 {
-        format!("Waivers ({fails} FAIL cannot be waived: the checklist can only be REJECTED)")
-    } else {
-        "Waivers: a written reason for every warning".to_string()
-    };
-    frame.render_widget(
-        Paragraph::new(lines).block(boxed(fit(&title, width.saturating_sub(4)), theme)),
-        area,
-    );
-}
-
-/// The names, the change request, the passphrase, and the signing key.
-fn draw_people(
-    frame: &mut Frame,
-    area: Rect,
-    s: &SignOffState,
     key: &KeyStatus,
-    width: usize,
+    rows: &[Row],
     theme: &Theme,
 ) {
-    let mut lines = field_lines(s, false, width, theme);
-    lines.push(Line::from(format!(
-        "  {:<LABEL$} {}",
-        "Signing key",
-        fit(&key_words(key), width.saturating_sub(LABEL + 3))
-    )));
-    frame.render_widget(Paragraph::new(lines).block(boxed("Sign-off", theme)), area);
+    let shown = area.height.saturating_sub(2) as usize;
+    let focus_row = rows
+        .iter()
+        .position(|r| *r == Row::Field(s.focus))
+        .unwrap_or(0);
+    let first = (focus_row + 1).saturating_sub(shown.max(1));
+    let below = rows.len().saturating_sub(first + shown);
+    let label_width = s
+        .fields
+        .iter()
+        .map(|f| label(&f.kind).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(MIN_LABEL);
+    let width = area.width.saturating_sub(2) as usize;
+    let lines: Vec<Line> = rows
+        .iter()
+        .skip(first)
+        .take(shown)
+        .map(|row| match row {
+            Row::Key => key_line(key, label_width, width),
+            Row::Field(i) => field_line(review, s, *i, label_width, width, theme),
+        })
+        .collect();
+    let title = format!("Sign-off: field {} of {}", s.focus + 1, s.fields.len());
+    let mut block = boxed(title, theme);
+    if first > 0 {
+        block = block.title(Line::from(format!(" {first} more above ")).right_aligned());
+    }
+    if below > 0 {
+        block = block.title_bottom(Line::from(format!(" {below} more below ")).right_aligned());
+    }
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+    if let Some(field) = s.fields.get(s.focus)
+        && shown > 0
+    {
+        let (_, cursor) = field.input.visible(value_room(label_width, width));
+        let x = area.x + 1 + (label_width + 3 + cursor) as u16;
+        let y = area.y + 1 + (focus_row - first) as u16;
+        if x < area.x + area.width.saturating_sub(1) {
+            frame.set_cursor_position((x, y));
+        }
+    }
 }
 
-/// How the checklist will be signed, in words.
-fn key_words(key: &KeyStatus) -> String {
-    match key {
+/// Room for a field's text: the box less the marker and the label.
+fn value_room(label_width: usize, width: usize) -> usize {
+    width.saturating_sub(label_width + 4)
+}
+
+/// One field: `>` and its label highlighted when focused, then what was
+/// typed (masked for the passphrase) or, empty and not focused, a hint.
+fn field_line(
+    review: &Review,
+    s: &SignOffState,
+    i: usize,
+    label_width: usize,
+    width: usize,
+    theme: &Theme,
+) -> Line<'static> {
+    let Some(Field { kind, input }) = s.fields.get(i) else {
+        return Line::default();
+    };
+    let focused = i == s.focus;
+    let room = value_room(label_width, width);
+    // The focused field scrolls to its cursor; the others show their start.
+    let text = if focused {
+        input.visible(room).0
+    } else {
+        fit(&input.visible(usize::MAX).0, room)
+    };
+    let shown = if text.is_empty() && !focused {
+        Span::styled(fit(&hint(kind, review), room), theme.fg(Role::Muted))
+    } else {
+        Span::raw(text)
+    };
+    let marker = if focused { '>' } else { ' ' };
+    let head = format!("{marker} {:<label_width$}", fit(&label(kind), label_width));
+    let style = if focused {
+        highlight(theme, true)
+    } else {
+        theme.fg(Role::Text)
+    };
+    Line::from(vec![Span::styled(head, style), Span::raw(" "), shown])
+}
+
+/// The signing key, in words (not a field: it comes from the settings).
+fn key_line(key: &KeyStatus, label_width: usize, width: usize) -> Line<'static> {
+    let words = match key {
         KeyStatus::None => "none configured: the checklist is written unsigned".to_string(),
         KeyStatus::Ready(who) => format!("signs as {who}"),
         KeyStatus::NeedsPassphrase(path) => format!("{path} (protected)"),
         KeyStatus::Unusable(why) => format!("CANNOT SIGN: {why}"),
-    }
-}
-
-/// The cursor sits in the focused field, in whichever box holds it (not
-/// when that box is too short to show the field).
-fn place_cursor(
-    frame: &mut Frame,
-    s: &SignOffState,
-    waiver_box: Rect,
-    people_box: Rect,
-    width: usize,
-) {
-    let Some(field) = s.fields.get(s.focus) else {
-        return;
     };
-    let waiver = is_waiver(field);
-    let before = s.fields[..s.focus]
-        .iter()
-        .filter(|f| is_waiver(f) == waiver)
-        .count();
-    let boxed_area = if waiver { waiver_box } else { people_box };
-    let (_, cursor) = field.input.visible(width.saturating_sub(LABEL + 3));
-    let x = boxed_area.x + 1 + (LABEL + 3 + cursor) as u16;
-    let y = boxed_area.y + 1 + before as u16;
-    if y + 1 < boxed_area.y + boxed_area.height && x < boxed_area.x + boxed_area.width {
-        frame.set_cursor_position((x, y));
-    }
+    Line::from(format!(
+        "  {:<label_width$} {}",
+        "Signing key",
+        fit(&words, value_room(label_width, width))
+    ))
 }
 
-/// Where the checklist goes, and what became of the last Ctrl-S.
-fn draw_foot(frame: &mut Frame, area: Rect, s: &SignOffState, dir: &Path, theme: &Theme) {
+/// Where the checklist goes, and what became of the last Ctrl-S (wrapped).
+fn foot_lines(s: &SignOffState, dir: &Path, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(format!(
         " Writes {}/<name>.toml, .md, .manifest",
         dir.display()
     ))];
     if s.writing {
         lines.push(Line::styled(
-            " writing the checklist…",
+            format!(" writing the checklist{}", theme.ellipsis()),
             theme.fg(Role::Accent),
         ));
     } else if let Some(problem) = &s.problem {
-        lines.push(problem_line(problem, theme));
+        lines.extend(wrap(&problem_line(&problem.text, theme).spans, width, 3));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    lines
 }
 
 /// Every check of the review, three to a row.

@@ -1,17 +1,19 @@
 //! Step 3: every check with its status as a word and a symbol, a one-line
-//! summary, and the evidence of the highlighted check (hashes, signer,
-//! key expiry, the rule that decided) with its findings.
+//! summary, and the evidence of the highlighted check (signer first, then
+//! when and under which rule, hashes, key expiry) with its findings, every
+//! line of it wrapped and scrolled with the page keys.
 
 use crate::engine::shared::text::shown_text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Padding, Paragraph, Wrap};
+use ratatui::widgets::{Padding, Paragraph};
 
 use crate::engine::shared::check::{Check, Status};
 
-use super::{boxed, fit, highlight, status_span};
-use crate::tui::model::Model;
+use super::{boxed, fit, highlight, status_span, wrap};
+use crate::engine::review::Review;
+use crate::tui::model::{EvidenceScroll, Model};
 use crate::tui::theme::{Role, Theme};
 
 /// The one-line summary: counts of each status and what they mean.
@@ -40,41 +42,67 @@ pub fn counts_line(m: &Model, theme: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
+/// Evidence shown first: who signed, when, under which rule.
+const FIRST: [&str; 5] = ["signer", "issuer", "user_id", "made", "policy"];
+
+/// Every line of a check's evidence and findings, wrapped to `width`:
+/// the summary, each piece of evidence (who signed first), each finding.
 fn evidence_lines(check: &Check, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::from(vec![
-        status_span(check.status, theme),
-        Span::raw(format!(" {}", shown_text(&check.summary))),
-    ])];
-    let key_width = check
-        .evidence
-        .keys()
-        .map(|k| k.chars().count())
+    let mut lines = wrap(
+        &[
+            status_span(check.status, theme),
+            Span::raw(format!(" {}", shown_text(&check.summary))),
+        ],
+        width,
+        7,
+    );
+    let ordered: Vec<(&String, &String)> = FIRST
+        .iter()
+        .filter_map(|k| check.evidence.get_key_value(*k))
+        .chain(
+            check
+                .evidence
+                .iter()
+                .filter(|(k, _)| !FIRST.contains(&k.as_str())),
+        )
+        .collect();
+    let key_width = ordered
+        .iter()
+        .map(|(k, _)| k.chars().count())
         .max()
         .unwrap_or(0)
         .min(18);
-    for (key, value) in &check.evidence {
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("{:<key_width$}  ", fit(key, key_width)),
-                theme.fg(Role::Muted),
-            ),
+    for (key, value) in ordered {
+        let name = fit(&key.replace('_', " "), key_width);
+        let spans = [
+            Span::styled(format!("{name:<key_width$}  "), theme.fg(Role::Muted)),
             Span::raw(shown_text(value).into_owned()),
-        ]));
+        ];
+        lines.extend(wrap(&spans, width, key_width + 2));
     }
     for f in &check.findings {
-        lines.push(Line::from(vec![
+        let spans = [
             status_span(f.status, theme),
-            Span::raw(fit(
-                &format!(" {}: {}", f.subject, f.summary),
-                width.saturating_sub(8),
-            )),
-        ]));
+            Span::raw(shown_text(&format!(" {}: {}", f.subject, f.summary)).into_owned()),
+        ];
+        lines.extend(wrap(&spans, width, 7));
     }
     lines
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
-    let Some(review) = &m.review else { return };
+/// Where the rest of the evidence is, and the keys that show it.
+fn more_words(above: usize, below: usize) -> String {
+    match (above, below) {
+        (0, b) => format!(" {b} more line(s) below: PgDn, End "),
+        (a, 0) => format!(" {a} line(s) above: PgUp, Home "),
+        (a, b) => format!(" {a} above, {b} below: PgUp, PgDn "),
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, m: &mut Model, theme: &Theme) {
+    let Some(review) = m.review.clone() else {
+        return;
+    };
     let list_rows = (review.checks.len() as u16 + 2).min(area.height.saturating_sub(6));
     let [list, summary, detail] = Layout::vertical([
         Constraint::Length(list_rows),
@@ -82,9 +110,18 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
         Constraint::Min(3),
     ])
     .areas(area);
-    let width = list.width.saturating_sub(2) as usize;
-    let rows = list.height.saturating_sub(2) as usize;
-    let start = (m.check_cursor + 1).saturating_sub(rows);
+    draw_list(frame, list, &review, m.check_cursor, theme);
+    frame.render_widget(Paragraph::new(counts_line(m, theme)), summary);
+    if let Some(check) = review.checks.get(m.check_cursor) {
+        draw_evidence(frame, detail, check, &mut m.evidence, theme);
+    }
+}
+
+/// The checks, scrolled so the highlighted one shows.
+fn draw_list(frame: &mut Frame, area: Rect, review: &Review, cursor: usize, theme: &Theme) {
+    let width = area.width.saturating_sub(2) as usize;
+    let rows = area.height.saturating_sub(2) as usize;
+    let start = (cursor + 1).saturating_sub(rows);
     let lines: Vec<Line> = review
         .checks
         .iter()
@@ -92,7 +129,7 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
         .skip(start)
         .take(rows)
         .map(|(i, c)| {
-            let chosen = i == m.check_cursor;
+            let chosen = i == cursor;
             let mark = if chosen { ">" } else { " " };
             let head = format!("{mark} ");
             let name = format!(" {:<20} ", c.id.as_str());
@@ -116,25 +153,38 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines).block(boxed("Checks", theme)), list);
-    frame.render_widget(Paragraph::new(counts_line(m, theme)), summary);
-    if let Some(check) = review.checks.get(m.check_cursor) {
-        let inner_width = detail.width.saturating_sub(4) as usize;
-        let mut lines = evidence_lines(check, inner_width, theme);
-        let room = detail.height.saturating_sub(2) as usize;
-        if lines.len() > room && room > 0 {
-            let more = lines.len() - room + 1;
-            lines.truncate(room - 1);
-            lines.push(Line::styled(
-                format!("… {more} more line(s): every finding is in the checklist and on Inspect"),
-                theme.fg(Role::Muted),
-            ));
-        }
-        frame.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-                boxed(format!("Evidence: {}", check.id), theme).padding(Padding::horizontal(1)),
-            ),
-            detail,
-        );
+    frame.render_widget(Paragraph::new(lines).block(boxed("Checks", theme)), area);
+}
+
+/// The highlighted check's evidence, scrolled (the pane keeps how many
+/// lines it shows and has, for the page keys); the borders say what is
+/// above and below.
+fn draw_evidence(
+    frame: &mut Frame,
+    area: Rect,
+    check: &Check,
+    e: &mut EvidenceScroll,
+    theme: &Theme,
+) {
+    let lines = evidence_lines(check, area.width.saturating_sub(4) as usize, theme);
+    e.rows = area.height.saturating_sub(2) as usize;
+    e.lines = lines.len();
+    e.scroll = e.scroll.min(e.last());
+    let above = e.scroll;
+    let below = e.lines.saturating_sub(e.scroll + e.rows);
+    let mut title = format!("Evidence: {}", check.id);
+    if above + below > 0 {
+        title.push_str(&format!(
+            " (lines {}-{} of {})",
+            e.scroll + 1,
+            (e.scroll + e.rows).min(e.lines),
+            e.lines
+        ));
     }
+    let mut block = boxed(title, theme).padding(Padding::horizontal(1));
+    if above + below > 0 {
+        block = block.title_bottom(Line::from(more_words(above, below)).right_aligned());
+    }
+    let shown: Vec<Line> = lines.into_iter().skip(e.scroll).take(e.rows).collect();
+    frame.render_widget(Paragraph::new(shown).block(block), area);
 }

@@ -10,6 +10,7 @@ use intake::engine::record::finish::Destinations;
 use intake::engine::review::Review;
 use intake::engine::select::feed::Feed;
 use intake::engine::select::rollback::{Approval, Previous};
+use intake::engine::shared::check::{CheckId, Status};
 use intake::tui::model::{Context, KeyStatus, Model};
 use intake::tui::msg::{Cmd, Msg};
 use intake::tui::theme::Theme;
@@ -29,7 +30,11 @@ fn fixed_clock() -> String {
 
 /// A model on `feed` as a fresh start shows it, on a linux-x86_64 host.
 pub fn model_for(feed: &str, previous: BTreeMap<String, Previous>) -> Model {
-    let feed = Feed::load(Path::new(feed)).unwrap();
+    model_of(Feed::load(Path::new(feed)).unwrap(), previous)
+}
+
+/// A model on a feed already loaded (and perhaps changed by the test).
+pub fn model_of(feed: Feed, previous: BTreeMap<String, Previous>) -> Model {
     let media = intake::engine::select::choose::media_of_feed(&feed);
     Model::new(Context {
         feed: Arc::new(feed),
@@ -69,6 +74,56 @@ pub fn sample_review(feed: &str, version: &str, platform: &str) -> Arc<Review> {
     Arc::new(super::try_review_at(Path::new(feed), version, platform, super::now()).unwrap())
 }
 
+/// `review` with these checks warning, each with its summary (as a review
+/// with that many warnings would have them).
+pub fn with_warnings(review: &Review, warnings: &[(CheckId, &str)]) -> Arc<Review> {
+    let mut review = review.clone();
+    for (id, summary) in warnings {
+        let check = review
+            .checks
+            .iter_mut()
+            .find(|c| c.id == *id)
+            .unwrap_or_else(|| panic!("no check {id}"));
+        check.status = Status::Warn;
+        check.summary = summary.to_string();
+    }
+    Arc::new(review)
+}
+
+/// The demo feed's 4.2.0 as a review of it after 4.2.1 was approved
+/// here: older than the newest, and a rollback (two warnings).
+pub fn two_warnings() -> Arc<Review> {
+    with_warnings(
+        &sample_review(DEMO, "4.2.0", "linux-x86_64"),
+        &[(
+            CheckId::ReleaseRollback,
+            "4.2.0 is older than 4.2.1, approved here on 2026-02-01 (CR-19877)",
+        )],
+    )
+}
+
+/// The same with five warnings: a mirror served wrong bytes, the notes
+/// declare no contents, and an entry is world-writable.
+pub fn five_warnings() -> Arc<Review> {
+    with_warnings(
+        &two_warnings(),
+        &[
+            (
+                CheckId::FetchSource,
+                "vendor served wrong bytes; served by mirror-eu (bytes match the signed checksum)",
+            ),
+            (
+                CheckId::ArchiveContents,
+                "contents not declared by the vendor (no Contents table in RELEASE-NOTES.md)",
+            ),
+            (
+                CheckId::ArchiveSafety,
+                "1 WARN: meridian-4.2.0/conf/logging.toml is world-writable",
+            ),
+        ],
+    )
+}
+
 /// An earlier approval of `review`'s release, with its manifest, as the
 /// store's history would give it.
 pub fn approved(review: &Review) -> Previous {
@@ -89,7 +144,8 @@ pub fn approved(review: &Review) -> Previous {
 }
 
 /// Keys from a string: characters as typed, `<Enter>`, `<Esc>`, `<Tab>`,
-/// `<BackTab>`, `<Up>`, `<Down>`, `<BS>`, `<PgDn>`, `<F1>`, `<C-s>`.
+/// `<BackTab>`, `<Up>`, `<Down>`, `<Left>`, `<Right>`, `<BS>`, `<PgDn>`,
+/// `<PgUp>`, `<Home>`, `<End>`, `<F1>`, `<F2>`, `<C-s>`.
 pub fn parse_keys(text: &str) -> Vec<KeyEvent> {
     let mut out = Vec::new();
     let mut rest = text;
@@ -109,6 +165,10 @@ pub fn parse_keys(text: &str) -> Vec<KeyEvent> {
                 "Left" => KeyEvent::from(KeyCode::Left),
                 "BS" => KeyEvent::from(KeyCode::Backspace),
                 "PgDn" => KeyEvent::from(KeyCode::PageDown),
+                "PgUp" => KeyEvent::from(KeyCode::PageUp),
+                "Home" => KeyEvent::from(KeyCode::Home),
+                "End" => KeyEvent::from(KeyCode::End),
+                "Right" => KeyEvent::from(KeyCode::Right),
                 "F1" => KeyEvent::from(KeyCode::F(1)),
                 "F2" => KeyEvent::from(KeyCode::F(2)),
                 ctrl if ctrl.starts_with("C-") => {
@@ -165,6 +225,17 @@ pub fn render_buffer(m: &mut Model, theme: &Theme, width: u16, height: u16) -> B
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| view::draw(f, m, theme)).unwrap();
     terminal.backend().buffer().clone()
+}
+
+/// The screen as text, and where the cursor is when it is shown.
+pub fn render_cursor(m: &mut Model, width: u16, height: u16) -> (String, Option<(u16, u16)>) {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| view::draw(f, m, &mono())).unwrap();
+    let backend = terminal.backend();
+    let cursor = backend
+        .cursor_visible()
+        .then(|| (backend.cursor_position().x, backend.cursor_position().y));
+    (buffer_text(backend.buffer()), cursor)
 }
 
 /// The screen as text, one line per row, trailing spaces kept off.
