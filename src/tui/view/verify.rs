@@ -46,7 +46,8 @@ pub fn counts_line(m: &Model, theme: &Theme) -> Line<'static> {
 const FIRST: [&str; 5] = ["signer", "issuer", "user_id", "made", "policy"];
 
 /// Every line of a check's evidence and findings, wrapped to `width`:
-/// the summary, each piece of evidence (who signed first), each finding.
+/// the summary, the next step, each piece of evidence (who signed first),
+/// each finding.
 fn evidence_lines(check: &Check, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = wrap(
         &[
@@ -56,6 +57,14 @@ fn evidence_lines(check: &Check, width: usize, theme: &Theme) -> Vec<Line<'stati
         width,
         7,
     );
+    // What to do comes right under what is wrong: the first thing read.
+    if let Some(step) = &check.next_step {
+        let spans = [
+            Span::styled("Next: ".to_string(), theme.fg(Role::Warn)),
+            Span::raw(shown_text(step).into_owned()),
+        ];
+        lines.extend(wrap(&spans, width, 6));
+    }
     let ordered: Vec<(&String, &String)> = FIRST
         .iter()
         .filter_map(|k| check.evidence.get_key_value(*k))
