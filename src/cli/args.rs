@@ -63,6 +63,8 @@ pub enum Command {
     },
     /// Print the manual page (roff): `intake man | man -l -`.
     Man,
+    /// List every check id with what it asks (the ids `--waive` takes).
+    Checks,
 }
 
 #[derive(Debug, Subcommand)]
@@ -126,8 +128,9 @@ pub struct VerifyArgs {
     /// The change request this review is attached to.
     #[arg(long = "change-request", value_name = "REF")]
     pub change_request: Option<String>,
-    /// Accept a warning with a written reason: CHECK=REASON (repeatable; check ids below).
-    #[arg(long = "waive", value_name = "CHECK=REASON", value_parser = parse_waiver)]
+    /// Accept a warning with a written reason: CHECK=REASON, or CHECK:FINDING=REASON for one
+    /// finding of archive.safety or archive.contents (repeatable; `intake checks` lists the ids).
+    #[arg(long = "waive", value_name = "CHECK[:FINDING]=REASON", value_parser = parse_waiver)]
     pub waive: Vec<Waiver>,
     /// Where checklists are written (default: checklist_dir in the settings, else ./checklists).
     #[arg(long = "checklist-dir", value_name = "DIR", value_hint = ValueHint::DirPath)]

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use crate::engine::select::choose;
 use crate::engine::select::feed::Feed;
+use crate::engine::shared::check::CheckId;
 use crate::engine::shared::text::shown_text;
 
 use super::Outcome;
@@ -84,4 +85,23 @@ pub fn render(feed: &Feed) -> Lines {
         out.line(cells.join("  ").trim_end());
     }
     out
+}
+
+/// `intake checks`: every check id and what it asks, one line each.
+pub fn checks() -> Outcome {
+    let width = CheckId::ALL
+        .iter()
+        .map(|id| id.as_str().len())
+        .max()
+        .unwrap_or(0);
+    let mut out = Lines::new();
+    for id in CheckId::ALL {
+        out.line(format!("{:<width$}  {}", id.as_str(), id.meaning()));
+    }
+    out.line("");
+    out.line("Waive a warning with --waive CHECK=REASON; one finding of archive.safety");
+    out.line("or archive.contents with --waive CHECK:FINDING=REASON (the finding as the");
+    out.line("review names it).");
+    term::print(out);
+    Outcome::Done
 }

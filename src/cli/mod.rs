@@ -106,7 +106,7 @@ fn parse_from(args: Vec<OsString>) -> Result<Parsed, ExitCode> {
     // when the settings file is broken).
     if matches!(
         cli.command,
-        Some(Command::Completions { .. } | Command::Man)
+        Some(Command::Completions { .. } | Command::Man | Command::Checks)
     ) {
         let settings = crate::settings::Settings::default();
         return Ok(Parsed { cli, settings });
@@ -132,6 +132,7 @@ pub fn run(parsed: Parsed) -> ExitCode {
         Some(Command::Recheck(args)) => recheck::run(&args),
         Some(Command::Completions { shell }) => manual::completions(shell),
         Some(Command::Man) => manual::man(),
+        Some(Command::Checks) => list::checks(),
         None => walk::run(cli.feed, cli.theme.as_deref(), cli.ascii),
     };
     if let Outcome::Failed(e) = &outcome {

@@ -69,8 +69,18 @@ pub fn text(record: &Record, written: &Written) -> String {
         }
     }
     for w in &record.waivers {
+        let about = w
+            .subject
+            .as_deref()
+            .map(|s| format!(" ({s})"))
+            .unwrap_or_default();
+        let covers = match w.covers.len() {
+            0 => String::new(),
+            1 => "; covers 1 finding".to_string(),
+            n => format!("; covers {n} findings"),
+        };
         out.line(format!(
-            "  waiver {}: \"{}\" ({})",
+            "  waiver {}{about}: \"{}\" ({}{covers})",
             w.check,
             w.reason,
             w.outcome.describe()

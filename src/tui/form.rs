@@ -8,7 +8,7 @@ use ratatui::crossterm::event::KeyEvent;
 
 use crate::engine::record::checklist::{self, SignOff};
 use crate::engine::review::Review;
-use crate::engine::shared::check::Status;
+use crate::engine::shared::check::{Check, Status};
 use crate::engine::shared::verdict::{Verdict, Waiver};
 
 use super::input::TextInput;
@@ -41,7 +41,8 @@ pub fn new_sign_off(review: &Review, operator: &Option<String>, key: &KeyStatus)
             .checks
             .iter()
             .filter(|c| c.status == Status::Warn)
-            .map(|c| field(FieldKind::Waiver(c.id), TextInput::default())),
+            .flat_map(reasons_asked)
+            .map(|kind| field(kind, TextInput::default())),
     );
     SignOffState {
         fields,
@@ -49,6 +50,29 @@ pub fn new_sign_off(review: &Review, operator: &Option<String>, key: &KeyStatus)
         problem: None,
         armed: false,
         writing: false,
+    }
+}
+
+/// Most findings of one check given a reason each; past that, one reason
+/// covers the check (and the record lists every finding it covered).
+const REASONS_PER_FINDING: usize = 8;
+
+/// The reasons a warning check asks for: one per warning finding when it
+/// has a few, else one for the whole check.
+fn reasons_asked(check: &Check) -> Vec<FieldKind> {
+    let subjects: Vec<&str> = check
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Warn && f.unlisted_counts().is_none())
+        .map(|f| f.subject.as_str())
+        .collect();
+    if (2..=REASONS_PER_FINDING).contains(&subjects.len()) {
+        subjects
+            .into_iter()
+            .map(|s| FieldKind::Waiver(check.id, Some(s.to_string())))
+            .collect()
+    } else {
+        vec![FieldKind::Waiver(check.id, None)]
     }
 }
 
@@ -69,11 +93,14 @@ pub fn sign_off_of(s: &SignOffState) -> SignOff {
         waivers: s
             .fields
             .iter()
-            .filter_map(|f| match f.kind {
-                FieldKind::Waiver(id) if !f.input.value().trim().is_empty() => Some(Waiver {
-                    check: id,
-                    reason: f.input.value().trim().to_string(),
-                }),
+            .filter_map(|f| match &f.kind {
+                FieldKind::Waiver(id, subject) if !f.input.value().trim().is_empty() => {
+                    Some(Waiver {
+                        check: *id,
+                        subject: subject.clone(),
+                        reason: f.input.value().trim().to_string(),
+                    })
+                }
                 _ => None,
             })
             .collect(),

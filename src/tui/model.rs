@@ -119,7 +119,8 @@ pub struct FetchState {
 /// A field of the sign-off form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldKind {
-    Waiver(CheckId),
+    /// A reason for a warning check, or for one finding of it (by subject).
+    Waiver(CheckId, Option<String>),
     Operator,
     Approver,
     ChangeRequest,

@@ -1,6 +1,8 @@
 //! The command line: exit codes 0/1/2/3 exactly as SPEC.md says, output in
 //! words, JSON for pipelines, and nothing written when the input is refused.
 
+use std::path::Path;
+
 use assert_cmd::Command;
 use intake::testkit::layout::FeedSpec;
 
@@ -193,4 +195,72 @@ fn list_shows_one_line_per_release_and_platform() {
     4.2.1    2026-03-02  stable   linux-x86_64  meridian-4.2.1-linux-x86_64.bin  newest stable, on this media
     4.2.0    2026-01-15  stable   linux-x86_64  meridian-4.2.1-linux-x86_64.bin  on this media
     ");
+}
+
+/// A waiver can name one finding: it accepts that finding only, and a
+/// check-wide waiver lists in the record every finding it accepted.
+#[test]
+fn a_waiver_names_one_finding_or_lists_what_it_covered() {
+    let feed = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-releases/training/feed.toml");
+    let subject = "meridian-world-writable/conf/logging.toml";
+    let run = |waiver: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let status = intake_bin()
+            .args([
+                "verify",
+                feed.to_str().unwrap(),
+                "--release",
+                "world-writable",
+            ])
+            .args([
+                "--platform",
+                "linux-x86_64",
+                "--operator",
+                "a",
+                "--approver",
+                "b",
+            ])
+            .args(["--no-store", "--waive", waiver, "--checklist-dir"])
+            .arg(out.path())
+            .output()
+            .unwrap();
+        let toml = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "toml"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .unwrap_or_default();
+        (status.status.code(), toml)
+    };
+    let (code, toml) = run(&format!("archive.safety:{subject}=reset by the installer"));
+    assert_eq!(code, Some(0), "{toml}");
+    assert!(toml.contains(&format!("subject = \"{subject}\"")), "{toml}");
+    let (code, toml) = run("archive.safety:meridian-world-writable/elsewhere=no such");
+    assert_eq!(code, Some(1), "{toml}");
+    assert!(toml.contains("no-such-finding"), "{toml}");
+    assert!(
+        toml.contains("1 of its findings have no written reason"),
+        "{toml}"
+    );
+    let (code, toml) = run("archive.safety=all intended");
+    assert_eq!(code, Some(0), "{toml}");
+    assert!(
+        toml.contains(&format!("covers = [\"{subject}\"]")),
+        "{toml}"
+    );
+}
+
+#[test]
+fn intake_checks_lists_every_check_id_with_its_meaning() {
+    let out = intake_bin().arg("checks").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for id in intake::engine::shared::check::CheckId::ALL {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(id.as_str()) && l.len() > id.as_str().len() + 10),
+            "{id}: {text}"
+        );
+    }
+    assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
 }

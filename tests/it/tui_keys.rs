@@ -44,7 +44,7 @@ fn the_same_keys_fill_the_same_fields_whatever_the_review_found() {
         let reasons = s
             .fields
             .iter()
-            .filter(|f| matches!(f.kind, FieldKind::Waiver(_)))
+            .filter(|f| matches!(f.kind, FieldKind::Waiver(_, _)))
             .count();
         assert_eq!(reasons, warnings);
         press(
@@ -75,7 +75,7 @@ fn every_focused_field_is_drawn_with_the_cursor_in_it() {
             let (text, cursor) = render_cursor(&mut m, 80, 24);
             let s = m.sign_off.as_ref().unwrap();
             let label = match s.fields[s.focus].kind {
-                FieldKind::Waiver(id) => format!("> Reason: {id}"),
+                FieldKind::Waiver(id, _) => format!("> Reason: {id}"),
                 FieldKind::Operator => "> Operator".to_string(),
                 FieldKind::Approver => "> Approver".to_string(),
                 FieldKind::ChangeRequest => "> Change request".to_string(),
@@ -303,5 +303,66 @@ fn a_field_left_shows_the_start_of_what_was_typed() {
     assert!(
         left.contains("Reason: release.newest   mirror-eu reported"),
         "{left}"
+    );
+}
+
+/// A warning check with a few findings asks a reason for each finding; the
+/// reasons become waivers that name their finding, and the review is
+/// approved only once every finding has one.
+#[test]
+fn sign_off_asks_a_reason_per_finding() {
+    use intake::engine::record::checklist;
+    use intake::engine::shared::check::CheckId;
+    use intake::engine::shared::verdict::Verdict;
+    use intake::testkit::hostile::{RawTar, gz};
+    use intake::tui::form::{new_sign_off, sign_off_of};
+    let tar = RawTar::new()
+        .file_mode("m/conf/a.toml", 0o666, b"x")
+        .file_mode("m/conf/b.toml", 0o666, b"y");
+    let review =
+        crate::support::review_artifact("linux-x86_64", "m.tar.gz", gz(&tar.finish()), None);
+    let mut form = new_sign_off(&review, &Some("a".into()), &KeyStatus::None);
+    let asked: Vec<Option<String>> = form
+        .fields
+        .iter()
+        .filter_map(|f| match &f.kind {
+            FieldKind::Waiver(CheckId::ArchiveSafety, subject) => Some(subject.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        asked,
+        vec![Some("m/conf/a.toml".into()), Some("m/conf/b.toml".into())]
+    );
+    for f in &mut form.fields {
+        match &f.kind {
+            FieldKind::Approver => f.input = intake::tui::input::TextInput::new("b"),
+            // Other warnings of this small feed (no release notes) accepted whole.
+            FieldKind::Waiver(_, None) => f.input = intake::tui::input::TextInput::new("known"),
+            FieldKind::Waiver(_, Some(s)) if s.ends_with("a.toml") => {
+                f.input = intake::tui::input::TextInput::new("reset by the installer")
+            }
+            _ => {}
+        }
+    }
+    let (verdict, reasons) = checklist::verdict(&review, &sign_off_of(&form));
+    assert_eq!(verdict, Verdict::Rejected);
+    assert!(
+        reasons.iter().any(|r| r.contains("m/conf/b.toml")),
+        "{reasons:?}"
+    );
+    for f in &mut form.fields {
+        if matches!(&f.kind, FieldKind::Waiver(_, Some(s)) if s.ends_with("b.toml")) {
+            f.input = intake::tui::input::TextInput::new("also reset");
+        }
+    }
+    let sign_off = sign_off_of(&form);
+    assert_eq!(checklist::verdict(&review, &sign_off).0, Verdict::Approved);
+    assert!(
+        sign_off
+            .waivers
+            .iter()
+            .filter(|w| w.check == CheckId::ArchiveSafety)
+            .all(|w| w.subject.is_some())
     );
 }

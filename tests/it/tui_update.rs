@@ -294,7 +294,7 @@ fn sign_off_asks_a_reason_for_each_warning_and_two_different_people() {
     assert_eq!(s.focus, 0);
     assert_eq!(
         s.fields[3].kind,
-        FieldKind::Waiver(CheckId::ReleaseNewest),
+        FieldKind::Waiver(CheckId::ReleaseNewest, None),
         "then one reason field per warning"
     );
 
@@ -365,7 +365,7 @@ fn a_rejected_checklist_is_written_only_on_a_second_ctrl_s_and_says_why() {
         .unwrap()
         .fields
         .iter()
-        .filter(|f| matches!(f.kind, FieldKind::Waiver(_)))
+        .filter(|f| matches!(f.kind, FieldKind::Waiver(_, _)))
         .count();
     assert_eq!(waivers, 1, "fetch.source warns");
     let first = press(&mut m, "a.operator<Tab>b.approver<C-s>");

@@ -57,6 +57,25 @@ impl CheckId {
     }
 }
 
+impl CheckId {
+    /// What the check asks, in one line (`intake checks` lists them).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            CheckId::FeedFresh => "the feed is within its own review date (`expires`)",
+            CheckId::ReleaseNewest => "the release is the newest of its channel",
+            CheckId::ReleaseRollback => "not older than the last approval here, nor changed bytes",
+            CheckId::FetchSource => "the bytes came from the primary source or a named mirror",
+            CheckId::FetchSize => "the artifact is the size the feed says",
+            CheckId::ChecksumSha256 => "SHA-256 (and SHA-512) match the vendor's checksum file",
+            CheckId::SignatureChecksums => "the checksum file is signed by pinned keys (threshold)",
+            CheckId::SignatureArtifact => "the artifact's own signature, when published, holds",
+            CheckId::ArchiveContents => "the artifact holds what the release notes declare",
+            CheckId::ArchiveSafety => "nothing escapes its folder, hides, or unpacks differently",
+            CheckId::Signoff => "an operator and a different approver signed off",
+        }
+    }
+}
+
 impl fmt::Display for CheckId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

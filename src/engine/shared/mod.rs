@@ -9,3 +9,4 @@ pub mod limits;
 pub mod manifest;
 pub mod text;
 pub mod verdict;
+pub mod waiver;

@@ -5,62 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::shared::check::{Check, CheckId, Status};
+use crate::engine::shared::check::{Check, Status};
 
-/// A written reason to accept a warning.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Waiver {
-    pub check: CheckId,
-    pub reason: String,
-}
-
-impl Waiver {
-    /// Parses `CHECK=REASON` as given on the command line; refuses unknown
-    /// checks and empty reasons.
-    pub fn parse(arg: &str) -> Result<Self, String> {
-        let (check, reason) = arg
-            .split_once('=')
-            .ok_or_else(|| format!("waiver `{arg}` is not CHECK=REASON"))?;
-        let check: CheckId = check.trim().parse()?;
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(format!(
-                "waiver for {check} has an empty reason: write why the warning is accepted"
-            ));
-        }
-        if check == CheckId::Signoff {
-            return Err("signoff cannot be waived".to_string());
-        }
-        Ok(Waiver {
-            check,
-            reason: reason.to_string(),
-        })
-    }
-}
-
-/// What became of a waiver once the checks were known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum WaiverOutcome {
-    /// It covers a warning.
-    Applied,
-    /// The check failed: a failure cannot be waived.
-    RefusedFailed,
-    /// The check did not warn; nothing to waive.
-    NotNeeded,
-}
-
-impl WaiverOutcome {
-    pub fn describe(self) -> &'static str {
-        match self {
-            WaiverOutcome::Applied => "accepted: covers the warning",
-            WaiverOutcome::RefusedFailed => {
-                "refused: the check failed, and a failure cannot be waived"
-            }
-            WaiverOutcome::NotNeeded => "not needed: the check did not warn",
-        }
-    }
-}
+pub use super::waiver::{Waiver, WaiverOutcome, is_waived, outcome_of, uncovered};
 
 /// The review's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,12 +34,12 @@ impl Verdict {
     }
 }
 
-/// The verdict rule, in one place: any failure rejects; a warning without
-/// an applied waiver rejects; otherwise approved.
+/// The verdict rule, in one place: any failure rejects; a warning not
+/// wholly covered by waivers rejects; otherwise approved.
 pub fn verdict<'a>(checks: impl IntoIterator<Item = &'a Check>, waivers: &[Waiver]) -> Verdict {
     let rejected = checks.into_iter().any(|check| match check.status {
         Status::Fail => true,
-        Status::Warn => waiver_outcome(check, waivers) != Some(WaiverOutcome::Applied),
+        Status::Warn => !is_waived(check, waivers),
         Status::Pass | Status::Skip => false,
     });
     if rejected {
@@ -100,16 +47,6 @@ pub fn verdict<'a>(checks: impl IntoIterator<Item = &'a Check>, waivers: &[Waive
     } else {
         Verdict::Approved
     }
-}
-
-/// How the waivers (if any) for `check` were treated.
-pub fn waiver_outcome(check: &Check, waivers: &[Waiver]) -> Option<WaiverOutcome> {
-    waivers.iter().find(|w| w.check == check.id)?;
-    Some(match check.status {
-        Status::Warn => WaiverOutcome::Applied,
-        Status::Fail => WaiverOutcome::RefusedFailed,
-        Status::Pass | Status::Skip => WaiverOutcome::NotNeeded,
-    })
 }
 
 /// Why a review is rejected, one line per reason, for people: failures
@@ -126,14 +63,18 @@ pub fn rejection_reasons<'a>(
         .map(|c| format!("{} failed: {}", c.id, c.summary));
     let unwaived = checks
         .into_iter()
-        .filter(|c| {
-            c.status == Status::Warn && waiver_outcome(c, waivers) != Some(WaiverOutcome::Applied)
-        })
-        .map(|c| {
-            format!(
+        .filter(|c| c.status == Status::Warn && !is_waived(c, waivers))
+        .map(|c| match uncovered(c, waivers).as_slice() {
+            [] => format!(
                 "{} warns and has no written reason (waiver): {}",
                 c.id, c.summary
-            )
+            ),
+            subjects => format!(
+                "{} warns and {} of its findings have no written reason (waiver): {}",
+                c.id,
+                subjects.len(),
+                subjects.join(", ")
+            ),
         });
     failures.chain(unwaived).collect()
 }
@@ -141,18 +82,7 @@ pub fn rejection_reasons<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn waiver_parsing_refuses_unknown_checks_and_empty_reasons() {
-        assert_eq!(
-            Waiver::parse("release.newest=rolling back").map(|w| w.check),
-            Ok(CheckId::ReleaseNewest)
-        );
-        assert!(Waiver::parse("release.newst=x").is_err());
-        assert!(Waiver::parse("release.newest=  ").is_err());
-        assert!(Waiver::parse("release.newest").is_err());
-        assert!(Waiver::parse("signoff=because").is_err());
-    }
+    use crate::engine::shared::check::CheckId;
 
     #[test]
     fn verdict_rule() {
@@ -181,10 +111,7 @@ mod tests {
             ),
             Verdict::Rejected
         );
-        assert_eq!(
-            waiver_outcome(&fail, &[waive_fail]),
-            Some(WaiverOutcome::RefusedFailed)
-        );
-        assert_eq!(waiver_outcome(&pass, &[waive_warn]), None);
+        assert_eq!(outcome_of(&waive_fail, &fail), WaiverOutcome::RefusedFailed);
+        assert_eq!(outcome_of(&waive_warn, &pass), WaiverOutcome::NotNeeded);
     }
 }

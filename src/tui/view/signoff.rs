@@ -13,6 +13,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::engine::review::Review;
 use crate::engine::shared::check::{CheckId, Status};
+use crate::engine::shared::text::shown_text;
 use crate::engine::shared::verdict::Verdict;
 
 use super::verify::counts_line;
@@ -24,10 +25,13 @@ use crate::tui::theme::{Role, Theme};
 
 /// The widest label that is not a reason's (`Change request`).
 const MIN_LABEL: usize = 14;
+/// The widest a label grows (a finding's long path is cut in the middle).
+const MAX_LABEL: usize = 32;
 
 fn label(kind: &FieldKind) -> String {
     match kind {
-        FieldKind::Waiver(id) => format!("Reason: {id}"),
+        FieldKind::Waiver(id, None) => format!("Reason: {id}"),
+        FieldKind::Waiver(_, Some(subject)) => format!("Reason: {}", shown_text(subject)),
         FieldKind::Operator => "Operator".to_string(),
         FieldKind::Approver => "Approver".to_string(),
         FieldKind::ChangeRequest => "Change request".to_string(),
@@ -38,9 +42,17 @@ fn label(kind: &FieldKind) -> String {
 /// What belongs in an empty field, in brackets (so it never reads as typed).
 fn hint(kind: &FieldKind, review: &Review) -> String {
     match kind {
-        FieldKind::Waiver(id) => {
+        FieldKind::Waiver(id, None) => {
             let why = review.check(*id).map(|c| c.summary.as_str()).unwrap_or("");
             format!("(it warns: {why})")
+        }
+        FieldKind::Waiver(id, Some(subject)) => {
+            let why = review
+                .check(*id)
+                .and_then(|c| c.findings.iter().find(|f| f.subject == *subject))
+                .map(|f| f.summary.as_str())
+                .unwrap_or("");
+            format!("({id} warns: {why})")
         }
         FieldKind::Operator => "(who ran this review)".to_string(),
         FieldKind::Approver => "(a second person, not the operator)".to_string(),
@@ -210,7 +222,7 @@ fn draw_form(
         .map(|f| label(&f.kind).chars().count())
         .max()
         .unwrap_or(0)
-        .max(MIN_LABEL);
+        .clamp(MIN_LABEL, MAX_LABEL);
     let width = area.width.saturating_sub(2) as usize;
     let lines: Vec<Line> = rows
         .iter()

@@ -201,17 +201,36 @@ fn waivers(doc: &mut Doc, r: &Record) {
     }
     doc.line("## Waivers");
     doc.blank();
-    doc.line("| Check | Reason | Outcome |");
-    doc.line("|---|---|---|");
+    doc.line("| Check | Finding | Reason | Outcome | Covers |");
+    doc.line("|---|---|---|---|---|");
     for w in &r.waivers {
         doc.line(format!(
-            "| `{}` | {} | {} |",
+            "| `{}` | {} | {} | {} | {} |",
             w.check,
+            w.subject
+                .as_deref()
+                .map_or("(the whole check)".to_string(), text),
             text(&w.reason),
-            w.outcome.describe()
+            w.outcome.describe(),
+            covers(&w.covers)
         ));
     }
     doc.blank();
+}
+
+/// The findings a waiver accepted, as a table cell (a long list is
+/// counted: the TOML record lists every one).
+fn covers(subjects: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut cell: Vec<String> = subjects.iter().take(SHOWN).map(|s| text(s)).collect();
+    if subjects.len() > SHOWN {
+        cell.push(format!("and {} more", subjects.len() - SHOWN));
+    }
+    if cell.is_empty() {
+        "-".to_string()
+    } else {
+        cell.join("; ")
+    }
 }
 
 /// What changed since the last approval. Long lists are cut short here;

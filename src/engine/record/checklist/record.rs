@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::review::{ArtifactRecord, EvidenceSource, Review, Since};
 use crate::engine::shared::check::{Check, CheckId};
-use crate::engine::shared::verdict::{Verdict, Waiver, WaiverOutcome, waiver_outcome};
+use crate::engine::shared::verdict::{Verdict, Waiver, WaiverOutcome, outcome_of};
+use crate::engine::shared::waiver::covered_by;
 
 use super::SignOff;
 
@@ -111,8 +112,15 @@ impl SinceSection {
 #[serde(deny_unknown_fields)]
 pub struct WaiverRecord {
     pub check: CheckId,
+    /// The finding it names (`None`: the whole check).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
     pub reason: String,
     pub outcome: WaiverOutcome,
+    /// The findings it accepted in this review, by subject: a check-wide
+    /// waiver lists every one, so what it covered is on the record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub covers: Vec<String>,
 }
 
 /// A TOML datetime (`2026-11-22T09:14:03Z`) for a timestamp, to the second.
@@ -138,15 +146,13 @@ impl Record {
             .waivers
             .iter()
             .map(|w: &Waiver| {
-                let outcome = checks
-                    .iter()
-                    .find(|c| c.id == w.check)
-                    .and_then(|c| waiver_outcome(c, std::slice::from_ref(w)))
-                    .unwrap_or(WaiverOutcome::NotNeeded);
+                let check = checks.iter().find(|c| c.id == w.check);
                 WaiverRecord {
                     check: w.check,
+                    subject: w.subject.clone(),
                     reason: w.reason.clone(),
-                    outcome,
+                    outcome: check.map_or(WaiverOutcome::NotNeeded, |c| outcome_of(w, c)),
+                    covers: check.map(|c| covered_by(w, c)).unwrap_or_default(),
                 }
             })
             .collect();
