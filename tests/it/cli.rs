@@ -264,3 +264,45 @@ fn intake_checks_lists_every_check_id_with_its_meaning() {
     }
     assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
 }
+
+/// Checklists go to a shared change-request folder: created as any new
+/// file is under the umask (0644 with umask 022), not private.
+#[cfg(unix)]
+#[test]
+fn checklist_files_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let out = tempfile::tempdir().unwrap();
+    let feed = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-releases/meridian/feed.toml");
+    let bin = assert_cmd::cargo::cargo_bin("intake");
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("umask 022; exec \"$@\"")
+        .arg("sh")
+        .arg(bin)
+        .args(["verify", feed.to_str().unwrap(), "--release", "4.2.1"])
+        .args([
+            "--platform",
+            "linux-x86_64",
+            "--operator",
+            "a",
+            "--approver",
+            "b",
+        ])
+        .args(["--no-store", "--checklist-dir"])
+        .arg(out.path())
+        .env("XDG_DATA_HOME", out.path().join("data"))
+        .env("XDG_CONFIG_HOME", out.path().join("config"))
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let mut seen = 0;
+    for entry in std::fs::read_dir(out.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o644, "{}", path.display());
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 3);
+}

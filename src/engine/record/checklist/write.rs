@@ -114,11 +114,13 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> std::result::Result<(), WriteErro
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".intake-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(WriteError::Io)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".intake-").suffix(".tmp");
+    // A change-request folder is shared: the files are created as any new
+    // file is (0666 less the umask: 0644 by default), not private.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir).map_err(WriteError::Io)?;
     tmp.write_all(bytes).map_err(WriteError::Io)?;
     tmp.as_file().sync_all().map_err(WriteError::Io)?;
     match tmp.persist_noclobber(path) {
