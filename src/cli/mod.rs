@@ -3,6 +3,7 @@
 
 mod args;
 mod audit;
+mod demo;
 mod help;
 mod list;
 mod manual;
