@@ -11,7 +11,7 @@ use jiff::Timestamp;
 
 use crate::engine::fetch::open::FetchSettings;
 use crate::engine::inspect::Limits;
-use crate::engine::record::checklist::{self, SignOff};
+use crate::engine::record::checklist::SignOff;
 use crate::engine::record::finish::{self, Destinations, Finished};
 use crate::engine::record::signing;
 use crate::engine::record::store::Store;
@@ -26,7 +26,7 @@ use crate::settings::{self, Settings};
 
 use super::progress::StderrProgress;
 use super::term::{self, Lines};
-use super::{Format, Outcome, VerifyArgs, output};
+use super::{Format, Outcome, VerifyArgs, json, output};
 
 /// The environment variable a pipeline sets to unlock the signing key.
 pub const PASSPHRASE_ENV: &str = "INTAKE_SIGNING_PASSPHRASE";
@@ -212,9 +212,7 @@ impl Job<'_> {
                 }
                 term::print(out);
             }
-            Format::Json => {
-                term::print_json(&checklist::to_json(&done.checklist.record));
-            }
+            Format::Json => term::print_json(&json::review::document_of(done)),
         }
     }
 }

@@ -32,7 +32,7 @@ mod feed;
 mod trust;
 
 use feed::store_feed;
-pub use trust::StorePins;
+pub use trust::{LeftOut, StorePins};
 
 /// Where an approved artifact went.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,8 +40,8 @@ pub struct Placed {
     /// The store's feed for this product.
     pub feed: PathBuf,
     pub artifact: PathBuf,
-    /// Pinned keys the store feed leaves out, and why (revoked as compromised).
-    pub left_out: Vec<String>,
+    /// Pinned keys the store feed leaves out (revoked as compromised).
+    pub left_out: Vec<LeftOut>,
 }
 
 /// A store folder.

@@ -32,13 +32,32 @@ pub struct StorePins {
     pub files: Vec<(PathBuf, String)>,
     pub threshold: usize,
     pub required: bool,
-    /// Pinned keys left out, with why (revoked as compromised).
-    pub left_out: Vec<String>,
+    /// Pinned keys left out (revoked as compromised).
+    pub left_out: Vec<LeftOut>,
+}
+
+/// A pinned key the store feed leaves out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    /// Upper-case hex.
+    pub fingerprint: String,
+    /// Why, in a few words: `revoked as compromised`.
+    pub reason: &'static str,
+}
+
+impl std::fmt::Display for LeftOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} is {}: left out of the store feed",
+            self.fingerprint, self.reason
+        )
+    }
 }
 
 /// A key revoked as compromised (or with no reason, which counts as
-/// compromised) at `now`: why, in words.
-fn compromised(cert: &Cert, now: Timestamp) -> Option<String> {
+/// compromised) at `now`.
+fn compromised(cert: &Cert, now: Timestamp) -> Option<LeftOut> {
     let policy = StandardPolicy::new();
     let RevocationStatus::Revoked(revs) = cert.revocation_status(&policy, SystemTime::from(now))
     else {
@@ -48,11 +67,9 @@ fn compromised(cert: &Cert, now: Timestamp) -> Option<String> {
         sig.reason_for_revocation()
             .is_none_or(|(reason, _)| reason.revocation_type() == RevocationType::Hard)
     });
-    hard.then(|| {
-        format!(
-            "{} is revoked as compromised (or with no reason): left out of the store feed",
-            cert.fingerprint().to_hex()
-        )
+    hard.then(|| LeftOut {
+        fingerprint: cert.fingerprint().to_hex(),
+        reason: "revoked as compromised (or with no reason)",
     })
 }
 
