@@ -46,6 +46,9 @@ pub enum Command {
         /// The feed file (feed.toml).
         #[arg(value_hint = ValueHint::FilePath)]
         feed: PathBuf,
+        /// Output: text for people, json for pipelines (schema intake.list/1).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Run the whole review non-interactively and write the checklist.
     Verify(Box<VerifyArgs>),
@@ -65,6 +68,20 @@ pub enum Command {
     Man,
     /// List every check id with what it asks (the ids `--waive` takes).
     Checks,
+    /// Print the JSON Schema of a command's `--format json` output.
+    Schema {
+        /// The command whose output it describes.
+        name: SchemaName,
+    },
+}
+
+/// The commands with a JSON output, as `intake schema` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaName {
+    Verify,
+    List,
+    ChecklistVerify,
+    Recheck,
 }
 
 #[derive(Debug, Subcommand)]
@@ -81,7 +98,7 @@ pub struct ChecklistVerifyArgs {
     /// A certificate trusted to sign checklists (repeatable; default: trusted_signers in the settings).
     #[arg(long = "signer", value_name = "CERT", value_hint = ValueHint::FilePath)]
     pub signers: Vec<PathBuf>,
-    /// Output: text for people, json for pipelines.
+    /// Output: text for people, json for pipelines (schema intake.checklist-verify/1).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Print only the result line (exit code unchanged).
@@ -100,7 +117,7 @@ pub struct RecheckArgs {
     /// The archive's top folder that DIR stands for (e.g. meridian-4.2.1).
     #[arg(long, value_name = "FOLDER")]
     pub prefix: Option<String>,
-    /// Output: text for people, json for pipelines.
+    /// Output: text for people, json for pipelines (schema intake.recheck/1).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Print only the result line (exit code unchanged).
@@ -159,7 +176,7 @@ pub struct VerifyArgs {
     /// Stop inspecting an archive that expands past this size (e.g. 8GiB, 500MiB).
     #[arg(long = "max-expanded", value_name = "SIZE", value_parser = crate::units::parse_size)]
     pub max_expanded: Option<u64>,
-    /// Output: text for people, json for pipelines (the checklist record).
+    /// Output: text for people, json for pipelines (the checklist record and the files written; schema intake.verify/1).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Print only the verdict line (exit code unchanged; the checklist is still written).

@@ -12,7 +12,7 @@ use crate::settings::Settings;
 
 use super::output::symbol;
 use super::term::{self, Lines};
-use super::{ChecklistVerifyArgs, Format, Outcome};
+use super::{ChecklistVerifyArgs, Format, Outcome, json};
 
 pub fn run(args: &ChecklistVerifyArgs, settings: &Settings) -> Outcome {
     let signers: Vec<PathBuf> = if args.signers.is_empty() {
@@ -33,8 +33,9 @@ pub fn run(args: &ChecklistVerifyArgs, settings: &Settings) -> Outcome {
         Format::Text => term::print(text_report(&args.file, &report)),
         Format::Json => term::print_json(&json_report(&args.file, &report)),
     }
-    // The same exit codes as a review: 0 approved (intact), 1 rejected.
-    Outcome::Verdict(if report.intact() {
+    // The same exit codes as a review: 0 approved (intact and signed by a
+    // trusted signer), 1 rejected.
+    Outcome::Verdict(if report.verified() {
         Verdict::Approved
     } else {
         Verdict::Rejected
@@ -45,7 +46,7 @@ pub fn run(args: &ChecklistVerifyArgs, settings: &Settings) -> Outcome {
 fn result_line(report: &Audit) -> String {
     format!(
         "intact and signed by a trusted signer: {}",
-        if report.intact() { "YES" } else { "NO" }
+        if report.verified() { "YES" } else { "NO" }
     )
 }
 
@@ -77,6 +78,9 @@ fn text_report(file: &Path, report: &Audit) -> Lines {
     out
 }
 
+/// The `intake.checklist-verify/1` document: `intact` (the manifest and
+/// the Markdown are the record's own, signed or not) apart from `signed`
+/// (a good signature by a trusted signer); `verified` is both (exit 0).
 fn json_report(file: &Path, report: &Audit) -> serde_json::Value {
     let r = &report.record;
     let points: Vec<serde_json::Value> = report
@@ -84,13 +88,19 @@ fn json_report(file: &Path, report: &Audit) -> serde_json::Value {
         .iter()
         .map(|p| serde_json::json!({ "what": p.what, "status": p.status.as_str(), "summary": p.summary }))
         .collect();
-    serde_json::json!({
-        "checklist": file.display().to_string(),
+    let fields = serde_json::json!({
+        "checklist": json::path(file),
+        "signature_file": report.signature.as_deref().map(json::path),
         "product": r.product,
         "version": r.version,
         "platform": r.platform,
         "verdict": r.verdict.as_str(),
+        "change_request": r.change_request,
+        "finished": r.finished.to_string(),
         "points": points,
         "intact": report.intact(),
-    })
+        "signed": report.signed(),
+        "verified": report.verified(),
+    });
+    json::document(&json::CHECKLIST_VERIFY, fields)
 }

@@ -38,6 +38,10 @@ pub const TOP_EXAMPLES: &[Example] = &[
         "intake completions bash > ~/.local/share/bash-completion/completions/intake",
     ),
     ex("Read the manual:", "intake man | man -l -"),
+    ex(
+        "The JSON Schema of `verify --format json` (also list, checklist-verify, recheck):",
+        "intake schema verify",
+    ),
 ];
 
 pub const VERIFY_EXAMPLES: &[Example] = &[

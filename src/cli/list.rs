@@ -1,22 +1,108 @@
-//! `intake list FEED`: releases and platforms, one line each, newest first.
+//! `intake list FEED`: releases and platforms, one line each, newest
+//! first; with `--format json`, the same as an `intake.list/1` document.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::engine::select::choose;
-use crate::engine::select::feed::Feed;
+use serde_json::{Value, json};
+
+use crate::engine::select::choose::{self, Media};
+use crate::engine::select::feed::{Feed, Release, SignaturePolicy};
 use crate::engine::shared::check::CheckId;
 use crate::engine::shared::text::shown_text;
 
-use super::Outcome;
 use super::term::{self, Lines};
+use super::{Format, Outcome, json};
 
-pub fn run(path: &Path) -> Outcome {
+pub fn run(path: &Path, format: Format) -> Outcome {
     let feed = match Feed::load(path) {
         Ok(feed) => feed,
         Err(e) => return Outcome::Failed(e),
     };
-    term::print(render(&feed));
+    match format {
+        Format::Text => term::print(render(&feed)),
+        Format::Json => term::print_json(&document(&feed)),
+    }
     Outcome::Done
+}
+
+/// The newest release of each channel, looked up once per channel (not
+/// per release).
+fn newest_of(feed: &Feed) -> BTreeMap<&str, Option<&Release>> {
+    let mut newest_of = BTreeMap::new();
+    for release in &feed.releases {
+        newest_of
+            .entry(release.channel.as_str())
+            .or_insert_with(|| choose::newest_in_channel(feed, &release.channel));
+    }
+    newest_of
+}
+
+fn is_newest(newest_of: &BTreeMap<&str, Option<&Release>>, release: &Release) -> bool {
+    newest_of
+        .get(release.channel.as_str())
+        .copied()
+        .flatten()
+        .is_some_and(|n| n.version == release.version)
+}
+
+/// The `intake.list/1` document: the product, the trust, and every
+/// release newest first with its artifacts.
+pub fn document(feed: &Feed) -> Value {
+    let host = choose::host_platform();
+    let newest_of = newest_of(feed);
+    let releases: Vec<Value> = choose::newest_first(feed)
+        .into_iter()
+        .map(|release| {
+            let artifacts: Vec<Value> = release
+                .artifacts
+                .iter()
+                .map(|a| {
+                    json!({
+                        "platform": a.platform,
+                        "file": a.file_name(),
+                        "path": a.file.value,
+                        "size": a.size,
+                        "signature": a.signature.as_ref().map(|s| &s.value),
+                        "media": choose::on_media(feed, a).map(|m| match m {
+                            Media::OnThisMedia => "on-this-media",
+                            Media::NotOnAnyLocalSource => "not-on-any-local-source",
+                        }),
+                        "this_host": a.platform == host,
+                    })
+                })
+                .collect();
+            json!({
+                "version": release.version,
+                "date": release.date.to_string(),
+                "channel": release.channel,
+                "newest_in_channel": is_newest(&newest_of, release),
+                "notes": release.notes.as_ref().map(|n| &n.value),
+                "checksums": release.checksums.value,
+                "checksums_signature": release.checksums_signature.as_ref().map(|s| &s.value),
+                "artifacts": artifacts,
+            })
+        })
+        .collect();
+    let t = &feed.trust;
+    let fields = json!({
+        "feed": json::path(&feed.path),
+        "product": feed.product.id,
+        "product_name": feed.product.name,
+        "vendor": feed.product.vendor,
+        "host_platform": host,
+        "trust": {
+            "fingerprints": t.fingerprints.iter().map(|f| &f.value).collect::<Vec<_>>(),
+            "threshold": t.threshold,
+            "signatures": match t.signatures {
+                SignaturePolicy::Required => "required",
+                SignaturePolicy::Optional => "optional",
+            },
+            "expires": t.expires.map(|d| d.to_string()),
+        },
+        "releases": releases,
+    });
+    json::document(&json::LIST, fields)
 }
 
 /// The listing, as printed: every cell escaped (feed text is the
@@ -30,21 +116,11 @@ pub fn render(feed: &Feed) -> Lines {
         feed.product.vendor,
         feed.path.display()
     ));
-    // The newest of each channel, looked up once per channel (not per release).
-    let mut newest_of = std::collections::BTreeMap::new();
-    for release in &feed.releases {
-        newest_of
-            .entry(release.channel.as_str())
-            .or_insert_with(|| choose::newest_in_channel(feed, &release.channel));
-    }
+    let newest_of = newest_of(feed);
     let rows: Vec<[String; 6]> = choose::newest_first(feed)
         .into_iter()
         .flat_map(|release| {
-            let newest = newest_of
-                .get(release.channel.as_str())
-                .copied()
-                .flatten()
-                .is_some_and(|n| n.version == release.version);
+            let newest = is_newest(&newest_of, release);
             let host = host.clone();
             release.artifacts.iter().map(move |a| {
                 let mut notes = Vec::new();

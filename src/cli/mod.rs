@@ -3,7 +3,9 @@
 
 mod args;
 mod audit;
+mod demo;
 mod help;
+mod json;
 mod list;
 mod manual;
 mod output;
@@ -25,7 +27,8 @@ use crate::engine::shared::error::Error;
 use crate::engine::shared::verdict::Verdict;
 
 pub use args::{
-    ChecklistCommand, ChecklistVerifyArgs, Cli, Command, Format, RecheckArgs, VerifyArgs, command,
+    ChecklistCommand, ChecklistVerifyArgs, Cli, Command, Format, RecheckArgs, SchemaName,
+    VerifyArgs, command,
 };
 
 /// How a command ended, before it becomes an exit code.
@@ -106,7 +109,7 @@ fn parse_from(args: Vec<OsString>) -> Result<Parsed, ExitCode> {
     // when the settings file is broken).
     if matches!(
         cli.command,
-        Some(Command::Completions { .. } | Command::Man | Command::Checks)
+        Some(Command::Completions { .. } | Command::Man | Command::Checks | Command::Schema { .. })
     ) {
         let settings = crate::settings::Settings::default();
         return Ok(Parsed { cli, settings });
@@ -120,11 +123,27 @@ fn parse_from(args: Vec<OsString>) -> Result<Parsed, ExitCode> {
     }
 }
 
+/// `intake schema NAME`: the JSON Schema of a command's JSON output.
+fn schema(name: SchemaName) -> Outcome {
+    use clap::ValueEnum;
+    let wanted = name.to_possible_value();
+    let found = json::SCHEMAS
+        .iter()
+        .find(|s| wanted.as_ref().is_some_and(|w| w.get_name() == s.name));
+    match found {
+        Some(schema) => {
+            term::print_bytes(schema.text.as_bytes());
+            Outcome::Done
+        }
+        None => Outcome::Failed(Error::Usage(format!("no schema {name:?}"))),
+    }
+}
+
 /// Runs the command, returns the exit code.
 pub fn run(parsed: Parsed) -> ExitCode {
     let Parsed { cli, settings } = parsed;
     let outcome = match cli.command {
-        Some(Command::List { feed }) => list::run(&feed),
+        Some(Command::List { feed, format }) => list::run(&feed, format),
         Some(Command::Verify(args)) => verify::run(&args, &settings),
         Some(Command::Checklist {
             command: ChecklistCommand::Verify(args),
@@ -133,6 +152,7 @@ pub fn run(parsed: Parsed) -> ExitCode {
         Some(Command::Completions { shell }) => manual::completions(shell),
         Some(Command::Man) => manual::man(),
         Some(Command::Checks) => list::checks(),
+        Some(Command::Schema { name }) => schema(name),
         None => walk::run(cli.feed, cli.theme.as_deref(), cli.ascii),
     };
     if let Outcome::Failed(e) = &outcome {

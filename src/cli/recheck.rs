@@ -14,7 +14,7 @@ use crate::engine::shared::manifest::parse_manifest;
 use crate::engine::shared::verdict::Verdict;
 
 use super::term::{self, Lines};
-use super::{Format, Outcome, RecheckArgs};
+use super::{Format, Outcome, RecheckArgs, json};
 
 pub fn run(args: &RecheckArgs) -> Outcome {
     let (record, manifest) = match reviewed_manifest(args) {
@@ -152,7 +152,7 @@ fn top_folder_instead(
 /// The report for a program (`--format json`), with the `--prefix` to try
 /// when DIR looks one folder too deep.
 fn json_report(args: &RecheckArgs, report: &Recheck, prefix: Option<&str>) -> serde_json::Value {
-    serde_json::json!({
+    let fields = serde_json::json!({
         "checklist": args.checklist.display().to_string(),
         "dir": args.dir.display().to_string(),
         "checked": report.checked,
@@ -163,5 +163,6 @@ fn json_report(args: &RecheckArgs, report: &Recheck, prefix: Option<&str>) -> se
         "skipped": report.skipped,
         "clean": report.clean(),
         "suggested_prefix": prefix,
-    })
+    });
+    json::document(&json::RECHECK, fields)
 }

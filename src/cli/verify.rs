@@ -11,39 +11,44 @@ use jiff::Timestamp;
 
 use crate::engine::fetch::open::FetchSettings;
 use crate::engine::inspect::Limits;
-use crate::engine::record::checklist::{self, SignOff};
+use crate::engine::record::checklist::SignOff;
 use crate::engine::record::finish::{self, Destinations, Finished};
 use crate::engine::record::signing;
+use crate::engine::record::store::Store;
 use crate::engine::review;
 use crate::engine::select::choose;
 use crate::engine::select::feed::Feed;
 use crate::engine::shared::error::Error;
 use crate::engine::shared::event::Cancel;
+use crate::engine::shared::verdict::Verdict;
 use crate::engine::verify::signature::TrustStore;
 use crate::settings::{self, Settings};
 
 use super::progress::StderrProgress;
 use super::term::{self, Lines};
-use super::{Format, Outcome, VerifyArgs, output};
+use super::{Format, Outcome, VerifyArgs, json, output};
 
 /// The environment variable a pipeline sets to unlock the signing key.
 pub const PASSPHRASE_ENV: &str = "INTAKE_SIGNING_PASSPHRASE";
 
 /// One review to run and write.
-struct Job<'a> {
-    feed: &'a Path,
-    version: String,
-    platform: String,
-    sign_off: SignOff,
-    /// Where the checklist and the approved artifact go (the store's
-    /// history is kept even with `--no-store`).
-    to: Destinations,
-    fetch: FetchSettings,
-    limits: Limits,
-    signing_key: Option<PathBuf>,
-    format: Format,
+pub(super) struct Job<'a> {
+    pub feed: &'a Path,
+    pub version: String,
+    pub platform: String,
+    pub sign_off: SignOff,
+    /// Where the checklist and the approved artifact go (and the approval
+    /// history: see [`finish::finish`] for when an approval is recorded).
+    pub to: Destinations,
+    pub fetch: FetchSettings,
+    pub limits: Limits,
+    pub signing_key: Option<PathBuf>,
+    pub format: Format,
     /// Only the verdict line, no progress.
-    quiet: bool,
+    pub quiet: bool,
+    /// The demo review (`intake` without a terminal): its store and
+    /// history are thrown away, and the report says so.
+    pub demo: bool,
 }
 
 pub fn run(args: &VerifyArgs, s: &Settings) -> Outcome {
@@ -82,56 +87,7 @@ pub fn run(args: &VerifyArgs, s: &Settings) -> Outcome {
         signing_key: args.signing_key.clone().or(s.signing_key.clone()),
         format: args.format,
         quiet: args.quiet,
-    }
-    .run()
-}
-
-/// `intake` with no subcommand: reviews the newest release of the feed for
-/// this host (or its first platform) under demo names, offline.
-pub fn demo(feed_path: PathBuf) -> Outcome {
-    let feed = match Feed::load(&feed_path) {
-        Ok(f) => f,
-        Err(e) => return Outcome::Failed(e),
-    };
-    let Some(release) = choose::newest_first(&feed).into_iter().next() else {
-        return Outcome::Failed(Error::file(&feed_path, "the feed lists no release"));
-    };
-    let host = choose::host_platform();
-    let platform = release
-        .artifacts
-        .iter()
-        .find(|a| a.platform == host)
-        .or(release.artifacts.first())
-        .map(|a| a.platform.clone())
-        .unwrap_or(host);
-    let mut out = Lines::new();
-    out.line(format!(
-        "No subcommand given: reviewing {} {} for {platform} from {} as demo-operator, approved by demo-approver.",
-        feed.product.name,
-        release.version,
-        feed_path.display()
-    ));
-    out.line(
-        "(`intake verify FEED --release V --operator NAME --approver NAME` runs a real review.)",
-    );
-    out.line("");
-    term::print(out);
-    Job {
-        feed: &feed_path,
-        version: release.version.clone(),
-        platform,
-        sign_off: SignOff {
-            operator: "demo-operator".into(),
-            approver: "demo-approver".into(),
-            change_request: Some("DEMO".into()),
-            waivers: Vec::new(),
-        },
-        to: Settings::default().destinations(None, None, true),
-        fetch: settings::fetch(true, None, None, None),
-        limits: Limits::default(),
-        signing_key: None,
-        format: Format::Text,
-        quiet: false,
+        demo: false,
     }
     .run()
 }
@@ -155,7 +111,7 @@ fn passphrase(key: &Path) -> std::result::Result<String, String> {
 }
 
 impl Job<'_> {
-    fn run(self) -> Outcome {
+    pub(super) fn run(self) -> Outcome {
         let feed = match Feed::load(self.feed) {
             Ok(f) => f,
             Err(e) => return Outcome::Failed(e),
@@ -167,6 +123,13 @@ impl Job<'_> {
         if let Err(e) = feed
             .release(&self.version)
             .and_then(|r| r.artifact(&self.platform))
+        {
+            return Outcome::Failed(e);
+        }
+        // Nor may the review store under other trust than the store's.
+        if self.to.keep_artifacts
+            && let Err(e) =
+                Store::new(&self.to.store_root).pins_for(&feed, &trust, Timestamp::now())
         {
             return Outcome::Failed(e);
         }
@@ -230,12 +193,26 @@ impl Job<'_> {
                         placed.artifact.display(),
                         placed.feed.display()
                     ));
+                    for why in &placed.left_out {
+                        out.line(format!("           {why}"));
+                    }
+                }
+                if self.demo {
+                    out.line("history:   none: a demo records no approval");
+                } else if let Some(history) = &done.history {
+                    out.line(format!(
+                        "history:   approval recorded in {}",
+                        history.display()
+                    ));
+                } else if done.checklist.record.verdict == Verdict::Approved {
+                    out.line(
+                        "history:   not recorded: --no-store without --change-request is a trial, \
+                         not an approval to install",
+                    );
                 }
                 term::print(out);
             }
-            Format::Json => {
-                term::print_json(&checklist::to_json(&done.checklist.record));
-            }
+            Format::Json => term::print_json(&json::review::document_of(done)),
         }
     }
 }

@@ -1,14 +1,15 @@
 //! `intake [FEED]` without a terminal (a pipe, a CI job): the walk needs
-//! one, so the demo feed is reviewed non-interactively instead, and a named
-//! feed is refused with the command pipelines should use. (On a terminal,
-//! `main` starts the walk itself.)
+//! one, so the demo feed is reviewed non-interactively instead (touching
+//! no real record: [`super::demo`]), and a named feed is refused with the
+//! command pipelines should use. (On a terminal, `main` starts the walk
+//! itself.)
 
 use std::path::PathBuf;
 
 use crate::engine::shared::error::Error;
 use crate::settings::demo_feed;
 
-use super::{Outcome, term, verify};
+use super::{Outcome, demo, term};
 
 pub fn run(feed: Option<PathBuf>, theme: Option<&str>, ascii: bool) -> Outcome {
     let looks = match (theme, ascii) {
@@ -26,7 +27,7 @@ pub fn run(feed: Option<PathBuf>, theme: Option<&str>, ascii: bool) -> Outcome {
                      does not exist is refused with the list of those that do)"
                 ));
             }
-            verify::demo(demo_feed())
+            demo::run(demo_feed())
         }
         Some(feed) => Outcome::Failed(Error::Usage(format!(
             "`intake {}` opens the interactive review and needs a terminal; pipelines run \

@@ -1,10 +1,15 @@
 //! The bundled sample releases (`sample-releases/`), made by the same
-//! builders the tests use. Three feeds of the demo product:
+//! builders the tests use. Three feeds of the demo product, each with its
+//! own product id (so approving a lesson never touches the demo product's
+//! approval history or store feed):
 //!
-//! - `meridian/`: the genuine releases (the demo walk uses this one);
-//! - `training/`: one release per lesson, each failing or warning one check
-//!   the way a reviewer should learn to recognise;
-//! - `stale-feed/`: a feed whose own review date has passed.
+//! - `meridian/` (`meridian`): the genuine releases (the demo walk uses
+//!   this one);
+//! - `training/` (`meridian-training`): one release per lesson, each
+//!   failing or warning one check the way a reviewer should learn to
+//!   recognise;
+//! - `stale-feed/` (`meridian-stale`): a feed whose own review date has
+//!   passed.
 //!
 //! The demo keys (secret halves included, marked as demo keys) live in
 //! `demo-keys/` and are reused when present, so regenerating keeps the
@@ -28,7 +33,11 @@ use super::layout::{FeedSpec, FileSpec, ReleaseSpec};
 use super::ts;
 
 pub use lessons::{LESSONS, Lesson};
+pub use training::TRAINING_ID;
 use training::training_feed;
+
+/// The stale feed's product id.
+pub const STALE_ID: &str = "meridian-stale";
 
 struct DemoKeys {
     release: Cert,
@@ -237,6 +246,7 @@ fn meridian_feed(k: &DemoKeys) -> Result<FeedSpec> {
 
 fn stale_feed(k: &DemoKeys) -> Result<FeedSpec> {
     let mut feed = FeedSpec::pinning(&k.release)?;
+    feed.id = STALE_ID.into();
     feed.certificates[0].name = "northwind-release-2026.asc".into();
     feed.expires = Some("2026-01-01".into());
     feed.releases.push(release(

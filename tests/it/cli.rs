@@ -167,14 +167,14 @@ fn nothing_fetchable_exits_3() {
 }
 
 #[test]
-fn json_prints_the_checklist_record() {
+fn json_prints_the_checklist_record_and_the_files_written() {
     let w = write(&good_feed());
     let out = tempfile::tempdir().unwrap();
     let text = stdout_of(&mut verify(&w.feed, out.path(), &["--format", "json"]), 0);
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(json["verdict"], "approved");
     assert_eq!(json["operator"], "a.operator");
-    assert_eq!(json["check"][5]["id"], "checksum.sha256");
+    assert_eq!(json["checks"][5]["id"], "checksum.sha256");
 }
 
 #[test]

@@ -18,6 +18,8 @@ mod feed_errors;
 mod fetch;
 mod hostile_tar;
 mod hostile_zip;
+mod json_contract;
+mod no_side_effects;
 mod partial_media;
 mod recheck;
 mod records;

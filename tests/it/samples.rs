@@ -6,7 +6,7 @@ use std::path::Path;
 use intake::engine::record::checklist::{Checklist, SignOff};
 use intake::engine::shared::check::Status;
 use intake::engine::shared::verdict::Verdict;
-use intake::testkit::samples::{LESSONS, generate};
+use intake::testkit::samples::{LESSONS, STALE_ID, TRAINING_ID, generate};
 use jiff::Timestamp;
 
 use crate::support::try_review_at;
@@ -72,24 +72,79 @@ fn generated_samples_say_the_same() {
 }
 
 #[test]
-fn intake_with_no_arguments_reviews_the_demo_feed() {
+fn each_sample_feed_has_its_own_product_id() {
     let dir = tempfile::tempdir().unwrap();
+    generate(dir.path()).unwrap();
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-releases");
+    for root in [committed.as_path(), dir.path()] {
+        let ids: Vec<String> = ["meridian", "training", "stale-feed"]
+            .iter()
+            .map(|f| {
+                intake::engine::select::feed::Feed::load(&root.join(f).join("feed.toml"))
+                    .unwrap()
+                    .product
+                    .id
+            })
+            .collect();
+        assert_eq!(
+            ids,
+            ["meridian", TRAINING_ID, STALE_ID],
+            "{}",
+            root.display()
+        );
+    }
+}
+
+/// Bare `intake` without a terminal (cron, `ssh host intake`, a pipe):
+/// the demo review, and nothing real touched.
+#[test]
+fn intake_with_no_arguments_and_no_terminal_runs_a_demo_that_records_nothing() {
+    let cwd = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-releases/meridian/feed.toml");
     let out = crate::support::intake_bin()
-        .current_dir(dir.path())
+        .current_dir(cwd.path())
         .env("INTAKE_DEMO_FEED", &demo)
+        .env("TMPDIR", tmp.path())
         .assert()
         .code(0)
         .get_output()
         .clone();
     let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("DEMO: "), "{text}");
     assert!(text.contains("verdict: APPROVED"), "{text}");
-    assert_eq!(
-        std::fs::read_dir(dir.path().join("checklists"))
-            .unwrap()
-            .count(),
-        3
+    assert!(text.contains("for DEMO"), "{text}");
+    let last = text.trim_end().lines().last().unwrap();
+    assert!(
+        last.contains("For real use:") && last.contains("intake verify FEED --release"),
+        "{last}"
     );
+    // No ./checklists, no store, no approval history.
+    assert_eq!(std::fs::read_dir(cwd.path()).unwrap().count(), 0);
+    assert!(!crate::support::data_home().join("intake").exists());
+    // Only the demo's own folder is left, holding its checklist.
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(
+        left[0]
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("intake-demo-")
+    );
+    assert_eq!(std::fs::read_dir(&left[0]).unwrap().count(), 3);
+    let toml = std::fs::read_dir(&left[0])
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "toml"))
+        .unwrap();
+    let record = std::fs::read_to_string(&toml).unwrap();
+    assert!(record.contains("change_request = \"DEMO\""), "{record}");
+    assert!(record.contains("operator = \"demo-operator\""), "{record}");
+    assert!(text.contains(&toml.display().to_string()), "{text}");
 }
 
 /// Every lesson that fails or warns says what to do next, in words, and

@@ -34,13 +34,43 @@ pub struct Audit {
     pub toml: PathBuf,
     pub record: Record,
     pub points: Vec<Point>,
+    /// The detached signature beside the TOML, when there is one.
+    pub signature: Option<PathBuf>,
 }
 
 impl Audit {
-    /// Intact and signed by a trusted signer.
-    pub fn intact(&self) -> bool {
-        self.points.iter().all(|p| p.status == Status::Pass)
+    fn passed(&self, what: &str) -> bool {
+        self.points
+            .iter()
+            .filter(|p| p.what == what)
+            .all(|p| p.status == Status::Pass)
     }
+
+    /// Unaltered: the manifest and the Markdown are the record's own
+    /// (whether or not anyone signed it).
+    pub fn intact(&self) -> bool {
+        self.passed("manifest") && self.passed("markdown")
+    }
+
+    /// Signed, with a good signature by a trusted signer.
+    pub fn signed(&self) -> bool {
+        self.passed("signature")
+    }
+
+    /// Intact and signed by a trusted signer: what exit 0 means.
+    pub fn verified(&self) -> bool {
+        self.intact() && self.signed()
+    }
+}
+
+/// The detached signature's name beside a checklist's TOML.
+pub fn signature_of(toml: &Path) -> PathBuf {
+    toml.with_file_name(format!(
+        "{}.asc",
+        toml.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    ))
 }
 
 /// The checklist's other files, named after its TOML.
@@ -88,10 +118,12 @@ pub fn audit(toml: &Path, signers: &[PathBuf], now: Timestamp) -> Result<Audit> 
         markdown_point(toml, &record),
         signature_point(toml, &toml_bytes, signers, now)?,
     ];
+    let signature = Some(signature_of(toml)).filter(|asc| asc.is_file());
     Ok(Audit {
         toml: toml.to_path_buf(),
         record,
         points,
+        signature,
     })
 }
 
@@ -160,12 +192,7 @@ fn signature_point(
     signers: &[PathBuf],
     now: Timestamp,
 ) -> Result<Point> {
-    let asc = toml.with_file_name(format!(
-        "{}.asc",
-        toml.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    ));
+    let asc = signature_of(toml);
     let sig_bytes = match std::fs::read(&asc) {
         Err(_) => {
             return Ok(Point {

@@ -3,6 +3,13 @@
 //! given, write it, and on approval place the artifact in the store and
 //! record the approval. The interactive walk and `intake verify` call the
 //! same function, so they write the same record.
+//!
+//! Which approvals the history keeps (what the walk's Select step shows as
+//! the last approval, and what `release.rollback` compares with): those
+//! whose artifact was placed in the store, and, with `--no-store`, those
+//! that name a change request. A `--no-store` approval without one is a
+//! trial (a pipeline gate, a try with throwaway names), not an approval to
+//! install: its checklist is written, the history is left as it was.
 
 use std::path::PathBuf;
 
@@ -26,7 +33,8 @@ use crate::engine::verify::signature::TrustStore;
 #[derive(Debug, Clone)]
 pub struct Destinations {
     pub checklist_dir: PathBuf,
-    /// The store folder (its approval history is kept even without artifacts).
+    /// The store folder (its approval history is kept even without
+    /// artifacts, for approvals that name a change request).
     pub store_root: PathBuf,
     pub keep_artifacts: bool,
 }
@@ -39,6 +47,15 @@ pub struct Finished {
     pub stored: Option<Placed>,
     /// Who signed the checklist, for people.
     pub signed_by: Option<String>,
+    /// The approval history the approval was recorded in (`None`: not
+    /// approved, or a `--no-store` trial without a change request).
+    pub history: Option<PathBuf>,
+}
+
+/// Whether an approval is recorded in the history: when its artifact was
+/// stored, or it names a change request (see the module's rule).
+pub fn records_approval(to: &Destinations, change_request: Option<&str>) -> bool {
+    to.keep_artifacts || change_request.is_some_and(|c| !c.trim().is_empty())
 }
 
 /// Writes the checklist (signed when `signer` is given); on approval,
@@ -82,30 +99,49 @@ pub fn finish(
             written.toml.display()
         ))
     })?;
-    if approved {
-        let history = History::in_store(&to.store_root, &feed.product.id);
-        let toml = std::fs::canonicalize(&written.toml).unwrap_or_else(|_| written.toml.clone());
-        let approval = history::approval(
-            &review.version,
-            &review.platform,
-            &review.artifact.sha256,
-            &toml,
-            &checklist.record,
-            now,
-        );
-        history.record(approval, &checklist.manifest).map_err(|e| {
-            Error::Usage(format!(
-                "approved, and the checklist is written ({}), but the approval could not be recorded: {e}",
-                written.toml.display()
-            ))
-        })?;
-    }
+    let recorded = approved && records_approval(to, checklist.record.change_request.as_deref());
+    let history = if recorded {
+        Some(record_approval(
+            to, feed, review, &checklist, &written, now,
+        )?)
+    } else {
+        None
+    };
     Ok(Finished {
         checklist,
         written,
         stored,
         signed_by,
+        history,
     })
+}
+
+/// Records an approval in the product's history; returns the history file.
+fn record_approval(
+    to: &Destinations,
+    feed: &Feed,
+    review: &Review,
+    checklist: &Checklist,
+    written: &Written,
+    now: Timestamp,
+) -> Result<PathBuf> {
+    let history = History::in_store(&to.store_root, &feed.product.id);
+    let toml = std::fs::canonicalize(&written.toml).unwrap_or_else(|_| written.toml.clone());
+    let approval = history::approval(
+        &review.version,
+        &review.platform,
+        &review.artifact.sha256,
+        &toml,
+        &checklist.record,
+        now,
+    );
+    history.record(approval, &checklist.manifest).map_err(|e| {
+        Error::Usage(format!(
+            "approved, and the checklist is written ({}), but the approval could not be recorded: {e}",
+            written.toml.display()
+        ))
+    })?;
+    Ok(history.path)
 }
 
 /// The request for a review of `version` on `platform` that will finish

@@ -10,11 +10,15 @@
 //! atomically. An artifact is never replaced by different bytes (a vendor
 //! changing a published file is exactly what an operator must hear of);
 //! evidence this review verified may replace an older copy (a re-signed
-//! checksum file).
+//! checksum file). Nor is the trust: the store feed pins what the
+//! releases in it were approved under, and a review under other pins is
+//! refused (`trust.rs`).
 
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
 
 use crate::engine::fetch::hashers::sha256_hex;
 use crate::engine::fetch::local_copy::LocalCopy;
@@ -25,8 +29,10 @@ use crate::engine::shared::error::{Error, Result};
 use crate::engine::verify::signature::TrustStore;
 
 mod feed;
+mod trust;
 
 use feed::store_feed;
+pub use trust::{LeftOut, StorePins};
 
 /// Where an approved artifact went.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +40,8 @@ pub struct Placed {
     /// The store's feed for this product.
     pub feed: PathBuf,
     pub artifact: PathBuf,
+    /// Pinned keys the store feed leaves out (revoked as compromised).
+    pub left_out: Vec<LeftOut>,
 }
 
 /// A store folder.
@@ -77,11 +85,23 @@ impl Store {
         self.root.join(id)
     }
 
+    /// The pins a review of `feed` would give this store's feed, refused
+    /// when the store already holds the product under other trust: asked
+    /// before a review starts (nothing is then written) and again when an
+    /// approved artifact is placed.
+    pub fn pins_for(&self, feed: &Feed, trust: &TrustStore, now: Timestamp) -> Result<StorePins> {
+        let pins = trust::store_trust(feed, trust, now)?;
+        let feed_path = self.product_dir(&feed.product.id).join("feed.toml");
+        trust::same_as_store(&feed_path, &feed.product.id, &pins)?;
+        Ok(pins)
+    }
+
     /// Places an approved review's artifact (copied from the verified bytes
     /// on this machine) with its evidence, and updates the store feed.
     pub fn place(&self, feed: &Feed, trust: &TrustStore, review: &Review) -> Result<Placed> {
         let release = feed.release(&review.version)?;
         let artifact = release.artifact(&review.platform)?;
+        let pins = self.pins_for(feed, trust, review.started)?;
         let copy_from = review.local_copy.as_ref().ok_or_else(|| {
             Error::file(
                 &self.root,
@@ -109,22 +129,23 @@ impl Store {
             }
             other => put_verified_copy(other.path(), &target, sha256)?,
         }
-        let cert_names = put_certificates(&dir, trust)?;
+        let cert_names = put_certificates(&dir, &pins.files)?;
         let feed_path = dir.join("feed.toml");
-        let text = store_feed(feed, &cert_names, release, artifact, &feed_path)?;
+        let text = store_feed(feed, &pins, &cert_names, (release, artifact), &feed_path)?;
         replace_atomically(&feed_path, text.as_bytes())?;
         Ok(Placed {
             feed: feed_path,
             artifact: target,
+            left_out: pins.left_out,
         })
     }
 }
 
-/// Copies the pinned certificates into the product's `keys/` folder, as
+/// Copies the certificate files into the product's `keys/` folder, as
 /// they were when the review read them; returns their paths there.
-fn put_certificates(dir: &Path, trust: &TrustStore) -> Result<Vec<String>> {
+fn put_certificates(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<String>> {
     let mut cert_names = Vec::new();
-    for (i, (path, sha)) in trust.files.iter().enumerate() {
+    for (i, (path, sha)) in files.iter().enumerate() {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

@@ -12,8 +12,15 @@ use crate::testkit::keys::{self, SignSpec};
 use crate::testkit::layout::{FeedSpec, FileSpec, ReleaseSpec};
 use crate::testkit::ts;
 
+/// The training feed's product id.
+pub const TRAINING_ID: &str = "meridian-training";
+
 pub(super) fn training_feed(k: &DemoKeys) -> Result<FeedSpec> {
     let mut feed = FeedSpec::pinning(&k.release)?;
+    // Its own product id: a lesson approved for practice must never become
+    // the demo product's (or a real product's) last approval, nor its
+    // store feed (which this feed's compromised 2024 key must never enter).
+    feed.id = TRAINING_ID.into();
     feed.certificates[0].name = "northwind-release-2026.asc".into();
     feed.also_pin("northwind-release-2024.asc", &k.release_2024)?;
     feed.expires = Some("2036-12-31".into());

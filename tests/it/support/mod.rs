@@ -179,10 +179,19 @@ pub fn data_home() -> PathBuf {
     xdg_home().join("data").join(test)
 }
 
-/// Points a command's data and cache folders inside the tests' own.
+/// The temporary folder the tests' `intake` runs use (the demo review
+/// writes its checklist there).
+pub fn tmp_home() -> PathBuf {
+    let tmp = xdg_home().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    tmp
+}
+
+/// Points a command's data, cache and temporary folders inside the tests' own.
 pub fn isolate(cmd: &mut std::process::Command) {
     cmd.env("XDG_DATA_HOME", data_home())
         .env("XDG_CACHE_HOME", xdg_home().join("cache"))
+        .env("TMPDIR", tmp_home())
         .env("NO_COLOR", "1");
 }
 

@@ -1,14 +1,18 @@
-//! The store's own feed: the current trust, the store folder as the only
-//! source, and every release artifact the store holds, so the store is a
-//! ready source for `intake verify <store>/<id>/feed.toml`.
+//! The store's own feed: the trust its releases were approved under
+//! (`trust.rs`: the feed's pins less any key revoked as compromised), the
+//! store folder as the only source, and every release artifact the store
+//! holds, so the store is a ready source for
+//! `intake verify <store>/<id>/feed.toml`.
 
 use std::path::Path;
 
 use serde::Serialize;
 
 use crate::engine::record::checklist::toml_datetime;
-use crate::engine::select::feed::{Artifact, Feed, Release, SignaturePolicy};
+use crate::engine::select::feed::{Artifact, Feed, Release};
 use crate::engine::shared::error::{Error, Result};
+
+use super::trust::StorePins;
 
 #[derive(Serialize)]
 struct StoreFeed {
@@ -111,9 +115,9 @@ fn artifact_entry(a: &Artifact, present: impl Fn(&str) -> bool) -> StoreArtifact
 /// every release artifact the store holds (this one included).
 pub(super) fn store_feed(
     feed: &Feed,
+    pins: &StorePins,
     certs: &[String],
-    release: &Release,
-    artifact: &Artifact,
+    (release, artifact): (&Release, &Artifact),
     path: &Path,
 ) -> Result<String> {
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -132,17 +136,13 @@ pub(super) fn store_feed(
         },
         trust: StoreTrust {
             certificates: certs.to_vec(),
-            fingerprints: feed
-                .trust
-                .fingerprints
-                .iter()
-                .map(|f| f.value.clone())
-                .collect(),
-            signatures: match feed.trust.signatures {
-                SignaturePolicy::Required => "required",
-                SignaturePolicy::Optional => "optional",
+            fingerprints: pins.fingerprints.clone(),
+            signatures: if pins.required {
+                "required"
+            } else {
+                "optional"
             },
-            threshold: feed.trust.threshold,
+            threshold: pins.threshold,
             expires: feed.trust.expires.map(date),
         },
         source: vec![StoreSource {

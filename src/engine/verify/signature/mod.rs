@@ -6,6 +6,7 @@
 pub mod classify;
 pub mod key;
 pub mod parse;
+pub mod shown;
 pub mod trust;
 pub mod validity;
 
@@ -23,6 +24,7 @@ use crate::engine::shared::event::Cancel;
 
 pub use classify::{SigReport, SigVerdict};
 pub use parse::Found;
+pub use shown::{Made, Signer};
 pub use trust::TrustStore;
 
 /// The policy signatures are judged under, pinned to the review's `now`.
@@ -296,29 +298,24 @@ fn summary(reports: &[SigReport], tally: &Tally<'_>, status: Status, threshold: 
 /// what, and what the policy said.
 fn with_signature_evidence(mut check: Check, r: &SigReport) -> Check {
     if let Some(signer) = &r.signer {
-        let pinned = if r.pinned {
-            " (pinned)"
-        } else {
-            " (NOT pinned)"
+        let signer = Signer {
+            fingerprint: signer.clone(),
+            pinned: r.pinned,
         };
-        check = check.with_evidence("signer", format!("{}{pinned}", spaced(signer)));
+        check = check.with_evidence("signer", signer.words());
     } else if let Some(issuer) = &r.issuer {
         check = check.with_evidence("issuer", spaced(issuer));
     }
     if let Some(uid) = &r.user_id {
         check = check.with_evidence("user_id", uid.clone());
     }
-    let made: Vec<String> = [
-        r.created
-            .map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string()),
-        r.hash.clone(),
-        r.key_algo.clone(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if !made.is_empty() {
-        check = check.with_evidence("made", made.join(" · "));
+    let made = Made {
+        time: r.created,
+        hash: r.hash.clone(),
+        key_algorithm: r.key_algo.clone(),
+    };
+    if let Some(made) = made.words() {
+        check = check.with_evidence("made", made);
     }
     let policy = match &r.verdict {
         SigVerdict::Good => {
