@@ -76,6 +76,7 @@ pub fn run(feed_path: PathBuf) -> Outcome {
             approver: "demo-approver".into(),
             change_request: Some(DEMO_CHANGE_REQUEST.into()),
             waivers: Vec::new(),
+            signed_with: None,
         },
         to: Destinations {
             checklist_dir: kept.clone(),

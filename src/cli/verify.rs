@@ -61,6 +61,7 @@ pub fn run(args: &VerifyArgs, s: &Settings) -> Outcome {
         approver: args.approver.clone(),
         change_request: args.change_request.clone(),
         waivers: args.waive.clone(),
+        signed_with: None,
     };
     if let Some(problem) = sign_off.problem() {
         return Outcome::Failed(Error::Usage(format!(

@@ -104,6 +104,7 @@ pub fn sign_off_of(s: &SignOffState) -> SignOff {
                 _ => None,
             })
             .collect(),
+        signed_with: None,
     }
 }
 

@@ -16,6 +16,7 @@ fn sign_off(waivers: &[&str]) -> SignOff {
         approver: "b.approver".into(),
         change_request: Some("CR-20461".into()),
         waivers: waivers.iter().map(|w| Waiver::parse(w).unwrap()).collect(),
+        signed_with: None,
     }
 }
 
@@ -257,4 +258,48 @@ fn json_is_the_same_record() {
         json["artifact"]["sha256"],
         checklist.record.artifact.sha256.as_str()
     );
+}
+
+/// What a change advisory board reads: which key signs the record, the
+/// pinned keys the signature checks trusted, the step log with times and
+/// the sign-off, who accepted each waiver and when, waived warnings marked
+/// in the checks table, evidence in words, and how to verify it again.
+#[test]
+fn the_checklist_tells_a_review_board_how_far_to_trust_it() {
+    use intake::engine::review::KeyRecord;
+    let review = older_release_review();
+    let mut off = sign_off(&["release.newest=kept on 4.2.0 for the HL7 suite"]);
+    off.signed_with = Some(KeyRecord {
+        fingerprint: "0123456789ABCDEF0123456789ABCDEF01234567".into(),
+        user_id: Some("Change Board <cab@example.org>".into()),
+    });
+    let checklist = Checklist::build(&review, &off, now());
+    let (toml, md) = (&checklist.toml, &checklist.markdown);
+    assert!(toml.contains("[signed_with]"), "{toml}");
+    assert!(toml.contains("fingerprint = \"0123456789ABCDEF"), "{toml}");
+    let vendor = review.trust.keys.first().unwrap();
+    assert!(toml.contains(&vendor.fingerprint), "{toml}");
+    assert!(md.contains(&vendor.fingerprint), "{md}");
+    assert!(md.contains("Signed with the key `0123456789ABCDEF"), "{md}");
+    assert!(
+        md.contains("intake checklist verify RECORD.toml --signer"),
+        "{md}"
+    );
+    assert!(md.contains("| `release.newest` | WARN (waived) |"), "{md}");
+    let record = &checklist.record;
+    assert_eq!(record.waivers[0].by, "b.approver");
+    assert!(record.waivers[0].time.is_some());
+    let last = record.log.last().unwrap();
+    assert!(
+        last.contains("Sign off: reviewed by a.operator, approved by b.approver"),
+        "{last}"
+    );
+    let time = |l: &str| l.len() > 9 && l.as_bytes()[2] == b':' && l[..9].ends_with('Z');
+    assert!(record.log.iter().all(|l| time(l)), "{:#?}", record.log);
+    assert!(!md.contains("; actual:"), "evidence reads as a list: {md}");
+    // The record, written and read back, still verifies as unaltered.
+    let out = tempfile::tempdir().unwrap();
+    let written = checklist::write(&checklist, out.path(), None).unwrap();
+    let back: Record = toml::from_str(&std::fs::read_to_string(&written.toml).unwrap()).unwrap();
+    assert_eq!(&back, record);
 }

@@ -22,7 +22,7 @@ use crate::engine::record::checklist::{self, Checklist, SignOff, Written};
 use crate::engine::record::history::{self, History};
 use crate::engine::record::signing::Signer;
 use crate::engine::record::store::{Placed, Store};
-use crate::engine::review::{Request, Review};
+use crate::engine::review::{KeyRecord, Request, Review};
 use crate::engine::select::feed::Feed;
 use crate::engine::select::rollback::{Approval, Previous};
 use crate::engine::shared::error::{Error, Result};
@@ -70,6 +70,15 @@ pub fn finish(
     to: &Destinations,
     now: Timestamp,
 ) -> Result<Finished> {
+    // The record names the key that signs it (so the Markdown and the
+    // TOML say so), then the signature is made over that very TOML.
+    let sign_off = &SignOff {
+        signed_with: signer.as_ref().map(|s| KeyRecord {
+            fingerprint: s.fingerprint.clone(),
+            user_id: s.user_id.clone(),
+        }),
+        ..sign_off.clone()
+    };
     let checklist = Checklist::build(review, sign_off, now);
     let (signature, signed_by) = match signer {
         Some(s) => (

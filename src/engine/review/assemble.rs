@@ -18,7 +18,10 @@ use crate::engine::verify::checksums::{self, Computed};
 use crate::engine::verify::signature::{self, SigOutcome, TrustStore};
 
 use super::evidence::JudgedEvidence;
-use super::found::{ArtifactRecord, EvidenceSource, Inputs, Request, Review, Since};
+use super::found::{
+    ArtifactRecord, CertificateFile, EvidenceSource, Inputs, KeyRecord, Request, Review, Since,
+    TrustRecord,
+};
 use super::next_steps::add_next_steps;
 
 /// What the review is of.
@@ -73,6 +76,7 @@ impl Assembly<'_> {
             },
             inputs,
             evidence: sources,
+            trust: trust_record(self.trust),
             checks,
             manifest,
             log: Vec::new(),
@@ -221,6 +225,32 @@ impl Assembly<'_> {
                 path: e.path,
             })
             .collect()
+    }
+}
+
+/// The pinned keys (fingerprint and first user ID) and certificate files.
+fn trust_record(trust: &TrustStore) -> TrustRecord {
+    TrustRecord {
+        threshold: trust.threshold,
+        keys: trust
+            .pinned
+            .iter()
+            .map(|cert| KeyRecord {
+                fingerprint: cert.fingerprint().to_hex(),
+                user_id: cert
+                    .userids()
+                    .next()
+                    .map(|u| String::from_utf8_lossy(u.userid().value()).into_owned()),
+            })
+            .collect(),
+        certificates: trust
+            .files
+            .iter()
+            .map(|(path, sha256)| CertificateFile {
+                file: path.display().to_string(),
+                sha256: sha256.clone(),
+            })
+            .collect(),
     }
 }
 

@@ -59,6 +59,35 @@ pub struct Inputs {
     pub certificates: Vec<String>,
 }
 
+/// The trust the verdicts rest on (the checklist's `[trust]`): the
+/// pinned keys by fingerprint and user ID, how many must sign, and each
+/// certificate file with its SHA-256.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustRecord {
+    pub threshold: usize,
+    #[serde(default, rename = "key")]
+    pub keys: Vec<KeyRecord>,
+    #[serde(default, rename = "certificate")]
+    pub certificates: Vec<CertificateFile>,
+}
+
+/// A key by its primary fingerprint and first user ID.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyRecord {
+    pub fingerprint: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateFile {
+    pub file: String,
+    pub sha256: String,
+}
+
 /// Where an evidence file came from (the checklist's `[[evidence_file]]`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -80,6 +109,8 @@ pub struct Review {
     pub artifact: ArtifactRecord,
     pub inputs: Inputs,
     pub evidence: Vec<EvidenceSource>,
+    /// The pinned keys and certificates the signature checks used.
+    pub trust: TrustRecord,
     /// Every check but `signoff`, in SPEC order.
     pub checks: Vec<Check>,
     pub manifest: Vec<ManifestEntry>,

@@ -13,5 +13,8 @@ pub mod next_steps;
 pub mod run;
 
 pub use evidence::{JudgedEvidence, declared_contents, judge_evidence};
-pub use found::{ArtifactRecord, EvidenceSource, Inputs, Request, Review, Since};
+pub use found::{
+    ArtifactRecord, CertificateFile, EvidenceSource, Inputs, KeyRecord, Request, Review, Since,
+    TrustRecord,
+};
 pub use run::run;

@@ -30,8 +30,11 @@ impl Reporter for Recorder<'_> {
         } = &event
         {
             let mark = if *level == Level::Warn { "! " } else { "" };
+            // When each step happened, by this machine's clock (the
+            // review's own clock judges; this one records).
+            let time = jiff::Timestamp::now().strftime("%H:%M:%SZ");
             self.lines
-                .push(format!("{}: {mark}{message}", step.title()));
+                .push(format!("{time} {}: {mark}{message}", step.title()));
         }
         self.inner.report(event);
     }

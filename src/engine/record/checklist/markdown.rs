@@ -4,8 +4,10 @@
 //! change the document's structure.
 
 use crate::engine::shared::check::Status;
+use crate::engine::shared::verdict::WaiverOutcome;
 
 use super::record::Record;
+use super::trail::{trust, verifying};
 
 /// Renders the Markdown checklist.
 pub fn render(r: &Record) -> String {
@@ -21,20 +23,22 @@ pub fn render(r: &Record) -> String {
     since(&mut doc, r);
     inputs(&mut doc, r);
     evidence_files(&mut doc, r);
+    trust(&mut doc, r);
     step_log(&mut doc, r);
+    verifying(&mut doc, r);
     doc.0
 }
 
 /// The document being written, a line at a time.
-struct Doc(String);
+pub(super) struct Doc(String);
 
 impl Doc {
-    fn line(&mut self, s: impl AsRef<str>) {
+    pub(super) fn line(&mut self, s: impl AsRef<str>) {
         self.0.push_str(s.as_ref());
         self.0.push('\n');
     }
 
-    fn blank(&mut self) {
+    pub(super) fn blank(&mut self) {
         self.0.push('\n');
     }
 }
@@ -123,12 +127,17 @@ fn checks(doc: &mut Doc, r: &Record) {
     doc.line("| Check | Status | Summary |");
     doc.line("|---|---|---|");
     for c in &r.checks {
-        doc.line(format!(
-            "| `{}` | {} | {} |",
-            c.id,
-            c.status.word(),
-            text(&c.summary)
-        ));
+        // A warning accepted in writing says so where it is listed.
+        let waived = c.status == Status::Warn
+            && r.waivers
+                .iter()
+                .any(|w| w.check == c.id && w.outcome == WaiverOutcome::Applied);
+        let status = if waived {
+            "WARN (waived)"
+        } else {
+            c.status.word()
+        };
+        doc.line(format!("| `{}` | {status} | {} |", c.id, text(&c.summary)));
     }
     doc.blank();
 }
@@ -185,12 +194,10 @@ fn evidence(doc: &mut Doc, r: &Record) {
     doc.line("### Evidence");
     doc.blank();
     for c in r.checks.iter().filter(|c| !c.evidence.is_empty()) {
-        let parts: Vec<String> = c
-            .evidence
-            .iter()
-            .map(|(k, v)| format!("{k}: {}", text(v)))
-            .collect();
-        doc.line(format!("- `{}`: {}", c.id, parts.join("; ")));
+        doc.line(format!("- `{}`", c.id));
+        for (key, value) in &c.evidence {
+            doc.line(format!("  - {}: {}", key.replace('_', " "), text(value)));
+        }
     }
     doc.blank();
 }
@@ -201,16 +208,21 @@ fn waivers(doc: &mut Doc, r: &Record) {
     }
     doc.line("## Waivers");
     doc.blank();
-    doc.line("| Check | Finding | Reason | Outcome | Covers |");
-    doc.line("|---|---|---|---|---|");
+    doc.line("| Check | Finding | Reason | By, when | Outcome | Covers |");
+    doc.line("|---|---|---|---|---|---|");
     for w in &r.waivers {
         doc.line(format!(
-            "| `{}` | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} | {} |",
             w.check,
             w.subject
                 .as_deref()
                 .map_or("(the whole check)".to_string(), text),
             text(&w.reason),
+            format!(
+                "{}, {}",
+                text(&w.by),
+                w.time.map(|t| t.to_string()).unwrap_or_default()
+            ),
             w.outcome.describe(),
             covers(&w.covers)
         ));

@@ -6,6 +6,7 @@
 
 mod markdown;
 mod record;
+mod trail;
 mod write;
 
 pub use crate::engine::shared::manifest::render as render_manifest;
@@ -16,7 +17,7 @@ pub use write::{WriteError, Written, write, write_new};
 use jiff::Timestamp;
 
 use crate::engine::fetch::hashers::sha256_hex;
-use crate::engine::review::Review;
+use crate::engine::review::{KeyRecord, Review};
 use crate::engine::shared::check::{Check, CheckId};
 use crate::engine::shared::verdict::{self as rules, Verdict, Waiver};
 
@@ -27,6 +28,8 @@ pub struct SignOff {
     pub approver: String,
     pub change_request: Option<String>,
     pub waivers: Vec<Waiver>,
+    /// The key the checklist will be signed with, if any (recorded in it).
+    pub signed_with: Option<KeyRecord>,
 }
 
 impl SignOff {

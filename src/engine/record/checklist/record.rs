@@ -5,7 +5,9 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::review::{ArtifactRecord, EvidenceSource, Review, Since};
+use crate::engine::review::{
+    ArtifactRecord, EvidenceSource, KeyRecord, Review, Since, TrustRecord,
+};
 use crate::engine::shared::check::{Check, CheckId};
 use crate::engine::shared::verdict::{Verdict, Waiver, WaiverOutcome, outcome_of};
 use crate::engine::shared::waiver::covered_by;
@@ -35,7 +37,14 @@ pub struct Record {
     /// The step log.
     #[serde(default)]
     pub log: Vec<String>,
+    /// The key the record is signed with (its signature is the `.asc`
+    /// beside it); absent when the record is not signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_with: Option<KeyRecord>,
     pub artifact: ArtifactRecord,
+    /// The pinned keys and certificates the signature checks used.
+    #[serde(default)]
+    pub trust: TrustRecord,
     pub inputs: InputsSection,
     #[serde(rename = "evidence_file", default)]
     pub evidence_files: Vec<EvidenceSource>,
@@ -117,6 +126,11 @@ pub struct WaiverRecord {
     pub subject: Option<String>,
     pub reason: String,
     pub outcome: WaiverOutcome,
+    /// Who accepted it (the approver) and when (the sign-off).
+    #[serde(default)]
+    pub by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<toml::value::Datetime>,
     /// The findings it accepted in this review, by subject: a check-wide
     /// waiver lists every one, so what it covered is on the record.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -131,6 +145,24 @@ pub fn toml_datetime(t: Timestamp) -> toml::value::Datetime {
         time: None,
         offset: None,
     })
+}
+
+/// The review's step log, then the sign-off, each line with its time.
+fn log_with_sign_off(review: &Review, sign_off: &SignOff, finished: Timestamp) -> Vec<String> {
+    let cr = sign_off
+        .change_request
+        .as_deref()
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| format!(" for {}", c.trim()))
+        .unwrap_or_default();
+    let mut log = review.log.clone();
+    log.push(format!(
+        "{} Sign off: reviewed by {}, approved by {}{cr}",
+        finished.strftime("%H:%M:%SZ"),
+        sign_off.operator.trim(),
+        sign_off.approver.trim()
+    ));
+    log
 }
 
 impl Record {
@@ -152,6 +184,8 @@ impl Record {
                     subject: w.subject.clone(),
                     reason: w.reason.clone(),
                     outcome: check.map_or(WaiverOutcome::NotNeeded, |c| outcome_of(w, c)),
+                    by: sign_off.approver.trim().to_string(),
+                    time: Some(toml_datetime(finished)),
                     covers: check.map(|c| covered_by(w, c)).unwrap_or_default(),
                 }
             })
@@ -174,8 +208,10 @@ impl Record {
             operator: sign_off.operator.trim().to_string(),
             approver: sign_off.approver.trim().to_string(),
             rejected_because,
-            log: review.log.clone(),
+            log: log_with_sign_off(review, sign_off, finished),
+            signed_with: sign_off.signed_with.clone(),
             artifact: review.artifact.clone(),
+            trust: review.trust.clone(),
             inputs: InputsSection {
                 feed: review.inputs.feed.clone(),
                 checksums: review.inputs.checksums.clone(),
