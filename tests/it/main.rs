@@ -11,6 +11,7 @@ mod checklist;
 mod checksum_forms;
 mod checksums;
 mod cli;
+mod compressions;
 mod differential;
 mod engine_boundary;
 mod feed_errors;

@@ -8,7 +8,7 @@ use std::io::{self, BufRead, Read};
 
 use flate2::bufread::GzDecoder;
 
-use crate::engine::inspect::meter::{Counted, Counter};
+use crate::engine::inspect::meter::{Counted, Counter, Refused};
 
 /// The gzip magic number.
 pub const MAGIC: &[u8] = &[0x1f, 0x8b];
@@ -19,8 +19,9 @@ pub struct Members<R: BufRead> {
     consumed: Counter,
 }
 
+/// The decoder is boxed: its state is large, and `Between` is just a reader.
 enum State<R: BufRead> {
-    Member(GzDecoder<R>),
+    Member(Box<GzDecoder<R>>),
     Between(R),
     Done,
 }
@@ -52,7 +53,7 @@ impl<R: BufRead> Read for Members<R> {
                     if !MAGIC.starts_with(prefix) {
                         return Err(hidden(self.consumed.get()));
                     }
-                    self.state = State::Member(GzDecoder::new(input));
+                    self.state = State::Member(Box::new(GzDecoder::new(input)));
                 }
                 State::Member(mut decoder) => match decoder.read(out) {
                     Ok(0) => self.state = State::Between(decoder.into_inner()),
@@ -71,10 +72,11 @@ impl<R: BufRead> Read for Members<R> {
 }
 
 fn hidden(at: u64) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidData,
-        format!(
-            "the bytes from byte {at} of the artifact, after the last gzip member, are not a gzip member: hidden content no gzip reader would list"
-        ),
-    )
+    Refused::Hidden {
+        at,
+        unit: "gzip member",
+        next: "a gzip member",
+        tool: "gzip",
+    }
+    .into_io()
 }
