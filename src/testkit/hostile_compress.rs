@@ -1,8 +1,8 @@
 //! Hand-made compressed bytes for the cases compressors do not write on
-//! their own: an xz block header asking for a huge dictionary, a zstd frame
-//! with any window descriptor, a zstd skippable frame carrying data. Each
-//! is built from the format's fields, so a test states exactly which bytes
-//! are hostile.
+//! their own: an xz block header asking for a huge dictionary, an xz stream
+//! laid out block by block, a zstd frame with any window descriptor, a zstd
+//! skippable frame carrying data. Each is built from the format's fields,
+//! so a test states exactly which bytes are hostile.
 
 use anyhow::{Result, bail};
 
@@ -38,6 +38,51 @@ pub fn xz_dictionary(xz: &[u8], dict: u8) -> Result<Vec<u8>> {
     let crc = crc32fast::hash(&xz[XZ_STREAM_HEADER..end - 4]);
     xz[end - 4..end].copy_from_slice(&crc.to_le_bytes());
     Ok(xz)
+}
+
+/// An xz stream (no check) with one block per item of `blocks`, each
+/// holding its bytes as stored LZMA2 chunks (an empty one holds none), and
+/// the index and footer: valid xz laid out block by block.
+pub fn xz_stored(blocks: &[&[u8]]) -> Vec<u8> {
+    let mut xz = vec![0xFD, b'7', b'z', b'X', b'Z', 0, 0, 0];
+    xz.extend(crc32fast::hash(&[0, 0]).to_le_bytes());
+    // A 12-byte block header: one filter, LZMA2 with a 4 KiB dictionary.
+    let mut header = vec![0x02, 0x00, 0x21, 0x01, 0x00, 0, 0, 0];
+    header.extend(crc32fast::hash(&header).to_le_bytes());
+    let mut index = vec![0x00];
+    vli(&mut index, blocks.len() as u64);
+    for data in blocks {
+        let mut body = Vec::new();
+        for (i, chunk) in data.chunks(64 * 1024).enumerate() {
+            body.push(if i == 0 { 0x01 } else { 0x02 }); // the first resets the dictionary
+            body.extend(((chunk.len() - 1) as u16).to_be_bytes());
+            body.extend_from_slice(chunk);
+        }
+        body.push(0x00);
+        vli(&mut index, (header.len() + body.len()) as u64);
+        vli(&mut index, data.len() as u64);
+        xz.extend_from_slice(&header);
+        xz.extend_from_slice(&body);
+        xz.resize(xz.len() + (4 - body.len() % 4) % 4, 0);
+    }
+    index.resize(index.len().div_ceil(4) * 4, 0);
+    index.extend(crc32fast::hash(&index).to_le_bytes());
+    let mut footer = ((index.len() / 4 - 1) as u32).to_le_bytes().to_vec();
+    footer.extend([0, 0]);
+    xz.extend(index);
+    xz.extend(crc32fast::hash(&footer).to_le_bytes());
+    xz.extend(footer);
+    xz.extend(b"YZ");
+    xz
+}
+
+/// An xz variable-length integer.
+fn vli(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
 }
 
 /// A zstd frame with the frame header `descriptor` (descriptor byte, then

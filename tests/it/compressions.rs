@@ -11,11 +11,12 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use intake::engine::inspect::Limits;
+use intake::engine::inspect::compress::xz::MAX_BLOCKS;
 use intake::engine::inspect::report::ArchiveReport;
 use intake::engine::shared::check::{CheckId, Status};
 use intake::testkit::archives::{self, Entry, noise};
 use intake::testkit::hostile::{RawTar, gz};
-use intake::testkit::hostile_compress::{xz_dictionary, zstd_frame, zstd_skippable};
+use intake::testkit::hostile_compress::{xz_dictionary, xz_stored, zstd_frame, zstd_skippable};
 
 use crate::archives::assert_finding;
 use crate::support::*;
@@ -317,6 +318,23 @@ fn a_dictionary_or_window_over_the_cap_is_refused_before_allocating() {
 }
 
 #[test]
+fn an_xz_stream_of_more_blocks_than_the_decoder_should_remember_is_refused() {
+    let tar = plain_tar();
+    // Blocks of one stored chunk, of several, and empty ones, are read.
+    let few = xz_stored(&[&tar[..700], b"", &tar[700..100_000], b"", &tar[100_000..]]);
+    assert_reads_as_the_tar(Xz, &few, "xz in five hand-made blocks");
+    // The archive, then a million empty blocks (16 bytes each).
+    let mut blocks: Vec<&[u8]> = vec![&tar];
+    blocks.resize(MAX_BLOCKS as usize + 1, b"");
+    let r = inspect_bytes("m.tar.xz", &xz_stored(&blocks));
+    assert_refused(
+        &r,
+        "(decompression)",
+        &["an xz stream of more than 1000000 blocks: refused"],
+    );
+}
+
+#[test]
 fn a_dictionary_or_window_of_the_cap_itself_is_read() {
     let tar = plain_tar();
     // xz property 30: 128 MiB; zstd window descriptor 0x88: 128 MiB.
@@ -516,10 +534,15 @@ fn the_tools_and_intake_read_the_same_bytes() {
             let made = run(program, args, &tar).unwrap();
             assert_reads_as_the_tar(codec, &made, &format!("{program} {args:?}"));
         }
-        // The test's own streams, two of them, are what the tool reads too.
+        // The test's own streams, two of them, are what the tool reads too,
+        // and so is an xz stream laid out block by block.
         let mut two = codec.compress(&tar[..1000]);
         two.extend(codec.compress(&tar[1000..]));
         assert_eq!(run(program, &["-dc"], &two).unwrap(), tar, "{program} -dc");
+        if codec == Xz {
+            let blocks = xz_stored(&[&tar[..700], b"", &tar[700..]]);
+            assert_eq!(run(program, &["-dc"], &blocks).unwrap(), tar, "xz -dc");
+        }
         // And the tool refuses what intake calls a window over its cap,
         // with the exception of xz, which has no default memory limit.
         if codec == Zstd {

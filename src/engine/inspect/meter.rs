@@ -186,6 +186,11 @@ pub enum Refused {
         next: &'static str,
         tool: &'static str,
     },
+    /// An xz stream of more blocks than its decoder should keep records of.
+    #[error(
+        "an xz stream of more than {max} blocks: refused, its decoder would keep a record of every one (xz writes one block, or blocks of megabytes)"
+    )]
+    Blocks { max: u64 },
     /// A zstd skippable frame: data `zstd -d` passes over without a word.
     #[error(
         "a zstd skippable frame at byte {at} of the artifact: data that zstd skips and no tar tool lists: hidden content, refused"
@@ -197,7 +202,7 @@ impl Refused {
     /// What the finding names.
     pub fn subject(&self) -> &'static str {
         match self {
-            Refused::Window { .. } => "(decompression)",
+            Refused::Window { .. } | Refused::Blocks { .. } => "(decompression)",
             Refused::Hidden { .. } => "(after the archive)",
             Refused::Skippable { .. } => "(compressed stream)",
         }

@@ -10,11 +10,18 @@
 //! properties, up to 4 GiB) is checked by the decoder against the memory
 //! limit before it allocates the dictionary: the limit is the cap plus the
 //! decoder's fixed overhead, and a header over it is refused naming the
-//! size it asked.
+//! size it asked. The decoder also keeps a record of every block of a
+//! stream until the stream's index: a stream of more than [`MAX_BLOCKS`]
+//! is refused ([`blocks`] counts them), so memory stays bounded however
+//! long the stream.
+
+mod blocks;
 
 use std::io::{self, BufRead, Read};
 
 use lzma_rust2::{Action, Status, XzStream};
+
+use blocks::Blocks;
 
 use super::read_up_to;
 use crate::engine::inspect::meter::{Counted, Counter, Refused};
@@ -26,6 +33,10 @@ pub const MAGIC: &[u8] = &[0xFD, b'7', b'z', b'X', b'Z', 0];
 /// `get_stream_memory_usage`: 40 KiB plus the dictionary).
 const OVERHEAD_KIB: u64 = 40;
 
+/// Blocks in one stream, at most (16 bytes of record each in the decoder).
+/// `xz` writes one block per stream, or blocks of megabytes when threaded.
+pub const MAX_BLOCKS: u64 = 1_000_000;
+
 /// Whether the first bytes are an xz stream's.
 pub fn recognises(head: &[u8]) -> bool {
     head.starts_with(MAGIC)
@@ -36,6 +47,8 @@ pub struct Streams<R: BufRead> {
     input: R,
     /// The stream being decoded; `None` between streams.
     stream: Option<XzStream>,
+    /// The blocks of the stream being decoded.
+    blocks: Blocks,
     done: bool,
     consumed: Counter,
     /// The largest dictionary allowed, in bytes.
@@ -48,6 +61,7 @@ impl<R: BufRead> Streams<Counted<R>> {
         Streams {
             input,
             stream: None,
+            blocks: Blocks::default(),
             done: false,
             consumed,
             cap,
@@ -76,7 +90,12 @@ impl<R: BufRead> Read for Streams<R> {
                 Ok(result) => result,
                 Err(e) => return Err(explain(e, stream, self.cap)),
             };
+            self.blocks
+                .feed(input.get(..result.bytes_consumed).unwrap_or(input));
             self.input.consume(result.bytes_consumed);
+            if self.blocks.count() > MAX_BLOCKS {
+                return Err(Refused::Blocks { max: MAX_BLOCKS }.into_io());
+            }
             if result.status == Status::StreamEnd {
                 self.stream = None;
             } else if result.bytes_consumed == 0 && result.bytes_produced == 0 {
@@ -128,6 +147,8 @@ impl<R: BufRead> Streams<R> {
                 "xz: the stream header could not be read",
             ));
         }
+        self.blocks = Blocks::default();
+        self.blocks.feed(&magic);
         Ok(Some(stream))
     }
 
