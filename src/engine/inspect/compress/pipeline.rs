@@ -18,7 +18,9 @@ const DEPTH: usize = 4;
 const CHUNK: usize = 1024 * 1024;
 /// Output bytes per decoder call: the compressed offset is known at least
 /// this finely, so an entry is misattributed at most the compressed bytes
-/// of this much output (plus the decoder's 32 KiB window).
+/// of this much output, plus what the decoder reads ahead of its output:
+/// inflate's 32 KiB, a bzip2 block; the zstd reader sets the counter to
+/// where its late output was decoded.
 const GRANULE: usize = 256 * 1024;
 
 /// `(end of output in the chunk, compressed bytes consumed to produce it)`.
