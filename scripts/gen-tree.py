@@ -3,7 +3,12 @@
 
 usage: gen-tree.py KIND ROOT TOP [SEED]
   KIND  random-heavy  ~1.09 GB in 20,000 files (mostly incompressible), as in BASELINES.md
-        source-like   ~325 MB in 20,000 text files that compress about 5:1
+        source-like   ~325 MB in 20,000 text files that compress about 5:1 with
+                      gzip (each a slice of one shared text, so a compressor with a
+                      large window, xz or zstd, finds them all again: far over 100:1)
+        release-like  ~220 MB: 12,000 text files (~140 MB), each written afresh
+                      (about 3:1 whatever the window), and 300 incompressible
+                      binaries (~80 MB)
         many          100,000 tiny files (for the memory measurement)
 Writes ROOT/TOP/... and prints one `path<TAB>size<TAB>sha256` line per file
 (paths relative to ROOT), for the release notes' contents table.
@@ -39,6 +44,18 @@ def text(size):
     return POOL[start:start + size]
 
 
+def fresh_text(size):
+    """Text no other file repeats: lines drawn anew for this file."""
+    lines, n = [], 0
+    while n < size:
+        indent = "    " * rng.randint(0, 3)
+        words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 12)))
+        line = f"{indent}{words} {rng.randint(0, 9999)};\n"
+        lines.append(line)
+        n += len(line)
+    return "".join(lines).encode()[:size]
+
+
 def plan():
     if kind == "random-heavy":
         for _ in range(12000):
@@ -52,6 +69,11 @@ def plan():
     elif kind == "source-like":
         for _ in range(20000):
             yield "txt", int(rng.lognormvariate(9.2, 1.1)) % 200_000 + 100
+    elif kind == "release-like":
+        for _ in range(12000):
+            yield "src", int(rng.lognormvariate(8.8, 1.0)) % 200_000 + 100
+        for _ in range(300):
+            yield "bin", rng.randint(50_000, 500_000)
     elif kind == "many":
         for _ in range(100000):
             yield "txt", rng.randint(20, 200)
@@ -63,8 +85,13 @@ out = sys.stdout
 for i, (what, size) in enumerate(plan()):
     folder = os.path.join(top, f"d{i % 1000 // 20:02d}", f"s{i % 20:02d}")
     os.makedirs(os.path.join(root, folder), exist_ok=True)
-    data = rng.randbytes(size) if what == "bin" else text(size)
-    rel = os.path.join(folder, f"f{i:06d}.{what}")
+    if what == "bin":
+        data = rng.randbytes(size)
+    elif what == "src":
+        data = fresh_text(size)
+    else:
+        data = text(size)
+    rel = os.path.join(folder, f"f{i:06d}.{'txt' if what == 'src' else what}")
     with open(os.path.join(root, rel), "wb") as f:
         f.write(data)
     out.write(f"{rel}\t{len(data)}\t{hashlib.sha256(data).hexdigest()}\n")

@@ -1,5 +1,7 @@
-//! Deterministic archives for tests and samples: tar, tar.gz and zip with
-//! fixed times, so the same entries always give the same bytes.
+//! Deterministic archives for tests and samples: tar, tar.gz, tar.xz,
+//! tar.zst, tar.bz2 and zip with fixed times, so the same entries always
+//! give the same bytes. The compressors are the pure-Rust encoders of the
+//! crates intake decodes with.
 
 use std::io::Write;
 
@@ -94,6 +96,41 @@ pub fn gzip(data: &[u8]) -> Result<Vec<u8>> {
     let mut enc = flate2::GzBuilder::new()
         .mtime(0)
         .write(Vec::new(), flate2::Compression::default());
+    enc.write_all(data)?;
+    Ok(enc.finish()?)
+}
+
+/// An xz-compressed tar archive.
+pub fn tar_xz(entries: &[Entry]) -> Result<Vec<u8>> {
+    xz(&tar(entries)?)
+}
+
+/// A zstd-compressed tar archive.
+pub fn tar_zst(entries: &[Entry]) -> Result<Vec<u8>> {
+    Ok(zstd(&tar(entries)?))
+}
+
+/// A bzip2-compressed tar archive.
+pub fn tar_bz2(entries: &[Entry]) -> Result<Vec<u8>> {
+    bzip2(&tar(entries)?)
+}
+
+/// One xz stream (preset 1: a 1 MiB dictionary, quick to make; CRC64).
+pub fn xz(data: &[u8]) -> Result<Vec<u8>> {
+    let options = lzma_rust2::XzOptions::with_preset(1);
+    let mut enc = lzma_rust2::XzWriter::new(Vec::new(), options)?;
+    enc.write_all(data)?;
+    Ok(enc.finish()?)
+}
+
+/// One zstd frame (ruzstd's fastest level, about `zstd -1`).
+pub fn zstd(data: &[u8]) -> Vec<u8> {
+    ruzstd::encoding::compress_to_vec(data, ruzstd::encoding::CompressionLevel::Fastest)
+}
+
+/// One bzip2 stream (900k blocks, as `bzip2` makes by default).
+pub fn bzip2(data: &[u8]) -> Result<Vec<u8>> {
+    let mut enc = ::bzip2::write::BzEncoder::new(Vec::new(), ::bzip2::Compression::best());
     enc.write_all(data)?;
     Ok(enc.finish()?)
 }

@@ -7,8 +7,9 @@
 //!
 //! Adding a case is one line in [`builders`] (or in a function it calls):
 //! `c.add("family/what-it-is.tar.gz", bytes)`. The name's ending must
-//! match the bytes (`.tar`, `.tar.gz`, `.zip`), as an artifact's would:
-//! intake refuses a name that promises another kind.
+//! match the bytes (`.tar`, `.tar.gz`, `.tar.xz`, `.tar.bz2`, `.zip`), as an
+//! artifact's would: intake refuses a name that promises another kind.
+//! (No `.tar.zst`: Python's tarfile reads zstd only from 3.14.)
 
 mod made;
 
@@ -78,6 +79,24 @@ fn plain(c: &mut Corpus) {
         archives::tar_gz(&tree).unwrap_or_default(),
     );
     c.add("plain/tree.zip", archives::zip(&tree).unwrap_or_default());
+    let tar = archives::tar(&tree).unwrap_or_default();
+    c.add("plain/tree.tar.xz", archives::xz(&tar).unwrap_or_default());
+    c.add(
+        "plain/tree.tar.bz2",
+        archives::bzip2(&tar).unwrap_or_default(),
+    );
+    // Two streams, split inside an entry: every reader joins them.
+    let (head, rest) = tar.split_at(tar.len().min(700));
+    for (name, compress) in [
+        (
+            "plain/two-streams.tar.xz",
+            archives::xz as fn(&[u8]) -> Result<Vec<u8>>,
+        ),
+        ("plain/two-streams.tar.bz2", archives::bzip2),
+    ] {
+        let both = compress(head).and_then(|h| Ok([h, compress(rest)?].concat()));
+        c.add(name, both.unwrap_or_default());
+    }
     let with_link = [
         Entry::dir("m/"),
         Entry::file("m/a", b"alpha".to_vec()),

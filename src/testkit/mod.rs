@@ -11,6 +11,7 @@
 pub mod archives;
 pub mod corpus;
 pub mod hostile;
+pub mod hostile_compress;
 pub mod hostile_tar;
 pub mod hostile_zip;
 pub mod keys;

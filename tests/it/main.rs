@@ -12,6 +12,7 @@ mod checksum_forms;
 mod checksums;
 mod cli;
 mod cli_conventions;
+mod compressions;
 mod differential;
 mod engine_boundary;
 mod feed_errors;

@@ -5,7 +5,7 @@
 
 use crate::engine::shared::check::{Finding, Status};
 
-use super::compress::TAR_GZ;
+use super::compress::{TAR_BZ2, TAR_GZ, TAR_XZ, TAR_ZST};
 use super::kind::Kind;
 use super::report::{ArchiveReport, NOT_AN_ARCHIVE};
 use super::tar::TAR;
@@ -13,7 +13,7 @@ use super::zip::ZIP;
 
 /// Every kind, in the order their bytes are tried: the ones with a magic
 /// number first, tar (a header checksum, no magic in old archives) last.
-pub static KINDS: &[&dyn Kind] = &[&ZIP, &TAR_GZ, &TAR];
+pub static KINDS: &[&dyn Kind] = &[&ZIP, &TAR_GZ, &TAR_XZ, &TAR_ZST, &TAR_BZ2, &TAR];
 
 /// The kind a file name promises (the longest matching ending wins, so
 /// `.tar.gz` is not taken for `.gz`).
@@ -80,9 +80,35 @@ mod tests {
         let named = |n: &str| by_name(n).map(|k| k.name());
         assert_eq!(named("a-1.0.tar.gz"), Some("tar.gz"));
         assert_eq!(named("A-1.0.TGZ"), Some("tar.gz"));
+        assert_eq!(named("a-1.0.tar.xz"), Some("tar.xz"));
+        assert_eq!(named("a.txz"), Some("tar.xz"));
+        assert_eq!(named("a-1.0.tar.zst"), Some("tar.zst"));
+        assert_eq!(named("A.TZST"), Some("tar.zst"));
+        assert_eq!(named("a-1.0.tar.bz2"), Some("tar.bz2"));
+        assert_eq!(named("a.tbz2"), Some("tar.bz2"));
+        assert_eq!(named("a.tbz"), Some("tar.bz2"));
+        assert_eq!(named("a.xz"), None);
         assert_eq!(named("a.tar"), Some("tar"));
         assert_eq!(named("a.zip"), Some("zip"));
         assert_eq!(named("a.bin"), None);
+    }
+
+    #[test]
+    fn the_first_bytes_name_the_kind() {
+        let kind = |head: &[u8]| by_bytes(head).map(|k| k.name());
+        assert_eq!(kind(&[0x1f, 0x8b, 8, 0]), Some("tar.gz"));
+        assert_eq!(
+            kind(&[0xFD, b'7', b'z', b'X', b'Z', 0, 0, 4]),
+            Some("tar.xz")
+        );
+        assert_eq!(kind(&[0x28, 0xB5, 0x2F, 0xFD, 0x04]), Some("tar.zst"));
+        // A skippable frame opens a zstd file too (and is refused there).
+        assert_eq!(kind(&[0x50, 0x2A, 0x4D, 0x18, 4, 0]), Some("tar.zst"));
+        assert_eq!(kind(b"BZh91AY&SY\x00\x00"), Some("tar.bz2"));
+        assert_eq!(kind(b"BZh9\x17\x72\x45\x38\x50\x90"), Some("tar.bz2"));
+        // `BZh` alone, or with a digit, is not enough.
+        assert_eq!(kind(b"BZh9 release notes"), None);
+        assert_eq!(kind(b"PK\x03\x04"), Some("zip"));
     }
 
     #[test]

@@ -30,6 +30,11 @@ pub struct Limits {
     /// Steps resolving links may take beyond one per component of every
     /// name and target (following symlinks; default 4,000,000).
     pub max_link_steps: u64,
+    /// Largest xz dictionary or zstd window a decoder may allocate (default
+    /// 128 MiB: `xz -9e` asks 64 MiB, `zstd --long=27` 128 MiB, which is
+    /// also the most `zstd -d` accepts unasked). A header asking more is
+    /// refused before anything is allocated: the size is the header's claim.
+    pub max_window: u64,
     /// The review's target platform (the feed artifact's `platform`, e.g.
     /// `windows-x86_64`): names that would collide there are judged.
     pub platform: String,
@@ -46,6 +51,7 @@ impl Default for Limits {
             max_pax: 1 << 20,
             max_name_bytes: 32 << 20,
             max_link_steps: 4_000_000,
+            max_window: 128 << 20,
             platform: String::new(),
         }
     }
@@ -82,6 +88,13 @@ impl<R> Counted<R> {
 
     pub fn counter(&self) -> Counter {
         Rc::clone(&self.count)
+    }
+
+    /// The reader and the counter, apart: for a decoder that gives out its
+    /// output late and sets the counter to where that output was decoded
+    /// (zstd) rather than letting every read move it.
+    pub fn into_parts(self) -> (R, Counter) {
+        (self.inner, self.count)
     }
 }
 
@@ -140,6 +153,82 @@ impl Bomb {
                 compressed,
                 max: limits.max_ratio,
             })
+    }
+}
+
+/// Bytes a decoder could go on reading but refuses to, on purpose: said as
+/// they are in the finding (not as corruption), under their own subject.
+/// They cross the decompressing thread as themselves
+/// ([`crate::engine::inspect::compress::pipeline`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    /// A header asks for more decoder memory than [`Limits::max_window`].
+    #[error(
+        "{what} of {asked} bytes ({}) is over the decoder memory cap of {cap} bytes ({}): refused before allocating it",
+        size_text(*.asked),
+        size_text(*.cap)
+    )]
+    Window {
+        /// `an xz dictionary`, `a zstd window`.
+        what: &'static str,
+        asked: u64,
+        cap: u64,
+    },
+    /// Bytes after the last member, frame or stream that are not another.
+    #[error(
+        "the bytes from byte {at} of the artifact, after the last {unit}, are not {next}: hidden content no {tool} reader would list"
+    )]
+    Hidden {
+        at: u64,
+        /// `gzip member`, `zstd frame`.
+        unit: &'static str,
+        /// `a gzip member`, `another xz stream or stream padding`.
+        next: &'static str,
+        tool: &'static str,
+    },
+    /// An xz stream of more blocks than its decoder should keep records of.
+    #[error(
+        "an xz stream of more than {max} blocks: refused, its decoder would keep a record of every one (xz writes one block, or blocks of megabytes)"
+    )]
+    Blocks { max: u64 },
+    /// A zstd skippable frame: data `zstd -d` passes over without a word.
+    #[error(
+        "a zstd skippable frame at byte {at} of the artifact: data that zstd skips and no tar tool lists: hidden content, refused"
+    )]
+    Skippable { at: u64 },
+}
+
+impl Refused {
+    /// What the finding names.
+    pub fn subject(&self) -> &'static str {
+        match self {
+            Refused::Window { .. } | Refused::Blocks { .. } => "(decompression)",
+            Refused::Hidden { .. } => "(after the archive)",
+            Refused::Skippable { .. } => "(compressed stream)",
+        }
+    }
+
+    /// As an I/O error, for a decoder's `read`.
+    pub fn into_io(self) -> io::Error {
+        io::Error::new(io::ErrorKind::InvalidData, self)
+    }
+}
+
+/// A byte count in the largest binary unit it fills (`128 MiB`, `1.5 GiB`).
+pub fn size_text(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+    let mut unit = 0;
+    let mut scaled = bytes as f64;
+    while scaled >= 1024.0 && unit + 1 < UNITS.len() {
+        scaled /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} bytes")
+    } else if scaled.fract() == 0.0 {
+        format!("{scaled:.0} {}", UNITS[unit])
+    } else {
+        format!("{scaled:.1} {}", UNITS[unit])
     }
 }
 

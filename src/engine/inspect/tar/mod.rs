@@ -20,7 +20,7 @@ use crate::engine::shared::check::{Finding, Status};
 use super::hasher::{self, EntryHasher};
 use super::kind::{Input, Kind};
 use super::meter::Counted;
-use super::meter::{Bomb, Limits, Metered};
+use super::meter::{Bomb, Limits, Metered, Refused};
 use super::report::ArchiveReport;
 use super::safety::{Safety, shown};
 
@@ -76,6 +76,8 @@ enum Stop {
     /// A finding with the entry and offset.
     At(String),
     Bomb(Bomb),
+    /// A decoder's deliberate refusal, said as it is under its own subject.
+    Refused(Refused),
 }
 
 struct Walker<R: Read> {
@@ -121,6 +123,7 @@ pub fn inspect<R: Read>(stream: Metered<R>, kind: &'static str, limits: &Limits)
             Ok(()) => {}
             Err(Stop::At(why)) => w.report.stop(subject, why),
             Err(Stop::Bomb(bomb)) => w.report.stop(subject, bomb.to_string()),
+            Err(Stop::Refused(refused)) => w.report.stop(refused.subject(), refused.to_string()),
         }
         w.report.expanded = w.stream.expanded();
         let whole = w.safety.finish(&w.report.entries);
@@ -139,10 +142,17 @@ pub fn inspect<R: Read>(stream: Metered<R>, kind: &'static str, limits: &Limits)
 }
 
 impl<R: Read> Walker<R> {
-    /// Maps a read error to a stop, telling bombs from corruption.
+    /// Maps a read error to a stop, telling bombs and a decoder's
+    /// refusals from corruption.
     fn failed(&self, e: io::Error, doing: &str) -> Stop {
         if let Some(bomb) = e.get_ref().and_then(|inner| inner.downcast_ref::<Bomb>()) {
             return Stop::Bomb(bomb.clone());
+        }
+        if let Some(refused) = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<Refused>())
+        {
+            return Stop::Refused(refused.clone());
         }
         let at = self.stream.expanded();
         let compressed = self.stream.consumed();

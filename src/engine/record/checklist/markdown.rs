@@ -211,18 +211,15 @@ fn waivers(doc: &mut Doc, r: &Record) {
     doc.line("| Check | Finding | Reason | By, when | Outcome | Covers |");
     doc.line("|---|---|---|---|---|---|");
     for w in &r.waivers {
+        let when = w.time.map(|t| t.to_string()).unwrap_or_default();
         doc.line(format!(
-            "| `{}` | {} | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {}, {when} | {} | {} |",
             w.check,
             w.subject
                 .as_deref()
                 .map_or("(the whole check)".to_string(), text),
             text(&w.reason),
-            format!(
-                "{}, {}",
-                text(&w.by),
-                w.time.map(|t| t.to_string()).unwrap_or_default()
-            ),
+            text(&w.by),
             w.outcome.describe(),
             covers(&w.covers)
         ));
