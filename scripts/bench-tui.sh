@@ -4,7 +4,9 @@
 #   - draw time of the Inspect step with 100,000 entries (target <= 5 ms a frame);
 #   - bytes written to the terminal a second while a 48 MiB transfer runs at
 #     RATE bytes a second (target < 20 KiB/s), next to curl's progress meter
-#     on the same file at the same pace in the same kind of terminal.
+#     on the same file at the same pace in the same kind of terminal;
+#   - `intake --help` to its last byte (target <= 20 ms), next to
+#     `sha256sum --help` in the same run.
 #
 # Usage: scripts/bench-tui.sh [RUNS] [RATE]
 # Needs: cargo, curl.
@@ -22,3 +24,10 @@ bench="$repo/target/release/examples/tui_bench"
 "$bench" first-frame "$intake" "$runs"
 "$bench" inspect
 "$bench" fetch "$intake" "$rate"
+
+# shellcheck source=bench-lib.sh
+source "$repo/scripts/bench-lib.sh"
+echo "help text (best of $runs):"
+best_of "intake --help" "$intake" --help
+best_of "sha256sum --help" sha256sum --help
+echo "  intake --help: $(ratio "intake --help" "sha256sum --help")x sha256sum --help"
