@@ -19,14 +19,9 @@ runs=${2:-5}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/scripts/bench-lib.sh"
 
-echo "building intake (release)..." >&2
-cargo build --release --quiet --manifest-path "$repo/Cargo.toml" --bin intake
-intake="$repo/target/release/intake"
+build_intake
 
-# The reviews' approval history stays in the work folder: a benchmark never
-# records approvals in the operator's own store (nor trips on them).
-export XDG_DATA_HOME="$work/data"
-rm -rf "$XDG_DATA_HOME"
+isolate_history "$work"
 data="$work/feed/data"
 mkdir -p "$data" "$work/trees"
 gpg_setup "$work"

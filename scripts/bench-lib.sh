@@ -59,3 +59,18 @@ name = "$1"
 url = "$2"
 TOML
 }
+
+# build_intake: builds the release binary and sets $intake (needs $repo).
+build_intake() {
+  echo "building intake (release)..." >&2
+  cargo build --release --quiet --manifest-path "$repo/Cargo.toml" --bin intake
+  intake="$repo/target/release/intake"
+}
+
+# isolate_history WORKDIR: the reviews' approval history stays in the work
+# folder: a benchmark never records approvals in the operator's own store
+# (nor trips on them).
+isolate_history() {
+  export XDG_DATA_HOME="$1/data"
+  rm -rf "$XDG_DATA_HOME"
+}

@@ -19,9 +19,7 @@ runs=${3:-3}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/scripts/bench-lib.sh"
 
-echo "building intake (release)..." >&2
-cargo build --release --quiet --manifest-path "$repo/Cargo.toml" --bin intake
-intake="$repo/target/release/intake"
+build_intake
 
 mkdir -p "$work/feed/data"
 gpg_setup "$work"
