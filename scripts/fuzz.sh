@@ -6,7 +6,8 @@
 # of its last stats line) and the findings (crash-, timeout-, oom- and
 # leak- files under tests/fuzz/artifacts/<target>/).
 #
-# Seeds come from tests/fuzz/corpus/<target>/ (read, never written); what
+# Seeds come from tests/fuzz/corpus/<target>/ (read, never written), with
+# tests/fuzz/dict/<target>.dict where there is one (tar, zip, armor); what
 # the fuzzer adds goes to target/fuzz/corpus/<target>/. A finding belongs,
 # minimised (`cargo +nightly fuzz tmin`), in tests/fuzz-regressions/<target>/,
 # which `cargo test` replays.
@@ -46,12 +47,16 @@ for t in "${targets[@]}"; do
     work="$target_dir/corpus/$t"
     mkdir -p "$work" "$fuzz_dir/artifacts/$t"
     log="$logs/$t.log"
+    extra=()
+    if [ -f "$fuzz_dir/dict/$t.dict" ]; then
+        extra=(-dict="$fuzz_dir/dict/$t.dict")
+    fi
     echo "== $t (${seconds}s)" >&2
     # libFuzzer exits non-zero on a finding; the summary reports it.
     cargo +nightly fuzz run --fuzz-dir "$fuzz_dir" --target-dir "$target_dir" \
         -s "$sanitizer" "$t" "$work" "$fuzz_dir/corpus/$t" -- \
         -max_total_time="$seconds" -rss_limit_mb=512 -timeout=1 \
-        -print_final_stats=1 >"$log" 2>&1 || true
+        -print_final_stats=1 "${extra[@]}" >"$log" 2>&1 || true
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
