@@ -10,6 +10,7 @@
 
 pub mod archives;
 pub mod corpus;
+pub mod fuzzing;
 pub mod hostile;
 pub mod hostile_compress;
 pub mod hostile_tar;

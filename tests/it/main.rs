@@ -17,6 +17,7 @@ mod differential;
 mod engine_boundary;
 mod feed_errors;
 mod fetch;
+mod fuzz_replay;
 mod hostile_tar;
 mod hostile_zip;
 mod json_contract;

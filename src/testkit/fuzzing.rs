@@ -1,0 +1,231 @@
+//! One input of each fuzz target, run through the same engine function a
+//! review calls. The coverage-guided targets in `tests/fuzz/` and the
+//! replay of saved inputs in `cargo test` (`tests/it/fuzz_replay.rs`) both
+//! call these, so an input that once failed fails the same way in both.
+//!
+//! Each run asserts the result stays within the bounds the input and the
+//! limits allow: a breach is a finding, as a panic is.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::engine::inspect::Limits;
+use crate::engine::inspect::notes::{Contents, declared_contents};
+use crate::engine::inspect::report::ArchiveReport;
+use crate::engine::inspect::walk::{Walked, walk_file, walk_stream};
+use crate::engine::record::audit;
+use crate::engine::record::checklist::Record;
+use crate::engine::record::history::History;
+use crate::engine::select::feed::Feed;
+use crate::engine::shared::manifest::parse_manifest;
+use crate::engine::verify::checksums;
+use crate::engine::verify::signature::{self, parse as sig};
+use crate::settings::Settings;
+
+/// A fuzz target: its name (the folder of its corpus and regressions) and
+/// how one input is run.
+pub type Target = (&'static str, fn(&[u8]));
+
+/// Every target, in the order `scripts/fuzz.sh` runs them.
+pub const TARGETS: [Target; 14] = [
+    ("feed", feed),
+    ("checksums", checksums),
+    ("signature", signature),
+    ("notes", notes),
+    ("tar", tar),
+    ("tar_gz", tar_gz),
+    ("tar_xz", tar_xz),
+    ("tar_zst", tar_zst),
+    ("tar_bz2", tar_bz2),
+    ("zip", zip),
+    ("manifest", manifest),
+    ("checklist", checklist),
+    ("history", history),
+    ("settings", settings),
+];
+
+/// Small limits, so no input can make a run allocate or loop without bound.
+pub fn limits() -> Limits {
+    Limits {
+        max_expanded: 4 << 20,
+        max_ratio: 100,
+        ratio_floor: 256 << 10,
+        max_entries: 2_000,
+        max_name: 1024,
+        max_pax: 64 << 10,
+        max_name_bytes: 256 << 10,
+        max_link_steps: 100_000,
+        max_window: 8 << 20,
+        platform: "windows-x86_64".to_string(),
+    }
+}
+
+/// A feed file (`select::feed`), as if read from a folder with nothing in it.
+pub fn feed(data: &[u8]) {
+    let path = Path::new("/nonexistent/intake-fuzz/feed.toml");
+    if let Ok(feed) = Feed::parse(path, data.to_vec()) {
+        assert!(
+            feed.releases.len() <= data.len(),
+            "more releases than bytes"
+        );
+        for release in &feed.releases {
+            let _ = feed.release(&release.version);
+        }
+    }
+}
+
+/// A checksum file (`verify::checksums::parse`).
+pub fn checksums(data: &[u8]) {
+    let file = checksums::parse(data);
+    let lines = data.split(|b| *b == b'\n').count();
+    assert!(file.entries.len() + file.unreadable_lines <= lines);
+    let _ = file.entries_for("dir/artifact.tar.gz", "artifact.tar.gz");
+}
+
+/// A signature file: detached (armored or binary) and cleartext-signed
+/// (`verify::signature::parse`), as the verify step tells them apart.
+pub fn signature(data: &[u8]) {
+    if sig::is_clearsigned(data) {
+        if let Ok(c) = sig::clearsigned(data) {
+            assert!(c.signatures.len() <= sig::MAX_SIGNATURES);
+            assert!(c.text.len() <= data.len());
+            let _ = signature::hash_keys(&c.signatures);
+            let _ = checksums::parse(&c.text);
+        }
+    } else if let Ok(found) = sig::detached(data) {
+        assert!(found.len() <= sig::MAX_SIGNATURES);
+        let _ = signature::hash_keys(&found);
+    }
+}
+
+/// Release notes' contents table (`inspect::notes::declared_contents`).
+pub fn notes(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    for name in ["artifact.tar.gz", "meridian-4.2.1-linux-x86_64.tar.gz"] {
+        if let Contents::Declared { entries, problems } = declared_contents(&text, name) {
+            assert!(entries.len() + problems.len() <= data.len() + 1);
+        }
+    }
+}
+
+/// A plain tar stream.
+pub fn tar(data: &[u8]) {
+    archive(data, "artifact.tar");
+}
+
+/// A gzip-compressed tar stream.
+pub fn tar_gz(data: &[u8]) {
+    archive(data, "artifact.tar.gz");
+}
+
+/// An xz-compressed tar stream.
+pub fn tar_xz(data: &[u8]) {
+    archive(data, "artifact.tar.xz");
+}
+
+/// A zstd-compressed tar stream.
+pub fn tar_zst(data: &[u8]) {
+    archive(data, "artifact.tar.zst");
+}
+
+/// A bzip2-compressed tar stream.
+pub fn tar_bz2(data: &[u8]) {
+    archive(data, "artifact.tar.bz2");
+}
+
+/// A zip file: read from the file, as a downloaded zip is.
+pub fn zip(data: &[u8]) {
+    let dir = scratch();
+    let path = dir.path().join("artifact.zip");
+    if write(&path, data) {
+        bounded(&walk_file(&path, "artifact.zip", &limits()));
+    }
+}
+
+/// The artifact walked from the stream as the read pass delivers it
+/// (`inspect::walk::walk_stream`); a kind that needs the file (zip) is
+/// walked from a file, as the review does.
+fn archive(data: &[u8], name: &str) {
+    let limits = limits();
+    let mut reader = data;
+    let size = Some(data.len() as u64);
+    match walk_stream(&mut reader, None, size, name, &limits) {
+        Walked::Done(report) => bounded(&report),
+        Walked::NeedsTheFile => {
+            let dir = scratch();
+            let path = dir.path().join(name);
+            if write(&path, data) {
+                bounded(&walk_file(&path, name, &limits));
+            }
+        }
+    }
+}
+
+/// What the limits promise of any report.
+fn bounded(report: &ArchiveReport) {
+    let l = limits();
+    assert!(
+        report.entries.len() <= l.max_entries + 1,
+        "entries over the limit"
+    );
+    assert!(
+        report.expanded <= 2 * l.max_expanded,
+        "expanded past the limit"
+    );
+    let names: usize = report.entries.iter().map(|e| e.path.len()).sum();
+    assert!(names as u64 <= 2 * l.max_name_bytes, "names past the limit");
+}
+
+/// A manifest (`shared::manifest::parse_manifest`).
+pub fn manifest(data: &[u8]) {
+    if let Ok(entries) = parse_manifest(data) {
+        assert!(entries.len() <= data.len());
+    }
+}
+
+/// A checklist record: the TOML as `checklist verify` reads it
+/// (`record::audit::read_record`, then the audit of its files).
+pub fn checklist(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = toml::from_str::<Record>(text);
+    }
+    let dir = scratch();
+    let path = dir.path().join("checklist.toml");
+    if write(&path, data) {
+        let _ = audit::read_record(&path);
+        let _ = audit::audit(&path, &[], crate::testkit::ts("2026-01-01T00:00:00Z"));
+    }
+}
+
+/// An approval history (`record::history`), read from a store.
+pub fn history(data: &[u8]) {
+    let dir = scratch();
+    let history = History::in_store(dir.path(), "product");
+    let Some(folder) = history.path.parent() else {
+        return;
+    };
+    if std::fs::create_dir_all(folder).is_ok() && write(&history.path, data) {
+        let _ = history.approvals("linux-x86_64");
+        let _ = history.previous("linux-x86_64");
+    }
+}
+
+/// A settings file (`settings::Settings::load_file`).
+pub fn settings(data: &[u8]) {
+    let dir = scratch();
+    let path = dir.path().join("config.toml");
+    if write(&path, data) {
+        let _ = Settings::load_file(&path);
+    }
+}
+
+/// A fresh empty folder, removed when dropped.
+fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+fn write(path: &PathBuf, data: &[u8]) -> bool {
+    std::fs::File::create(path)
+        .and_then(|mut f| f.write_all(data))
+        .is_ok()
+}
