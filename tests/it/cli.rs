@@ -224,12 +224,7 @@ fn a_waiver_names_one_finding_or_lists_what_it_covered() {
             .arg(out.path())
             .output()
             .unwrap();
-        let toml = std::fs::read_dir(out.path())
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| p.extension().is_some_and(|e| e == "toml"))
-            .map(|p| std::fs::read_to_string(p).unwrap())
-            .unwrap_or_default();
+        let toml = std::fs::read_to_string(only_file(out.path(), "toml")).unwrap();
         (status.status.code(), toml)
     };
     let (code, toml) = run(&format!("archive.safety:{subject}=reset by the installer"));

@@ -16,8 +16,8 @@ use ratatui::backend::TestBackend;
 use tokio::sync::mpsc::unbounded_channel;
 use tokio::sync::watch;
 
-use crate::support::intake_bin;
 use crate::support::tui::{DEMO, buffer_text, parse_keys};
+use crate::support::{intake_bin, only_file};
 
 fn options(dir: &Path) -> Options {
     Options {
@@ -117,16 +117,6 @@ fn walk(dir: &Path) -> String {
             .unwrap();
         buffer_text(terminal.backend().buffer())
     })
-}
-
-fn only_file(dir: &Path, ext: &str) -> PathBuf {
-    let found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == ext))
-        .collect();
-    assert_eq!(found.len(), 1, "{found:?}");
-    found[0].clone()
 }
 
 /// A record without the lines that hold times (when it was started and

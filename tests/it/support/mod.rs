@@ -314,3 +314,15 @@ pub fn inspect_bytes_within(
     std::io::Write::write_all(&mut file, bytes).unwrap();
     intake::engine::inspect::walk::walk_file(file.path(), name, limits)
 }
+
+/// The one file with extension `ext` in `dir` (a checklist run writes one
+/// of each).
+pub fn only_file(dir: &Path, ext: &str) -> PathBuf {
+    let found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    found[0].clone()
+}
