@@ -229,6 +229,7 @@ fn inspect() -> Result<(), Fail> {
             checklist_dir: "checklists".into(),
             store_root: "store".into(),
             keep_artifacts: false,
+            history: None,
         },
         key: KeyStatus::None,
         previous: Default::default(),

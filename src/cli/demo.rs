@@ -82,6 +82,7 @@ pub fn run(feed_path: PathBuf) -> Outcome {
             checklist_dir: kept.clone(),
             store_root: throwaway_store.path().to_path_buf(),
             keep_artifacts: false,
+            history: None,
         },
         fetch: settings::fetch(true, None, None, None),
         limits: Limits::default(),

@@ -202,8 +202,8 @@ impl Job<'_> {
                     out.line("history:   none: a demo records no approval");
                 } else if let Some(history) = &done.history {
                     out.line(format!(
-                        "history:   approval recorded in {}",
-                        history.display()
+                        "history:   approval recorded in the {}",
+                        history.describe()
                     ));
                 } else if done.checklist.record.verdict == Verdict::Approved {
                     out.line(

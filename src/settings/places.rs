@@ -84,6 +84,7 @@ impl Settings {
                 .or(self.store_dir.clone())
                 .unwrap_or_else(default_store),
             keep_artifacts,
+            history: None,
         }
     }
 

@@ -15,7 +15,7 @@ use crate::engine::inspect::report::ArchiveReport;
 use crate::engine::inspect::walk::{Walked, walk_file, walk_stream};
 use crate::engine::record::audit;
 use crate::engine::record::checklist::Record;
-use crate::engine::record::history::History;
+use crate::engine::record::history::{History, Location};
 use crate::engine::select::feed::Feed;
 use crate::engine::shared::manifest::parse_manifest;
 use crate::engine::verify::checksums;
@@ -197,16 +197,30 @@ pub fn checklist(data: &[u8]) {
     }
 }
 
-/// An approval history (`record::history`), read from a store.
+/// An approval history (`record::history`): the first byte chooses a TOML
+/// history of an earlier version, imported by opening the store's history,
+/// or the bytes of the SQLite database itself (what a damaged or hostile
+/// file in the store would be). Either way it is then read as a review
+/// reads it.
 pub fn history(data: &[u8]) {
-    let dir = scratch();
-    let history = History::in_store(dir.path(), "product");
-    let Some(folder) = history.path.parent() else {
+    let Some((&mode, data)) = data.split_first() else {
         return;
     };
-    if std::fs::create_dir_all(folder).is_ok() && write(&history.path, data) {
-        let _ = history.approvals("linux-x86_64");
-        let _ = history.previous("linux-x86_64");
+    let dir = scratch();
+    let location = Location::in_store(dir.path());
+    let placed = if mode % 2 == 0 {
+        let folder = dir.path().join("product");
+        std::fs::create_dir_all(&folder).is_ok() && write(&folder.join("approvals.toml"), data)
+    } else {
+        write(&dir.path().join("history.sqlite"), data)
+    };
+    if !placed {
+        return;
+    }
+    if let Ok(mut history) = History::open(&location, Some(dir.path())) {
+        let _ = history.approvals(None, None);
+        let _ = history.previous("product", "linux-x86_64");
+        let _ = history.countersignatures(None);
     }
 }
 

@@ -10,7 +10,7 @@ use std::process::Output;
 use std::time::{Duration, Instant};
 
 use intake::engine::fetch::open::FetchSettings;
-use intake::engine::record::history::History;
+use intake::engine::record::history::{History, Location};
 use intake::engine::review::{self, Request, Review};
 use intake::engine::select::feed::Feed;
 use intake::engine::select::rollback::Previous;
@@ -311,45 +311,50 @@ fn a_mirror_trickling_bytes_is_left_for_the_next_source() {
     );
 }
 
-// ---- the approval history's manifest path ----------------------------------
+// ---- the manifest path of a TOML history of an earlier version -------------
 
-/// A store with one recorded approval of 4.2.1 linux-x86_64.
-fn recorded_history() -> (tempfile::TempDir, History) {
+/// A store holding a TOML history (as earlier versions wrote) with one
+/// approval of 4.2.1 linux-x86_64 whose manifest copy is at `manifest`.
+fn legacy_store(manifest: &str) -> tempfile::TempDir {
     let store = tempfile::tempdir().unwrap();
-    let history = History::in_store(store.path(), "meridian");
-    let approval = intake::engine::select::rollback::Approval {
-        version: "4.2.1".into(),
-        platform: "linux-x86_64".into(),
-        sha256: "ab".repeat(32),
-        time: "2026-02-01T09:00:00Z".parse().unwrap(),
-        checklist: "checklists/earlier.toml".into(),
-        change_request: None,
-        operator: "a.operator".into(),
-        approver: "b.approver".into(),
-        manifest: String::new(),
-    };
-    let manifest = format!("{}\t5\t0644\tfile\tbin/tool\n", "cd".repeat(32));
-    history.record(approval, manifest.as_bytes()).unwrap();
-    (store, history)
+    let product = store.path().join("meridian");
+    std::fs::create_dir_all(product.join("manifests")).unwrap();
+    std::fs::write(
+        product.join("manifests/4.2.1-linux-x86_64.manifest"),
+        format!("{}\t5\t0644\tfile\tbin/tool\n", "cd".repeat(32)),
+    )
+    .unwrap();
+    let text = format!(
+        "format = 1\n\n[[approval]]\nversion = \"4.2.1\"\nplatform = \"linux-x86_64\"\nsha256 = \"{}\"\ntime = 2026-02-01T09:00:00Z\nchecklist = \"checklists/earlier.toml\"\noperator = \"a.operator\"\napprover = \"b.approver\"\nmanifest = {}\n",
+        "ab".repeat(32),
+        toml::Value::from(manifest)
+    );
+    std::fs::write(product.join("approvals.toml"), text).unwrap();
+    store
 }
 
-fn point_manifest_at(history: &History, to: &str) {
-    let text = std::fs::read_to_string(&history.path).unwrap();
-    let line = text
-        .lines()
-        .find(|l| l.starts_with("manifest = "))
-        .unwrap()
-        .to_string();
-    let replaced = text.replace(&line, &format!("manifest = {}", toml::Value::from(to)));
-    std::fs::write(&history.path, replaced).unwrap();
+fn previous_in(store: &tempfile::TempDir) -> Previous {
+    let location = Location::in_store(store.path());
+    match History::open(&location, Some(store.path())) {
+        Ok(mut history) => history.previous("meridian", "linux-x86_64"),
+        Err(e) => Previous::Unreadable(e.to_string()),
+    }
+}
+
+#[test]
+fn a_toml_history_is_imported_once_with_its_manifests() {
+    let store = legacy_store("manifests/4.2.1-linux-x86_64.manifest");
+    assert!(matches!(previous_in(&store), Previous::Found { manifest: Ok(m), .. } if m.len() == 1));
+    let product = store.path().join("meridian");
+    assert!(!product.join("approvals.toml").exists());
+    assert!(product.join("approvals.toml.imported").is_file());
+    // Opened again: still one approval (nothing imported twice).
+    let mut history = History::open(&Location::in_store(store.path()), Some(store.path())).unwrap();
+    assert_eq!(history.approvals(None, None).unwrap().len(), 1);
 }
 
 #[test]
 fn a_history_manifest_path_leading_out_of_the_store_is_not_trusted() {
-    let (_store, history) = recorded_history();
-    assert!(
-        matches!(history.previous("linux-x86_64"), Previous::Found { manifest: Ok(m), .. } if m.len() == 1)
-    );
     let outside = tempfile::tempdir().unwrap();
     let secret = outside.path().join("elsewhere.manifest");
     std::fs::write(&secret, format!("{}\t1\t0644\tfile\tx\n", "ef".repeat(32))).unwrap();
@@ -357,28 +362,30 @@ fn a_history_manifest_path_leading_out_of_the_store_is_not_trusted() {
         "../../elsewhere.manifest".to_string(),
         secret.display().to_string(),
         "/dev/zero".to_string(),
+        "manifests/link.manifest".to_string(),
     ] {
-        point_manifest_at(&history, &to);
-        match history.previous("linux-x86_64") {
-            Previous::Unreadable(why) => assert!(why.contains("not trusted"), "{why}"),
+        let store = legacy_store(&to);
+        // A symlink inside the store that leads out is refused the same way.
+        std::os::unix::fs::symlink(
+            &secret,
+            store.path().join("meridian/manifests/link.manifest"),
+        )
+        .unwrap();
+        let previous = previous_in(&store);
+        match &previous {
+            Previous::Unreadable(why) => assert!(
+                why.contains("not trusted") && why.contains("not imported"),
+                "{why}"
+            ),
             other => panic!("{to}: {other:?}"),
         }
-        let check = intake::engine::select::rollback::rollback_check(
-            &history.previous("linux-x86_64"),
-            "4.2.1",
-            "linux-x86_64",
-        );
+        let check =
+            intake::engine::select::rollback::rollback_check(&previous, "4.2.1", "linux-x86_64");
         assert_eq!(check.status, Status::Warn);
         assert!(check.summary.contains("no previous approval is known"));
+        // Nothing lost: the TOML history stays where it was.
+        assert!(store.path().join("meridian/approvals.toml").is_file());
     }
-    // A symlink inside the store that leads out is refused the same way.
-    let dir = history.path.parent().unwrap();
-    std::os::unix::fs::symlink(&secret, dir.join("manifests/link.manifest")).unwrap();
-    point_manifest_at(&history, "manifests/link.manifest");
-    assert!(matches!(
-        history.previous("linux-x86_64"),
-        Previous::Unreadable(why) if why.contains("leads outside the store")
-    ));
 }
 
 // ---- a large feed loads in linear time ---------------------------------------
@@ -476,8 +483,8 @@ fn a_re_review_of_changed_bytes_is_rejected_before_anything_is_approved() {
 #[test]
 fn a_re_review_compares_the_digest_with_the_last_approval() {
     let review = crate::support::review(&good_feed());
-    let (_store, history) = recorded_history();
-    let previous = history.previous("linux-x86_64");
+    let store = legacy_store("manifests/4.2.1-linux-x86_64.manifest");
+    let previous = previous_in(&store);
     let same_version_other_bytes = intake::engine::select::rollback::rollback_check_read(
         &previous,
         &[],

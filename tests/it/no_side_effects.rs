@@ -67,7 +67,7 @@ fn a_training_lesson_never_touches_the_demo_products_records() {
         "the demo product's folder"
     );
     let product = store.join("meridian-training");
-    assert!(product.join("approvals.toml").is_file());
+    assert!(store.join("history.sqlite").is_file());
     // The compromised 2024 key is left out of the store feed, and said so.
     let store_feed = std::fs::read_to_string(product.join("feed.toml")).unwrap();
     assert!(!store_feed.contains(COMPROMISED_2024), "{store_feed}");
@@ -176,7 +176,7 @@ fn a_no_store_trial_without_a_change_request_is_not_the_last_approval() {
     let w = write(&good_feed());
     let desk = tempfile::tempdir().unwrap();
     let checklists = desk.path().join("checklists");
-    let history = data_home().join("intake/store/meridian/approvals.toml");
+    let history = data_home().join("intake/store/history.sqlite");
 
     let o = verify(&w.feed, "4.2.1", &checklists, &["--no-store"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -203,7 +203,7 @@ fn a_no_store_trial_without_a_change_request_is_not_the_last_approval() {
     assert!(history.is_file());
     assert!(
         text(&o).contains(&format!(
-            "history:   approval recorded in {}",
+            "history:   approval recorded in the history database {}",
             history.display()
         )),
         "{}",

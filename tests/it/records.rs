@@ -177,7 +177,7 @@ fn rollback_and_the_diff_come_from_the_approval_history() {
         &["--operator", "a.operator", "--change-request", "CR-1"],
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(desk.path("store/meridian/approvals.toml").is_file());
+    assert!(desk.path("store/history.sqlite").is_file());
     let first = std::fs::read_to_string(desk.last_toml()).unwrap();
     assert!(
         first.contains("no previous approval of this platform is recorded here"),
@@ -237,15 +237,44 @@ fn rollback_and_the_diff_come_from_the_approval_history() {
     );
 }
 
+/// A history that cannot be read (a TOML history of an earlier version that
+/// is damaged or newer, a damaged database, a database from a newer
+/// intake): the review warns "unavailable", never passes as if nothing
+/// had been approved; approving anyway (with a reason) writes the
+/// checklist and ends with exit 2 saying the history was not updated, and
+/// the history file is left exactly as it was.
 #[test]
 fn an_unreadable_or_newer_history_is_never_trusted() {
-    for (content, words) in [
-        ("this is not toml [[", "cannot be read"),
-        ("format = 99\n", "newer intake"),
+    let newer_database = || {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let db = rusqlite::Connection::open(file.path()).unwrap();
+        db.execute_batch("CREATE TABLE approvals (id INTEGER); PRAGMA user_version = 99;")
+            .unwrap();
+        drop(db);
+        std::fs::read(file.path()).unwrap()
+    };
+    for (file, content, words) in [
+        (
+            "meridian/approvals.toml",
+            b"this is not toml [[".to_vec(),
+            "cannot be read",
+        ),
+        (
+            "meridian/approvals.toml",
+            b"format = 99\n".to_vec(),
+            "newer intake",
+        ),
+        ("history.sqlite", vec![0x5a; 8192], "not an SQLite database"),
+        (
+            "history.sqlite",
+            newer_database(),
+            "newer intake (history schema 99",
+        ),
     ] {
         let desk = Desk::new();
-        std::fs::create_dir_all(desk.path("store/meridian")).unwrap();
-        std::fs::write(desk.path("store/meridian/approvals.toml"), content).unwrap();
+        let path = desk.path(&format!("store/{file}"));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &content).unwrap();
         let o = desk.verify("4.2.1", &["--operator", "a.operator"]);
         assert_eq!(
             o.status.code(),
@@ -257,9 +286,8 @@ fn an_unreadable_or_newer_history_is_never_trusted() {
         let rollback = line(&out, "release.rollback");
         assert!(
             rollback.contains("WARN") && rollback.contains(words),
-            "{rollback}"
+            "{file}: {rollback}"
         );
-        // Approving anyway (with a reason) keeps the unreadable file aside.
         let o = desk.verify(
             "4.2.1",
             &[
@@ -269,13 +297,18 @@ fn an_unreadable_or_newer_history_is_never_trusted() {
                 "release.rollback=history restored from backup next week",
             ],
         );
-        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-        let kept: Vec<_> = std::fs::read_dir(desk.path("store/meridian"))
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().contains("unreadable"))
-            .collect();
-        assert_eq!(kept.len(), 1);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("the checklist is written") && err.contains("history was not updated"),
+            "{err}"
+        );
+        assert!(desk.last_toml().is_file(), "the checklist stays");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            content,
+            "{file} left as it was"
+        );
     }
 }
 

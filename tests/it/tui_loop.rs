@@ -30,6 +30,7 @@ fn options(dir: &Path) -> Options {
             checklist_dir: dir.join("checklists"),
             store_root: dir.join("store"),
             keep_artifacts: true,
+            history: None,
         },
         fetch: FetchSettings {
             offline: true,

@@ -47,7 +47,7 @@ pub fn document_of(done: &Finished) -> Value {
     doc.insert("stored".into(), json!(stored));
     doc.insert(
         "approval_history".into(),
-        json!(done.history.as_deref().map(path)),
+        json!(done.history.as_ref().map(|h| h.shown())),
     );
     document(&VERIFY, Value::Object(doc))
 }

@@ -19,7 +19,7 @@ use crate::engine::fetch::local_copy::LocalCopy;
 use crate::engine::fetch::open::FetchSettings;
 use crate::engine::inspect::Limits;
 use crate::engine::record::checklist::{self, Checklist, SignOff, Written};
-use crate::engine::record::history::{self, History};
+use crate::engine::record::history::{self, History, Location};
 use crate::engine::record::signing::Signer;
 use crate::engine::record::store::{Placed, Store};
 use crate::engine::review::{KeyRecord, Request, Review};
@@ -37,6 +37,24 @@ pub struct Destinations {
     /// artifacts, for approvals that name a change request).
     pub store_root: PathBuf,
     pub keep_artifacts: bool,
+    /// Where the approval history is kept (`None`: the store's own SQLite
+    /// database).
+    pub history: Option<Location>,
+}
+
+impl Destinations {
+    /// The approval history these results go to.
+    pub fn history_location(&self) -> Location {
+        self.history
+            .clone()
+            .unwrap_or_else(|| Location::in_store(&self.store_root))
+    }
+
+    /// Opens the approval history (importing the store's TOML histories of
+    /// earlier versions on first use).
+    pub fn open_history(&self) -> Result<History> {
+        History::open(&self.history_location(), Some(&self.store_root))
+    }
 }
 
 /// What was written.
@@ -49,7 +67,7 @@ pub struct Finished {
     pub signed_by: Option<String>,
     /// The approval history the approval was recorded in (`None`: not
     /// approved, or a `--no-store` trial without a change request).
-    pub history: Option<PathBuf>,
+    pub history: Option<Location>,
 }
 
 /// Whether an approval is recorded in the history: when its artifact was
@@ -125,7 +143,9 @@ pub fn finish(
     })
 }
 
-/// Records an approval in the product's history; returns the history file.
+/// Records an approval in the history; returns where. When
+/// the history cannot take it, the checklist already written stays, and
+/// the error says the history was not updated.
 fn record_approval(
     to: &Destinations,
     feed: &Feed,
@@ -133,24 +153,25 @@ fn record_approval(
     checklist: &Checklist,
     written: &Written,
     now: Timestamp,
-) -> Result<PathBuf> {
-    let history = History::in_store(&to.store_root, &feed.product.id);
+) -> Result<Location> {
     let toml = std::fs::canonicalize(&written.toml).unwrap_or_else(|_| written.toml.clone());
     let approval = history::approval(
-        &review.version,
-        &review.platform,
-        &review.artifact.sha256,
+        (&review.version, &review.platform, &review.artifact.sha256),
         &toml,
+        checklist.toml.as_bytes(),
         &checklist.record,
         now,
     );
-    history.record(approval, &checklist.manifest).map_err(|e| {
+    let recorded = to.open_history().and_then(|mut history| {
+        history.record(&feed.product.id, &approval, &checklist.manifest)?;
+        Ok(history.location().clone())
+    });
+    recorded.map_err(|e| {
         Error::Usage(format!(
-            "approved, and the checklist is written ({}), but the approval could not be recorded: {e}",
+            "approved, and the checklist is written ({}), but the approval history was not updated: {e}",
             written.toml.display()
         ))
-    })?;
-    Ok(history.path)
+    })
 }
 
 /// The request for a review of `version` on `platform` that will finish
@@ -165,7 +186,7 @@ pub fn request(
     limits: Limits,
     now: Timestamp,
 ) -> Request {
-    let history = History::in_store(&to.store_root, &feed.product.id);
+    let (previous, approvals) = earlier(to, &feed.product.id, platform);
     Request {
         version: version.to_string(),
         platform: platform.to_string(),
@@ -173,8 +194,8 @@ pub fn request(
         fetch,
         limits,
         stage_dir: staging_dir(to),
-        previous: history.previous(platform),
-        approvals: history.approvals(platform),
+        previous,
+        approvals,
     }
 }
 
@@ -186,13 +207,23 @@ pub fn staging_dir(to: &Destinations) -> Option<PathBuf> {
 
 /// What was approved before, for a review of `platform`.
 pub fn previous(to: &Destinations, product_id: &str, platform: &str) -> Previous {
-    History::in_store(&to.store_root, product_id).previous(platform)
+    earlier(to, product_id, platform).0
 }
 
-/// Every approval of `platform` recorded for this store folder (a
-/// re-review compares its bytes with those approved before).
-pub fn approvals(to: &Destinations, product_id: &str, platform: &str) -> Vec<Approval> {
-    History::in_store(&to.store_root, product_id).approvals(platform)
+/// The latest approval of `platform` and every approval of it recorded (a
+/// re-review compares its bytes with those approved before). A history
+/// that cannot be opened is "unavailable", never "no earlier approval".
+fn earlier(to: &Destinations, product_id: &str, platform: &str) -> (Previous, Vec<Approval>) {
+    let mut history = match to.open_history() {
+        Ok(h) => h,
+        Err(e) => return (Previous::Unreadable(e.to_string()), Vec::new()),
+    };
+    let previous = history.previous(product_id, platform);
+    let approvals = match history.approvals(Some(product_id), Some(platform)) {
+        Ok(all) => all.into_iter().map(|s| s.approval).collect(),
+        Err(e) => return (Previous::Unreadable(e.to_string()), Vec::new()),
+    };
+    (previous, approvals)
 }
 
 /// Removes stale staging copies (when this review may store).

@@ -18,11 +18,17 @@ pub struct Approval {
     pub time: toml::value::Datetime,
     /// The checklist, where it was written.
     pub checklist: String,
+    /// SHA-256 of the checklist's TOML (what a countersignature signs);
+    /// absent in histories earlier versions wrote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checklist_sha256: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_request: Option<String>,
     pub operator: String,
     pub approver: String,
-    /// The manifest's copy, relative to the history file.
+    /// The manifest's copy, relative to the history file (TOML histories
+    /// of earlier versions; the database holds the manifest itself).
+    #[serde(default)]
     pub manifest: String,
 }
 

@@ -45,6 +45,7 @@ pub fn model_of(feed: Feed, previous: BTreeMap<String, Previous>) -> Model {
             checklist_dir: PathBuf::from("checklists"),
             store_root: PathBuf::from("store"),
             keep_artifacts: true,
+            history: None,
         },
         key: KeyStatus::None,
         previous,
@@ -129,6 +130,7 @@ pub fn five_warnings() -> Arc<Review> {
 pub fn approved(review: &Review) -> Previous {
     Previous::Found {
         approval: Box::new(Approval {
+            checklist_sha256: None,
             version: review.version.clone(),
             platform: review.platform.clone(),
             sha256: review.artifact.sha256.clone(),
