@@ -164,6 +164,10 @@ pub struct VerifyArgs {
     /// Do not keep approved artifacts in the store (a pipeline that only gates).
     #[arg(long = "no-store")]
     pub no_store: bool,
+    /// The approval history: postgresql://… (a team's shared history) or an SQLite file
+    /// (default: history in the settings, else the store's history.sqlite).
+    #[arg(long, value_name = "URL|FILE")]
+    pub history: Option<String>,
     /// Where downloads are kept while they are verified, and resumed from.
     #[arg(long = "cache-dir", value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub cache_dir: Option<PathBuf>,

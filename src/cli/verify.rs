@@ -13,6 +13,7 @@ use crate::engine::fetch::open::FetchSettings;
 use crate::engine::inspect::Limits;
 use crate::engine::record::checklist::SignOff;
 use crate::engine::record::finish::{self, Destinations, Finished};
+use crate::engine::record::history::Location;
 use crate::engine::record::signing;
 use crate::engine::record::store::Store;
 use crate::engine::review;
@@ -68,16 +69,23 @@ pub fn run(args: &VerifyArgs, s: &Settings) -> Outcome {
             "{problem}: give --operator NAME (or operator in the settings) and --approver NAME (two different people)"
         )));
     }
+    let mut to = s.destinations(
+        args.checklist_dir.clone(),
+        args.store.clone(),
+        !args.no_store,
+    );
+    if let Some(history) = &args.history {
+        to.history = Some(Location::parse(
+            history,
+            args.ca_bundle.clone().or(s.ca_bundle.clone()),
+        ));
+    }
     Job {
         feed: &args.feed,
         version: args.release.clone(),
         platform: args.platform.clone().unwrap_or_else(choose::host_platform),
         sign_off,
-        to: s.destinations(
-            args.checklist_dir.clone(),
-            args.store.clone(),
-            !args.no_store,
-        ),
+        to,
         fetch: settings::fetch(
             args.offline,
             args.cache_dir.clone().or(s.cache_dir.clone()),

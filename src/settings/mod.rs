@@ -37,6 +37,9 @@ pub struct Settings {
     pub max_expanded: Option<u64>,
     /// Network timeout, in seconds.
     pub timeout: Option<u64>,
+    /// The approval history: a `postgresql://` URL (a team's shared
+    /// history) or an SQLite file; unset, the store's `history.sqlite`.
+    pub history: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -52,6 +55,7 @@ struct Raw {
     theme: Option<Spanned<String>>,
     max_expanded: Option<Spanned<String>>,
     timeout: Option<Spanned<i64>>,
+    history: Option<Spanned<String>>,
 }
 
 /// Where the settings file is by default.
@@ -135,6 +139,17 @@ impl Settings {
             theme: raw.theme.map(|s| non_empty(s, "theme")).transpose()?,
             max_expanded,
             timeout,
+            history: raw
+                .history
+                .map(|s| {
+                    let value = non_empty(s.clone(), "history")?;
+                    Ok::<_, Error>(if value.contains("://") {
+                        value
+                    } else {
+                        file(s).display().to_string()
+                    })
+                })
+                .transpose()?,
         })
     }
 }

@@ -9,6 +9,7 @@ use crate::engine::fetch::http::HttpSettings;
 use crate::engine::fetch::open::FetchSettings;
 use crate::engine::inspect::Limits;
 use crate::engine::record::finish::Destinations;
+use crate::engine::record::history::Location;
 
 use super::Settings;
 
@@ -84,7 +85,10 @@ impl Settings {
                 .or(self.store_dir.clone())
                 .unwrap_or_else(default_store),
             keep_artifacts,
-            history: None,
+            history: self
+                .history
+                .as_deref()
+                .map(|h| Location::parse(h, self.ca_bundle.clone())),
         }
     }
 
