@@ -59,6 +59,8 @@ pub enum Command {
     },
     /// After install: do the installed files still match the reviewed archive?
     Recheck(RecheckArgs),
+    /// What is approved, by whom and when, and whether an approver countersigned it.
+    History(HistoryArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell to complete for.
@@ -82,6 +84,7 @@ pub enum SchemaName {
     List,
     ChecklistVerify,
     Recheck,
+    History,
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,6 +126,28 @@ pub struct RecheckArgs {
     /// Print only the result line (exit code unchanged).
     #[arg(short, long, conflicts_with = "format")]
     pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    /// Only this product (its id in the feed).
+    pub product: Option<String>,
+    /// Only this platform.
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Option<String>,
+    /// Only approvals whose checklist still awaits the approver's countersignature.
+    #[arg(long)]
+    pub pending: bool,
+    /// The approval history: postgresql://… or an SQLite file (default: history in the
+    /// settings, else the store's history.sqlite).
+    #[arg(long, value_name = "URL|FILE")]
+    pub history: Option<String>,
+    /// The store whose history.sqlite to read (default: store_dir in the settings).
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub store: Option<PathBuf>,
+    /// Output: text for people, json for pipelines (schema intake.history/1).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 #[derive(Debug, clap::Args)]
@@ -212,4 +237,5 @@ pub fn command() -> clap::Command {
             c.mut_subcommand("verify", |c| c.after_help(help::checklist_verify()))
         })
         .mut_subcommand("list", |c| c.after_help(help::list()))
+        .mut_subcommand("history", |c| c.after_help(help::history()))
 }

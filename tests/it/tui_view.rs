@@ -147,6 +147,7 @@ fn done_lists_the_files_to_attach() {
                 "7A9C 2D4F 6E8A 0E3B 1C7F  5A2D 9E4B 8C6A 1F0D 3E5B (A. Operator)".into(),
             ),
             stored: Some("store/meridian/4.2.1/meridian-4.2.1-linux-x86_64.tar.gz".into()),
+            approve_command: None,
         })),
     );
     snapshot("6-done", &render(&mut m, 80, 24));

@@ -148,3 +148,74 @@ fn a_review_sees_the_approvals_another_host_recorded() {
         assert!(out.contains("CR-1"), "{out}");
     }
 }
+
+/// `intake history` lists what is approved and what awaits the approver,
+/// with the command the approver runs; the walk and `verify` print that
+/// command too.
+#[test]
+fn history_lists_approvals_and_the_command_the_approver_runs() {
+    for h in histories() {
+        let desk = tempfile::tempdir().unwrap();
+        let o = verify_into(&h.arg, "linux-x86_64", desk.path(), &[]);
+        let out = text(&o);
+        let toml = crate::support::only_file(desk.path(), "toml");
+        let command = format!("intake approve {}", toml.canonicalize().unwrap().display());
+        assert!(
+            out.contains(&format!("approver:  countersigns with `{command}`")),
+            "{out}"
+        );
+
+        let listed = crate::support::intake_bin()
+            .args(["history", "meridian", "--history", &h.arg])
+            .output()
+            .unwrap();
+        assert_eq!(listed.status.code(), Some(0), "{}", text(&listed));
+        let out = text(&listed);
+        assert!(
+            out.contains("meridian 4.2.1 linux-x86_64: approved 20")
+                && out.contains("by a.operator and b.approver, CR-1")
+                && out.contains(&format!(
+                    "awaiting the approver's countersignature: {command}"
+                )),
+            "{out}"
+        );
+        let pending = crate::support::intake_bin()
+            .args([
+                "history",
+                "--pending",
+                "--platform",
+                "windows-x86_64",
+                "--history",
+                &h.arg,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            text(&pending).contains("Nothing awaits a countersignature"),
+            "{}",
+            text(&pending)
+        );
+    }
+}
+
+/// A history that cannot be opened: `intake history` says which, exit 2.
+#[test]
+fn history_of_an_unusable_database_is_exit_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("history.sqlite");
+    std::fs::write(&file, vec![0x5a; 4096]).unwrap();
+    let o = crate::support::intake_bin()
+        .args(["history", "--history"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains(&format!(
+            "history database {}: is not an SQLite database",
+            file.display()
+        )),
+        "{}",
+        text(&o)
+    );
+}

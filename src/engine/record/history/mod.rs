@@ -13,6 +13,7 @@
 //! already written kept.
 
 mod import;
+pub mod listing;
 mod postgres;
 mod sqlite;
 
