@@ -138,7 +138,7 @@ pub struct HistoryArgs {
     /// Only approvals whose checklist still awaits the approver's countersignature.
     #[arg(long)]
     pub pending: bool,
-    /// The approval history: postgresql://… or an SQLite file (default: history in the
+    /// The approval history: postgresql://... or an SQLite file (default: history in the
     /// settings, else the store's history.sqlite).
     #[arg(long, value_name = "URL|FILE")]
     pub history: Option<String>,
@@ -189,7 +189,7 @@ pub struct VerifyArgs {
     /// Do not keep approved artifacts in the store (a pipeline that only gates).
     #[arg(long = "no-store")]
     pub no_store: bool,
-    /// The approval history: postgresql://… (a team's shared history) or an SQLite file
+    /// The approval history: postgresql://... (a team's shared history) or an SQLite file
     /// (default: history in the settings, else the store's history.sqlite).
     #[arg(long, value_name = "URL|FILE")]
     pub history: Option<String>,
