@@ -169,3 +169,33 @@ fn tls_is_used_and_verified_when_the_url_asks_for_it() {
     let with_bundle = Location::parse(unverifiable.as_str(), Some(server_ca().into()));
     assert!(History::open(&with_bundle, None).is_ok());
 }
+
+/// A URL intake cannot use, or one naming a database the server does not
+/// have: exit 2 with the reason, no password shown.
+#[test]
+fn a_wrong_url_is_refused_with_its_reason() {
+    let desk = tempfile::tempdir().unwrap();
+    let bad_option = "postgresql://intake:hunter2@127.0.0.1:1/intake?colour=blue";
+    let o = crate::support::intake_bin()
+        .args(["history", "--history", bad_option])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains("is not a PostgreSQL URL intake can use"),
+        "{out}"
+    );
+    assert!(!out.contains("hunter2"), "{out}");
+
+    let Some(server) = server() else { return };
+    let mut missing = url::Url::parse(&server).unwrap();
+    missing.set_path("no_such_database");
+    missing.set_query(Some("sslmode=disable"));
+    let o = verify_into(missing.as_str(), "linux-x86_64", desk.path(), &[]);
+    let out = text(&o);
+    assert!(
+        out.contains("history is unavailable") && out.contains("no_such_database"),
+        "{out}"
+    );
+}

@@ -34,6 +34,12 @@ use crate::engine::shared::text::escape_path;
 /// is migrated forward in one transaction.
 pub const SCHEMA: i64 = 1;
 
+/// How a database of schema N becomes N + 1 (`MIGRATIONS[N - 1]`), one SQL
+/// batch each, valid on both backends. A change to the schema raises
+/// [`SCHEMA`] and adds its step here; the backends apply the missing steps
+/// in one transaction when they open an older database.
+const MIGRATIONS: [&str; (SCHEMA - 1) as usize] = [];
+
 /// Where the history is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {

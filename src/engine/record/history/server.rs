@@ -120,6 +120,14 @@ impl Postgres {
         match version {
             Some(SCHEMA) => tx.commit().map_err(|e| describe(&e)),
             Some(v) if v > SCHEMA => Err(super::sqlite::newer(v)),
+            Some(v) if (1..SCHEMA).contains(&v) => {
+                for step in super::MIGRATIONS.iter().skip(v as usize - 1) {
+                    tx.batch_execute(step).map_err(|e| describe(&e))?;
+                }
+                tx.execute("UPDATE intake_schema SET version = $1", &[&SCHEMA])
+                    .map_err(|e| describe(&e))?;
+                tx.commit().map_err(|e| describe(&e))
+            }
             Some(v) => Err(format!("has history schema {v}, which no intake wrote")),
             None => Err("has an empty intake_schema table: not a history intake wrote".into()),
         }

@@ -120,7 +120,15 @@ fn ensure_schema(conn: &mut Connection) -> Result<(), String> {
         }
         0 => return Err("is an SQLite database, but not an approval history intake wrote".into()),
         v if v > SCHEMA => return Err(newer(v)),
-        v => return Err(format!("has history schema {v}, which no intake wrote")),
+        v if v < 1 => return Err(format!("has history schema {v}, which no intake wrote")),
+        v => {
+            // Each step takes schema N to N + 1, in this one transaction.
+            for step in super::MIGRATIONS.iter().skip(v as usize - 1) {
+                tx.execute_batch(step).map_err(|e| describe(&e))?;
+            }
+            tx.pragma_update(None, "user_version", SCHEMA)
+                .map_err(|e| describe(&e))?;
+        }
     }
     tx.commit().map_err(|e| describe(&e))
 }
