@@ -20,7 +20,7 @@ pub mod theme;
 pub mod update;
 pub mod view;
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -99,15 +99,12 @@ impl App {
             opts.ascii,
         )?;
         let now = Timestamp::now();
-        let previous: BTreeMap<String, _> = feed
+        let platforms: BTreeSet<&str> = feed
             .releases
             .iter()
-            .flat_map(|r| r.artifacts.iter().map(|a| a.platform.clone()))
-            .map(|p| {
-                let prev = finish::previous(&opts.to, &feed.product.id, &p);
-                (p, prev)
-            })
+            .flat_map(|r| r.artifacts.iter().map(|a| a.platform.as_str()))
             .collect();
+        let previous = finish::previous_by_platform(&opts.to, &feed.product.id, platforms);
         let media = choose::media_of_feed(&feed);
         let feed = Arc::new(feed);
         let ctx = Context {

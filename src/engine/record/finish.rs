@@ -212,9 +212,25 @@ pub fn staging_dir(to: &Destinations) -> Option<PathBuf> {
         .then(|| Store::new(&to.store_root).staging_dir())
 }
 
-/// What was approved before, for a review of `platform`.
-pub fn previous(to: &Destinations, product_id: &str, platform: &str) -> Previous {
-    earlier(to, product_id, platform).0
+/// What was approved before on each of `platforms`, the history opened
+/// once (a server that cannot be reached costs one timeout, not one per
+/// platform).
+pub fn previous_by_platform<'a>(
+    to: &Destinations,
+    product_id: &str,
+    platforms: impl IntoIterator<Item = &'a str>,
+) -> std::collections::BTreeMap<String, Previous> {
+    let mut history = to.open_history().map_err(|e| e.to_string());
+    platforms
+        .into_iter()
+        .map(|platform| {
+            let previous = match &mut history {
+                Ok(h) => h.previous(product_id, platform),
+                Err(why) => Previous::Unreadable(why.clone()),
+            };
+            (platform.to_string(), previous)
+        })
+        .collect()
 }
 
 /// The latest approval of `platform` and every approval of it recorded (a
