@@ -42,8 +42,14 @@ pub const RECHECK: Schema = Schema {
     text: include_str!("../schemas/recheck.schema.json"),
 };
 
+pub const APPROVE: Schema = Schema {
+    name: "approve",
+    id: "intake.approve/1",
+    text: include_str!("../schemas/approve.schema.json"),
+};
+
 /// Every published schema.
-pub const SCHEMAS: [&Schema; 4] = [&VERIFY, &LIST, &CHECKLIST_VERIFY, &RECHECK];
+pub const SCHEMAS: [&Schema; 5] = [&VERIFY, &LIST, &CHECKLIST_VERIFY, &RECHECK, &APPROVE];
 
 /// A document of `schema`: `fields`, and the `schema` field naming it.
 pub fn document(schema: &Schema, fields: Value) -> Value {
