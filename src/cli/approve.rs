@@ -45,7 +45,7 @@ pub struct ApproveArgs {
     /// the settings, else the platform's data folder, intake/store).
     #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub store: Option<PathBuf>,
-    /// The approval history: postgresql://… or an SQLite file (default: history in the
+    /// The approval history: postgresql://... or an SQLite file (default: history in the
     /// settings, else the store's history.sqlite).
     #[arg(long, value_name = "URL|FILE")]
     pub history: Option<String>,

@@ -123,13 +123,22 @@ has its secret key (`*.secret.asc`) and its public certificate (`*.asc`, for
 /// demo), each with its public certificate beside it.
 fn signoff_keys(dir: &Path) -> Result<()> {
     for (name, user_id) in [
-        ("a.operator", "A. Operator (DEMO) <a.operator@hospital.example>"),
-        ("b.approver", "B. Approver (DEMO) <b.approver@hospital.example>"),
+        (
+            "a.operator",
+            "A. Operator (DEMO) <a.operator@hospital.example>",
+        ),
+        (
+            "b.approver",
+            "B. Approver (DEMO) <b.approver@hospital.example>",
+        ),
     ] {
         let cert = demo_key(dir, name, || {
             KeySpec::new(user_id, ts("2025-06-01T00:00:00Z")).generate()
         })?;
-        std::fs::write(dir.join(format!("{name}.asc")), keys::public_armored(&cert)?)?;
+        std::fs::write(
+            dir.join(format!("{name}.asc")),
+            keys::public_armored(&cert)?,
+        )?;
     }
     Ok(())
 }
