@@ -62,6 +62,8 @@ pub enum Command {
     Approve(ApproveArgs),
     /// After install: do the installed files still match the reviewed archive?
     Recheck(RecheckArgs),
+    /// What is approved, by whom and when, and whether an approver countersigned it.
+    History(HistoryArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell to complete for.
@@ -86,6 +88,7 @@ pub enum SchemaName {
     ChecklistVerify,
     Recheck,
     Approve,
+    History,
 }
 
 #[derive(Debug, Subcommand)]
@@ -134,6 +137,28 @@ pub struct RecheckArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    /// Only this product (its id in the feed).
+    pub product: Option<String>,
+    /// Only this platform.
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Option<String>,
+    /// Only approvals whose checklist still awaits the approver's countersignature.
+    #[arg(long)]
+    pub pending: bool,
+    /// The approval history: postgresql://... or an SQLite file (default: history in the
+    /// settings, else the store's history.sqlite).
+    #[arg(long, value_name = "URL|FILE")]
+    pub history: Option<String>,
+    /// The store whose history.sqlite to read (default: store_dir in the settings).
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub store: Option<PathBuf>,
+    /// Output: text for people, json for pipelines (schema intake.history/1).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct VerifyArgs {
     /// The feed file (feed.toml).
     #[arg(value_hint = ValueHint::FilePath)]
@@ -172,7 +197,7 @@ pub struct VerifyArgs {
     /// Do not keep approved artifacts in the store (a pipeline that only gates).
     #[arg(long = "no-store")]
     pub no_store: bool,
-    /// The approval history: postgresql://… (a team's shared history) or an SQLite file
+    /// The approval history: postgresql://... (a team's shared history) or an SQLite file
     /// (default: history in the settings, else the store's history.sqlite).
     #[arg(long, value_name = "URL|FILE")]
     pub history: Option<String>,
@@ -221,4 +246,5 @@ pub fn command() -> clap::Command {
         })
         .mut_subcommand("list", |c| c.after_help(help::list()))
         .mut_subcommand("approve", |c| c.after_help(help::approve()))
+        .mut_subcommand("history", |c| c.after_help(help::history()))
 }

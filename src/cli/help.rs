@@ -252,3 +252,31 @@ pub fn list() -> StyledStr {
     );
     styled(out)
 }
+
+pub fn history() -> StyledStr {
+    let mut out = String::new();
+    examples(
+        &mut out,
+        &[
+            ex(
+                "Every approval of a product, with who countersigned it:",
+                "intake history meridian",
+            ),
+            ex(
+                "Checklists still awaiting the approver, in a team's shared history:",
+                "intake history --pending --history postgresql://intake@db.hospital.example/intake",
+            ),
+        ],
+    );
+    exit_codes(
+        &mut out,
+        &[
+            (0, "listed (also when nothing is recorded)"),
+            (
+                2,
+                "the history could not be opened or read (named in the message)",
+            ),
+        ],
+    );
+    styled(out)
+}

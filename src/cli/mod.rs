@@ -6,6 +6,7 @@ mod args;
 mod audit;
 mod demo;
 mod help;
+mod history;
 mod json;
 mod list;
 mod manual;
@@ -28,8 +29,8 @@ use crate::engine::shared::error::Error;
 use crate::engine::shared::verdict::Verdict;
 
 pub use args::{
-    ChecklistCommand, ChecklistVerifyArgs, Cli, Command, Format, RecheckArgs, SchemaName,
-    VerifyArgs, command,
+    ChecklistCommand, ChecklistVerifyArgs, Cli, Command, Format, HistoryArgs, RecheckArgs,
+    SchemaName, VerifyArgs, command,
 };
 
 /// How a command ended, before it becomes an exit code.
@@ -151,6 +152,7 @@ pub fn run(parsed: Parsed) -> ExitCode {
         }) => audit::run(&args, &settings),
         Some(Command::Approve(args)) => approve::run(&args, &settings),
         Some(Command::Recheck(args)) => recheck::run(&args),
+        Some(Command::History(args)) => history::run(&args, &settings),
         Some(Command::Completions { shell }) => manual::completions(shell),
         Some(Command::Man) => manual::man(),
         Some(Command::Checks) => list::checks(),

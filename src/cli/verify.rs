@@ -220,6 +220,9 @@ impl Job<'_> {
                          not an approval to install",
                     );
                 }
+                if let Some(command) = &done.approve_command {
+                    out.line(format!("approver:  countersigns with `{command}`"));
+                }
                 term::print(out);
             }
             Format::Json => term::print_json(&json::review::document_of(done)),

@@ -225,6 +225,7 @@ pub fn write(
         files,
         signed_by: done.signed_by,
         stored: done.stored.map(|p| p.artifact.display().to_string()),
+        approve_command: done.approve_command,
     })
 }
 

@@ -303,7 +303,7 @@ impl Model {
     pub fn last_approved(&self) -> Option<String> {
         match self.ctx.previous.get(self.platform()?)? {
             Previous::None => None,
-            Previous::Unreadable(why) => Some(format!("approval history unreadable: {why}")),
+            Previous::Unreadable(why) => Some(format!("approval history unavailable: {why}")),
             Previous::Found { approval, .. } => Some(format!(
                 "Last approved here: {} {} on {} by {}/{}{}",
                 approval.version,

@@ -55,6 +55,8 @@ pub struct Written {
     pub files: Vec<String>,
     pub signed_by: Option<String>,
     pub stored: Option<String>,
+    /// The command the approver runs to countersign (approved reviews).
+    pub approve_command: Option<String>,
 }
 
 #[derive(Debug, Clone)]

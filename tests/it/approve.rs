@@ -637,3 +637,46 @@ fn an_unusable_history_or_key_exits_2_and_keeps_what_was_written() {
         Some(0)
     );
 }
+
+/// With a history both hosts share, the operator's approval and the
+/// approver's countersignature meet: `intake history` shows who
+/// countersigned it, and nothing is left pending.
+#[test]
+fn in_a_shared_history_the_approval_is_shown_countersigned() {
+    let desk = Desk::new();
+    let toml = desk.review("4.2.1", "checklists");
+    let shared = desk.path("operator-store/history.sqlite");
+    let history = |extra: &[&str]| {
+        intake_bin()
+            .args(["history", "meridian", "--history"])
+            .arg(&shared)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let o = history(&["--pending"]);
+    assert!(
+        text(&o).contains("awaiting the approver's countersignature"),
+        "{}",
+        text(&o)
+    );
+    let o = desk.approve(
+        &desk.approver_settings(),
+        &toml,
+        &["--yes", "--history", shared.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = history(&[]);
+    assert!(
+        text(&o).contains("countersigned by b.approver"),
+        "{}",
+        text(&o)
+    );
+    let o = history(&["--pending"]);
+    assert!(
+        text(&o).contains("Nothing awaits a countersignature"),
+        "{}",
+        text(&o)
+    );
+}

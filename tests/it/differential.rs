@@ -173,6 +173,44 @@ fn full_corpus(tools: &[Tool], work: &Path, problems: &mut Vec<String>) -> Vec<I
             "the real tools could not make their archives: {e:#}"
         )),
     }
+    items.extend(fuzzed_inputs());
+    items
+}
+
+/// With `INTAKE_DIFF_FUZZED=<folder>[:<folder>...]`, every input the fuzzer
+/// kept in those corpus folders (`target/fuzz/corpus/tar`, `tar_gz`, `zip`:
+/// the folder's name says the kind) joins the corpus, so the differential
+/// rule is checked on whatever the coverage-guided search found
+/// (scripts/fuzz-differential.sh).
+fn fuzzed_inputs() -> Vec<corpus::Item> {
+    let Some(folders) = std::env::var_os("INTAKE_DIFF_FUZZED") else {
+        return Vec::new();
+    };
+    let mut items = Vec::new();
+    for folder in std::env::split_paths(&folders) {
+        let kind = folder.file_name().map(|n| n.to_string_lossy().into_owned());
+        let ending = match kind.as_deref() {
+            Some("tar") => "tar",
+            Some("tar_gz") => "tar.gz",
+            Some("tar_xz") => "tar.xz",
+            Some("tar_zst") => "tar.zst",
+            Some("tar_bz2") => "tar.bz2",
+            Some("zip") => "zip",
+            other => panic!("INTAKE_DIFF_FUZZED: {other:?} is no archive corpus"),
+        };
+        let mut files: Vec<_> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for file in files {
+            let stem = file.file_name().unwrap().to_string_lossy().into_owned();
+            items.push(corpus::Item {
+                name: format!("fuzzed/{}/{stem}.{ending}", kind.as_deref().unwrap_or("")),
+                bytes: std::fs::read(&file).unwrap(),
+            });
+        }
+    }
     items
 }
 

@@ -354,6 +354,49 @@ fn recheck_json_validates() {
 }
 
 #[test]
+fn history_json_lists_approvals_and_what_awaits_a_countersignature() {
+    let desk = tempfile::tempdir().unwrap();
+    let feed = samples("meridian");
+    let o = verify(desk.path(), &feed, "4.2.1", &["--change-request", "CR-3"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let store = desk.path().join("store");
+    let o = run(
+        &["history", "meridian", "--format", "json", "--store"],
+        &[&store],
+    );
+    let doc = valid("history", &o);
+    assert_eq!(doc["backend"], "sqlite");
+    let approvals = doc["approvals"].as_array().unwrap();
+    assert_eq!(approvals.len(), 1);
+    assert_eq!(approvals[0]["change_request"], "CR-3");
+    assert_eq!(approvals[0]["pending"], true);
+    assert_eq!(approvals[0]["countersigned"], false);
+    let o = run(
+        &["history", "--pending", "--format", "json", "--store"],
+        &[&store],
+    );
+    assert_eq!(
+        valid("history", &o)["approvals"].as_array().unwrap().len(),
+        1
+    );
+    let o = run(
+        &["history", "other-product", "--format", "json", "--store"],
+        &[&store],
+    );
+    assert!(
+        valid("history", &o)["approvals"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
 fn intake_schema_prints_each_published_schema() {
     let mut names: Vec<String> = std::fs::read_dir(schemas_dir())
         .unwrap()
@@ -363,7 +406,14 @@ fn intake_schema_prints_each_published_schema() {
     names.sort();
     assert_eq!(
         names,
-        ["approve", "checklist-verify", "list", "recheck", "verify"]
+        [
+            "approve",
+            "checklist-verify",
+            "history",
+            "list",
+            "recheck",
+            "verify"
+        ]
     );
     for name in names {
         let o = run(&["schema", &name], &[]);

@@ -19,6 +19,7 @@ mod engine_boundary;
 mod feed_errors;
 mod fetch;
 mod fuzz_replay;
+mod history;
 mod hostile_tar;
 mod hostile_zip;
 mod json_contract;

@@ -342,6 +342,7 @@ fn sign_off_asks_a_reason_for_each_warning_and_two_different_people() {
             files: vec!["checklists/x.toml".into()],
             signed_by: None,
             stored: None,
+            approve_command: None,
         })),
     );
     assert_eq!(m.screen, Screen::Done);

@@ -147,9 +147,18 @@ fn done_lists_the_files_to_attach() {
                 "7A9C 2D4F 6E8A 0E3B 1C7F  5A2D 9E4B 8C6A 1F0D 3E5B (A. Operator)".into(),
             ),
             stored: Some("store/meridian/4.2.1/meridian-4.2.1-linux-x86_64.tar.gz".into()),
+            approve_command: Some(
+                "intake approve /srv/cr/meridian-4.2.1-linux-x86_64-20261122T120000Z.toml".into(),
+            ),
         })),
     );
-    snapshot("6-done", &render(&mut m, 80, 24));
+    let screen = render(&mut m, 80, 24);
+    assert!(
+        screen.contains("Countersignature still needed: the approver runs, on their host:")
+            && screen.contains("intake approve /srv/cr/meridian-4.2.1-linux-x86_64-"),
+        "{screen}"
+    );
+    snapshot("6-done", &screen);
 }
 
 #[test]

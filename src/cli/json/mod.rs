@@ -48,8 +48,21 @@ pub const APPROVE: Schema = Schema {
     text: include_str!("../schemas/approve.schema.json"),
 };
 
+pub const HISTORY: Schema = Schema {
+    name: "history",
+    id: "intake.history/1",
+    text: include_str!("../schemas/history.schema.json"),
+};
+
 /// Every published schema.
-pub const SCHEMAS: [&Schema; 5] = [&VERIFY, &LIST, &CHECKLIST_VERIFY, &RECHECK, &APPROVE];
+pub const SCHEMAS: [&Schema; 6] = [
+    &VERIFY,
+    &LIST,
+    &CHECKLIST_VERIFY,
+    &RECHECK,
+    &HISTORY,
+    &APPROVE,
+];
 
 /// A document of `schema`: `fields`, and the `schema` field naming it.
 pub fn document(schema: &Schema, fields: Value) -> Value {

@@ -68,6 +68,8 @@ pub struct Finished {
     /// The approval history the approval was recorded in (`None`: not
     /// approved, or a `--no-store` trial without a change request).
     pub history: Option<Location>,
+    /// What the approver runs to countersign, when the review approved.
+    pub approve_command: Option<String>,
 }
 
 /// Whether an approval is recorded in the history: when its artifact was
@@ -134,12 +136,17 @@ pub fn finish(
     } else {
         None
     };
+    let approve_command = approved.then(|| {
+        let toml = std::fs::canonicalize(&written.toml).unwrap_or_else(|_| written.toml.clone());
+        history::listing::approve_command(&toml)
+    });
     Ok(Finished {
         checklist,
         written,
         stored,
         signed_by,
         history,
+        approve_command,
     })
 }
 

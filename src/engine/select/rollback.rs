@@ -56,7 +56,7 @@ pub fn rollback_check(previous: &Previous, version: &str, platform: &str) -> Che
         ),
         Previous::Unreadable(why) => Check::warn(
             id,
-            format!("the approval history cannot be read, so no previous approval is known: {why}"),
+            format!("the approval history is unavailable, so no previous approval is known: {why}"),
         ),
         Previous::Found { approval, .. } => {
             let when = approval

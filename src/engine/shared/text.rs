@@ -109,6 +109,20 @@ pub fn unescape_path(escaped: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// `s` as one word for a POSIX shell, to paste: unchanged when it is only
+/// letters, digits and `/._-+:@,=%`, else in single quotes (a quote inside
+/// written `'\''`).
+pub fn shell_quoted(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@,=%".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
 /// `3f1a9c…e07b`: enough of a digest for people to compare by eye.
 pub fn short(hex: &str) -> String {
     match (hex.get(..6), hex.get(hex.len().saturating_sub(4)..)) {
@@ -133,6 +147,20 @@ pub fn group(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_quoted_pastes_as_one_word() {
+        assert_eq!(
+            shell_quoted("/srv/c/meridian-4.2.1.toml"),
+            "/srv/c/meridian-4.2.1.toml"
+        );
+        assert_eq!(
+            shell_quoted("/srv/my checklists/a.toml"),
+            "'/srv/my checklists/a.toml'"
+        );
+        assert_eq!(shell_quoted("it's;rm"), "'it'\\''s;rm'");
+        assert_eq!(shell_quoted(""), "''");
+    }
 
     #[test]
     fn every_byte_sequence_round_trips() {

@@ -59,6 +59,12 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: &Theme) {
         lines.push(Line::from("Approved artifact kept in the store:"));
         lines.push(Line::from(format!("  {}", shown_text(stored))));
     }
+    if let Some(command) = &w.approve_command {
+        lines.push(Line::from(
+            "Countersignature still needed: the approver runs, on their host:",
+        ));
+        lines.push(Line::from(format!("  {}", shown_text(command))));
+    }
     lines.push(Line::default());
     lines.push(Line::styled(
         "`intake checklist verify FILE.toml` checks it later. n reviews another release, q quits.",

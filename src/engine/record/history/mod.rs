@@ -3,7 +3,7 @@
 //! countersignature an approver made. It lives in a database, so reviews
 //! running at once never lose each other's records: SQLite in the store by
 //! default (`sqlite.rs`), or a team's PostgreSQL server shared by several
-//! jump hosts and pipelines (`postgres.rs`). The two keep the same records
+//! jump hosts and pipelines (`server.rs`). The two keep the same records
 //! under the same schema version; `import.rs` brings in the TOML histories
 //! earlier versions wrote.
 //!
@@ -13,7 +13,8 @@
 //! already written kept.
 
 mod import;
-mod postgres;
+pub mod listing;
+mod server;
 mod sqlite;
 
 pub use import::parse_for_import;
@@ -70,7 +71,7 @@ impl Location {
     pub fn shown(&self) -> String {
         match self {
             Location::Sqlite(path) => path.display().to_string(),
-            Location::Postgres { url, .. } => postgres::without_password(url),
+            Location::Postgres { url, .. } => server::without_password(url),
         }
     }
 
@@ -80,7 +81,7 @@ impl Location {
         match self {
             Location::Sqlite(path) => format!("history database {}", path.display()),
             Location::Postgres { url, .. } => {
-                format!("PostgreSQL history {}", postgres::without_password(url))
+                format!("PostgreSQL history {}", server::without_password(url))
             }
         }
     }
@@ -157,7 +158,7 @@ impl History {
                 sqlite::Sqlite::open(path, store_root).map_err(|why| unusable(location, why))?,
             ),
             Location::Postgres { url, ca_bundle } => Box::new(
-                postgres::Postgres::connect(url, ca_bundle.as_deref())
+                server::Postgres::connect(url, ca_bundle.as_deref())
                     .map_err(|why| unusable(location, why))?,
             ),
         };
