@@ -7,6 +7,7 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::engine::shared::verdict::Waiver;
 
+use super::approve::ApproveArgs;
 use super::help;
 
 /// Staged install review: prove a vendor release is the bytes the vendor
@@ -52,11 +53,13 @@ pub enum Command {
     },
     /// Run the whole review non-interactively and write the checklist.
     Verify(Box<VerifyArgs>),
-    /// Check a written checklist: unaltered, and signed by a trusted signer.
+    /// Check a written checklist: unaltered, signed by a trusted signer, and its countersignature.
     Checklist {
         #[command(subcommand)]
         command: ChecklistCommand,
     },
+    /// Countersign a checklist as its approver, with your own signing key.
+    Approve(ApproveArgs),
     /// After install: do the installed files still match the reviewed archive?
     Recheck(RecheckArgs),
     /// What is approved, by whom and when, and whether an approver countersigned it.
@@ -84,6 +87,7 @@ pub enum SchemaName {
     List,
     ChecklistVerify,
     Recheck,
+    Approve,
     History,
 }
 
@@ -101,6 +105,10 @@ pub struct ChecklistVerifyArgs {
     /// A certificate trusted to sign checklists (repeatable; default: trusted_signers in the settings).
     #[arg(long = "signer", value_name = "CERT", value_hint = ValueHint::FilePath)]
     pub signers: Vec<PathBuf>,
+    /// Fail unless a trusted approver countersigned it (<name>.toml.approval.asc, written by
+    /// intake approve; default: require_approval in the settings).
+    #[arg(long = "require-approval")]
+    pub require_approval: bool,
     /// Output: text for people, json for pipelines (schema intake.checklist-verify/1).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -237,5 +245,6 @@ pub fn command() -> clap::Command {
             c.mut_subcommand("verify", |c| c.after_help(help::checklist_verify()))
         })
         .mut_subcommand("list", |c| c.after_help(help::list()))
+        .mut_subcommand("approve", |c| c.after_help(help::approve()))
         .mut_subcommand("history", |c| c.after_help(help::history()))
 }

@@ -39,7 +39,7 @@ pub const TOP_EXAMPLES: &[Example] = &[
     ),
     ex("Read the manual:", "intake man | man -l -"),
     ex(
-        "The JSON Schema of `verify --format json` (also list, checklist-verify, recheck):",
+        "The JSON Schema of `verify --format json` (also list, checklist-verify, recheck, approve):",
         "intake schema verify",
     ),
 ];
@@ -70,10 +70,27 @@ pub const RECHECK_EXAMPLES: &[Example] = &[
     ),
 ];
 
-pub const CHECKLIST_VERIFY_EXAMPLES: &[Example] = &[ex(
-    "Check a checklist against the team's signing certificates:",
-    "intake checklist verify checklists/meridian-4.2.1-linux-x86_64-20261122T191302Z.toml --signer /etc/intake/team.asc",
-)];
+pub const CHECKLIST_VERIFY_EXAMPLES: &[Example] = &[
+    ex(
+        "Check a checklist against the team's signing certificates:",
+        "intake checklist verify checklists/meridian-4.2.1-linux-x86_64-20261122T191302Z.toml --signer /etc/intake/team.asc",
+    ),
+    ex(
+        "Before install: signed by the operator and countersigned by a trusted approver:",
+        "intake checklist verify checklists/meridian-4.2.1-linux-x86_64-20261122T191302Z.toml --require-approval",
+    ),
+];
+
+pub const APPROVE_EXAMPLES: &[Example] = &[
+    ex(
+        "Countersign as the approver, with your own key (shows the record, asks for the CR):",
+        "intake approve checklists/meridian-4.2.1-linux-x86_64-20261122T191302Z.toml --signing-key ~/keys/b.approver.secret.asc",
+    ),
+    ex(
+        "Scripted: nothing asked ([signers] must map your name to your certificate):",
+        "intake approve checklists/meridian-4.2.1-linux-x86_64-20261122T191302Z.toml --yes --format json",
+    ),
+];
 
 /// The exit codes of a review (SPEC.md, README "Exit codes").
 pub const REVIEW_EXIT: &[(u8, &str)] = &[
@@ -99,11 +116,32 @@ pub const RECHECK_EXIT: &[(u8, &str)] = &[
 ];
 
 pub const CHECKLIST_VERIFY_EXIT: &[(u8, &str)] = &[
-    (0, "the checklist is intact and signed by a trusted signer"),
-    (1, "altered, unsigned, or not signed by a trusted signer"),
+    (
+        0,
+        "the checklist is intact and signed by a trusted signer (and countersigned, when required)",
+    ),
+    (
+        1,
+        "altered, unsigned, not signed by a trusted signer, a countersignature that does not hold, or none when required",
+    ),
     (
         2,
         "the input could not be used: bad arguments, unreadable checklist or certificate",
+    ),
+];
+
+pub const APPROVE_EXIT: &[(u8, &str)] = &[
+    (
+        0,
+        "countersigned: <name>.toml.approval.asc written and recorded in the history",
+    ),
+    (
+        1,
+        "refused: a rejected or altered checklist, a bad operator signature, your key is the operator's or not the approver's",
+    ),
+    (
+        2,
+        "the input could not be used: unreadable checklist or key, not confirmed, already countersigned, history unavailable (the countersignature written stays)",
     ),
 ];
 
@@ -186,6 +224,13 @@ pub fn checklist_verify() -> StyledStr {
     let mut out = String::new();
     examples(&mut out, CHECKLIST_VERIFY_EXAMPLES);
     exit_codes(&mut out, CHECKLIST_VERIFY_EXIT);
+    styled(out)
+}
+
+pub fn approve() -> StyledStr {
+    let mut out = String::new();
+    examples(&mut out, APPROVE_EXAMPLES);
+    exit_codes(&mut out, APPROVE_EXIT);
     styled(out)
 }
 

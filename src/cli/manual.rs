@@ -125,6 +125,7 @@ fn extra_sections() -> Roff {
         help::VERIFY_EXAMPLES,
         help::RECHECK_EXAMPLES,
         help::CHECKLIST_VERIFY_EXAMPLES,
+        help::APPROVE_EXAMPLES,
     ];
     let mut shown: Vec<&str> = Vec::new();
     for Example { what, command } in all.iter().flat_map(|e| e.iter()) {
@@ -168,15 +169,15 @@ fn extra_sections() -> Roff {
     roff.control("TP", [])
         .text([italic("$XDG_CONFIG_HOME/intake/config.toml")]);
     roff.text([roman(
-        "the settings (operator, signing_key, trusted_signers, folders, limits, theme); flags override them",
+        "the settings (operator, signing_key, trusted_signers, [signers], require_approval, folders, limits, theme); flags override them",
     )]);
     roff.control("SH", ["SEE ALSO"]);
     roff.text([roman("sha256sum(1), gpg(1), tar(1)")]);
     roff
 }
 
-/// EXIT STATUS: the review's codes, then where `recheck` and `checklist
-/// verify` read them their own way.
+/// EXIT STATUS: the review's codes, then where `recheck`, `checklist
+/// verify` and `approve` read them their own way.
 fn exit_status(roff: &mut Roff) {
     roff.control("SH", ["EXIT STATUS"]);
     for (code, what) in help::REVIEW_EXIT {
@@ -186,6 +187,7 @@ fn exit_status(roff: &mut Roff) {
     for (name, codes) in [
         ("intake recheck", help::RECHECK_EXIT),
         ("intake checklist verify", help::CHECKLIST_VERIFY_EXIT),
+        ("intake approve", help::APPROVE_EXIT),
     ] {
         roff.control("PP", []);
         roff.text([bold(name), roman(":")]);

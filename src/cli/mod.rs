@@ -1,6 +1,7 @@
 //! The non-interactive front end: argument parsing, one file per
 //! subcommand, and the one function that maps outcomes to exit codes.
 
+mod approve;
 mod args;
 mod audit;
 mod demo;
@@ -149,6 +150,7 @@ pub fn run(parsed: Parsed) -> ExitCode {
         Some(Command::Checklist {
             command: ChecklistCommand::Verify(args),
         }) => audit::run(&args, &settings),
+        Some(Command::Approve(args)) => approve::run(&args, &settings),
         Some(Command::Recheck(args)) => recheck::run(&args),
         Some(Command::History(args)) => history::run(&args, &settings),
         Some(Command::Completions { shell }) => manual::completions(shell),

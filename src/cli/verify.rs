@@ -102,8 +102,9 @@ pub fn run(args: &VerifyArgs, s: &Settings) -> Outcome {
 }
 
 /// The passphrase of a protected signing key: from the environment (for
-/// pipelines), else asked on the terminal without echo.
-fn passphrase(key: &Path) -> std::result::Result<String, String> {
+/// pipelines), else asked on the terminal without echo (`approve` asks
+/// the approver's the same way).
+pub(super) fn passphrase(key: &Path) -> std::result::Result<String, String> {
     if let Ok(p) = std::env::var(PASSPHRASE_ENV) {
         return Ok(p);
     }

@@ -5,6 +5,7 @@
 
 mod places;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -40,6 +41,13 @@ pub struct Settings {
     /// The approval history: a `postgresql://` URL (a team's shared
     /// history) or an SQLite file; unset, the store's `history.sqlite`.
     pub history: Option<String>,
+    /// `[signers]`: each approver's name and the certificate of their
+    /// signing key, so `approve` knows a key is the named approver's and
+    /// `checklist verify` trusts their countersignatures.
+    pub signers: BTreeMap<String, PathBuf>,
+    /// `checklist verify` fails a checklist that no trusted approver
+    /// countersigned.
+    pub require_approval: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -56,6 +64,8 @@ struct Raw {
     max_expanded: Option<Spanned<String>>,
     timeout: Option<Spanned<i64>>,
     history: Option<Spanned<String>>,
+    signers: Option<BTreeMap<String, Spanned<String>>>,
+    require_approval: Option<bool>,
 }
 
 /// Where the settings file is by default.
@@ -150,8 +160,39 @@ impl Settings {
                     })
                 })
                 .transpose()?,
+            signers: signers(raw.signers.unwrap_or_default(), &err, &file)?,
+            require_approval: raw.require_approval.unwrap_or(false),
         })
     }
+}
+
+/// `[signers]`: a name (as the checklist records the approver) for each
+/// certificate file, neither empty.
+fn signers(
+    raw: BTreeMap<String, Spanned<String>>,
+    err: &dyn Fn(std::ops::Range<usize>, &str, String) -> Error,
+    file: &dyn Fn(Spanned<String>) -> PathBuf,
+) -> Result<BTreeMap<String, PathBuf>> {
+    let mut out = BTreeMap::new();
+    for (name, cert) in raw {
+        let field = format!("signers.{name}");
+        if name.trim().is_empty() {
+            return Err(err(
+                cert.span(),
+                "signers",
+                "a name must not be empty: `\"b.approver\" = \"keys/b.approver.asc\"`".to_string(),
+            ));
+        }
+        if cert.get_ref().trim().is_empty() {
+            return Err(err(
+                cert.span(),
+                &field,
+                "must name the approver's certificate file".to_string(),
+            ));
+        }
+        out.insert(name, file(cert));
+    }
+    Ok(out)
 }
 
 /// A settings error for a value found invalid later (a key that cannot
@@ -213,5 +254,53 @@ mod tests {
             load("operator = \"\"\n"),
             Err(Error::Config { .. })
         ));
+    }
+
+    #[test]
+    fn reads_the_signers_table_and_require_approval() {
+        let s = load("require_approval = true\n\n[signers]\n\"b.approver\" = \"keys/b.approver.asc\"\n\"c.approver\" = \"/etc/intake/c.asc\"\n").unwrap();
+        assert!(s.require_approval);
+        assert!(s.signers["b.approver"].ends_with("keys/b.approver.asc"));
+        assert!(s.signers["b.approver"].is_absolute());
+        assert_eq!(s.signers["c.approver"], PathBuf::from("/etc/intake/c.asc"));
+        assert!(!load("").unwrap().require_approval);
+    }
+
+    #[test]
+    fn refuses_a_malformed_signers_table_naming_line_and_key() {
+        for (text, at_line, at_field, words) in [
+            (
+                "[signers]\n\"b.approver\" = \"\"\n",
+                2,
+                "signers.b.approver",
+                "certificate file",
+            ),
+            (
+                "[signers]\n\"\" = \"k.asc\"\n",
+                2,
+                "signers",
+                "a name must not be empty",
+            ),
+            ("signers = [\"k.asc\"]\n", 1, "signers", "invalid type"),
+            (
+                "require_approval = \"yes\"\n",
+                1,
+                "require_approval",
+                "invalid type",
+            ),
+        ] {
+            match load(text) {
+                Err(Error::Config {
+                    line,
+                    field,
+                    message,
+                    ..
+                }) => {
+                    assert_eq!((line, field.as_str()), (at_line, at_field), "{text}");
+                    assert!(message.contains(words), "{text}: {message}");
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
     }
 }

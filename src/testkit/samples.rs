@@ -96,16 +96,51 @@ fn load_keys(root: &Path) -> Result<DemoKeys> {
         )
         .generate()
     })?;
-    std::fs::write(
-        dir.join("README.md"),
-        "# Demo keys: never trust them\n\nThese secret keys are published on purpose so `cargo run --features testkit --bin make-samples` can\nregenerate the sample releases with the same fingerprints. Anyone can sign with\nthem. Never pin them in a real feed.\n",
-    )?;
+    signoff_keys(&dir)?;
+    std::fs::write(dir.join("README.md"), DEMO_KEYS_README)?;
     Ok(DemoKeys {
         release,
         release_2025,
         release_2024,
         build_bot,
     })
+}
+
+const DEMO_KEYS_README: &str = "# Demo keys: never trust them
+
+These secret keys are published on purpose so `cargo run --features testkit --bin make-samples` can
+regenerate the sample releases with the same fingerprints. Anyone can sign with
+them. Never pin them in a real feed.
+
+`a.operator` and `b.approver` are the two people of the two-person approval
+demo: the operator signs checklists (`signing_key`), the approver countersigns
+them with `intake approve` (their own `signing_key`, on their own host). Each
+has its secret key (`*.secret.asc`) and its public certificate (`*.asc`, for
+`trusted_signers` and `[signers]`). Never trust them for real checklists.
+";
+
+/// The operator's and the approver's demo keys (the two-person approval
+/// demo), each with its public certificate beside it.
+fn signoff_keys(dir: &Path) -> Result<()> {
+    for (name, user_id) in [
+        (
+            "a.operator",
+            "A. Operator (DEMO) <a.operator@hospital.example>",
+        ),
+        (
+            "b.approver",
+            "B. Approver (DEMO) <b.approver@hospital.example>",
+        ),
+    ] {
+        let cert = demo_key(dir, name, || {
+            KeySpec::new(user_id, ts("2025-06-01T00:00:00Z")).generate()
+        })?;
+        std::fs::write(
+            dir.join(format!("{name}.asc")),
+            keys::public_armored(&cert)?,
+        )?;
+    }
+    Ok(())
 }
 
 /// The files of one version of the demo product.

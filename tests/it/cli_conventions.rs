@@ -95,6 +95,7 @@ fn the_man_page_has_every_command_the_exit_status_and_the_check_ids() {
         ".SS \"intake verify\"",
         ".SS \"intake checklist verify\"",
         ".SS \"intake recheck\"",
+        ".SS \"intake approve\"",
         "\\fB\\-\\-quiet\\fR",
         "\\fB\\-\\-prefix\\fR",
         ".SH EXAMPLES",
@@ -170,6 +171,10 @@ fn help_shows_examples_exit_codes_check_ids_and_what_verify_requires() {
             "--signer /etc/intake/team.asc",
         ),
         (vec!["checklist", "verify", "--help"], "Exit status:"),
+        (vec!["checklist", "verify", "--help"], "--require-approval"),
+        (vec!["approve", "--help"], "intake approve checklists/"),
+        (vec!["approve", "--help"], "  1  refused"),
+        (vec!["approve", "--help"], "--yes"),
     ] {
         let text = stdout(&run(intake().args(&args)));
         assert!(text.contains(part), "{args:?}: no {part:?} in\n{text}");

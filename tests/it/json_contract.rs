@@ -289,6 +289,54 @@ fn checklist_verify_json_tells_intact_from_signed() {
 }
 
 #[test]
+fn approve_and_checklist_verify_json_carry_both_signatures() {
+    use crate::approve::{Desk, approval};
+    let desk = Desk::new();
+    let toml = desk.review("4.2.1", "checklists");
+    let config = desk.approver_settings();
+    // Signed, not yet countersigned: both signature fields there, one null.
+    let o = desk.checklist_verify(&config, &toml, &["--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let doc = valid("checklist-verify", &o);
+    assert!(doc["signed_by"]["fingerprint"].is_string());
+    assert_eq!(doc["countersigned_by"], Value::Null);
+    assert_eq!(doc["countersignature_file"], Value::Null);
+    assert_eq!(doc["countersigned"], false);
+    assert_eq!(doc["points"][3]["what"], "countersignature");
+    assert_eq!(doc["points"][3]["status"], "skip");
+    // Refused (the operator's own key): why, by a stable word.
+    let same = desk.settings("same", Some("operator"), "");
+    let o = desk.approve(&same, &toml, &["--yes", "--format", "json"], "");
+    assert_eq!(o.status.code(), Some(1));
+    let doc = valid("approve", &o);
+    assert_eq!(doc["refused"][0]["why"], "same-key");
+    assert_eq!(doc["identity"], Value::Null);
+    assert_eq!(doc["countersignature_file"], Value::Null);
+    // Countersigned: the file written and the history it went into.
+    let o = desk.approve(&config, &toml, &["--yes", "--format", "json"], "");
+    assert_eq!(o.status.code(), Some(0));
+    let doc = valid("approve", &o);
+    assert_eq!(doc["countersigned"], true);
+    assert_eq!(doc["identity"], "signers");
+    assert_eq!(doc["refused"], json!([]));
+    assert_eq!(
+        doc["countersignature_file"],
+        json!(approval(&toml).display().to_string())
+    );
+    assert!(Path::new(doc["approval_history"].as_str().unwrap()).is_file());
+    let o = desk.checklist_verify(&config, &toml, &["--format", "json", "--require-approval"]);
+    assert_eq!(o.status.code(), Some(0));
+    let doc = valid("checklist-verify", &o);
+    assert_eq!(doc["countersigned"], true);
+    assert_eq!(doc["approval_required"], true);
+    assert!(doc["countersigned_by"]["time"].is_string());
+    assert_ne!(
+        doc["countersigned_by"]["fingerprint"],
+        doc["signed_by"]["fingerprint"]
+    );
+}
+
+#[test]
 fn recheck_json_validates() {
     let desk = tempfile::tempdir().unwrap();
     let o = verify(desk.path(), &samples("meridian"), "4.2.1", &["--no-store"]);
@@ -358,7 +406,14 @@ fn intake_schema_prints_each_published_schema() {
     names.sort();
     assert_eq!(
         names,
-        ["checklist-verify", "history", "list", "recheck", "verify"]
+        [
+            "approve",
+            "checklist-verify",
+            "history",
+            "list",
+            "recheck",
+            "verify"
+        ]
     );
     for name in names {
         let o = run(&["schema", &name], &[]);

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod approve;
 mod archives;
 mod bounded_sources;
 mod checklist;

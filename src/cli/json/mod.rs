@@ -42,6 +42,12 @@ pub const RECHECK: Schema = Schema {
     text: include_str!("../schemas/recheck.schema.json"),
 };
 
+pub const APPROVE: Schema = Schema {
+    name: "approve",
+    id: "intake.approve/1",
+    text: include_str!("../schemas/approve.schema.json"),
+};
+
 pub const HISTORY: Schema = Schema {
     name: "history",
     id: "intake.history/1",
@@ -49,7 +55,14 @@ pub const HISTORY: Schema = Schema {
 };
 
 /// Every published schema.
-pub const SCHEMAS: [&Schema; 5] = [&VERIFY, &LIST, &CHECKLIST_VERIFY, &RECHECK, &HISTORY];
+pub const SCHEMAS: [&Schema; 6] = [
+    &VERIFY,
+    &LIST,
+    &CHECKLIST_VERIFY,
+    &RECHECK,
+    &HISTORY,
+    &APPROVE,
+];
 
 /// A document of `schema`: `fields`, and the `schema` field naming it.
 pub fn document(schema: &Schema, fields: Value) -> Value {

@@ -1,20 +1,25 @@
 //! `checklist verify`: is a checklist the one intake wrote, unaltered, and
 //! signed by someone trusted? Checks that the manifest's SHA-256 is the one
-//! the record holds, that the Markdown is the record's own rendering, and
-//! that the signature over the TOML is good and by a trusted signer. A
+//! the record holds, that the Markdown is the record's own rendering, that
+//! the operator's signature over the TOML is good and by a trusted signer,
+//! and, when the approver countersigned (`<name>.toml.approval.asc`), that
+//! the countersignature is good, by a trusted key other than the
+//! operator's, and by the approver's own key when `[signers]` names it. A
 //! record from a newer intake is refused rather than half-understood.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
 use crate::engine::fetch::hashers::sha256_hex;
 use crate::engine::record::checklist::{Record, render_markdown};
+use crate::engine::record::signers::{self, Judged, SignedBy, Trusted};
 use crate::engine::select::version;
-use crate::engine::shared::check::{Check, CheckId, Status};
+use crate::engine::shared::check::Status;
 use crate::engine::shared::error::{Error, Result};
 use crate::engine::shared::limits;
-use crate::engine::verify::signature::{self, SigOutcome, TrustStore};
+use crate::engine::verify::signature::spaced;
 
 /// Largest checklist record read (a diff of 100,000 entries fits).
 const RECORD_MAX: u64 = 256 << 20;
@@ -22,7 +27,7 @@ const RECORD_MAX: u64 = 256 << 20;
 /// One thing checked about a checklist.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Point {
-    /// `manifest`, `markdown` or `signature`.
+    /// `manifest`, `markdown`, `signature` or `countersignature`.
     pub what: &'static str,
     pub status: Status,
     pub summary: String,
@@ -36,6 +41,14 @@ pub struct Audit {
     pub points: Vec<Point>,
     /// The detached signature beside the TOML, when there is one.
     pub signature: Option<PathBuf>,
+    /// Who made the operator's signature, when it is good.
+    pub signed_by: Option<SignedBy>,
+    /// Every key the operator's signature names.
+    pub operator_signature_keys: Vec<String>,
+    /// The approver's countersignature beside the TOML, when there is one.
+    pub countersignature: Option<PathBuf>,
+    /// Who countersigned, when the countersignature holds.
+    pub countersigned_by: Option<SignedBy>,
 }
 
 impl Audit {
@@ -57,9 +70,50 @@ impl Audit {
         self.passed("signature")
     }
 
-    /// Intact and signed by a trusted signer: what exit 0 means.
+    /// Countersigned: a good countersignature by a trusted key other than
+    /// the operator's (and the approver's own, when `[signers]` names it).
+    pub fn countersigned(&self) -> bool {
+        self.points
+            .iter()
+            .any(|p| p.what == "countersignature" && p.status == Status::Pass)
+    }
+
+    /// A countersignature is there but does not hold: always a failure,
+    /// required or not.
+    pub fn countersignature_failed(&self) -> bool {
+        self.points
+            .iter()
+            .any(|p| p.what == "countersignature" && p.status == Status::Fail)
+    }
+
+    /// Intact, signed by a trusted signer, and no countersignature that
+    /// fails; with `approval_required`, countersigned too: what exit 0
+    /// means.
+    pub fn verified_with(&self, approval_required: bool) -> bool {
+        self.intact()
+            && self.signed()
+            && !self.countersignature_failed()
+            && (self.countersigned() || !approval_required)
+    }
+
+    /// Every key that stands for the operator (fingerprints or key IDs):
+    /// the one the record says signed it, and those of the signature
+    /// beside it, so an approval by the same key can be refused.
+    pub fn operator_keys(&self) -> Vec<String> {
+        let mut keys = self.operator_signature_keys.clone();
+        keys.extend(
+            self.record
+                .signed_with
+                .iter()
+                .map(|k| k.fingerprint.clone()),
+        );
+        keys.extend(self.signed_by.iter().map(|s| s.fingerprint.clone()));
+        keys
+    }
+
+    /// [`Audit::verified_with`] when no countersignature is required.
     pub fn verified(&self) -> bool {
-        self.intact() && self.signed()
+        self.verified_with(false)
     }
 }
 
@@ -67,6 +121,16 @@ impl Audit {
 pub fn signature_of(toml: &Path) -> PathBuf {
     toml.with_file_name(format!(
         "{}.asc",
+        toml.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    ))
+}
+
+/// The approver's countersignature's name beside a checklist's TOML.
+pub fn approval_of(toml: &Path) -> PathBuf {
+    toml.with_file_name(format!(
+        "{}.approval.asc",
         toml.file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
@@ -112,19 +176,43 @@ pub fn read_record(toml: &Path) -> Result<(Record, Vec<u8>)> {
 
 /// Checks a checklist against its own files and the trusted signers.
 pub fn audit(toml: &Path, signers: &[PathBuf], now: Timestamp) -> Result<Audit> {
+    audit_trusting(toml, &Trusted::new(signers.to_vec(), BTreeMap::new()), now)
+}
+
+/// Checks a checklist against its own files, the trusted signers and the
+/// approvers `[signers]` names.
+pub fn audit_trusting(toml: &Path, trusted: &Trusted, now: Timestamp) -> Result<Audit> {
     let (record, toml_bytes) = read_record(toml)?;
-    let points = vec![
-        manifest_point(toml, &record),
-        markdown_point(toml, &record),
-        signature_point(toml, &toml_bytes, signers, now)?,
-    ];
-    let signature = Some(signature_of(toml)).filter(|asc| asc.is_file());
-    Ok(Audit {
+    audit_record(toml, record, &toml_bytes, trusted, now)
+}
+
+/// Checks a record already read (from `toml_bytes`, the bytes signed).
+pub fn audit_record(
+    toml: &Path,
+    record: Record,
+    toml_bytes: &[u8],
+    trusted: &Trusted,
+    now: Timestamp,
+) -> Result<Audit> {
+    let operator = operator_signature(toml, toml_bytes, trusted, now)?;
+    let mut audit = Audit {
         toml: toml.to_path_buf(),
+        points: vec![
+            manifest_point(toml, &record),
+            markdown_point(toml, &record),
+            operator.point,
+        ],
         record,
-        points,
-        signature,
-    })
+        signature: Some(signature_of(toml)).filter(|asc| asc.is_file()),
+        signed_by: operator.by,
+        operator_signature_keys: operator.keys,
+        countersignature: Some(approval_of(toml)).filter(|asc| asc.is_file()),
+        countersigned_by: None,
+    };
+    let (point, by) = countersignature_point(&audit, toml_bytes, trusted, now)?;
+    audit.points.push(point);
+    audit.countersigned_by = by;
+    Ok(audit)
 }
 
 /// `manifest`: the manifest beside the TOML has the SHA-256 the record holds.
@@ -183,50 +271,109 @@ fn unreadable(what: &'static str, path: &Path, e: &std::io::Error) -> Point {
     }
 }
 
+/// The operator's signature, judged.
+struct Operator {
+    point: Point,
+    by: Option<SignedBy>,
+    keys: Vec<String>,
+}
+
 /// `signature`: the detached signature over the TOML (`<name>.toml.asc`)
 /// is good and by a trusted signer. A signed checklist with no trusted
 /// signer to check it against cannot be judged: that is the caller's error.
-fn signature_point(
+fn operator_signature(
     toml: &Path,
     toml_bytes: &[u8],
-    signers: &[PathBuf],
+    trusted: &Trusted,
     now: Timestamp,
-) -> Result<Point> {
+) -> Result<Operator> {
     let asc = signature_of(toml);
-    let sig_bytes = match std::fs::read(&asc) {
-        Err(_) => {
-            return Ok(Point {
+    let Ok(sig_bytes) = std::fs::read(&asc) else {
+        return Ok(Operator {
+            point: Point {
                 what: "signature",
                 status: Status::Fail,
                 summary: format!("unsigned: no {}", asc.display()),
-            });
-        }
-        Ok(_) if signers.is_empty() => {
-            return Err(Error::Usage(format!(
-                "{} is signed, but no trusted signer is given: name their certificates with --signer (or trusted_signers in the settings)",
-                toml.display()
-            )));
-        }
-        Ok(sig_bytes) => sig_bytes,
+            },
+            by: None,
+            keys: Vec::new(),
+        });
     };
-    let trust = TrustStore::from_files(signers)?;
-    let outcome = match signature::parse::detached(&sig_bytes) {
-        Ok(found) => SigOutcome::Judged(signature::verify_bytes(&found, toml_bytes, &trust, now)),
-        Err(why) => SigOutcome::Unusable(why),
-    };
-    let name = asc
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let judged: Check = signature::judge(CheckId::Signoff, &name, &outcome, 1);
-    let status = if judged.status == Status::Pass {
-        Status::Pass
-    } else {
-        Status::Fail
-    };
-    Ok(Point {
-        what: "signature",
+    let trust = trusted.store(toml, "signed")?;
+    let Judged {
         status,
-        summary: judged.summary,
+        summary,
+        by,
+        keys,
+    } = signers::judge(&asc, &sig_bytes, toml_bytes, &trust, now);
+    Ok(Operator {
+        point: Point {
+            what: "signature",
+            status,
+            summary,
+        },
+        by,
+        keys,
     })
+}
+
+/// `countersignature`: the approver's detached signature over the same
+/// TOML (`<name>.toml.approval.asc`). None is no failure here (the caller
+/// decides whether one is required); one that is there must be good, by a
+/// trusted key other than the operator's, and by the key `[signers]` gives
+/// for the record's approver when it names one.
+fn countersignature_point(
+    audit: &Audit,
+    toml_bytes: &[u8],
+    trusted: &Trusted,
+    now: Timestamp,
+) -> Result<(Point, Option<SignedBy>)> {
+    let point = |status, summary| Point {
+        what: "countersignature",
+        status,
+        summary,
+    };
+    let asc = approval_of(&audit.toml);
+    let Ok(sig_bytes) = std::fs::read(&asc) else {
+        let summary = format!("not countersigned: no {}", asc.display());
+        return Ok((point(Status::Skip, summary), None));
+    };
+    let trust = trusted.store(&audit.toml, "countersigned")?;
+    let judged = signers::judge(&asc, &sig_bytes, toml_bytes, &trust, now);
+    let Some(by) = judged.by.clone() else {
+        return Ok((point(Status::Fail, judged.summary), None));
+    };
+    if operator_made(audit, &by, &judged.keys) {
+        let summary = format!(
+            "countersigned with the operator's own key ({}): the approval must come from another person's key",
+            spaced(&by.fingerprint)
+        );
+        return Ok((point(Status::Fail, summary), None));
+    }
+    let approver = &audit.record.approver;
+    if let Some(named) = trusted.certificate_of(approver)?
+        && named.fingerprint != by.fingerprint
+    {
+        let summary = format!(
+            "countersigned by the key {}, but [signers] gives {} ({}) as {approver}'s",
+            spaced(&by.fingerprint),
+            spaced(&named.fingerprint),
+            named.file.display()
+        );
+        return Ok((point(Status::Fail, summary), None));
+    }
+    let who = by
+        .user_id
+        .clone()
+        .unwrap_or_else(|| spaced(&by.fingerprint));
+    let summary = format!("good countersignature by {who} (approver {approver})");
+    Ok((point(Status::Pass, summary), Some(by)))
+}
+
+/// Whether a signature by `by` (naming `keys`) was made with the
+/// operator's key.
+fn operator_made(audit: &Audit, by: &SignedBy, keys: &[String]) -> bool {
+    let operator = audit.operator_keys();
+    signers::any_names(&operator, std::slice::from_ref(&by.fingerprint))
+        || signers::any_names(keys, &operator)
 }

@@ -27,6 +27,9 @@ pub struct Signer {
     /// The certificate's primary fingerprint.
     pub fingerprint: String,
     pub user_id: Option<String>,
+    /// Every key of the certificate (primary first), to tell a signature
+    /// by any of them as this signer's.
+    pub keys: Vec<String>,
 }
 
 impl std::fmt::Debug for Signer {
@@ -86,6 +89,10 @@ pub fn load(
     Ok(Signer {
         keypair,
         fingerprint: cert.fingerprint().to_hex(),
+        keys: cert
+            .keys()
+            .map(|k| k.key().fingerprint().to_hex())
+            .collect(),
         user_id: valid
             .primary_userid()
             .ok()
