@@ -22,7 +22,6 @@ use crate::engine::shared::text::shown_text;
 use crate::engine::shared::verdict::Verdict;
 use crate::settings::Settings;
 
-use super::output::symbol;
 use super::term::{self, Lines};
 use super::{Format, Outcome, json, output};
 
@@ -181,16 +180,7 @@ fn record_lines(examined: &Examined) -> Lines {
         "reviewed by {}, to be approved by {}",
         r.operator, r.approver
     ));
-    let width = a.points.iter().map(|p| p.what.len()).max().unwrap_or(0);
-    for p in &a.points {
-        out.line(format!(
-            "  {} {} {:<width$}  {}",
-            p.status.word(),
-            symbol(p.status),
-            p.what,
-            p.summary
-        ));
-    }
+    output::audit_points(&mut out, &a.points);
     match &a.signed_by {
         Some(by) => out.line(format!("signed by the operator: {}", by.words())),
         None if a.signature.is_none() => out.line("not signed by the operator"),

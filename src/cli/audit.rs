@@ -13,7 +13,6 @@ use crate::engine::record::signers::{SignedBy, Trusted};
 use crate::engine::shared::verdict::Verdict;
 use crate::settings::Settings;
 
-use super::output::symbol;
 use super::term::{self, Lines};
 use super::{ChecklistVerifyArgs, Format, Outcome, json};
 
@@ -83,21 +82,7 @@ fn text_report(file: &Path, report: &Audit, required: bool) -> Lines {
             .map(|c| format!(", {c}"))
             .unwrap_or_default()
     ));
-    let width = report
-        .points
-        .iter()
-        .map(|p| p.what.len())
-        .max()
-        .unwrap_or(0);
-    for p in &report.points {
-        out.line(format!(
-            "  {} {} {:<width$}  {}",
-            p.status.word(),
-            symbol(p.status),
-            p.what,
-            p.summary
-        ));
-    }
+    super::output::audit_points(&mut out, &report.points);
     if let Some(by) = &report.signed_by {
         out.line(format!(
             "signed by:        {} (operator {})",

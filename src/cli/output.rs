@@ -97,3 +97,17 @@ pub fn text(record: &Record, written: &Written) -> String {
     out.line(format!("           {}", written.manifest.display()));
     out.into_string()
 }
+
+/// The points a checklist audit checked, one line each, names aligned.
+pub fn audit_points(out: &mut super::term::Lines, points: &[crate::engine::record::audit::Point]) {
+    let width = points.iter().map(|p| p.what.len()).max().unwrap_or(0);
+    for p in points {
+        out.line(format!(
+            "  {} {} {:<width$}  {}",
+            p.status.word(),
+            symbol(p.status),
+            p.what,
+            p.summary
+        ));
+    }
+}

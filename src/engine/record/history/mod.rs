@@ -40,6 +40,42 @@ pub const SCHEMA: i64 = 1;
 /// in one transaction when they open an older database.
 const MIGRATIONS: [&str; (SCHEMA - 1) as usize] = [];
 
+/// The tables both backends keep, in the dialect's words for a row id and
+/// a byte string, named with `prefix`: one definition, so the two hold the
+/// same records.
+fn tables(prefix: &str, row_id: &str, bytes: &str) -> String {
+    format!(
+        "
+CREATE TABLE {prefix}approvals (
+    id {row_id},
+    product TEXT NOT NULL,
+    version TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    time TEXT NOT NULL,
+    checklist TEXT NOT NULL,
+    checklist_sha256 TEXT,
+    change_request TEXT,
+    operator TEXT NOT NULL,
+    approver TEXT NOT NULL,
+    manifest {bytes}
+);
+CREATE INDEX {prefix}approvals_by_product ON {prefix}approvals (product, platform);
+CREATE TABLE {prefix}countersignatures (
+    id {row_id},
+    product TEXT NOT NULL,
+    version TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    checklist_sha256 TEXT NOT NULL,
+    approver TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    time TEXT NOT NULL,
+    signature TEXT NOT NULL
+);
+"
+    )
+}
+
 /// Where the history is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {

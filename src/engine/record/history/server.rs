@@ -28,36 +28,6 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The advisory lock key held while the schema is created or checked.
 const SCHEMA_LOCK: i64 = 0x696e_7461_6b65;
 
-const CREATE: &str = "
-CREATE TABLE intake_schema (version BIGINT NOT NULL);
-CREATE TABLE intake_approvals (
-    id BIGSERIAL PRIMARY KEY,
-    product TEXT NOT NULL,
-    version TEXT NOT NULL,
-    platform TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    time TEXT NOT NULL,
-    checklist TEXT NOT NULL,
-    checklist_sha256 TEXT,
-    change_request TEXT,
-    operator TEXT NOT NULL,
-    approver TEXT NOT NULL,
-    manifest BYTEA
-);
-CREATE INDEX intake_approvals_by_product ON intake_approvals (product, platform);
-CREATE TABLE intake_countersignatures (
-    id BIGSERIAL PRIMARY KEY,
-    product TEXT NOT NULL,
-    version TEXT NOT NULL,
-    platform TEXT NOT NULL,
-    checklist_sha256 TEXT NOT NULL,
-    approver TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    time TEXT NOT NULL,
-    signature TEXT NOT NULL
-);
-";
-
 pub(super) struct Postgres {
     client: Client,
 }
@@ -105,7 +75,9 @@ impl Postgres {
             .and_then(|row| row.try_get(0))
             .map_err(|e| describe(&e))?;
         if !exists {
-            tx.batch_execute(CREATE).map_err(|e| describe(&e))?;
+            let create = "CREATE TABLE intake_schema (version BIGINT NOT NULL);".to_string()
+                + &super::tables("intake_", "BIGSERIAL PRIMARY KEY", "BYTEA");
+            tx.batch_execute(&create).map_err(|e| describe(&e))?;
             tx.execute(
                 "INSERT INTO intake_schema (version) VALUES ($1)",
                 &[&SCHEMA],

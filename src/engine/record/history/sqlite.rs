@@ -17,33 +17,9 @@ use crate::engine::select::rollback::Approval;
 /// saying the history is locked.
 const BUSY_WAIT: Duration = Duration::from_secs(10);
 
-const CREATE: &str = "
-CREATE TABLE approvals (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    product TEXT NOT NULL,
-    version TEXT NOT NULL,
-    platform TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    time TEXT NOT NULL,
-    checklist TEXT NOT NULL,
-    checklist_sha256 TEXT,
-    change_request TEXT,
-    operator TEXT NOT NULL,
-    approver TEXT NOT NULL,
-    manifest BLOB
-);
-CREATE INDEX approvals_by_product ON approvals (product, platform);
-CREATE TABLE countersignatures (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    product TEXT NOT NULL,
-    version TEXT NOT NULL,
-    platform TEXT NOT NULL,
-    checklist_sha256 TEXT NOT NULL,
-    approver TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    time TEXT NOT NULL,
-    signature TEXT NOT NULL
-);
+/// What the store's database holds besides the shared tables: which TOML
+/// histories of earlier versions were imported.
+const IMPORTED: &str = "
 CREATE TABLE imported (
     path TEXT PRIMARY KEY,
     time TEXT NOT NULL
@@ -114,7 +90,9 @@ fn ensure_schema(conn: &mut Connection) -> Result<(), String> {
     match version {
         SCHEMA => return Ok(()),
         0 if tables == 0 => {
-            tx.execute_batch(CREATE).map_err(|e| describe(&e))?;
+            let create = super::tables("", "INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB");
+            tx.execute_batch(&(create + IMPORTED))
+                .map_err(|e| describe(&e))?;
             tx.pragma_update(None, "user_version", SCHEMA)
                 .map_err(|e| describe(&e))?;
         }
