@@ -61,7 +61,9 @@ fn render(listed: &[Listed], history: &str, pending: bool) -> Lines {
         for c in &item.countersignatures {
             out.line(shown_text(&format!(
                 "    countersigned by {} (key {}) on {}",
-                c.approver, c.fingerprint, c.time
+                c.approver,
+                crate::engine::verify::signature::spaced(&c.fingerprint),
+                c.time
             )));
         }
         if item.pending() {
