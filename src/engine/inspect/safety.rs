@@ -332,10 +332,13 @@ pub fn name_problem(path: &[u8]) -> Option<String> {
 }
 
 /// setuid/setgid entries are failures unless the release notes declare the
-/// entry with exactly that mode.
+/// entry with exactly that mode. In a package whose own signature passed
+/// (`signed_package`), the vendor's signed metadata declares them: an
+/// entry the notes do not declare is a warning that needs a reason.
 pub fn setuid_findings(
     entries: &[Entry],
     declared_mode: impl Fn(&[u8]) -> Option<u32>,
+    signed_package: bool,
 ) -> Vec<Finding> {
     entries
         .iter()
@@ -353,6 +356,14 @@ pub fn setuid_findings(
                     shown(&e.path),
                     format!(
                         "{bits} ({:04o}), but the release notes declare mode {mode:04o}",
+                        e.mode & 0o7777
+                    ),
+                )),
+                None if signed_package => Some(Finding::new(
+                    Status::Warn,
+                    shown(&e.path),
+                    format!(
+                        "{bits} ({:04o}) in a package whose own signature passed (the vendor's signed package declares it): needs a written reason",
                         e.mode & 0o7777
                     ),
                 )),
