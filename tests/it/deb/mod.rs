@@ -321,3 +321,51 @@ fn control_tar_is_read_within_its_limit() {
         p.identity_problems
     );
 }
+
+#[test]
+fn absolute_symlinks_resolve_from_the_install_root() {
+    use intake::testkit::deb::DataEntry;
+    let mut s = spec();
+    s.data.extend([
+        DataEntry::Dir("./usr/lib/".into()),
+        DataEntry::Symlink("./usr/lib/meridian".into(), "/usr/share/meridian".into()),
+        DataEntry::Symlink("./usr/bin/m".into(), "/usr/bin/meridian".into()),
+    ]);
+    let r = inspect_bytes(NAME, &s.build().unwrap());
+    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+    // The same entries in a plain archive leave its folder.
+    let tar = intake::testkit::archives::gzip(&s.data_tar()).unwrap();
+    let plain = inspect_bytes("meridian.tar.gz", &tar);
+    assert!(
+        plain
+            .findings
+            .iter()
+            .any(|f| f.summary.contains("absolute target")),
+        "{:#?}",
+        plain.findings
+    );
+    // Climbing above the root, or writing through the package's own
+    // symlink to somewhere else, still fails.
+    let mut s = spec();
+    s.data.extend([
+        DataEntry::Dir("./usr/lib/".into()),
+        DataEntry::Symlink("./usr/lib/up".into(), "/../../etc".into()),
+        DataEntry::Symlink("./usr/lib/conf".into(), "/etc".into()),
+        DataEntry::File(
+            "./usr/lib/conf/passwd".into(),
+            0o644,
+            b"root::0:0::/:/bin/sh\n".to_vec(),
+        ),
+    ]);
+    let r = inspect_bytes(NAME, &s.build().unwrap());
+    assert_fails(
+        &r,
+        "/usr/lib/up",
+        &["leaves the archive root", "climbs above"],
+    );
+    assert_fails(
+        &r,
+        "/usr/lib/conf/passwd",
+        &["through a symlink of the same package"],
+    );
+}

@@ -75,8 +75,8 @@ impl Found<'_> {
             ..self.limits.clone()
         };
         let extras = Extras {
-            md5: false,
             keep_up_to: CONTROL_MAX,
+            ..Extras::default()
         };
         let (walked, kept) = walk_tar(content, codec, "tar", Some(size), &limits, extras);
         for mut f in walked.findings {
@@ -104,7 +104,8 @@ impl Found<'_> {
     fn data(&mut self, shown: &str, content: &mut dyn BufRead, codec: Option<Codec>, size: u64) {
         let extras = Extras {
             md5: true,
-            keep_up_to: 0,
+            root_filesystem: true,
+            ..Extras::default()
         };
         let (mut walked, kept) = walk_tar(content, codec, "tar", Some(size), self.limits, extras);
         rooted::root(&mut walked.entries, &mut walked.findings, shown);

@@ -105,6 +105,9 @@ pub struct Extras {
     /// Keep the content of regular files, up to this many bytes in all
     /// (0: none). The stream's expanded-size limit bounds it too.
     pub keep_up_to: u64,
+    /// Judge the entries as a root filesystem (see
+    /// [`Safety::root_filesystem`]).
+    pub root_filesystem: bool,
 }
 
 /// What [`Extras`] asked for, by entry index.
@@ -142,7 +145,11 @@ pub fn inspect_with<R: Read>(
             stream,
             limits: limits.clone(),
             report: ArchiveReport::new(kind),
-            safety: Safety::for_limits(limits),
+            safety: if extras.root_filesystem {
+                Safety::for_limits(limits).root_filesystem()
+            } else {
+                Safety::for_limits(limits)
+            },
             index: 0,
             current: None,
             pending: Pending::default(),
