@@ -53,6 +53,29 @@ pub struct Script {
     pub text: Vec<u8>,
 }
 
+impl Script {
+    /// The script as lines safe to show on a terminal or in a document:
+    /// tabs expanded, every control character and byte that is not UTF-8
+    /// escaped, so no script can rewrite the screen it is read on.
+    pub fn shown_lines(&self) -> Vec<String> {
+        let text = self.text.strip_suffix(b"\n").unwrap_or(&self.text);
+        text.split(|b| *b == b'\n')
+            .map(|line| {
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let mut out = String::with_capacity(line.len());
+                for chunk in line.utf8_chunks() {
+                    let valid = chunk.valid().replace('\t', "    ");
+                    out.push_str(&crate::engine::shared::text::shown_text(&valid));
+                    for b in chunk.invalid() {
+                        out.push_str(&format!("\\x{b:02x}"));
+                    }
+                }
+                out
+            })
+            .collect()
+    }
+}
+
 /// The package's own list of file digests against its files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ListedDigests {
@@ -85,4 +108,23 @@ pub struct Embedded {
     pub bytes: Result<Vec<u8>, String>,
     /// The covered bytes' hash contexts, computed as they went by.
     pub signed: Digests,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_show_escaped_line_by_line() {
+        let script = Script {
+            name: "postinst".into(),
+            size: 0,
+            sha256: [0; 32],
+            text: b"#!/bin/sh\n\tprintf '\x1b[2J'\r\nok \xff\n".to_vec(),
+        };
+        assert_eq!(
+            script.shown_lines(),
+            ["#!/bin/sh", "    printf '\\u{001b}[2J'", "ok \\xff"]
+        );
+    }
 }

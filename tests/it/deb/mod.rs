@@ -8,6 +8,7 @@
 
 mod checks;
 mod dpkg;
+mod tui;
 
 use intake::engine::inspect::compress::Codec;
 use intake::engine::inspect::package::ListedDigests;
