@@ -221,7 +221,7 @@ fn scripts_check(scripts: &[Script]) -> Check {
 /// What in a script a reader should look at first.
 fn notable(text: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(text).to_lowercase();
-    let fetches: Vec<&str> = ["curl", "wget", "fetch ", "http://", "https://"]
+    let fetches: Vec<&str> = ["curl", "wget", "http://", "https://"]
         .into_iter()
         .filter(|w| text.contains(w))
         .collect();
