@@ -86,7 +86,7 @@ fn digests_check(digests: &ListedDigests) -> Check {
     };
     check
         .with_evidence("list", list)
-        .with_evidence("algorithm", *algorithm)
+        .with_evidence("digest", *algorithm)
         .with_evidence("agreed", agreed.to_string())
         .with_evidence("unlisted", unlisted.to_string())
         .with_findings(findings.clone())
