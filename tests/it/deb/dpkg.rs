@@ -223,7 +223,61 @@ fn a_package_dpkg_deb_built_is_read_as_dpkg_deb_lists_it() {
         assert_eq!(p.scripts[0].text, b"#!/bin/sh\nexit 0\n");
         let ours = [&p.name, &p.version, &p.architecture].map(|v| v.clone().unwrap());
         assert_eq!(ours.to_vec(), dpkg_fields(&file), "-Z{z}");
+        signed_with_gnu_ar(&file, dir.path());
     }
+}
+
+/// Signs a dpkg-deb package as debsigs does, with GNU `ar` appending the
+/// `_gpgorigin` member (a GNU-style name, `_gpgorigin/`): intake hashes
+/// exactly the covered members' bytes, which `ar x` gives back.
+fn signed_with_gnu_ar(file: &Path, dir: &Path) {
+    let work = tempfile::tempdir_in(dir).unwrap();
+    let ar = |op: &str, members: &[&str]| {
+        let out = Command::new("ar")
+            .arg(op)
+            .arg(file)
+            .args(members)
+            .current_dir(work.path())
+            .output();
+        out.is_ok_and(|o| o.status.success())
+    };
+    if !ar("x", &[]) {
+        eprintln!("SKIPPED: GNU ar is not installed; the _gpgorigin member is not checked");
+        return;
+    }
+    let mut names: Vec<String> = std::fs::read_dir(work.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort_by_key(|n| {
+        ["debian-binary", "control", "data"]
+            .iter()
+            .position(|p| n.starts_with(p))
+    });
+    let covered: Vec<u8> = names
+        .iter()
+        .flat_map(|n| std::fs::read(work.path().join(n)).unwrap())
+        .collect();
+    let sig = intake::testkit::keys::sign_detached(
+        vendor(),
+        &covered,
+        intake::testkit::keys::SignSpec::at(signed()).binary(),
+    )
+    .unwrap();
+    std::fs::write(work.path().join("_gpgorigin"), sig).unwrap();
+    assert!(ar("q", &["_gpgorigin"]));
+    let r = inspect_bytes(NAME, &std::fs::read(file).unwrap());
+    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+    let embedded = r.package.unwrap().signature.unwrap();
+    let key = intake::engine::fetch::hashers::HashKey::plain(
+        sequoia_openpgp::types::HashAlgorithm::SHA256,
+    );
+    let digest = embedded.signed.digest(&key).unwrap();
+    assert_eq!(
+        hex::encode(digest),
+        hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&covered))
+    );
+    assert_eq!(embedded.member, "_gpgorigin");
 }
 
 #[test]

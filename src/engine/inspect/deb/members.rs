@@ -16,7 +16,7 @@ use crate::engine::shared::text::escape_path;
 
 use super::CONTROL_MAX;
 use super::ar::Role;
-use super::walk::{Found, Stop};
+use super::walk::Found;
 use super::{control, digests, rooted};
 
 /// The longest `debian-binary` read (it holds one short line).
@@ -30,7 +30,7 @@ impl Found<'_> {
         shown: &str,
         content: &mut dyn BufRead,
         size: u64,
-    ) -> Result<(), Stop> {
+    ) {
         match role {
             Role::DebianBinary => self.format_version(shown, content, size),
             Role::Control(codec) => self.control(shown, content, codec, size),
@@ -38,7 +38,6 @@ impl Found<'_> {
             Role::Signature => self.signature(shown, content, size),
             Role::Other => {}
         }
-        Ok(())
     }
 
     /// `debian-binary`: dpkg reads format `2.x` only.

@@ -167,15 +167,13 @@ impl DebWalk<'_> {
         }
         self.input.hashing = covered;
         let mut content = (&mut self.input).take(header.size);
-        let read = match role {
-            Some(role) => self
-                .found
-                .read_member(role, &shown, &mut content, header.size),
-            None => Ok(()),
-        };
+        if let Some(role) = role {
+            self.found
+                .read_member(role, &shown, &mut content, header.size);
+        }
+        // What the member's reader left (all of a skipped member's bytes).
         let rest = io::copy(&mut content, &mut io::sink()).map(|_| content.limit());
         self.input.hashing = false;
-        read?;
         let left = rest.map_err(|e| Stop(shown.clone(), format!("could not be read: {e}")))?;
         if left > 0 {
             return Err(Stop(
