@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::engine::inspect::package::{Package, Script};
 use crate::engine::inspect::report::{Entry, EntryKind};
 use crate::engine::inspect::safety::normalize;
-use crate::engine::shared::text::escape_path;
+use crate::engine::shared::text::{escape_path, is_unsafe_to_show};
 
 /// The files of `control.tar` dpkg (or debconf, for `config`) runs or
 /// acts on while installing and removing: `triggers` names the events
@@ -99,10 +99,10 @@ pub fn read_identity(package: &mut Package, control: Option<&[u8]>) {
     let mut value = |field: &str| {
         let v = fields.get(&field.to_ascii_lowercase()).cloned();
         match v {
-            Some(v) if !v.is_empty() && !v.contains('\n') => Some(v),
+            Some(v) if !v.is_empty() && !v.chars().any(is_unsafe_to_show) => Some(v),
             Some(_) => {
                 package.identity_problems.push(format!(
-                    "the control file's {field} is empty or spans lines"
+                    "the control file's {field} is empty, spans lines or holds control characters"
                 ));
                 None
             }
@@ -205,6 +205,13 @@ mod tests {
         assert_eq!(p.name.as_deref(), Some("m"));
         assert_eq!(p.architecture, None);
         assert!(p.identity_problems[0].contains("no Architecture"));
+        let mut p = Package::new("control.tar.xz");
+        read_identity(
+            &mut p,
+            Some(b"Package: m\x1b[2J\nVersion: 1.0\nArchitecture: all\n"),
+        );
+        assert_eq!(p.name, None);
+        assert!(p.identity_problems[0].contains("control characters"));
         let mut p = Package::new("control.tar.xz");
         read_identity(&mut p, None);
         assert!(p.identity_problems[0].contains("holds no control file"));
