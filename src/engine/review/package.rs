@@ -6,13 +6,15 @@
 
 use jiff::Timestamp;
 
+use crate::engine::fetch::hashers::HashKey;
 use crate::engine::inspect::deb::arch;
 use crate::engine::inspect::deb::dpkg_version::{DpkgVersion, same};
 use crate::engine::inspect::package::{Embedded, ListedDigests, Package, Script};
 use crate::engine::select::feed::{Artifact, Product};
 use crate::engine::shared::check::{Check, CheckId, Finding, Status};
 use crate::engine::shared::text::{escape_path, group};
-use crate::engine::verify::signature::{self, SigOutcome, TrustStore};
+use crate::engine::verify::signature::key::hash_name;
+use crate::engine::verify::signature::{self, Found, SigOutcome, SigReport, TrustStore};
 
 /// What the feed says the package must be.
 pub(super) struct Expected<'a> {
@@ -46,11 +48,37 @@ fn signature_check(embedded: Option<&Embedded>, trust: &TrustStore, now: Timesta
     let outcome = match e.bytes.as_deref().map(signature::parse::detached) {
         Err(why) => SigOutcome::Unusable(why.to_string()),
         Ok(Err(why)) => SigOutcome::Unusable(why),
-        Ok(Ok(found)) => SigOutcome::Judged(signature::verify_with_digests(
-            &found, &e.signed, trust, now,
-        )),
+        Ok(Ok(found)) => SigOutcome::Judged(judge_embedded(&found, e, trust, now)),
     };
     signature::judge(id, &e.member, &outcome, trust.threshold).with_evidence("covers", &e.covers)
+}
+
+/// Each signature judged over the contexts the pass computed; one that
+/// needs a context the pass did not compute (a download is hashed with
+/// SHA-256 and SHA-512 only) is refused, saying why.
+fn judge_embedded(
+    found: &[Found],
+    e: &Embedded,
+    trust: &TrustStore,
+    now: Timestamp,
+) -> Vec<SigReport> {
+    let computed = |f: &Found| match f {
+        Found::Sig(sig) => e.signed.context(&HashKey::for_signature(sig)).is_some(),
+        Found::Unreadable(_) => true,
+    };
+    let (checkable, not): (Vec<Found>, Vec<Found>) = found.iter().cloned().partition(computed);
+    let mut reports = signature::verify_with_digests(&checkable, &e.signed, trust, now);
+    reports.extend(not.iter().filter_map(|f| match f {
+        Found::Sig(sig) => Some(SigReport::refused(
+            sig,
+            &format!(
+                "not checked: made with {}, and the package came as a download, whose covered bytes are hashed with SHA-256 and SHA-512 (plain, binary) only; review it from local media to check this signature",
+                how_made(sig)
+            ),
+        )),
+        Found::Unreadable(_) => None,
+    }));
+    reports
 }
 
 /// The package's own digests of its files. Agreement only shows the
@@ -147,6 +175,20 @@ fn identity_check(package: &Package, expected: &Expected<'_>) -> Check {
         .with_evidence("version", shown(&package.version))
         .with_evidence("architecture", shown(&package.architecture))
         .with_findings(findings)
+}
+
+/// The hash context a signature needs, in words (`SHA-384`, `SHA-256 in
+/// text mode`).
+fn how_made(sig: &sequoia_openpgp::packet::Signature) -> String {
+    let key = HashKey::for_signature(sig);
+    let mut words = hash_name(key.algo);
+    if !key.salt.is_empty() {
+        words.push_str(" with a salt");
+    }
+    if key.text {
+        words.push_str(" in text mode");
+    }
+    words
 }
 
 /// Why the package's version is not the release's, if it is not. Versions

@@ -17,7 +17,8 @@
 //!   paths ([`rooted`]);
 //! - the bytes a debsigs signature covers are hashed as they go by
 //!   ([`signed`]), so the signature, which comes last, is judged without a
-//!   second read.
+//!   second read (the contexts it needs are looked up first when the
+//!   package is a file here: [`peek`]).
 //!
 //! What the package says of itself goes into the report's
 //! [`Package`](super::package::Package); the review makes the
@@ -30,6 +31,7 @@ pub mod control;
 pub mod digests;
 pub mod dpkg_version;
 mod members;
+pub mod peek;
 pub mod rooted;
 pub mod signed;
 mod walk;

@@ -1,10 +1,12 @@
 //! The package's bytes as the member walk reads them: counted (so every
 //! finding can say at which byte it is), and hashed while a member that a
 //! debsigs signature covers goes by. The signature comes last in the
-//! package, after everything it covers, so the covered bytes are hashed
-//! with every algorithm a signer is likely to have used, and the
-//! signature is judged against those contexts afterwards: the package is
-//! never read twice.
+//! package, after everything it covers: when the package is a file on this
+//! machine its signature is looked at first ([`super::peek`]) for the hash
+//! contexts it needs; otherwise the covered bytes are hashed with the
+//! algorithms a signer is likely to have used ([`SIGNED_WITH`]). Either
+//! way the signature is judged against those contexts afterwards: the
+//! package is never read twice.
 
 use std::io::{self, BufRead, Read};
 
@@ -12,9 +14,10 @@ use sequoia_openpgp::types::HashAlgorithm;
 
 use crate::engine::fetch::hashers::{Digests, HashKey, Hasher};
 
-/// The algorithms the covered bytes are hashed with: what GnuPG signs
-/// with by default (SHA-256, and SHA-512 for some keys). A signature made
-/// with any other is reported as not checkable.
+/// The algorithms the covered bytes are hashed with when the signature
+/// could not be looked at first: what GnuPG signs with by default
+/// (SHA-256, and SHA-512 for some keys). A signature made otherwise is then
+/// reported as not checkable.
 pub const SIGNED_WITH: [HashAlgorithm; 2] = [HashAlgorithm::SHA256, HashAlgorithm::SHA512];
 
 const BUFFER: usize = 256 * 1024;
@@ -32,11 +35,19 @@ pub struct Signed<'a> {
     hashers: Vec<(HashKey, Hasher)>,
 }
 
+/// The contexts of [`SIGNED_WITH`].
+pub fn default_keys() -> Vec<HashKey> {
+    SIGNED_WITH
+        .iter()
+        .map(|algo| HashKey::plain(*algo))
+        .collect()
+}
+
 impl<'a> Signed<'a> {
-    pub fn new(inner: &'a mut dyn BufRead) -> Self {
-        let hashers = SIGNED_WITH
-            .iter()
-            .map(|algo| HashKey::plain(*algo))
+    /// Reads `inner`, hashing covered bytes into a context per key.
+    pub fn new(inner: &'a mut dyn BufRead, keys: Vec<HashKey>) -> Self {
+        let hashers = keys
+            .into_iter()
             .filter_map(|key| Hasher::new(&key).map(|h| (key, h)))
             .collect();
         Signed {
@@ -107,7 +118,7 @@ mod tests {
     fn only_the_bytes_read_while_hashing_are_hashed() {
         let data: Vec<u8> = (0..600_000u32).map(|i| (i % 251) as u8).collect();
         let mut source = &data[..];
-        let mut signed = Signed::new(&mut source);
+        let mut signed = Signed::new(&mut source, default_keys());
         let mut skip = vec![0u8; 1000];
         signed.read_exact(&mut skip).unwrap();
         signed.hashing = true;

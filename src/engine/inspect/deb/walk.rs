@@ -54,8 +54,12 @@ pub(super) struct Found<'a> {
 
 /// Walks a package from its first byte.
 pub(super) fn walk(input: Input<'_>) -> ArchiveReport {
+    let keys = input
+        .file
+        .and_then(super::peek::signature_keys)
+        .unwrap_or_else(super::signed::default_keys);
     let mut w = DebWalk {
-        input: Signed::new(input.bytes),
+        input: Signed::new(input.bytes, keys),
         size: input.size,
         found: Found {
             limits: input.limits,
