@@ -10,6 +10,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::engine::inspect::Limits;
+use crate::engine::inspect::deb::CONTROL_MAX;
 use crate::engine::inspect::notes::{Contents, declared_contents};
 use crate::engine::inspect::report::ArchiveReport;
 use crate::engine::inspect::walk::{Walked, walk_file, walk_stream};
@@ -17,6 +18,7 @@ use crate::engine::record::audit;
 use crate::engine::record::checklist::Record;
 use crate::engine::record::history::{History, Location};
 use crate::engine::select::feed::Feed;
+use crate::engine::shared::limits::SIGNATURE_MAX;
 use crate::engine::shared::manifest::parse_manifest;
 use crate::engine::verify::checksums;
 use crate::engine::verify::signature::{self, parse as sig};
@@ -27,7 +29,7 @@ use crate::settings::Settings;
 pub type Target = (&'static str, fn(&[u8]));
 
 /// Every target, in the order `scripts/fuzz.sh` runs them.
-pub const TARGETS: [Target; 14] = [
+pub const TARGETS: [Target; 15] = [
     ("feed", feed),
     ("checksums", checksums),
     ("signature", signature),
@@ -38,6 +40,7 @@ pub const TARGETS: [Target; 14] = [
     ("tar_zst", tar_zst),
     ("tar_bz2", tar_bz2),
     ("zip", zip),
+    ("deb", deb),
     ("manifest", manifest),
     ("checklist", checklist),
     ("history", history),
@@ -139,6 +142,38 @@ pub fn zip(data: &[u8]) {
     let path = dir.path().join("artifact.zip");
     if write(&path, data) {
         bounded(&walk_file(&path, "artifact.zip", &limits()));
+    }
+}
+
+/// A Debian package (`inspect::deb`), walked from the stream; what it says
+/// of itself stays within the control member's and a signature's limits.
+pub fn deb(data: &[u8]) {
+    let limits = limits();
+    let mut reader = data;
+    let walked = walk_stream(
+        &mut reader,
+        None,
+        Some(data.len() as u64),
+        "artifact.deb",
+        &limits,
+    );
+    assert!(
+        matches!(walked, Walked::Done(_)),
+        "a package is never deferred"
+    );
+    let Walked::Done(report) = walked else {
+        return;
+    };
+    bounded(&report);
+    if let Some(package) = &report.package {
+        let scripts: u64 = package.scripts.iter().map(|s| s.text.len() as u64).sum();
+        assert!(scripts <= CONTROL_MAX, "scripts past the control limit");
+        if let Some(Ok(sig)) = package.signature.as_ref().map(|s| &s.bytes) {
+            assert!(
+                sig.len() as u64 <= SIGNATURE_MAX,
+                "signature past its limit"
+            );
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! Builders for real test material and the demo samples: OpenPGP keys and
-//! signatures ([`keys`]), archives ([`archives`]), feeds laid out on disk
+//! signatures ([`keys`]), archives ([`archives`]), Debian packages
+//! ([`deb`]), feeds laid out on disk
 //! ([`layout`]) and the bundled sample releases ([`samples`]). Tests and the
 //! `make-samples` command use the same code, so the samples show exactly
 //! what the tests prove.
@@ -10,6 +11,7 @@
 
 pub mod archives;
 pub mod corpus;
+pub mod deb;
 pub mod fuzzing;
 pub mod hostile;
 pub mod hostile_compress;

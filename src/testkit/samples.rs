@@ -9,12 +9,15 @@
 //!   failing or warning one check the way a reviewer should learn to
 //!   recognise;
 //! - `stale-feed/` (`meridian-stale`): a feed whose own review date has
-//!   passed.
+//!   passed;
+//! - `agent/` (`meridian-agent`): the host agent as signed Debian
+//!   packages, one release done right and one lesson per package check.
 //!
 //! The demo keys (secret halves included, marked as demo keys) live in
 //! `demo-keys/` and are reused when present, so regenerating keeps the
 //! fingerprints the feeds pin.
 
+mod agent;
 mod lessons;
 mod training;
 
@@ -32,6 +35,7 @@ use super::keys::{self, KeySpec, SignSpec};
 use super::layout::{FeedSpec, FileSpec, ReleaseSpec};
 use super::ts;
 
+pub use agent::AGENT_ID;
 pub use lessons::{LESSONS, Lesson};
 pub use training::TRAINING_ID;
 use training::training_feed;
@@ -301,6 +305,7 @@ pub fn generate(root: &Path) -> Result<()> {
         ("meridian", meridian_feed(&k)?),
         ("training", training_feed(&k)?),
         ("stale-feed", stale_feed(&k)?),
+        ("agent", agent::agent_feed(&k.release)?),
     ] {
         let dir = root.join(name);
         if dir.exists() {

@@ -178,7 +178,41 @@ fn worst(findings: &[(Status, String)]) -> Option<Status> {
     findings.iter().map(|f| f.0).max()
 }
 
-/// The table's rows: the archive's entries in order, then findings about
+/// How the Inspect table names a package's maintainer script (its rows
+/// come first; the detail pane shows the script's text).
+pub const SCRIPT_ROW: &str = "(maintainer script) ";
+
+/// A row per maintainer script of a package, with the finding about it.
+fn script_rows(review: &Review) -> Vec<Row> {
+    let Some(package) = review.package.as_deref() else {
+        return Vec::new();
+    };
+    let check = review.check(CheckId::PackageScripts);
+    package
+        .scripts
+        .iter()
+        .map(|s| {
+            let found: Vec<(Status, String)> = check
+                .map(|c| c.findings.as_slice())
+                .unwrap_or_default()
+                .iter()
+                .filter(|f| f.subject == s.name)
+                .map(|f| (f.status, f.summary.clone()))
+                .collect();
+            Row {
+                mode: mode_string("file", 0o755),
+                size: Some(s.size),
+                path: format!("{SCRIPT_ROW}{}", s.name),
+                status: worst(&found),
+                findings: found,
+                change: None,
+            }
+        })
+        .collect()
+}
+
+/// The table's rows: a package's maintainer scripts, the archive's
+/// entries in order, then findings about
 /// paths it lacks (declared but missing, a notes problem, an archive that
 /// could not be read to its end), then the paths removed since the last
 /// approval.
@@ -186,8 +220,8 @@ fn table_rows(review: &Review) -> Vec<Row> {
     let mut findings = Findings::of(review);
     let changes = Changes::of(review);
     let mut seen: HashSet<String> = HashSet::new();
-    let mut rows: Vec<Row> =
-        Vec::with_capacity(review.manifest.len() + findings.order.len() + changes.removed.len());
+    let mut rows: Vec<Row> = script_rows(review);
+    rows.reserve(review.manifest.len() + findings.order.len() + changes.removed.len());
     for e in &review.manifest {
         let path = escape_path(&e.path);
         let found = findings.by_path.get(&path).cloned().unwrap_or_default();

@@ -438,3 +438,29 @@ fn the_verify_schema_allows_a_next_step_on_a_check() {
             .contains(&json!("next_step"))
     );
 }
+
+/// A Debian package's review: the package checks, typed like the others.
+#[test]
+fn verify_json_of_a_debian_package_types_the_package_evidence() {
+    let desk = tempfile::tempdir().unwrap();
+    let out = verify(desk.path(), &samples("agent"), "4.2.1", &["--no-store"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let doc = valid("verify", &out);
+    let digests = check(&doc, "package.digests");
+    assert_eq!(digests["status"], "pass");
+    assert_eq!(digests["evidence"]["agreed"], 3);
+    assert_eq!(digests["evidence"]["unlisted"], 0);
+    assert_eq!(
+        check(&doc, "package.signature")["evidence"]["file"],
+        "_gpgorigin"
+    );
+    assert_eq!(
+        check(&doc, "package.identity")["evidence"]["architecture"],
+        "amd64"
+    );
+}

@@ -14,6 +14,7 @@ mod checksums;
 mod cli;
 mod cli_conventions;
 mod compressions;
+mod deb;
 mod differential;
 mod engine_boundary;
 mod feed_errors;

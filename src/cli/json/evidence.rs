@@ -5,8 +5,9 @@
 //! its parts:
 //!
 //! - counts and sizes (`size`, `declared`, `entries`, `expanded`,
-//!   `signatures`, `findings_not_listed`, and `expected`/`actual` of
-//!   `fetch.size`) are integers;
+//!   `signatures`, `findings_not_listed`, `agreed`/`unlisted` of
+//!   `package.digests`, and `expected`/`actual` of `fetch.size`) are
+//!   integers;
 //! - `algorithm` (of `checksum.sha256`) becomes `algorithms`, a list;
 //! - `signer` becomes `{fingerprint, pinned}`, `issuer` loses its spaces;
 //! - `made` becomes `{time, hash_algorithm, key_algorithm}` (each may be
@@ -19,13 +20,15 @@ use crate::engine::verify::signature::shown::unspaced;
 use crate::engine::verify::signature::{Made, Signer};
 
 /// Keys whose value is a count or a size, for every check.
-const COUNTS: [&str; 6] = [
+const COUNTS: [&str; 8] = [
     "size",
     "declared",
     "entries",
     "expanded",
     "signatures",
     "findings_not_listed",
+    "agreed",
+    "unlisted",
 ];
 
 /// The evidence of the check `id`, typed.

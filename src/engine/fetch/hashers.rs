@@ -39,14 +39,14 @@ impl HashKey {
 }
 
 /// A hash context with optional text-mode line-ending normalisation.
-pub(super) struct Hasher {
+pub struct Hasher {
     ctx: Context,
     /// `Some(carriage returns held back)` in text mode.
     text: Option<u64>,
 }
 
 impl Hasher {
-    pub(super) fn new(key: &HashKey) -> Option<Hasher> {
+    pub fn new(key: &HashKey) -> Option<Hasher> {
         let mut ctx = key.algo.context().ok()?.for_signature(4);
         if !key.salt.is_empty() {
             ctx.update(&key.salt);
@@ -57,7 +57,7 @@ impl Hasher {
         })
     }
 
-    pub(super) fn update(&mut self, data: &[u8]) {
+    pub fn update(&mut self, data: &[u8]) {
         match &mut self.text {
             None => self.ctx.update(data),
             Some(held) => canonicalise_text(&mut self.ctx, data, held),
@@ -66,7 +66,7 @@ impl Hasher {
 
     /// The finished context: carriage returns still held at the end of the
     /// data belong to a last line and are dropped, as GnuPG drops them.
-    pub(super) fn finish(self) -> Context {
+    pub fn finish(self) -> Context {
         self.ctx
     }
 }
@@ -119,8 +119,9 @@ pub struct Digests {
 }
 
 impl Digests {
-    /// The contexts of a finished pass, each hasher finished.
-    pub(super) fn finish(hashers: impl IntoIterator<Item = (HashKey, Hasher)>) -> Digests {
+    /// The contexts of a finished pass (or of bytes a kind hashed as they
+    /// went by: a package's signed members), each hasher finished.
+    pub fn finish(hashers: impl IntoIterator<Item = (HashKey, Hasher)>) -> Digests {
         let contexts = hashers.into_iter().map(|(k, h)| (k, h.finish())).collect();
         Digests { contexts }
     }
@@ -138,6 +139,19 @@ impl Digests {
         self.contexts.get(key).cloned()
     }
 }
+
+/// Two sets of contexts are equal when they hold the same keys and digests.
+impl PartialEq for Digests {
+    fn eq(&self, other: &Self) -> bool {
+        self.contexts.len() == other.contexts.len()
+            && self
+                .contexts
+                .keys()
+                .all(|k| other.contexts.contains_key(k) && self.digest(k) == other.digest(k))
+    }
+}
+
+impl Eq for Digests {}
 
 impl std::fmt::Debug for Digests {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -183,6 +183,17 @@ fn differences(d: &Declared, e: &Entry) -> Vec<String> {
 
 /// `archive.safety`: the walk's findings plus undeclared setuid/setgid.
 pub fn safety_check(report: &ArchiveReport, notes: Option<&Contents>) -> Check {
+    safety_check_of(report, notes, false)
+}
+
+/// `archive.safety` of an artifact that is a package whose own signature
+/// passed or not (`signed_package`: setuid/setgid entries the notes do not
+/// declare then warn rather than fail).
+pub fn safety_check_of(
+    report: &ArchiveReport,
+    notes: Option<&Contents>,
+    signed_package: bool,
+) -> Check {
     let id = CheckId::ArchiveSafety;
     if !report.is_archive() && report.findings.is_empty() {
         return Check::skip(
@@ -198,9 +209,11 @@ pub fn safety_check(report: &ArchiveReport, notes: Option<&Contents>) -> Check {
         _ => HashMap::new(),
     };
     let mut findings = report.findings.clone();
-    findings.extend(setuid_findings(&report.entries, |path| {
-        modes.get(path).copied()
-    }));
+    findings.extend(setuid_findings(
+        &report.entries,
+        |path| modes.get(path).copied(),
+        signed_package,
+    ));
     let fails = crate::engine::shared::check::count_findings(&findings, Status::Fail);
     let warns = crate::engine::shared::check::count_findings(&findings, Status::Warn);
     let worst = findings

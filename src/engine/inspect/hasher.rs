@@ -56,7 +56,16 @@ pub struct Hashed {
     pub sha256: [u8; 32],
     /// CRC-32 (zip's checksum), when asked for.
     pub crc32: u32,
+    /// MD5 (a Debian package's `md5sums`), when asked for.
+    pub md5: Option<[u8; 16]>,
     pub size: u64,
+}
+
+/// The sums computed beside SHA-256.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Also {
+    pub crc32: bool,
+    pub md5: bool,
 }
 
 /// The walker's end of the worker.
@@ -73,9 +82,23 @@ pub fn start<'scope>(
     scope: &'scope Scope<'scope, '_>,
     crc: bool,
 ) -> (EntryHasher, ScopedJoinHandle<'scope, Vec<(usize, Hashed)>>) {
+    start_with(
+        scope,
+        Also {
+            crc32: crc,
+            md5: false,
+        },
+    )
+}
+
+/// Starts the worker, computing `also` beside SHA-256.
+pub fn start_with<'scope>(
+    scope: &'scope Scope<'scope, '_>,
+    also: Also,
+) -> (EntryHasher, ScopedJoinHandle<'scope, Vec<(usize, Hashed)>>) {
     let (tx, rx) = sync_channel(DEPTH);
     let (give_back, returned) = sync_channel(DEPTH + 2);
-    let handle = scope.spawn(move || work(rx, give_back, crc));
+    let handle = scope.spawn(move || work(rx, give_back, also));
     let hasher = EntryHasher {
         tx: Some(tx),
         returned,
@@ -84,40 +107,61 @@ pub fn start<'scope>(
     (hasher, handle)
 }
 
-fn work(
-    rx: Receiver<Batch>,
-    give_back: SyncSender<Vec<u8>>,
-    with_crc: bool,
-) -> Vec<(usize, Hashed)> {
+/// One entry's sums as its content goes by.
+struct Sums {
+    index: usize,
+    sha: sha2::Sha256,
+    crc: Option<crc32fast::Hasher>,
+    md5: Option<md5::Md5>,
+    size: u64,
+}
+
+impl Sums {
+    fn new(index: usize, also: Also) -> Sums {
+        Sums {
+            index,
+            sha: sha2::Sha256::new(),
+            crc: also.crc32.then(crc32fast::Hasher::new),
+            md5: also.md5.then(md5::Md5::new),
+            size: 0,
+        }
+    }
+
+    fn update(&mut self, chunk: &[u8]) {
+        self.sha.update(chunk);
+        if let Some(crc) = &mut self.crc {
+            crc.update(chunk);
+        }
+        if let Some(md5) = &mut self.md5 {
+            md5.update(chunk);
+        }
+        self.size += chunk.len() as u64;
+    }
+
+    fn finish(self) -> (usize, Hashed) {
+        let hashed = Hashed {
+            sha256: self.sha.finalize().into(),
+            crc32: self.crc.map_or(0, crc32fast::Hasher::finalize),
+            md5: self.md5.map(|m| m.finalize().into()),
+            size: self.size,
+        };
+        (self.index, hashed)
+    }
+}
+
+fn work(rx: Receiver<Batch>, give_back: SyncSender<Vec<u8>>, also: Also) -> Vec<(usize, Hashed)> {
     let mut done = Vec::new();
-    let mut current: Option<(usize, sha2::Sha256, crc32fast::Hasher, u64)> = None;
+    let mut current: Option<Sums> = None;
     for batch in rx {
         for op in &batch.ops {
             match *op {
-                Op::Begin(index) => {
-                    current = Some((index, sha2::Sha256::new(), crc32fast::Hasher::new(), 0))
-                }
+                Op::Begin(index) => current = Some(Sums::new(index, also)),
                 Op::Data(from, to) => {
-                    if let (Some((_, sha, crc, size)), Some(chunk)) =
-                        (&mut current, batch.bytes.get(from..to))
-                    {
-                        sha.update(chunk);
-                        if with_crc {
-                            crc.update(chunk);
-                        }
-                        *size += chunk.len() as u64;
+                    if let (Some(sums), Some(chunk)) = (&mut current, batch.bytes.get(from..to)) {
+                        sums.update(chunk);
                     }
                 }
-                Op::End => {
-                    if let Some((index, sha, crc, size)) = current.take() {
-                        let hashed = Hashed {
-                            sha256: sha.finalize().into(),
-                            crc32: crc.finalize(),
-                            size,
-                        };
-                        done.push((index, hashed));
-                    }
-                }
+                Op::End => done.extend(current.take().map(Sums::finish)),
             }
         }
         // The walker may have stopped taking buffers back; then they are dropped.
@@ -150,6 +194,27 @@ impl EntryHasher {
 
     /// Reads up to `max` bytes of content from `r` straight into the batch.
     pub fn read_from(&mut self, r: &mut impl Read, max: usize) -> io::Result<usize> {
+        self.read_into_batch(r, max, None)
+    }
+
+    /// As [`EntryHasher::read_from`], also appending what was read to
+    /// `kept` (a small file whose text a kind reads, such as a package's
+    /// control file).
+    pub fn read_keeping(
+        &mut self,
+        r: &mut impl Read,
+        max: usize,
+        kept: &mut Vec<u8>,
+    ) -> io::Result<usize> {
+        self.read_into_batch(r, max, Some(kept))
+    }
+
+    fn read_into_batch(
+        &mut self,
+        r: &mut impl Read,
+        max: usize,
+        kept: Option<&mut Vec<u8>>,
+    ) -> io::Result<usize> {
         let want = max.min(READ);
         if self.batch.used + want > self.batch.bytes.len() {
             self.flush();
@@ -157,6 +222,9 @@ impl EntryHasher {
         let from = self.batch.used;
         let n = r.read(&mut self.batch.bytes[from..from + want])?;
         if n > 0 {
+            if let Some(kept) = kept {
+                kept.extend_from_slice(&self.batch.bytes[from..from + n]);
+            }
             self.batch.used += n;
             self.batch.ops.push(Op::Data(from, from + n));
             if self.batch.used >= BATCH_BYTES {

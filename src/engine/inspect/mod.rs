@@ -15,12 +15,14 @@
 
 pub mod compress;
 pub mod contents;
+pub mod deb;
 pub mod diff;
 pub mod hasher;
 pub mod kind;
 pub mod kinds;
 pub mod meter;
 pub mod notes;
+pub mod package;
 pub mod report;
 pub mod safety;
 pub mod tar;

@@ -7,6 +7,8 @@ use std::io::{self, Read};
 
 use crate::engine::shared::check::{Finding, Status};
 
+use super::package::Package;
+
 /// The kind of bytes that are no archive: checksum and signature checks
 /// only, the artifact itself the manifest's one line.
 pub const NOT_AN_ARCHIVE: &str = "file";
@@ -74,6 +76,8 @@ pub struct ArchiveReport {
     /// A zip seen in a stream: it is walked from the downloaded file
     /// afterwards (its directory is at the end).
     pub deferred: bool,
+    /// What a package says of itself (package kinds only).
+    pub package: Option<Box<Package>>,
 }
 
 impl ArchiveReport {
@@ -85,6 +89,7 @@ impl ArchiveReport {
             expanded: 0,
             stopped: None,
             deferred: false,
+            package: None,
         }
     }
 

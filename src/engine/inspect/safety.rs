@@ -77,6 +77,8 @@ pub struct Safety {
     /// Findings handed out so far, and those counted but not kept.
     kept: usize,
     omitted: (u64, u64),
+    /// A root filesystem (a package's data, installed at `/`).
+    rooted: bool,
 }
 
 impl Default for Safety {
@@ -102,7 +104,19 @@ impl Safety {
             max_link_steps: limits.max_link_steps,
             kept: 0,
             omitted: (0, 0),
+            rooted: false,
         }
+    }
+
+    /// Judging a root filesystem (a package installed at `/`): a symlink's
+    /// absolute target is followed from the root, as it will be once
+    /// installed, rather than leaving it; an entry written through one of
+    /// the package's own symlinks fails, since it would land elsewhere
+    /// than its name (and the package's records) say.
+    pub fn root_filesystem(mut self) -> Self {
+        self.rooted = true;
+        self.links.rooted = true;
+        self
     }
 
     /// Why the walk must stop here, once the names read pass the budget.
@@ -263,17 +277,25 @@ impl Safety {
         if components(parent).is_empty() || name_problem(&entry.path).is_some() {
             return None;
         }
-        match self.links.resolve(b"", parent) {
-            links::Outcome::Escapes(why) => Some(Finding::new(
+        match self.links.resolve_counting(b"", parent) {
+            (links::Outcome::Escapes(why), _) => Some(Finding::new(
                 Status::Fail,
                 shown(&entry.path),
                 format!("would be written outside the archive root ({why})"),
+            )),
+            (links::Outcome::Inside, hops) if self.rooted && hops > 0 => Some(Finding::new(
+                Status::Fail,
+                shown(&entry.path),
+                "would be written through a symlink of the same package: it would land elsewhere than its name says",
             )),
             _ => None,
         }
     }
 
     fn target_outcome(&mut self, from: &[u8], target: &[u8]) -> links::Outcome {
+        if self.rooted && target.first() == Some(&b'/') {
+            return self.links.resolve(b"", target);
+        }
         if target.first() == Some(&b'/') {
             return links::Outcome::Escapes("absolute target".to_string());
         }
@@ -332,10 +354,13 @@ pub fn name_problem(path: &[u8]) -> Option<String> {
 }
 
 /// setuid/setgid entries are failures unless the release notes declare the
-/// entry with exactly that mode.
+/// entry with exactly that mode. In a package whose own signature passed
+/// (`signed_package`), the vendor's signed metadata declares them: an
+/// entry the notes do not declare is a warning that needs a reason.
 pub fn setuid_findings(
     entries: &[Entry],
     declared_mode: impl Fn(&[u8]) -> Option<u32>,
+    signed_package: bool,
 ) -> Vec<Finding> {
     entries
         .iter()
@@ -353,6 +378,14 @@ pub fn setuid_findings(
                     shown(&e.path),
                     format!(
                         "{bits} ({:04o}), but the release notes declare mode {mode:04o}",
+                        e.mode & 0o7777
+                    ),
+                )),
+                None if signed_package => Some(Finding::new(
+                    Status::Warn,
+                    shown(&e.path),
+                    format!(
+                        "{bits} ({:04o}) in a package whose own signature passed (the vendor's signed package declares it): needs a written reason",
                         e.mode & 0o7777
                     ),
                 )),

@@ -84,8 +84,19 @@ pub fn recheck(
             (true, None) => report.matched += 1,
         }
     }
-    report.extra = extra(dir, &expected);
+    // A package's manifest names installed paths (`/usr/bin/x`): `dir` is
+    // then an install root other software shares, whose other files are
+    // not this package's to account for.
+    if !installs_at_root(manifest) {
+        report.extra = extra(dir, &expected);
+    }
     report
+}
+
+/// Whether the manifest is of a package installed at a root (every path
+/// absolute, as inspection records a package's entries).
+pub fn installs_at_root(manifest: &[ManifestEntry]) -> bool {
+    !manifest.is_empty() && manifest.iter().all(|e| e.path.first() == Some(&b'/'))
 }
 
 /// A manifest entry and the path it maps to in the folder.

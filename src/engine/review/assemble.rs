@@ -12,7 +12,7 @@ use crate::engine::inspect::diff::diff;
 use crate::engine::inspect::report::ArchiveReport;
 use crate::engine::select::feed::{Artifact, Feed, Release};
 use crate::engine::select::rollback::{self, Previous};
-use crate::engine::shared::check::{Check, CheckId};
+use crate::engine::shared::check::{Check, CheckId, Status};
 use crate::engine::shared::manifest::ManifestEntry;
 use crate::engine::verify::checksums::{self, Computed};
 use crate::engine::verify::signature::{self, SigOutcome, TrustStore};
@@ -23,6 +23,7 @@ use super::found::{
     TrustRecord,
 };
 use super::next_steps::add_next_steps;
+use super::package::{Expected, package_checks};
 
 /// What the review is of.
 pub(super) struct Assembly<'a> {
@@ -43,6 +44,7 @@ impl Assembly<'_> {
         mut fetched: Fetched<ArchiveReport>,
     ) -> Review {
         let checks = self.checks(selection, &evidence, &judged, &fetched);
+        let package = fetched.read.inspected.package.take();
         let inputs = self.inputs(&evidence);
         // The entries move into the manifest: a hostile archive's names are
         // never held twice.
@@ -83,6 +85,7 @@ impl Assembly<'_> {
             local_copy: read.local_copy,
             since,
             gathered: evidence,
+            package,
         }
     }
 
@@ -95,8 +98,22 @@ impl Assembly<'_> {
         fetched: &Fetched<ArchiveReport>,
     ) -> Vec<Check> {
         let read = &fetched.read;
-        let [checksum, sig_checksums, sig_artifact] = self.verify_checks(evidence, judged, read);
-        let (contents, safety) = inspect_checks(judged, &read.inspected);
+        let package = read.inspected.package.as_deref().map(|p| {
+            let expected = Expected {
+                product: &self.feed.product,
+                artifact: self.artifact,
+                version: &self.release.version,
+            };
+            package_checks(p, &expected, self.trust, self.request.now)
+        });
+        // A package whose own signature holds meets `signatures = "required"`
+        // and vouches for the setuid entries it declares.
+        let package_signed = package
+            .as_ref()
+            .is_some_and(|[sig, ..]| matches!(sig.status, Status::Pass | Status::Warn));
+        let [checksum, sig_checksums, sig_artifact] =
+            self.verify_checks(evidence, judged, read, package_signed);
+        let (contents, safety) = inspect_checks(judged, &read.inspected, package_signed);
         // `release.rollback` again, now that the bytes are known: a
         // re-review compares digests.
         selection.retain(|c| c.id != CheckId::ReleaseRollback);
@@ -121,17 +138,21 @@ impl Assembly<'_> {
             contents,
             safety,
         ]);
+        selection.extend(package.into_iter().flatten());
         selection.sort_by_key(|c| c.id);
         add_next_steps(&mut selection);
         selection
     }
 
-    /// `checksum.sha256`, `signature.checksums`, `signature.artifact`.
+    /// `checksum.sha256`, `signature.checksums`, `signature.artifact`
+    /// (`package_signed`: the package's own signature already meets
+    /// `signatures = "required"`).
     fn verify_checks(
         &self,
         evidence: &Evidence,
         judged: &JudgedEvidence,
         read: &ArtifactRead<ArchiveReport>,
+        package_signed: bool,
     ) -> [Check; 3] {
         let checksums_name = evidence.checksums.name().to_string();
         let computed = Computed {
@@ -179,7 +200,11 @@ impl Assembly<'_> {
             &artifact_outcome,
             trust.threshold,
         );
-        signature::apply_required(trust.required, &mut sig_checksums, &mut sig_artifact);
+        signature::apply_required(
+            trust.required && !package_signed,
+            &mut sig_checksums,
+            &mut sig_artifact,
+        );
         [checksum, sig_checksums, sig_artifact]
     }
 
@@ -256,7 +281,12 @@ fn trust_record(trust: &TrustStore) -> TrustRecord {
 
 /// `archive.contents` and `archive.safety`, against the release notes'
 /// declared contents when they can be used.
-fn inspect_checks(judged: &JudgedEvidence, report: &ArchiveReport) -> (Check, Check) {
+fn inspect_checks(
+    judged: &JudgedEvidence,
+    report: &ArchiveReport,
+    package_signed: bool,
+) -> (Check, Check) {
+    let safety = |notes| contents::safety_check_of(report, notes, package_signed);
     match &judged.declared {
         Some((name, Err(problem))) => (
             Check::fail(
@@ -264,16 +294,13 @@ fn inspect_checks(judged: &JudgedEvidence, report: &ArchiveReport) -> (Check, Ch
                 format!("the release notes cannot be used: {problem}"),
             )
             .with_evidence("notes", name.clone()),
-            contents::safety_check(report, None),
+            safety(None),
         ),
         Some((name, Ok(c))) => (
             contents::contents_check(report, Some((name, c))),
-            contents::safety_check(report, Some(c)),
+            safety(Some(c)),
         ),
-        None => (
-            contents::contents_check(report, None),
-            contents::safety_check(report, None),
-        ),
+        None => (contents::contents_check(report, None), safety(None)),
     }
 }
 

@@ -8,6 +8,7 @@ use crate::engine::fetch::local_copy::LocalCopy;
 use crate::engine::fetch::open::FetchSettings;
 use crate::engine::inspect::Limits;
 use crate::engine::inspect::diff::Diff;
+use crate::engine::inspect::package::Package;
 use crate::engine::select::feed::Product;
 use crate::engine::select::rollback::{Approval, Previous};
 use crate::engine::shared::check::{Check, CheckId};
@@ -122,6 +123,9 @@ pub struct Review {
     pub local_copy: Option<LocalCopy>,
     /// What changed since the last approval here.
     pub since: Since,
+    /// What a package says of itself (package kinds only): its maintainer
+    /// scripts in full, for the Inspect step.
+    pub package: Option<Box<Package>>,
 }
 
 /// What changed since the last approval of this product and platform.

@@ -10,6 +10,7 @@ pub mod evidence;
 pub mod found;
 pub mod inspector;
 pub mod next_steps;
+pub mod package;
 pub mod run;
 
 pub use evidence::{JudgedEvidence, declared_contents, judge_evidence};

@@ -47,6 +47,16 @@ pub fn next_step(check: &Check) -> Option<&'static str> {
         (CheckId::SignatureChecksums | CheckId::SignatureArtifact, status) => {
             Some(signature_step(&said, status))
         }
+        (CheckId::PackageSignature, status) => Some(signature_step(&said, status)),
+        (CheckId::PackageDigests, _) => Some(
+            "do not install: the package's files are not the ones its own md5sums list (altered after it was built); report it to the vendor and fetch again",
+        ),
+        (CheckId::PackageIdentity, _) => Some(
+            "do not install: the package is not the product, version or architecture the feed names; check the feed's `package`, the release version and the platform, or ask the vendor for the right package",
+        ),
+        (CheckId::PackageScripts, _) => Some(
+            "read each script in full (the Inspect step shows it): write for each what it does and why that is acceptable on this host (a waiver per script); ask the vendor about anything that fetches or runs code from elsewhere",
+        ),
         (CheckId::ArchiveContents, _) => Some(
             "ask the vendor for release notes that list exactly what the artifact holds (or a corrected artifact); do not install what is not declared",
         ),
@@ -125,6 +135,8 @@ fn safety_step(said: &Said) -> &'static str {
         "drive letter",
     ]) {
         "do not install: the archive writes outside its folder; report it to the vendor and to security"
+    } else if said.any(&["dpkg"]) {
+        "do not install: the package's structure is not one dpkg, APT and ar read the same way; ask the vendor for a package built with dpkg-deb"
     } else if said.any(&["setuid", "setgid"]) {
         "the vendor must declare these entries' modes (for example 4755) in the release notes' contents table, or ship them without the bit"
     } else if said.any(&[

@@ -50,6 +50,16 @@ pub struct Product {
     pub vendor: String,
     /// Slug used in file names.
     pub id: String,
+    /// The name the product's packages carry (`package = "meridian"`),
+    /// when it is not `id`: `package.identity` compares it.
+    pub package: Option<String>,
+}
+
+impl Product {
+    /// The package name this product's packages must carry.
+    pub fn package_name(&self) -> &str {
+        self.package.as_deref().unwrap_or(&self.id)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -88,6 +98,12 @@ pub struct Artifact {
     pub file: Located<String>,
     pub signature: Option<Located<String>>,
     pub size: Option<u64>,
+    /// The package name of this artifact, when it differs from the
+    /// product's (`package = "meridian-agent"`).
+    pub package: Option<String>,
+    /// The package architecture of this platform (`arch = "armhf"`), when
+    /// the platform's own name does not say it.
+    pub arch: Option<String>,
 }
 
 impl Artifact {

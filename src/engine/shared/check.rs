@@ -20,13 +20,17 @@ pub enum CheckId {
     ChecksumSha256,
     SignatureChecksums,
     SignatureArtifact,
+    PackageSignature,
+    PackageDigests,
+    PackageIdentity,
     ArchiveContents,
     ArchiveSafety,
+    PackageScripts,
     Signoff,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 11] = [
+    pub const ALL: [CheckId; 15] = [
         CheckId::FeedFresh,
         CheckId::ReleaseNewest,
         CheckId::ReleaseRollback,
@@ -35,10 +39,34 @@ impl CheckId {
         CheckId::ChecksumSha256,
         CheckId::SignatureChecksums,
         CheckId::SignatureArtifact,
+        CheckId::PackageSignature,
+        CheckId::PackageDigests,
+        CheckId::PackageIdentity,
         CheckId::ArchiveContents,
         CheckId::ArchiveSafety,
+        CheckId::PackageScripts,
         CheckId::Signoff,
     ];
+
+    /// Whether the check is listed only for package kinds (a Debian
+    /// package): SPEC lists no check for a kind it does not apply to.
+    pub fn is_package(self) -> bool {
+        matches!(
+            self,
+            CheckId::PackageSignature
+                | CheckId::PackageDigests
+                | CheckId::PackageIdentity
+                | CheckId::PackageScripts
+        )
+    }
+
+    /// The checks every review lists, whatever the artifact's kind.
+    pub fn every_review() -> Vec<CheckId> {
+        CheckId::ALL
+            .into_iter()
+            .filter(|id| !id.is_package())
+            .collect()
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -50,6 +78,10 @@ impl CheckId {
             CheckId::ChecksumSha256 => "checksum.sha256",
             CheckId::SignatureChecksums => "signature.checksums",
             CheckId::SignatureArtifact => "signature.artifact",
+            CheckId::PackageSignature => "package.signature",
+            CheckId::PackageDigests => "package.digests",
+            CheckId::PackageIdentity => "package.identity",
+            CheckId::PackageScripts => "package.scripts",
             CheckId::ArchiveContents => "archive.contents",
             CheckId::ArchiveSafety => "archive.safety",
             CheckId::Signoff => "signoff",
@@ -69,6 +101,10 @@ impl CheckId {
             CheckId::ChecksumSha256 => "SHA-256 (and SHA-512) match the vendor's checksum file",
             CheckId::SignatureChecksums => "the checksum file is signed by pinned keys (threshold)",
             CheckId::SignatureArtifact => "the artifact's own signature, when published, holds",
+            CheckId::PackageSignature => "a package's embedded signature, when present, holds",
+            CheckId::PackageDigests => "a package's own file digests agree with its files",
+            CheckId::PackageIdentity => "a package's name, version and architecture fit the feed",
+            CheckId::PackageScripts => "install-time scripts of a package, each needing a reason",
             CheckId::ArchiveContents => "the artifact holds what the release notes declare",
             CheckId::ArchiveSafety => "nothing escapes its folder, hides, or unpacks differently",
             CheckId::Signoff => "an operator and a different approver signed off",

@@ -8,12 +8,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Padding, Paragraph, Wrap};
 
+use crate::engine::inspect::package::Script;
 use crate::engine::review::{Review, Since};
 use crate::engine::shared::check::{CheckId, Status};
 
 use super::{boxed, bytes, fit, highlight, status_span};
 use crate::tui::model::Model;
-use crate::tui::rows::{Filter, Inspect, Row};
+use crate::tui::rows::{Filter, Inspect, Row, SCRIPT_ROW};
 use crate::tui::theme::{Role, Theme};
 
 fn row_line(row: &Row, width: usize, chosen: bool, theme: &Theme) -> Line<'static> {
@@ -50,10 +51,16 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &mut Model, theme: &Theme) {
     let (Some(review), Some(i)) = (m.review.clone(), m.inspect.as_mut()) else {
         return;
     };
+    // A maintainer script's row shows the script: the detail pane grows.
+    let script = selected_script(&review, i);
+    let detail_rows = match &script {
+        Some(_) => (area.height / 2).max(4),
+        None => 4,
+    };
     let [bar, table, detail, summary] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
-        Constraint::Length(4),
+        Constraint::Length(detail_rows),
         Constraint::Length(3),
     ])
     .areas(area);
@@ -63,8 +70,54 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &mut Model, theme: &Theme) {
     };
     draw_bar(frame, bar, i, &since);
     draw_table(frame, table, i, theme);
-    draw_detail(frame, detail, i, &since, theme);
+    match script {
+        Some(script) => draw_script(frame, detail, i, &script, theme),
+        None => draw_detail(frame, detail, i, &since, theme),
+    }
     draw_summary(frame, summary, &review, theme);
+}
+
+/// The package script of the highlighted row, if it is a script's.
+fn selected_script(review: &Review, i: &Inspect) -> Option<Script> {
+    let name = i.selected()?.path.strip_prefix(SCRIPT_ROW)?;
+    let package = review.package.as_deref()?;
+    package.scripts.iter().find(|s| s.name == name).cloned()
+}
+
+/// A maintainer script: what was found about it, then its text, escaped,
+/// as many lines as fit (the Verify step's `package.scripts` evidence
+/// scrolls through all of it).
+fn draw_script(frame: &mut Frame, area: Rect, i: &Inspect, script: &Script, theme: &Theme) {
+    let mut lines = Vec::new();
+    for (status, summary) in i
+        .selected()
+        .map(|r| r.findings.as_slice())
+        .unwrap_or_default()
+    {
+        lines.push(Line::from(vec![
+            status_span(*status, theme),
+            Span::raw(format!(" {}", shown_text(summary))),
+        ]));
+    }
+    let text = script.shown_lines();
+    let total = text.len();
+    lines.extend(text.into_iter().map(Line::from));
+    let room = area.height.saturating_sub(2) as usize;
+    let title = if lines.len() > room {
+        format!(
+            "{}: {total} lines, the first shown (all of it: Verify, package.scripts)",
+            script.name
+        )
+    } else {
+        format!("{}: {total} lines", script.name)
+    };
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            boxed(fit(&title, area.width.saturating_sub(6) as usize), theme)
+                .padding(Padding::horizontal(1)),
+        ),
+        area,
+    );
 }
 
 /// The filters on the left (the one in force in brackets, each with its

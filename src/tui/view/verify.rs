@@ -9,7 +9,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Padding, Paragraph};
 
-use crate::engine::shared::check::{Check, Status};
+use crate::engine::inspect::package::Script;
+use crate::engine::shared::check::{Check, CheckId, Status};
 
 use super::{boxed, fit, highlight, status_span, wrap};
 use crate::engine::review::Review;
@@ -122,7 +123,11 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &mut Model, theme: &Theme) {
     draw_list(frame, list, &review, m.check_cursor, theme);
     frame.render_widget(Paragraph::new(counts_line(m, theme)), summary);
     if let Some(check) = review.checks.get(m.check_cursor) {
-        draw_evidence(frame, detail, check, &mut m.evidence, theme);
+        let scripts = match (check.id, review.package.as_deref()) {
+            (CheckId::PackageScripts, Some(p)) => p.scripts.as_slice(),
+            _ => &[],
+        };
+        draw_evidence(frame, detail, check, scripts, &mut m.evidence, theme);
     }
 }
 
@@ -172,10 +177,20 @@ fn draw_evidence(
     frame: &mut Frame,
     area: Rect,
     check: &Check,
+    scripts: &[Script],
     e: &mut EvidenceScroll,
     theme: &Theme,
 ) {
-    let lines = evidence_lines(check, area.width.saturating_sub(4) as usize, theme);
+    let width = area.width.saturating_sub(4) as usize;
+    let mut lines = evidence_lines(check, width, theme);
+    // Each maintainer script in full, escaped, after the findings.
+    for script in scripts {
+        let head = format!("--- {} ---", script.name);
+        lines.push(Line::styled(head, theme.fg(Role::Muted)));
+        for text in script.shown_lines() {
+            lines.extend(wrap(&[Span::raw(text)], width, 2));
+        }
+    }
     e.rows = area.height.saturating_sub(2) as usize;
     e.lines = lines.len();
     e.scroll = e.scroll.min(e.last());

@@ -88,20 +88,62 @@ impl Kind for CompressedTar {
     }
 
     fn walk(&self, input: Input<'_>) -> Option<ArchiveReport> {
-        let (bytes, name, size, limits) = (input.bytes, self.name, input.size, input.limits);
-        let cap = limits.max_window;
-        let walked = match self.codec {
-            Codec::Gzip => decode_tar(bytes, gzip::Members::new, name, size, limits),
-            Codec::Xz => decode_tar(bytes, |c| xz::Streams::new(c, cap), name, size, limits),
-            Codec::Zstd => decode_tar(bytes, |c| zstd::Frames::new(c, cap), name, size, limits),
-            Codec::Bzip2 => decode_tar(bytes, bzip2::Streams::new, name, size, limits),
-        };
-        Some(walked.unwrap_or_else(|| {
-            let mut report = ArchiveReport::new(self.name);
-            report.stop("(archive)", "the archive walk stopped unexpectedly");
-            report
-        }))
+        let (report, _) = walk_tar(
+            input.bytes,
+            Some(self.codec),
+            self.name,
+            input.size,
+            input.limits,
+            tar::Extras::default(),
+        );
+        Some(report)
     }
+}
+
+/// Walks a tar under `codec` (`None`: uncompressed) from `bytes`, which
+/// end where the tar's compressed bytes do (an artifact, or one member of
+/// a container such as a Debian package: `size` is then the member's, the
+/// base of the whole-archive ratio). Keeps what `extras` asks for.
+pub fn walk_tar(
+    bytes: &mut dyn BufRead,
+    codec: Option<Codec>,
+    name: &'static str,
+    size: Option<u64>,
+    limits: &Limits,
+    extras: tar::Extras,
+) -> (ArchiveReport, tar::Kept) {
+    let cap = limits.max_window;
+    let walked = match codec {
+        None => {
+            let counted = Counted::new(bytes);
+            let compressed = counted.counter();
+            let metered = Metered::new(counted, compressed, size, limits.clone());
+            Some(tar::inspect_with(metered, name, limits, extras))
+        }
+        Some(Codec::Gzip) => decode_tar(bytes, gzip::Members::new, name, size, limits, extras),
+        Some(Codec::Xz) => decode_tar(
+            bytes,
+            |c| xz::Streams::new(c, cap),
+            name,
+            size,
+            limits,
+            extras,
+        ),
+        Some(Codec::Zstd) => decode_tar(
+            bytes,
+            |c| zstd::Frames::new(c, cap),
+            name,
+            size,
+            limits,
+            extras,
+        ),
+        Some(Codec::Bzip2) => decode_tar(bytes, bzip2::Streams::new, name, size, limits, extras),
+    };
+    walked.unwrap_or_else(|| {
+        let mut report = ArchiveReport::new(name);
+        report.stop("(archive)", "the archive walk stopped unexpectedly");
+        (report, tar::Kept::default())
+    })
 }
 
 /// Decompresses with the decoder `open` makes while the tar walker reads
@@ -112,11 +154,12 @@ fn decode_tar<'a, D: Read>(
     name: &'static str,
     size: Option<u64>,
     limits: &Limits,
-) -> Option<ArchiveReport> {
+    extras: tar::Extras,
+) -> Option<(ArchiveReport, tar::Kept)> {
     pipeline::decode_alongside(bytes, open, |decoded| {
         let compressed = decoded.counter();
         let metered = Metered::new(decoded, compressed, size, limits.clone());
-        tar::inspect(metered, name, limits)
+        tar::inspect_with(metered, name, limits, extras)
     })
 }
 

@@ -46,6 +46,9 @@ pub struct LinkTree {
     steps_used: u64,
     /// Set once a budget ran out (nodes or steps).
     pub overwhelmed: bool,
+    /// A root filesystem (a package installed at `/`): an absolute target
+    /// is followed from the root rather than leaving it.
+    pub rooted: bool,
 }
 
 impl LinkTree {
@@ -64,6 +67,7 @@ impl LinkTree {
             steps_left: steps,
             overwhelmed: false,
             steps_used: 0,
+            rooted: false,
         }
     }
 
@@ -164,20 +168,25 @@ impl LinkTree {
     /// Follows `path` (relative to the folder `from`, itself relative to the
     /// root) through every symlink of the archive, lexically.
     pub fn resolve(&mut self, from: &[u8], path: &[u8]) -> Outcome {
+        self.resolve_counting(from, path).0
+    }
+
+    /// As [`LinkTree::resolve`], with how many symlinks it followed.
+    pub fn resolve_counting(&mut self, from: &[u8], path: &[u8]) -> (Outcome, usize) {
         if self.overwhelmed {
-            return Outcome::Unjudged;
+            return (Outcome::Unjudged, 0);
         }
-        let (outcome, steps) = self.walk(from, path);
+        let (outcome, steps, hops) = self.walk(from, path);
         self.steps_left -= steps.min(self.steps_left);
         self.steps_used += steps;
         if matches!(outcome, Outcome::Unjudged) {
             self.overwhelmed = true;
         }
-        outcome
+        (outcome, hops)
     }
 
-    /// One resolution, and the steps it took.
-    fn walk(&self, from: &[u8], path: &[u8]) -> (Outcome, u64) {
+    /// One resolution, the steps it took and the symlinks it followed.
+    fn walk(&self, from: &[u8], path: &[u8]) -> (Outcome, u64, usize) {
         // Frames of path still to walk; the last is walked first.
         let mut frames: Vec<&[u8]> = vec![path, from];
         let (mut node, mut beyond, mut hops) = (ROOT, 0u64, 0usize);
@@ -230,14 +239,18 @@ impl LinkTree {
                 break Outcome::Escapes("too many symlinks in a row (a loop?)".to_string());
             }
             if target.first() == Some(&b'/') {
-                break Outcome::Escapes(format!(
-                    "through symlink {} to an absolute path",
-                    shown(&self.path_of(child))
-                ));
+                if !self.rooted {
+                    break Outcome::Escapes(format!(
+                        "through symlink {} to an absolute path",
+                        shown(&self.path_of(child))
+                    ));
+                }
+                // Installed at the root, an absolute target starts there.
+                node = ROOT;
             }
             // The target is walked from the folder holding the symlink.
             frames.push(target);
         };
-        (outcome, steps)
+        (outcome, steps, hops)
     }
 }

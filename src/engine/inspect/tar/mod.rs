@@ -92,21 +92,70 @@ struct Walker<R: Read> {
     pending: Pending,
     /// Hashes file content on another thread.
     hasher: EntryHasher,
+    extras: Extras,
+    kept: Kept,
+}
+
+/// What a walk keeps beyond the report, for a kind that reads a tar
+/// inside its own container (a Debian package's members).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Extras {
+    /// Compute each regular file's MD5 (a package's `md5sums` names them).
+    pub md5: bool,
+    /// Keep the content of regular files, up to this many bytes in all
+    /// (0: none). The stream's expanded-size limit bounds it too.
+    pub keep_up_to: u64,
+    /// Judge the entries as a root filesystem (see
+    /// [`Safety::root_filesystem`]).
+    pub root_filesystem: bool,
+}
+
+/// What [`Extras`] asked for, by entry index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Kept {
+    /// Each entry's MD5, when asked for (`None` for non-files).
+    pub md5: Vec<Option<[u8; 16]>>,
+    /// The content of regular files kept, in entry order.
+    pub files: Vec<(usize, Vec<u8>)>,
+    /// Files whose content was not kept: over the budget.
+    pub not_kept: Vec<usize>,
+    /// Bytes kept in all.
+    pub bytes: u64,
 }
 
 /// Reads a tar stream to its end (or to the first reason to stop).
 pub fn inspect<R: Read>(stream: Metered<R>, kind: &'static str, limits: &Limits) -> ArchiveReport {
+    inspect_with(stream, kind, limits, Extras::default()).0
+}
+
+/// As [`inspect`], keeping what `extras` asks for.
+pub fn inspect_with<R: Read>(
+    stream: Metered<R>,
+    kind: &'static str,
+    limits: &Limits,
+    extras: Extras,
+) -> (ArchiveReport, Kept) {
     std::thread::scope(|scope| {
-        let (hasher, worker) = hasher::start(scope, false);
+        let also = hasher::Also {
+            crc32: false,
+            md5: extras.md5,
+        };
+        let (hasher, worker) = hasher::start_with(scope, also);
         let mut w = Walker {
             stream,
             limits: limits.clone(),
             report: ArchiveReport::new(kind),
-            safety: Safety::for_limits(limits),
+            safety: if extras.root_filesystem {
+                Safety::for_limits(limits).root_filesystem()
+            } else {
+                Safety::for_limits(limits)
+            },
             index: 0,
             current: None,
             pending: Pending::default(),
             hasher,
+            extras,
+            kept: Kept::default(),
         };
         let walked = w.walk();
         let subject = match &w.current {
@@ -129,15 +178,24 @@ pub fn inspect<R: Read>(stream: Metered<R>, kind: &'static str, limits: &Limits)
         let whole = w.safety.finish(&w.report.entries);
         w.report.findings.extend(whole);
         let Walker {
-            mut report, hasher, ..
+            mut report,
+            hasher,
+            mut kept,
+            ..
         } = w;
         hasher.finish();
+        if extras.md5 {
+            kept.md5 = vec![None; report.entries.len()];
+        }
         for (index, hashed) in worker.join().unwrap_or_default() {
             if let Some(entry) = report.entries.get_mut(index) {
                 entry.sha256 = Some(hashed.sha256);
             }
+            if let Some(md5) = kept.md5.get_mut(index) {
+                *md5 = hashed.md5;
+            }
         }
-        report
+        (report, kept)
     })
 }
 
@@ -205,17 +263,28 @@ impl<R: Read> Walker<R> {
         Ok(())
     }
 
-    /// Passes an entry's content to the hashing worker; returns the bytes read.
+    /// Passes an entry's content to the hashing worker (keeping it, when
+    /// asked and within the budget); returns the bytes read.
     fn content(&mut self, size: u64) -> Result<u64, Stop> {
         let index = self.report.entries.len();
         self.hasher.begin(index);
+        let keep = self.extras.keep_up_to > 0;
+        let room = self.extras.keep_up_to.saturating_sub(self.kept.bytes);
+        let mut kept = (keep && size <= room).then(Vec::new);
+        if keep && kept.is_none() {
+            self.kept.not_kept.push(index);
+        }
         let mut got = 0u64;
         let result = loop {
             if got >= size {
                 break Ok(got);
             }
             let want = (size - got).min(usize::MAX as u64) as usize;
-            match self.hasher.read_from(&mut self.stream, want) {
+            let read = match &mut kept {
+                Some(kept) => self.hasher.read_keeping(&mut self.stream, want, kept),
+                None => self.hasher.read_from(&mut self.stream, want),
+            };
+            match read {
                 Ok(0) => break Ok(got),
                 Ok(n) => got += n as u64,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -223,6 +292,10 @@ impl<R: Read> Walker<R> {
             }
         };
         self.hasher.end();
+        if let Some(kept) = kept {
+            self.kept.bytes += kept.len() as u64;
+            self.kept.files.push((index, kept));
+        }
         result
     }
 

@@ -27,6 +27,8 @@ struct StoreProduct {
     name: String,
     vendor: String,
     id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    package: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -66,6 +68,10 @@ struct StoreArtifact {
     signature: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     size: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    package: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    arch: Option<String>,
 }
 
 fn date(d: jiff::civil::Date) -> toml::value::Datetime {
@@ -108,6 +114,8 @@ fn artifact_entry(a: &Artifact, present: impl Fn(&str) -> bool) -> StoreArtifact
             .map(|s| s.value.clone())
             .filter(|p| present(p)),
         size: a.size,
+        package: a.package.clone(),
+        arch: a.arch.clone(),
     }
 }
 
@@ -133,6 +141,7 @@ pub(super) fn store_feed(
             name: feed.product.name.clone(),
             vendor: feed.product.vendor.clone(),
             id: feed.product.id.clone(),
+            package: feed.product.package.clone(),
         },
         trust: StoreTrust {
             certificates: certs.to_vec(),

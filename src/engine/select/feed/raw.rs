@@ -24,6 +24,8 @@ pub(super) struct RawProduct {
     pub(super) name: Spanned<String>,
     pub(super) vendor: Spanned<String>,
     pub(super) id: Spanned<String>,
+    #[serde(default)]
+    pub(super) package: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -70,4 +72,8 @@ pub(super) struct RawArtifact {
     pub(super) signature: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) size: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub(super) package: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) arch: Option<Spanned<String>>,
 }

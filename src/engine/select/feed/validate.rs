@@ -56,7 +56,27 @@ impl Validator<'_> {
         let name = self.non_empty(raw.name, "product.name")?;
         let vendor = self.non_empty(raw.vendor, "product.vendor")?;
         let id = self.slug(raw.id, "product.id")?;
-        Ok(Product { name, vendor, id })
+        let package = raw
+            .package
+            .map(|p| self.word(p, "product.package"))
+            .transpose()?;
+        Ok(Product {
+            name,
+            vendor,
+            id,
+            package,
+        })
+    }
+
+    /// One word, as a package name or architecture is: no spaces, no
+    /// control characters.
+    fn word(&self, s: Spanned<String>, field: &str) -> Result<String> {
+        let span = s.span();
+        let value = self.non_empty(s, field)?;
+        if value.chars().any(char::is_whitespace) {
+            return Err(self.err(span, field, "must be one word (no spaces)"));
+        }
+        Ok(value)
     }
 
     fn non_empty(&self, s: Spanned<String>, field: &str) -> Result<String> {
@@ -313,11 +333,18 @@ impl Validator<'_> {
                 }
                 Some(s) => Some(*s.get_ref() as u64),
             };
+            let package = a
+                .package
+                .map(|p| self.word(p, &at("package")))
+                .transpose()?;
+            let arch = a.arch.map(|p| self.word(p, &at("arch"))).transpose()?;
             artifacts.push(Artifact {
                 platform,
                 file,
                 signature,
                 size,
+                package,
+                arch,
             });
         }
         Ok(artifacts)

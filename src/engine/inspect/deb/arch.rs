@@ -1,0 +1,67 @@
+//! Which Debian architecture a feed platform is. A feed names platforms
+//! as `<os>-<machine>` (`linux-x86_64`); Debian names architectures its own
+//! way (`amd64`). A package for `all` installs on any Linux platform. A
+//! feed artifact may name the architecture itself (`arch = "armhf"`),
+//! for platforms this table does not know.
+
+/// Feed platform and Debian architecture, both ways.
+pub const TABLE: [(&str, &str); 7] = [
+    ("linux-x86_64", "amd64"),
+    ("linux-aarch64", "arm64"),
+    ("linux-i686", "i386"),
+    ("linux-armv7", "armhf"),
+    ("linux-ppc64le", "ppc64el"),
+    ("linux-s390x", "s390x"),
+    ("linux-riscv64", "riscv64"),
+];
+
+/// The Debian architecture of a feed platform, if the table knows it.
+pub fn for_platform(platform: &str) -> Option<&'static str> {
+    TABLE
+        .iter()
+        .find(|(p, _)| *p == platform)
+        .map(|(_, arch)| *arch)
+}
+
+/// Whether a package of `architecture` installs on `platform`; `declared`
+/// is the feed's own `arch` for the artifact, which wins over the table.
+/// `Err` says what was expected.
+pub fn fits(architecture: &str, platform: &str, declared: Option<&str>) -> Result<(), String> {
+    if architecture == "all" && (platform.starts_with("linux-") || declared.is_some()) {
+        return Ok(());
+    }
+    match declared.or_else(|| for_platform(platform)) {
+        Some(want) if want == architecture => Ok(()),
+        Some(want) => Err(format!(
+            "the package is for {architecture}, the feed's platform {platform} is {want}"
+        )),
+        None => Err(format!(
+            "the package is for {architecture}, and the feed's platform {platform} has no Debian architecture (give the artifact `arch = \"...\"`)"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn platforms_map_to_debian_architectures() {
+        assert!(fits("amd64", "linux-x86_64", None).is_ok());
+        assert!(fits("arm64", "linux-aarch64", None).is_ok());
+        assert!(fits("all", "linux-aarch64", None).is_ok());
+        assert!(fits("all", "windows-x86_64", None).is_err());
+        let wrong = fits("arm64", "linux-x86_64", None).unwrap_err();
+        assert!(
+            wrong.contains("arm64") && wrong.contains("amd64"),
+            "{wrong}"
+        );
+        assert!(
+            fits("armel", "linux-armv5", None)
+                .unwrap_err()
+                .contains("arch =")
+        );
+        assert!(fits("armel", "linux-armv5", Some("armel")).is_ok());
+        assert!(fits("amd64", "linux-x86_64", Some("i386")).is_err());
+    }
+}
