@@ -8,6 +8,7 @@
 
 mod checks;
 mod dpkg;
+mod signature;
 mod tui;
 
 use intake::engine::inspect::compress::Codec;
