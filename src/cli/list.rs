@@ -175,9 +175,9 @@ pub fn checks() -> Outcome {
         out.line(format!("{:<width$}  {}", id.as_str(), id.meaning()));
     }
     out.line("");
-    out.line("Waive a warning with --waive CHECK=REASON; one finding of archive.safety");
-    out.line("or archive.contents with --waive CHECK:FINDING=REASON (the finding as the");
-    out.line("review names it).");
+    out.line("Waive a warning with --waive CHECK=REASON; one finding of archive.safety,");
+    out.line("archive.contents or package.scripts with --waive CHECK:FINDING=REASON (the");
+    out.line("finding as the review names it).");
     term::print(out);
     Outcome::Done
 }
