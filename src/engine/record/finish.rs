@@ -128,18 +128,23 @@ pub fn finish(
             written.toml.display()
         ))
     })?;
+    // Where the checklist is for the history and the approver: the full
+    // path, so the command works from any folder.
+    let toml = std::fs::canonicalize(&written.toml).unwrap_or_else(|_| written.toml.clone());
     let recorded = approved && records_approval(to, checklist.record.change_request.as_deref());
     let history = if recorded {
         Some(record_approval(
-            to, feed, review, &checklist, &written, now,
+            to,
+            feed,
+            review,
+            &checklist,
+            (&written, &toml),
+            now,
         )?)
     } else {
         None
     };
-    let approve_command = approved.then(|| {
-        let toml = std::fs::canonicalize(&written.toml).unwrap_or_else(|_| written.toml.clone());
-        history::listing::approve_command(&toml)
-    });
+    let approve_command = approved.then(|| history::listing::approve_command(&toml));
     Ok(Finished {
         checklist,
         written,
@@ -158,13 +163,12 @@ fn record_approval(
     feed: &Feed,
     review: &Review,
     checklist: &Checklist,
-    written: &Written,
+    (written, toml): (&Written, &std::path::Path),
     now: Timestamp,
 ) -> Result<Location> {
-    let toml = std::fs::canonicalize(&written.toml).unwrap_or_else(|_| written.toml.clone());
     let approval = history::approval(
         (&review.version, &review.platform, &review.artifact.sha256),
-        &toml,
+        toml,
         checklist.toml.as_bytes(),
         &checklist.record,
         now,
