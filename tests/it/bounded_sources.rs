@@ -379,8 +379,12 @@ fn a_history_manifest_path_leading_out_of_the_store_is_not_trusted() {
             ),
             other => panic!("{to}: {other:?}"),
         }
-        let check =
-            intake::engine::select::rollback::rollback_check(&previous, "4.2.1", "linux-x86_64");
+        let check = intake::engine::select::rollback::rollback_check(
+            &previous,
+            "4.2.1",
+            "linux-x86_64",
+            intake::engine::select::version::Scheme::Generic,
+        );
         assert_eq!(check.status, Status::Warn);
         assert!(check.summary.contains("no previous approval is known"));
         // Nothing lost: the TOML history stays where it was.
@@ -491,6 +495,7 @@ fn a_re_review_compares_the_digest_with_the_last_approval() {
         "4.2.1",
         "linux-x86_64",
         &review.artifact.sha256,
+        intake::engine::select::version::Scheme::Generic,
     );
     assert_eq!(same_version_other_bytes.status, Status::Fail);
     assert!(
@@ -504,6 +509,7 @@ fn a_re_review_compares_the_digest_with_the_last_approval() {
         "4.2.1",
         "linux-x86_64",
         &"ab".repeat(32),
+        intake::engine::select::version::Scheme::Generic,
     );
     assert_eq!(same_bytes.status, Status::Pass);
     assert!(same_bytes.summary.contains("a re-review"));

@@ -128,6 +128,43 @@ fn the_record_holds_every_field_and_the_input_hashes_match_the_files() {
 }
 
 #[test]
+fn a_version_with_an_epoch_is_reviewed_and_its_colon_escaped_in_the_file_names() {
+    let version = "1:4.13+dfsg1-1+deb12u2";
+    let mut feed = good_feed();
+    feed.releases.push(
+        ReleaseSpec::signed(
+            version,
+            "2026-02-01",
+            vendor(),
+            signed(),
+            vec![(
+                "linux-x86_64",
+                intake::testkit::layout::FileSpec::new("m-epoch.bin", vec![2u8; 1000]),
+            )],
+        )
+        .unwrap(),
+    );
+    let w = write(&feed);
+    let review = try_review_at(&w.feed, version, "linux-x86_64", now()).unwrap();
+    // The epoch outranks 4.2.1: this is the newest release, not a rollback.
+    let newest = review
+        .checks
+        .iter()
+        .find(|c| c.id == CheckId::ReleaseNewest);
+    assert_eq!(newest.map(|c| c.status), Some(Status::Pass), "{newest:?}");
+    let checklist = Checklist::build(&review, &sign_off(&[]), now());
+    let out = tempfile::tempdir().unwrap();
+    let written = checklist::write(&checklist, out.path(), None).unwrap();
+    let stem = "meridian-1%3a4.13+dfsg1-1+deb12u2-linux-x86_64-20261122T120000Z";
+    assert_eq!(written.toml, out.path().join(format!("{stem}.toml")));
+    let record: Record = toml::from_str(&std::fs::read_to_string(&written.toml).unwrap()).unwrap();
+    assert_eq!(
+        record.version, version,
+        "the record keeps the version as the vendor wrote it"
+    );
+}
+
+#[test]
 fn a_checklist_is_never_overwritten() {
     let review = review(&good_feed());
     let checklist = Checklist::build(&review, &sign_off(&[]), now());

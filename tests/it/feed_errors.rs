@@ -79,6 +79,32 @@ fn a_duplicate_version_is_refused() {
 }
 
 #[test]
+fn only_an_epoch_may_come_before_a_colon_in_a_version() {
+    let r = load_edited(|t| t.replace("version = \"4.2.1\"", "version = \"v1:4.2.1\""));
+    assert_config(
+        r,
+        line_of("version = \"4.2.1\""),
+        "release[0].version",
+        "only an epoch",
+    );
+    let r = load_edited(|t| t.replace("version = \"4.2.1\"", "version = \"1:4.2/1\""));
+    assert_config(
+        r,
+        line_of("version = \"4.2.1\""),
+        "release[0].version",
+        "used in file names",
+    );
+    let with_epoch =
+        load_edited(|t| t.replace("version = \"4.2.1\"", "version = \"1:4.2.1-1.el9\""));
+    // Accepted by the feed; the release's files are then not where the
+    // feed says (they were laid out under 4.2.1), which is not a feed error.
+    assert!(
+        !matches!(with_epoch, Err(Error::Config { .. })),
+        "{with_epoch:?}"
+    );
+}
+
+#[test]
 fn a_duplicate_platform_is_refused() {
     let r = load_edited(|t| {
         let artifact = t[t.find("  [[release.artifact]]").unwrap()..].to_string();
@@ -137,7 +163,7 @@ fn a_missing_certificate_file_is_refused() {
 
 #[test]
 fn paths_that_leave_the_folder_are_refused() {
-    for bad in ["../../etc/passwd", "/etc/passwd", "4.2.1\\\\x.bin"] {
+    for bad in ["../../etc/passwd", "/etc/passwd", "4.2.1\\\\x.bin", "C:/SHA256SUMS"] {
         let r = load_edited(|t| t.replace("4.2.1/SHA256SUMS\"", &format!("{bad}\"")));
         assert_config(
             r,

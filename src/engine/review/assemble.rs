@@ -12,6 +12,7 @@ use crate::engine::inspect::diff::diff;
 use crate::engine::inspect::report::ArchiveReport;
 use crate::engine::select::feed::{Artifact, Feed, Release};
 use crate::engine::select::rollback::{self, Previous};
+use crate::engine::select::version::Scheme;
 use crate::engine::shared::check::{Check, CheckId, Status};
 use crate::engine::shared::manifest::ManifestEntry;
 use crate::engine::verify::checksums::{self, Computed};
@@ -123,6 +124,7 @@ impl Assembly<'_> {
             &self.release.version,
             &self.artifact.platform,
             &hex::encode(&read.sha256),
+            Scheme::of(self.feed),
         ));
         selection.extend([
             checks::mixed_sources(

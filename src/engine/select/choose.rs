@@ -11,26 +11,30 @@ use jiff::civil::Date;
 
 use crate::engine::select::feed::{Artifact, Feed, Release};
 use crate::engine::select::rollback::{Previous, rollback_check};
-use crate::engine::select::version;
+use crate::engine::select::version::Scheme;
 use crate::engine::shared::check::{Check, CheckId};
 
 /// Releases newest first (by version, then date).
 pub fn newest_first(feed: &Feed) -> Vec<&Release> {
+    let scheme = Scheme::of(feed);
     let mut releases: Vec<&Release> = feed.releases.iter().collect();
-    releases.sort_by(|a, b| compare(b, a));
+    releases.sort_by(|a, b| compare(scheme, b, a));
     releases
 }
 
-fn compare(a: &Release, b: &Release) -> Ordering {
-    version::compare(&a.version, &b.version).then(a.date.cmp(&b.date))
+fn compare(scheme: Scheme, a: &Release, b: &Release) -> Ordering {
+    scheme
+        .compare(&a.version, &b.version)
+        .then(a.date.cmp(&b.date))
 }
 
 /// The newest release of a channel.
 pub fn newest_in_channel<'a>(feed: &'a Feed, channel: &str) -> Option<&'a Release> {
+    let scheme = Scheme::of(feed);
     feed.releases
         .iter()
         .filter(|r| r.channel == channel)
-        .max_by(|a, b| compare(a, b))
+        .max_by(|a, b| compare(scheme, a, b))
 }
 
 /// Whether the feed's local sources hold an artifact, as the Select step
@@ -111,14 +115,16 @@ pub fn feed_fresh(feed: &Feed, now: Timestamp) -> Check {
 pub fn release_newest(feed: &Feed, release: &Release) -> Check {
     let id = CheckId::ReleaseNewest;
     match newest_in_channel(feed, &release.channel) {
-        Some(newest) if compare(newest, release) == Ordering::Greater => Check::warn(
-            id,
-            format!(
-                "{} is older than {}, the newest {} release: needs a written reason",
-                release.version, newest.version, release.channel
-            ),
-        )
-        .with_evidence("newest", newest.version.clone()),
+        Some(newest) if compare(Scheme::of(feed), newest, release) == Ordering::Greater => {
+            Check::warn(
+                id,
+                format!(
+                    "{} is older than {}, the newest {} release: needs a written reason",
+                    release.version, newest.version, release.channel
+                ),
+            )
+            .with_evidence("newest", newest.version.clone())
+        }
         _ => Check::pass(
             id,
             format!(
@@ -143,6 +149,6 @@ pub fn selection_checks(
     vec![
         feed_fresh(feed, now),
         release_newest(feed, release),
-        rollback_check(previous, &release.version, platform),
+        rollback_check(previous, &release.version, platform, Scheme::of(feed)),
     ]
 }

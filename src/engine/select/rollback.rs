@@ -2,7 +2,7 @@
 //! history's records, read by the history in `record/history.rs`) and how
 //! the version and bytes under review compare with it.
 
-use crate::engine::select::version;
+use crate::engine::select::version::Scheme;
 use crate::engine::shared::check::{Check, CheckId};
 use crate::engine::shared::manifest::ManifestEntry;
 use crate::engine::shared::text::escape_path;
@@ -47,7 +47,7 @@ pub enum Previous {
 }
 
 /// `release.rollback`: is this older than what was approved here last?
-pub fn rollback_check(previous: &Previous, version: &str, platform: &str) -> Check {
+pub fn rollback_check(previous: &Previous, version: &str, platform: &str, scheme: Scheme) -> Check {
     let id = CheckId::ReleaseRollback;
     match previous {
         Previous::None => Check::skip(
@@ -70,7 +70,7 @@ pub fn rollback_check(previous: &Previous, version: &str, platform: &str) -> Che
                 .map(|c| format!(", {c}"))
                 .unwrap_or_default();
             let said = format!("{} was approved here on {when}{cr}", approval.version);
-            let check = match version::compare(version, &approval.version) {
+            let check = match scheme.compare(version, &approval.version) {
                 std::cmp::Ordering::Less => Check::warn(
                     id,
                     format!("{version} is older than {said}: a rollback needs a written reason"),
@@ -99,6 +99,7 @@ pub fn rollback_check_read(
     version: &str,
     platform: &str,
     sha256: &str,
+    scheme: Scheme,
 ) -> Check {
     let latest = match previous {
         Previous::Found { approval, .. } => Some(approval.as_ref()),
@@ -111,7 +112,7 @@ pub fn rollback_check_read(
         .filter(|a| !a.sha256.eq_ignore_ascii_case(sha256))
         .max_by_key(|a| a.time);
     let Some(earlier) = changed else {
-        return rollback_check(previous, version, platform);
+        return rollback_check(previous, version, platform, scheme);
     };
     let when = earlier.time.date.map(|d| d.to_string()).unwrap_or_default();
     let was = escape_path(earlier.sha256.as_bytes());

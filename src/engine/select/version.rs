@@ -2,15 +2,74 @@
 //! numbers, an optional `v`, an optional `-pre-release` and `+build`) are
 //! ordered as SemVer 2.0 orders them, with any number of numeric parts.
 //! Anything else falls back to a natural order: runs of digits compare as
-//! numbers, other runs as text, so `r10` comes after `r9`.
+//! numbers, other runs as text, so `r10` comes after `r9`. An epoch
+//! (`1:` before the version) outranks everything after it, as in the
+//! package formats. A product whose every artifact is a Debian package is
+//! ordered as dpkg orders versions (see [`Scheme`]).
 
 use std::cmp::Ordering;
 
+use crate::engine::inspect::deb::dpkg_version::DpkgVersion;
+use crate::engine::inspect::kinds;
+use crate::engine::select::feed::Feed;
+
+/// Which rules order a product's versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// SemVer where the versions look like it, else natural order.
+    Generic,
+    /// `dpkg --compare-versions` (every artifact a `.deb`).
+    Dpkg,
+}
+
+impl Scheme {
+    /// The package format's own rules when every artifact the feed lists
+    /// is a package of that format (their versions are the packages'
+    /// versions); the generic rules otherwise.
+    pub fn of(feed: &Feed) -> Scheme {
+        let mut kinds = feed
+            .releases
+            .iter()
+            .flat_map(|r| &r.artifacts)
+            .map(|a| kinds::by_name(&a.file.value).map(|k| k.name()));
+        let first = kinds.next().flatten();
+        let all_same = kinds.all(|k| k == first);
+        match first {
+            Some("deb") if all_same => Scheme::Dpkg,
+            _ => Scheme::Generic,
+        }
+    }
+
+    pub fn compare(self, a: &str, b: &str) -> Ordering {
+        match self {
+            Scheme::Dpkg => match (DpkgVersion::parse(a), DpkgVersion::parse(b)) {
+                (Ok(x), Ok(y)) => x.cmp(&y),
+                _ => compare(a, b),
+            },
+            Scheme::Generic => compare(a, b),
+        }
+    }
+}
+
 /// Compares two version strings (see the module docs for the rules).
 pub fn compare(a: &str, b: &str) -> Ordering {
-    match (SemverLike::parse(a), SemverLike::parse(b)) {
-        (Some(x), Some(y)) => x.cmp(&y),
-        _ => natural(a, b),
+    let (epoch_a, a) = split_epoch(a);
+    let (epoch_b, b) = split_epoch(b);
+    epoch_a
+        .cmp(&epoch_b)
+        .then_with(|| match (SemverLike::parse(a), SemverLike::parse(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            _ => natural(a, b),
+        })
+}
+
+/// `1:4.2.1` is epoch 1, version `4.2.1`; no epoch is epoch 0.
+fn split_epoch(version: &str) -> (u64, &str) {
+    match version.split_once(':') {
+        Some((epoch, rest)) if !epoch.is_empty() && epoch.bytes().all(|b| b.is_ascii_digit()) => {
+            (epoch.parse().unwrap_or(u64::MAX), rest)
+        }
+        _ => (0, version),
     }
 }
 
@@ -144,6 +203,26 @@ mod tests {
             assert_eq!(compare(a, b), want, "{a} vs {b}");
             assert_eq!(compare(b, a), want.reverse(), "{b} vs {a}");
         }
+    }
+
+    #[test]
+    fn an_epoch_outranks_the_version() {
+        assert_eq!(compare("1:1.0", "9.9"), Greater);
+        assert_eq!(compare("0:4.2.1", "4.2.1"), Equal);
+        assert_eq!(compare("2:1.0", "10:0.1"), Less);
+        assert_eq!(compare("1:4.2.1-1.el9", "1:4.2.1-1.el9"), Equal);
+    }
+
+    #[test]
+    fn debian_products_order_as_dpkg() {
+        // Generic rules read `~rc1` as text after `4.3.0`; dpkg puts it before.
+        assert_eq!(compare("4.3.0~rc1", "4.3.0"), Greater);
+        assert_eq!(Scheme::Dpkg.compare("4.3.0~rc1", "4.3.0"), Less);
+        assert_eq!(
+            Scheme::Dpkg.compare("1:4.13+dfsg1-1+deb12u2", "4.14-1"),
+            Greater
+        );
+        assert_eq!(Scheme::Dpkg.compare("4.2.1-1", "4.2.1-10"), Less);
     }
 
     #[test]

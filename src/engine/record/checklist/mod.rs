@@ -129,13 +129,17 @@ impl Checklist {
         }
     }
 
-    /// The file name stem: `<product>-<version>-<platform>-<UTC time>`.
+    /// The file name stem: `<product>-<version>-<platform>-<UTC time>`,
+    /// an epoch's `:` written `%3a` (as `apt-get download` names files: a
+    /// `:` is not allowed in a Windows file name, and `%` never appears in
+    /// a version, so the name reads back unambiguously).
     pub fn stem(&self) -> String {
         let r = &self.record;
         let time = r
             .finished_timestamp()
             .map(|t| t.strftime("%Y%m%dT%H%M%SZ").to_string())
             .unwrap_or_default();
-        format!("{}-{}-{}-{}", r.product, r.version, r.platform, time)
+        let version = r.version.replace(':', "%3a");
+        format!("{}-{version}-{}-{time}", r.product, r.platform)
     }
 }

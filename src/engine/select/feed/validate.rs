@@ -107,6 +107,29 @@ impl Validator<'_> {
         Ok(value)
     }
 
+    /// A release's version: a name as [`Self::slug`] asks, after an optional
+    /// epoch (`1:4.13+dfsg1-1+deb12u2`, as Debian and RPM packages number
+    /// their versions). The checklist's file name escapes the `:`.
+    fn version(&self, s: Spanned<String>, field: &str) -> Result<String> {
+        let span = s.span();
+        let value = s.into_inner();
+        let (epoch, rest) = match value.split_once(':') {
+            Some((epoch, rest)) => (Some(epoch), rest),
+            None => (None, value.as_str()),
+        };
+        let epoch_ok = epoch
+            .is_none_or(|e| !e.is_empty() && e.len() <= 9 && e.bytes().all(|b| b.is_ascii_digit()));
+        if !epoch_ok {
+            return Err(self.err(
+                span,
+                field,
+                format!("`{value}`: only an epoch (digits, as in `1:4.2.1`) may come before a `:`"),
+            ));
+        }
+        self.slug(Spanned::new(span, rest.to_string()), field)?;
+        Ok(value)
+    }
+
     pub(super) fn trust(&mut self, raw: RawTrust) -> Result<Trust> {
         let certificates = self.certificates(raw.certificates)?;
         let fingerprints = self.fingerprints(raw.fingerprints)?;
@@ -222,7 +245,7 @@ impl Validator<'_> {
             || value.contains('\\')
             || value.contains('\0')
             || value.split('/').any(|part| part == "..")
-            || value.get(1..2) == Some(":");
+            || is_drive_letter(&value);
         if bad {
             return Err(self.err(
                 span,
@@ -269,7 +292,7 @@ impl Validator<'_> {
             let r = r.into_inner();
             let at = |name: &str| format!("release[{i}].{name}");
             let version_span = r.version.span();
-            let version = self.slug(r.version, &at("version"))?;
+            let version = self.version(r.version, &at("version"))?;
             if !versions.insert(version.clone()) {
                 return Err(self.err(
                     version_span,
@@ -379,4 +402,11 @@ impl Validator<'_> {
         }
         Ok(())
     }
+}
+
+/// `C:` at the start: a Windows drive, not a relative path (`1:4.2.1/`, a
+/// folder named after a version with an epoch, is relative).
+fn is_drive_letter(path: &str) -> bool {
+    let b = path.as_bytes();
+    b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':'
 }
