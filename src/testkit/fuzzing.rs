@@ -29,7 +29,7 @@ use crate::settings::Settings;
 pub type Target = (&'static str, fn(&[u8]));
 
 /// Every target, in the order `scripts/fuzz.sh` runs them.
-pub const TARGETS: [Target; 15] = [
+pub const TARGETS: [Target; 16] = [
     ("feed", feed),
     ("checksums", checksums),
     ("signature", signature),
@@ -45,6 +45,7 @@ pub const TARGETS: [Target; 15] = [
     ("checklist", checklist),
     ("history", history),
     ("settings", settings),
+    ("sbom", sbom),
 ];
 
 /// Small limits, so no input can make a run allocate or loop without bound.
@@ -74,6 +75,17 @@ pub fn feed(data: &[u8]) {
         for release in &feed.releases {
             let _ = feed.release(&release.version);
         }
+    }
+}
+
+/// A vendor SBOM (`verify::sbom::read`): whatever it holds, it compared
+/// with itself shows no change.
+pub fn sbom(data: &[u8]) {
+    if let Ok(read) = crate::engine::verify::sbom::read::read(data) {
+        let _ = read.problems();
+        let same = crate::engine::verify::sbom::compare::compare(&read, &read);
+        assert!(same.changes.is_empty(), "{:?}", same.changes);
+        assert_eq!(same.unchanged, read.components.len());
     }
 }
 

@@ -63,6 +63,12 @@ pub fn compare(a: &str, b: &str) -> Ordering {
         })
 }
 
+/// The SemVer order of two versions when both look like semantic
+/// versions (as the module docs say), else none.
+pub fn semver_order(a: &str, b: &str) -> Option<Ordering> {
+    Some(SemverLike::parse(a)?.cmp(&SemverLike::parse(b)?))
+}
+
 /// `1:4.2.1` is epoch 1, version `4.2.1`; no epoch is epoch 0.
 fn split_epoch(version: &str) -> (u64, &str) {
     match version.split_once(':') {

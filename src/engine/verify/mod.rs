@@ -2,4 +2,5 @@
 //! write) and OpenPGP signatures over the checksum file and the artifact.
 
 pub mod checksums;
+pub mod sbom;
 pub mod signature;

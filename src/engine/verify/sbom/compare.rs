@@ -1,0 +1,234 @@
+//! The vendor's SBOM against the one of the last approved release: which
+//! components were added, removed, upgraded, downgraded, or rebuilt under
+//! the same version. Components are matched by package URL without its
+//! version, or, without one, by supplier and name.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use super::purl::Purl;
+use super::{Component, Sbom};
+use crate::engine::select::version::{self, Scheme};
+
+/// One difference between two SBOMs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Added(Component),
+    Removed(Component),
+    Upgraded {
+        from: Component,
+        to: Component,
+    },
+    /// Warns: an older component than the one approved before.
+    Downgraded {
+        from: Component,
+        to: Component,
+    },
+    /// Versions differ where no order is known for the ecosystem.
+    Changed {
+        from: Component,
+        to: Component,
+    },
+    /// Fails: the same version with a different SHA-256.
+    Rebuilt {
+        from: Component,
+        to: Component,
+    },
+}
+
+/// What changed, and how many components did not.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Comparison {
+    pub changes: Vec<Change>,
+    pub unchanged: usize,
+}
+
+/// Compares `current` with `previous`, changes in the order of their keys.
+pub fn compare(previous: &Sbom, current: &Sbom) -> Comparison {
+    let before = by_key(&previous.components);
+    let after = by_key(&current.components);
+    let mut comparison = Comparison::default();
+    let keys: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    for key in keys {
+        let was = before.get(key).map_or(&[][..], Vec::as_slice);
+        let now = after.get(key).map_or(&[][..], Vec::as_slice);
+        compare_group(was, now, &mut comparison);
+    }
+    comparison
+}
+
+/// The identity a component keeps across releases.
+pub fn key(c: &Component) -> String {
+    match c.purl.as_deref().map(Purl::parse) {
+        Some(Ok(purl)) => purl.without_version(),
+        _ => format!(
+            "{}|{}",
+            c.supplier.as_deref().unwrap_or("").to_lowercase(),
+            c.name.to_lowercase()
+        ),
+    }
+}
+
+fn by_key(components: &[Component]) -> BTreeMap<String, Vec<&Component>> {
+    let mut map: BTreeMap<String, Vec<&Component>> = BTreeMap::new();
+    for c in components {
+        map.entry(key(c)).or_default().push(c);
+    }
+    map
+}
+
+/// One package's components on each side (usually one each; a product
+/// may bundle two versions of one library).
+fn compare_group(was: &[&Component], now: &[&Component], out: &mut Comparison) {
+    let mut was: Vec<&Component> = was.to_vec();
+    let mut left_over = Vec::new();
+    for c in now {
+        match was.iter().position(|w| w.version == c.version) {
+            Some(i) => {
+                let w = was.remove(i);
+                if rebuilt(w, c) {
+                    out.changes.push(Change::Rebuilt {
+                        from: w.clone(),
+                        to: (*c).clone(),
+                    });
+                } else {
+                    out.unchanged += 1;
+                }
+            }
+            None => left_over.push(*c),
+        }
+    }
+    if let ([from], [to]) = (was.as_slice(), left_over.as_slice()) {
+        out.changes.push(version_change(from, to));
+        return;
+    }
+    out.changes
+        .extend(was.into_iter().map(|c| Change::Removed(c.clone())));
+    out.changes
+        .extend(left_over.into_iter().map(|c| Change::Added(c.clone())));
+}
+
+fn rebuilt(was: &Component, now: &Component) -> bool {
+    match (&was.sha256, &now.sha256) {
+        (Some(a), Some(b)) => !a.eq_ignore_ascii_case(b),
+        _ => false,
+    }
+}
+
+fn version_change(from: &Component, to: &Component) -> Change {
+    let (from, to) = (from.clone(), to.clone());
+    let order = match (&from.version, &to.version) {
+        (Some(a), Some(b)) => order_in_ecosystem(&to, a, b),
+        _ => None,
+    };
+    match order {
+        Some(Ordering::Less) => Change::Upgraded { from, to },
+        Some(Ordering::Greater) => Change::Downgraded { from, to },
+        _ => Change::Changed { from, to },
+    }
+}
+
+/// Package types whose versions are semantic versions by rule.
+const SEMVER_ECOSYSTEMS: &[&str] = &["npm", "cargo", "golang", "composer", "hex", "pub", "swift"];
+
+/// The ecosystem's own order where intake knows it (Debian packages as
+/// dpkg orders them; SemVer where the ecosystem uses it and both versions
+/// are semantic versions), else none: Maven, PyPI and the rest have rules
+/// of their own, and a wrong "downgrade" would mislead.
+fn order_in_ecosystem(c: &Component, a: &str, b: &str) -> Option<Ordering> {
+    let kind = c
+        .purl
+        .as_deref()
+        .and_then(|p| Purl::parse(p).ok())
+        .map(|p| p.kind);
+    match kind.as_deref() {
+        Some("deb") => Some(Scheme::Dpkg.compare(a, b)),
+        Some(k) if SEMVER_ECOSYSTEMS.contains(&k) => version::semver_order(a, b),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn component(purl: &str, version: &str, sha256: Option<&str>) -> Component {
+        Component {
+            name: purl.rsplit('/').next().unwrap_or(purl).to_string(),
+            version: Some(version.to_string()),
+            purl: Some(format!("{purl}@{version}")),
+            supplier: None,
+            sha256: sha256.map(str::to_string),
+            reference: None,
+        }
+    }
+
+    fn sbom(components: Vec<Component>) -> Sbom {
+        Sbom {
+            format: "CycloneDX 1.6".into(),
+            components,
+            files: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn each_kind_of_change_is_told_apart() {
+        let before = sbom(vec![
+            component("pkg:deb/debian/openssl", "3.0.11-1", None),
+            component("pkg:npm/lodash", "4.17.21", None),
+            component("pkg:maven/org.hl7/hapi", "2.5", None),
+            component("pkg:cargo/serde", "1.0.200", Some(&"a".repeat(64))),
+            component("pkg:pypi/removed", "1.0", None),
+        ]);
+        let after = sbom(vec![
+            component("pkg:deb/debian/openssl", "3.0.15-1~deb12u1", None),
+            component("pkg:npm/lodash", "4.17.20", None),
+            component("pkg:maven/org.hl7/hapi", "2.5-rev.b", None),
+            component("pkg:cargo/serde", "1.0.200", Some(&"b".repeat(64))),
+            component("pkg:pypi/added", "0.1", None),
+        ]);
+        let c = compare(&before, &after);
+        let kinds: Vec<&str> = c
+            .changes
+            .iter()
+            .map(|ch| match ch {
+                Change::Added(_) => "added",
+                Change::Removed(_) => "removed",
+                Change::Upgraded { .. } => "upgraded",
+                Change::Downgraded { .. } => "downgraded",
+                Change::Changed { .. } => "changed",
+                Change::Rebuilt { .. } => "rebuilt",
+            })
+            .collect();
+        // In key order: cargo/serde, deb/openssl, maven/hapi, npm/lodash, pypi/added, pypi/removed.
+        assert_eq!(
+            kinds,
+            [
+                "rebuilt",
+                "upgraded",
+                "changed",
+                "downgraded",
+                "added",
+                "removed"
+            ]
+        );
+        assert_eq!(c.unchanged, 0);
+    }
+
+    #[test]
+    fn without_a_purl_supplier_and_name_match() {
+        let mut a = component("pkg:npm/x", "1.0.0", None);
+        a.purl = None;
+        a.supplier = Some("Northwind".into());
+        let mut b = a.clone();
+        b.version = Some("1.1.0".into());
+        let c = compare(&sbom(vec![a.clone()]), &sbom(vec![b]));
+        // No purl, no ecosystem: the versions differ, in no known order.
+        assert!(
+            matches!(c.changes.as_slice(), [Change::Changed { .. }]),
+            "{c:?}"
+        );
+        let same = compare(&sbom(vec![a.clone()]), &sbom(vec![a]));
+        assert_eq!((same.changes.len(), same.unchanged), (0, 1));
+    }
+}
