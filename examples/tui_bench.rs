@@ -185,6 +185,7 @@ fn inspect() -> Result<(), Fail> {
         stage_dir: None,
         previous: intake::engine::select::rollback::Previous::None,
         approvals: Vec::new(),
+        sbom_baseline: intake::engine::verify::sbom::Baseline::None("none".into()),
     };
     let cancel = intake::engine::shared::event::Cancel::new();
     let mut review = intake::engine::review::run(

@@ -49,6 +49,9 @@ pub struct ReleaseSpec {
     /// Files placed in the release folder that the feed does not name
     /// (e.g. a certificate shipped with the release).
     pub extra_files: Vec<FileSpec>,
+    /// The release's SBOM (`sbom = ...`) and its detached signature.
+    pub sbom: Option<FileSpec>,
+    pub sbom_signature: Option<FileSpec>,
 }
 
 /// `<sha256>  <name>` lines, as `sha256sum` writes them.
@@ -98,6 +101,8 @@ impl ReleaseSpec {
             checksums_signature: Some(FileSpec::new("SHA256SUMS.asc", sums_sig)),
             artifacts: arts,
             extra_files: Vec::new(),
+            sbom: None,
+            sbom_signature: None,
         })
     }
 
@@ -117,7 +122,25 @@ impl ReleaseSpec {
             files.extend(a.signature.iter());
         }
         files.extend(self.extra_files.iter());
+        files.extend(self.sbom.iter());
+        files.extend(self.sbom_signature.iter());
         files
+    }
+
+    /// Ships `sbom` with the release, listed in the checksum file (signed
+    /// again by `vendor`), as a vendor who signs its SBOM that way does.
+    pub fn with_signed_sbom(
+        mut self,
+        sbom: FileSpec,
+        vendor: &Cert,
+        signed: Timestamp,
+    ) -> Result<Self> {
+        let mut sums = String::from_utf8_lossy(&self.checksums.bytes).into_owned();
+        sums.push_str(&sha256sums(&[&sbom]));
+        self.checksums.bytes = sums.into_bytes();
+        self.resign_checksums(vendor, SignSpec::at(signed))?;
+        self.sbom = Some(sbom);
+        Ok(self)
     }
 }
 
@@ -223,6 +246,12 @@ impl FeedSpec {
             let _ = writeln!(t, "checksums = {}", path(&r.checksums));
             if let Some(s) = &r.checksums_signature {
                 let _ = writeln!(t, "checksums_signature = {}", path(s));
+            }
+            if let Some(s) = &r.sbom {
+                let _ = writeln!(t, "sbom = {}", path(s));
+            }
+            if let Some(s) = &r.sbom_signature {
+                let _ = writeln!(t, "sbom_signature = {}", path(s));
             }
             for a in &r.artifacts {
                 let _ = writeln!(

@@ -41,6 +41,7 @@ fn review_with(
         stage_dir,
         previous: Previous::None,
         approvals: Vec::new(),
+        sbom_baseline: intake::engine::verify::sbom::Baseline::None("none".into()),
     };
     review::run(&feed, &trust, &request, &mut Quiet, &Cancel::new())
 }

@@ -166,6 +166,7 @@ fn progress_reports_bytes_rate_and_time_left_and_the_cache_is_cleared_once_store
         stage_dir: None,
         previous: intake::engine::select::rollback::Previous::None,
         approvals: Vec::new(),
+        sbom_baseline: intake::engine::verify::sbom::Baseline::None("none".into()),
     };
     let mut events = Vec::new();
     let review = intake::engine::review::run(

@@ -30,6 +30,7 @@ mod recheck;
 mod records;
 mod safety_rules;
 mod samples;
+mod sbom;
 mod signature_bounds;
 mod signatures;
 mod store;

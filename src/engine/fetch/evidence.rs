@@ -16,14 +16,19 @@ pub enum Role {
     ChecksumsSignature,
     Notes,
     ArtifactSignature,
+    Sbom,
+    SbomSignature,
 }
 
 impl Role {
     pub fn limit(self) -> u64 {
         match self {
             Role::Checksums => limits::CHECKSUMS_MAX,
-            Role::ChecksumsSignature | Role::ArtifactSignature => limits::SIGNATURE_MAX,
+            Role::ChecksumsSignature | Role::ArtifactSignature | Role::SbomSignature => {
+                limits::SIGNATURE_MAX
+            }
             Role::Notes => limits::NOTES_MAX,
+            Role::Sbom => limits::SBOM_MAX,
         }
     }
 }
@@ -57,6 +62,8 @@ pub struct Evidence {
     pub checksums_signature: Option<EvidenceFile>,
     pub notes: Option<EvidenceFile>,
     pub artifact_signature: Option<EvidenceFile>,
+    pub sbom: Option<EvidenceFile>,
+    pub sbom_signature: Option<EvidenceFile>,
 }
 
 impl Evidence {
@@ -66,6 +73,8 @@ impl Evidence {
             self.checksums_signature.as_ref(),
             self.notes.as_ref(),
             self.artifact_signature.as_ref(),
+            self.sbom.as_ref(),
+            self.sbom_signature.as_ref(),
         ]
         .into_iter()
         .flatten()
@@ -99,11 +108,32 @@ pub fn gather(
         .as_ref()
         .map(|at| one(Role::ArtifactSignature, at))
         .transpose()?;
+    // An SBOM no source serves fails `sbom.components`, saying so; it does
+    // not stop the review of the artifact itself.
+    let mut served = |role: Role, at: &Located<String>| match one(role, at) {
+        Err(Error::Fetch { detail, .. }) => Ok(EvidenceFile {
+            role,
+            relative: at.value.clone(),
+            bytes: Vec::new(),
+            problem: Some(format!("no source serves it ({detail})")),
+            source: String::new(),
+            url: String::new(),
+        }),
+        other => other,
+    };
+    let sbom = artifact.sbom.as_ref();
+    let sbom_signature = sbom
+        .and_then(|s| s.signature.as_ref())
+        .map(|at| served(Role::SbomSignature, at))
+        .transpose()?;
+    let sbom = sbom.map(|s| served(Role::Sbom, &s.file)).transpose()?;
     Ok(Evidence {
         checksums,
         checksums_signature,
         notes,
         artifact_signature,
+        sbom,
+        sbom_signature,
     })
 }
 

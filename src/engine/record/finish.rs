@@ -27,6 +27,7 @@ use crate::engine::select::feed::Feed;
 use crate::engine::select::rollback::{Approval, Previous};
 use crate::engine::shared::error::{Error, Result};
 use crate::engine::shared::verdict::Verdict;
+use crate::engine::verify::sbom::Baseline;
 use crate::engine::verify::signature::TrustStore;
 
 /// Where the results go.
@@ -198,6 +199,12 @@ pub fn request(
     now: Timestamp,
 ) -> Request {
     let (previous, approvals) = earlier(to, &feed.product.id, platform);
+    let sbom_baseline = match &previous {
+        Previous::Found { approval, .. } => {
+            Store::new(&to.store_root).approved_sbom(&feed.product.id, &approval.version, platform)
+        }
+        _ => Baseline::None("no earlier approval is known here".to_string()),
+    };
     Request {
         version: version.to_string(),
         platform: platform.to_string(),
@@ -207,6 +214,7 @@ pub fn request(
         stage_dir: staging_dir(to),
         previous,
         approvals,
+        sbom_baseline,
     }
 }
 

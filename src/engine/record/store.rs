@@ -26,6 +26,8 @@ use crate::engine::record::checklist::{WriteError, write_new};
 use crate::engine::review::Review;
 use crate::engine::select::feed::Feed;
 use crate::engine::shared::error::{Error, Result};
+use crate::engine::shared::limits;
+use crate::engine::verify::sbom::Baseline;
 use crate::engine::verify::signature::TrustStore;
 
 mod feed;
@@ -94,6 +96,40 @@ impl Store {
         let feed_path = self.product_dir(&feed.product.id).join("feed.toml");
         trust::same_as_store(&feed_path, &feed.product.id, &pins)?;
         Ok(pins)
+    }
+
+    /// The vendor SBOM the store keeps with an approved release's evidence
+    /// (for the comparison `sbom.components` makes), or why there is none.
+    pub fn approved_sbom(&self, product_id: &str, version: &str, platform: &str) -> Baseline {
+        let dir = self.product_dir(product_id);
+        let feed_path = dir.join("feed.toml");
+        if !feed_path.is_file() {
+            return Baseline::None(format!(
+                "{version} was approved, but this store does not keep it"
+            ));
+        }
+        let listed = Feed::load(&feed_path).and_then(|feed| {
+            let artifact = feed.release(version)?.artifact(platform)?;
+            Ok(artifact.sbom.as_ref().map(|s| s.file.value.clone()))
+        });
+        let relative = match listed {
+            Ok(Some(relative)) => relative,
+            Ok(None) => return Baseline::None(format!("{version} was approved without an SBOM")),
+            Err(e) => {
+                return Baseline::None(format!(
+                    "the store's record of {version} cannot be read: {e}"
+                ));
+            }
+        };
+        match limits::read_local(&dir.join(&relative), limits::SBOM_MAX, "SBOM") {
+            Ok(bytes) => Baseline::Found {
+                version: version.to_string(),
+                bytes,
+            },
+            Err(e) => Baseline::None(format!(
+                "the SBOM approved with {version} cannot be read: {e}"
+            )),
+        }
     }
 
     /// Places an approved review's artifact (copied from the verified bytes

@@ -25,6 +25,7 @@ use super::found::{
 };
 use super::next_steps::add_next_steps;
 use super::package::{Expected, package_checks};
+use super::sbom::{SbomInputs, sbom_check};
 
 /// What the review is of.
 pub(super) struct Assembly<'a> {
@@ -115,6 +116,18 @@ impl Assembly<'_> {
         let [checksum, sig_checksums, sig_artifact] =
             self.verify_checks(evidence, judged, read, package_signed);
         let (contents, safety) = inspect_checks(judged, &read.inspected, package_signed);
+        let sbom = sbom_check(&SbomInputs {
+            evidence,
+            checksum_file: &judged.checksum_file,
+            checksums_signed: matches!(sig_checksums.status, Status::Pass | Status::Warn),
+            trust: self.trust,
+            now: self.request.now,
+            baseline: &self.request.sbom_baseline,
+            entries: read
+                .inspected
+                .is_archive()
+                .then_some(read.inspected.entries.as_slice()),
+        });
         // `release.rollback` again, now that the bytes are known: a
         // re-review compares digests.
         selection.retain(|c| c.id != CheckId::ReleaseRollback);
@@ -141,6 +154,7 @@ impl Assembly<'_> {
             safety,
         ]);
         selection.extend(package.into_iter().flatten());
+        selection.extend(sbom);
         selection.sort_by_key(|c| c.id);
         add_next_steps(&mut selection);
         selection

@@ -13,6 +13,7 @@ use crate::engine::select::feed::Product;
 use crate::engine::select::rollback::{Approval, Previous};
 use crate::engine::shared::check::{Check, CheckId};
 use crate::engine::shared::manifest::ManifestEntry;
+use crate::engine::verify::sbom::Baseline;
 
 /// What to review.
 #[derive(Debug, Clone)]
@@ -33,6 +34,8 @@ pub struct Request {
     /// Every approval of this platform recorded here: a re-review of an
     /// approved version whose bytes changed fails `release.rollback`.
     pub approvals: Vec<Approval>,
+    /// The SBOM approved last, that the vendor's SBOM is compared with.
+    pub sbom_baseline: Baseline,
 }
 
 /// The artifact as reviewed (the checklist's `[artifact]` table).

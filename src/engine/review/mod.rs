@@ -12,6 +12,7 @@ pub mod inspector;
 pub mod next_steps;
 pub mod package;
 pub mod run;
+pub mod sbom;
 
 pub use evidence::{JudgedEvidence, declared_contents, judge_evidence};
 pub use found::{

@@ -67,6 +67,12 @@ pub fn next_step(check: &Check) -> Option<&'static str> {
         (CheckId::ArchiveSafety, _) => Some(
             "ask the vendor why these entries are as found; if intended, write why (a waiver naming the entries)",
         ),
+        (CheckId::SbomComponents, Status::Fail) => Some(
+            "do not install: the vendor's SBOM does not describe these bytes (or a component changed under the same version); ask the vendor for a corrected SBOM or release",
+        ),
+        (CheckId::SbomComponents, _) => Some(
+            "read the component changes; an unsigned SBOM or a downgraded component needs the vendor's word and a written reason (a waiver)",
+        ),
         (CheckId::Signoff, _) => {
             Some("give both names: the operator and the approver must be two different people")
         }

@@ -104,6 +104,15 @@ pub struct Artifact {
     /// The package architecture of this platform (`arch = "armhf"`), when
     /// the platform's own name does not say it.
     pub arch: Option<String>,
+    /// The vendor's SBOM of this artifact (its own, else its release's).
+    pub sbom: Option<Sbom>,
+}
+
+/// Where a vendor's SBOM is, and the detached signature over it, if any.
+#[derive(Debug, Clone)]
+pub struct Sbom {
+    pub file: Located<String>,
+    pub signature: Option<Located<String>>,
 }
 
 impl Artifact {

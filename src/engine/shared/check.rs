@@ -26,11 +26,12 @@ pub enum CheckId {
     ArchiveContents,
     ArchiveSafety,
     PackageScripts,
+    SbomComponents,
     Signoff,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 15] = [
+    pub const ALL: [CheckId; 16] = [
         CheckId::FeedFresh,
         CheckId::ReleaseNewest,
         CheckId::ReleaseRollback,
@@ -45,6 +46,7 @@ impl CheckId {
         CheckId::ArchiveContents,
         CheckId::ArchiveSafety,
         CheckId::PackageScripts,
+        CheckId::SbomComponents,
         CheckId::Signoff,
     ];
 
@@ -60,11 +62,17 @@ impl CheckId {
         )
     }
 
+    /// Whether the check is listed only when the feed names what it
+    /// judges (an SBOM).
+    pub fn is_conditional(self) -> bool {
+        self.is_package() || self == CheckId::SbomComponents
+    }
+
     /// The checks every review lists, whatever the artifact's kind.
     pub fn every_review() -> Vec<CheckId> {
         CheckId::ALL
             .into_iter()
-            .filter(|id| !id.is_package())
+            .filter(|id| !id.is_conditional())
             .collect()
     }
 
@@ -82,6 +90,7 @@ impl CheckId {
             CheckId::PackageDigests => "package.digests",
             CheckId::PackageIdentity => "package.identity",
             CheckId::PackageScripts => "package.scripts",
+            CheckId::SbomComponents => "sbom.components",
             CheckId::ArchiveContents => "archive.contents",
             CheckId::ArchiveSafety => "archive.safety",
             CheckId::Signoff => "signoff",
@@ -105,6 +114,9 @@ impl CheckId {
             CheckId::PackageDigests => "a package's own file digests agree with its files",
             CheckId::PackageIdentity => "a package's name, version and architecture fit the feed",
             CheckId::PackageScripts => "install-time scripts of a package, each needing a reason",
+            CheckId::SbomComponents => {
+                "the vendor's SBOM is signed, matches the files, and its changes are listed"
+            }
             CheckId::ArchiveContents => "the artifact holds what the release notes declare",
             CheckId::ArchiveSafety => "nothing escapes its folder, hides, or unpacks differently",
             CheckId::Signoff => "an operator and a different approver signed off",

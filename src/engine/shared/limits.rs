@@ -17,6 +17,8 @@ pub const SIGNATURE_MAX: u64 = 1 << 20;
 pub const CERTIFICATE_MAX: u64 = 8 << 20;
 /// Release notes with a contents table for a big archive.
 pub const NOTES_MAX: u64 = 64 << 20;
+/// A vendor SBOM: 64 MiB holds well over a hundred thousand components.
+pub const SBOM_MAX: u64 = 64 << 20;
 
 /// Reads at most `limit` bytes of a local file; a larger file is refused
 /// before it is read whole, and anything but a regular file (a FIFO, a

@@ -122,6 +122,7 @@ fn a_signature_with_another_hash_is_checked_from_local_media_and_named_from_a_do
         stage_dir: None,
         previous: intake::engine::select::rollback::Previous::None,
         approvals: Vec::new(),
+        sbom_baseline: intake::engine::verify::sbom::Baseline::None("none".into()),
     };
     let r = intake::engine::review::run(
         &parsed,

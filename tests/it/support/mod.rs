@@ -132,6 +132,7 @@ pub fn try_review_at(
         stage_dir: None,
         previous: intake::engine::select::rollback::Previous::None,
         approvals: Vec::new(),
+        sbom_baseline: intake::engine::verify::sbom::Baseline::None("none".into()),
     };
     review::run(&feed, &trust, &request, &mut Quiet, &Cancel::new())
 }

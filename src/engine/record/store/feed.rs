@@ -72,6 +72,10 @@ struct StoreArtifact {
     package: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     arch: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sbom: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sbom_signature: Option<String>,
 }
 
 fn date(d: jiff::civil::Date) -> toml::value::Datetime {
@@ -116,6 +120,17 @@ fn artifact_entry(a: &Artifact, present: impl Fn(&str) -> bool) -> StoreArtifact
         size: a.size,
         package: a.package.clone(),
         arch: a.arch.clone(),
+        sbom: a
+            .sbom
+            .as_ref()
+            .map(|s| s.file.value.clone())
+            .filter(|p| present(p)),
+        sbom_signature: a
+            .sbom
+            .as_ref()
+            .and_then(|s| s.signature.as_ref())
+            .map(|s| s.value.clone())
+            .filter(|p| present(p)),
     }
 }
 

@@ -59,6 +59,10 @@ pub(super) struct RawRelease {
     pub(super) checksums: Spanned<String>,
     #[serde(default)]
     pub(super) checksums_signature: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) sbom: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) sbom_signature: Option<Spanned<String>>,
     #[serde(rename = "artifact", default)]
     pub(super) artifacts: Vec<Spanned<RawArtifact>>,
 }
@@ -76,4 +80,8 @@ pub(super) struct RawArtifact {
     pub(super) package: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) arch: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) sbom: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) sbom_signature: Option<Spanned<String>>,
 }

@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use toml::Spanned;
 
 use super::raw::{RawArtifact, RawProduct, RawRelease, RawSource, RawTrust};
-use super::{Artifact, Feed, Located, Product, Release, SignaturePolicy, Trust};
+use super::{Artifact, Feed, Located, Product, Release, Sbom, SignaturePolicy, Trust};
 use crate::engine::select::source::{Location, Source};
 use crate::engine::select::toml_spans::{LineStarts, config_error};
 use crate::engine::shared::error::{Error, Result};
@@ -306,7 +306,8 @@ impl Validator<'_> {
             let checksums = self.path(r.checksums, at("checksums"))?;
             let checksums_signature =
                 self.opt_path(r.checksums_signature, at("checksums_signature"))?;
-            let artifacts = self.artifacts(r.artifacts, i, &version)?;
+            let sbom = self.sbom(r.sbom, r.sbom_signature, &at(""))?;
+            let artifacts = self.artifacts(r.artifacts, i, &version, sbom.as_ref())?;
             if artifacts.is_empty() {
                 return Err(self.err(
                     version_span,
@@ -333,6 +334,7 @@ impl Validator<'_> {
         raw: Vec<Spanned<RawArtifact>>,
         i: usize,
         version: &str,
+        release_sbom: Option<&Sbom>,
     ) -> Result<Vec<Artifact>> {
         let mut artifacts: Vec<Artifact> = Vec::new();
         for (j, a) in raw.into_iter().enumerate() {
@@ -361,6 +363,7 @@ impl Validator<'_> {
                 .map(|p| self.word(p, &at("package")))
                 .transpose()?;
             let arch = a.arch.map(|p| self.word(p, &at("arch"))).transpose()?;
+            let sbom = self.sbom(a.sbom, a.sbom_signature, &at(""))?;
             artifacts.push(Artifact {
                 platform,
                 file,
@@ -368,9 +371,33 @@ impl Validator<'_> {
                 size,
                 package,
                 arch,
+                sbom: sbom.or_else(|| release_sbom.cloned()),
             });
         }
         Ok(artifacts)
+    }
+
+    /// `sbom` and `sbom_signature` (at `prefix`, which ends in `.`); a
+    /// signature without the SBOM it signs is a mistake in the feed.
+    fn sbom(
+        &self,
+        sbom: Option<Spanned<String>>,
+        signature: Option<Spanned<String>>,
+        prefix: &str,
+    ) -> Result<Option<Sbom>> {
+        let signature_span = signature.as_ref().map(|s| s.span());
+        let signature = self.opt_path(signature, format!("{prefix}sbom_signature"))?;
+        match self.opt_path(sbom, format!("{prefix}sbom"))? {
+            Some(file) => Ok(Some(Sbom { file, signature })),
+            None => match signature_span {
+                Some(span) => Err(self.err(
+                    span,
+                    &format!("{prefix}sbom_signature"),
+                    "a signature of an SBOM the feed does not name (add `sbom`)",
+                )),
+                None => Ok(None),
+            },
+        }
     }
 
     fn path(&self, s: Spanned<String>, field: String) -> Result<Located<String>> {

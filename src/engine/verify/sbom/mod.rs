@@ -9,6 +9,14 @@ pub mod read;
 
 use std::collections::BTreeSet;
 
+/// The SBOM of the release approved last on this platform, as the store
+/// keeps it with that release's evidence, or why there is none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Baseline {
+    None(String),
+    Found { version: String, bytes: Vec<u8> },
+}
+
 /// What an SBOM lists, in the document's order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sbom {
