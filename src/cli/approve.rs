@@ -165,6 +165,11 @@ fn record_lines(examined: &Examined) -> Lines {
         toml: a.toml.clone(),
         markdown: crate::engine::record::audit::sibling(&a.toml, "md"),
         manifest: crate::engine::record::audit::sibling(&a.toml, "manifest"),
+        sbom: r
+            .inputs
+            .sbom
+            .as_ref()
+            .map(|_| crate::engine::record::audit::sibling(&a.toml, "cdx.json")),
         signature: a.signature.clone(),
     };
     let mut out = Lines::new();

@@ -95,6 +95,9 @@ pub fn text(record: &Record, written: &Written) -> String {
     out.line(format!("checklist: {}", written.toml.display()));
     out.line(format!("           {}", written.markdown.display()));
     out.line(format!("           {}", written.manifest.display()));
+    if let Some(sbom) = &written.sbom {
+        out.line(format!("           {}", sbom.display()));
+    }
     out.into_string()
 }
 

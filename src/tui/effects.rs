@@ -213,6 +213,7 @@ pub fn write(
     .iter()
     .map(|p| p.display().to_string())
     .collect();
+    files.extend(done.written.sbom.as_ref().map(|p| p.display().to_string()));
     files.extend(
         done.written
             .signature

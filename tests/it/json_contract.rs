@@ -302,8 +302,9 @@ fn approve_and_checklist_verify_json_carry_both_signatures() {
     assert_eq!(doc["countersigned_by"], Value::Null);
     assert_eq!(doc["countersignature_file"], Value::Null);
     assert_eq!(doc["countersigned"], false);
-    assert_eq!(doc["points"][3]["what"], "countersignature");
-    assert_eq!(doc["points"][3]["status"], "skip");
+    // manifest, sbom, markdown, signature, countersignature.
+    assert_eq!(doc["points"][4]["what"], "countersignature");
+    assert_eq!(doc["points"][4]["status"], "skip");
     // Refused (the operator's own key): why, by a stable word.
     let same = desk.settings("same", Some("operator"), "");
     let o = desk.approve(&same, &toml, &["--yes", "--format", "json"], "");

@@ -135,7 +135,7 @@ fn intake_with_no_arguments_and_no_terminal_runs_a_demo_that_records_nothing() {
             .to_string_lossy()
             .starts_with("intake-demo-")
     );
-    assert_eq!(std::fs::read_dir(&left[0]).unwrap().count(), 3);
+    assert_eq!(std::fs::read_dir(&left[0]).unwrap().count(), 4);
     let toml = std::fs::read_dir(&left[0])
         .unwrap()
         .map(|e| e.unwrap().path())

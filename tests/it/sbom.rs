@@ -296,3 +296,126 @@ fn an_unreadable_or_missing_sbom_fails_without_stopping_the_review() {
     assert!(c.summary.contains("no source serves it"), "{}", c.summary);
     assert_status(&r, CheckId::ChecksumSha256, Status::Pass);
 }
+
+/// The official CycloneDX 1.6 schema (tests/data/cyclonedx), its `$ref`s
+/// to the sibling schemas answered from the same folder, never fetched.
+fn cyclonedx_validator() -> jsonschema::Validator {
+    struct Siblings;
+    impl jsonschema::Retrieve for Siblings {
+        fn retrieve(
+            &self,
+            uri: &jsonschema::Uri<String>,
+        ) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+            let name = uri.as_str().rsplit('/').next().unwrap_or("");
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/cyclonedx")
+                .join(name);
+            Ok(serde_json::from_slice(&std::fs::read(path)?)?)
+        }
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cyclonedx");
+    let schema: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("bom-1.6.SNAPSHOT.schema.json")).unwrap())
+            .unwrap();
+    jsonschema::options()
+        .with_retriever(Siblings)
+        .build(&schema)
+        .unwrap()
+}
+
+fn written_sbom(
+    review: &Review,
+) -> (
+    serde_json::Value,
+    intake::engine::record::checklist::Written,
+) {
+    use intake::engine::record::checklist::{self, Checklist, SignOff};
+    let sign_off = SignOff {
+        operator: "a.operator".into(),
+        approver: "b.approver".into(),
+        ..Default::default()
+    };
+    let checklist = Checklist::build(review, &sign_off, now());
+    let out = tempfile::tempdir().unwrap().keep();
+    let written = checklist::write(&checklist, &out, None).unwrap();
+    let path = written
+        .sbom
+        .clone()
+        .expect("an SBOM is written for an archive");
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(checklist.record.inputs.sbom, Some(sha256(&bytes)));
+    (serde_json::from_slice(&bytes).unwrap(), written)
+}
+
+#[test]
+fn the_written_sbom_is_valid_cyclonedx_1_6_naming_the_artifact_and_every_file() {
+    let validator = cyclonedx_validator();
+    let r = review_with(&signed_sbom_feed(good_sbom()), no_baseline());
+    let (doc, written) = written_sbom(&r);
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let subject = &doc["metadata"]["component"];
+    assert_eq!(subject["name"], "meridian");
+    assert_eq!(subject["version"], "4.2.1");
+    assert_eq!(subject["hashes"][0]["content"], r.artifact.sha256.as_str());
+    let props = doc["metadata"]["properties"].as_array().unwrap();
+    let verdict = props.iter().find(|p| p["name"] == "intake:verdict").unwrap();
+    // No release notes: `archive.contents` warns, unwaived, so rejected.
+    assert_eq!(verdict["value"], "rejected");
+    let components = doc["components"].as_array().unwrap();
+    let files: Vec<&str> = components
+        .iter()
+        .filter(|c| c["type"] == "file")
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        ["meridian-4.2.1/bin/meridian", "meridian-4.2.1/README"]
+    );
+    let server = components
+        .iter()
+        .find(|c| c["name"] == "meridian-4.2.1/bin/meridian")
+        .unwrap();
+    assert_eq!(server["hashes"][0]["content"], sha256(SERVER).as_str());
+    // The vendor's components come along: a pinned signature covered them.
+    let vendor: Vec<&str> = components
+        .iter()
+        .filter(|c| c["type"] == "library")
+        .map(|c| c["purl"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        vendor,
+        [
+            "pkg:deb/debian/openssl@3.0.15-1~deb12u1",
+            "pkg:npm/hl7-parser@2.1.0"
+        ]
+    );
+
+    // `checklist verify` covers it: altered, the record no longer holds.
+    let audit = |w: &intake::engine::record::checklist::Written| {
+        intake::engine::record::audit::audit_trusting(&w.toml, &Default::default(), now()).unwrap()
+    };
+    assert!(audit(&written).intact());
+    let sbom_path = written.sbom.clone().unwrap();
+    let mut altered = std::fs::read(&sbom_path).unwrap();
+    altered.extend_from_slice(b" ");
+    std::fs::write(&sbom_path, altered).unwrap();
+    let after = audit(&written);
+    assert!(!after.intact());
+    let point = after.points.iter().find(|p| p.what == "sbom").unwrap();
+    assert!(point.summary.contains("was altered"), "{}", point.summary);
+}
+
+#[test]
+fn an_sbom_no_signature_covers_is_not_carried_into_the_written_one() {
+    let mut rel = release();
+    rel.sbom = Some(FileSpec::new("meridian-4.2.1.cdx.json", good_sbom()));
+    let r = review_with(&feed_with(rel), no_baseline());
+    let (doc, _) = written_sbom(&r);
+    let components = doc["components"].as_array().unwrap();
+    assert!(
+        components.iter().all(|c| c["type"] == "file"),
+        "{components:?}"
+    );
+    assert_eq!(cyclonedx_validator().iter_errors(&doc).count(), 0);
+}

@@ -130,7 +130,8 @@ fn without_times(toml: &str) -> String {
             !(l.starts_with("started")
                 || l.starts_with("finished")
                 || l.starts_with("written")
-                || l.starts_with("time = "))
+                || l.starts_with("time = ")
+                || l.starts_with("sbom = "))
         })
         .map(mask_clock_times)
         .collect::<Vec<_>>()
@@ -210,6 +211,22 @@ fn the_real_loop_walks_the_demo_feed_to_a_written_checklist_and_matches_the_cli(
     let cli_toml =
         std::fs::read_to_string(only_file(&cli.path().join("checklists"), "toml")).unwrap();
     assert_eq!(without_times(&tui_toml), without_times(&cli_toml));
+    // The SBOMs both wrote are the same but for their time and serial number.
+    let sbom = |dir: &std::path::Path| {
+        let path = only_file(&dir.join("checklists"), "json");
+        let mut doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        assert!(
+            doc["serialNumber"]
+                .as_str()
+                .unwrap()
+                .starts_with("urn:uuid:")
+        );
+        doc["serialNumber"] = serde_json::Value::Null;
+        doc["metadata"]["timestamp"] = serde_json::Value::Null;
+        doc
+    };
+    assert_eq!(sbom(dir.path()), sbom(cli.path()));
 }
 
 #[test]

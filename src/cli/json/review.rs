@@ -28,6 +28,7 @@ pub fn document_of(done: &Finished) -> Value {
             "checklist": path(&w.toml),
             "markdown": path(&w.markdown),
             "manifest": path(&w.manifest),
+            "sbom": w.sbom.as_deref().map(path),
             "signature": w.signature.as_deref().map(path),
         }),
     );
@@ -63,6 +64,7 @@ fn record_fields(record: &Record) -> Map<String, Value> {
             "check" => ("checks".to_string(), map_array(value, check)),
             "waiver" => ("waivers".to_string(), map_array(value, waiver)),
             "evidence_file" => ("evidence_files".to_string(), value),
+            "sbom_change" => ("sbom_changes".to_string(), value),
             "since" => (key, since(value)),
             _ => (key, value),
         };
@@ -74,6 +76,7 @@ fn record_fields(record: &Record) -> Map<String, Value> {
         "evidence_files",
         "rejected_because",
         "log",
+        "sbom_changes",
     ] {
         doc.entry(list).or_insert_with(|| json!([]));
     }
@@ -82,7 +85,7 @@ fn record_fields(record: &Record) -> Map<String, Value> {
     fill(
         &mut doc,
         "inputs",
-        &["notes"],
+        &["notes", "sbom"],
         &["signatures", "certificates"],
     );
     doc

@@ -27,7 +27,7 @@ const RECORD_MAX: u64 = 256 << 20;
 /// One thing checked about a checklist.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Point {
-    /// `manifest`, `markdown`, `signature` or `countersignature`.
+    /// `manifest`, `sbom`, `markdown`, `signature` or `countersignature`.
     pub what: &'static str,
     pub status: Status,
     pub summary: String,
@@ -62,7 +62,7 @@ impl Audit {
     /// Unaltered: the manifest and the Markdown are the record's own
     /// (whether or not anyone signed it).
     pub fn intact(&self) -> bool {
-        self.passed("manifest") && self.passed("markdown")
+        self.passed("manifest") && self.passed("sbom") && self.passed("markdown")
     }
 
     /// Signed, with a good signature by a trusted signer.
@@ -197,11 +197,24 @@ pub fn audit_record(
     let operator = operator_signature(toml, toml_bytes, trusted, now)?;
     let mut audit = Audit {
         toml: toml.to_path_buf(),
-        points: vec![
-            manifest_point(toml, &record),
-            markdown_point(toml, &record),
-            operator.point,
-        ],
+        points: [
+            Some(output_point(
+                "manifest",
+                toml,
+                "manifest",
+                &record.inputs.manifest,
+            )),
+            record
+                .inputs
+                .sbom
+                .as_ref()
+                .map(|sha| output_point("sbom", toml, "cdx.json", sha)),
+            Some(markdown_point(toml, &record)),
+            Some(operator.point),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
         record,
         signature: Some(signature_of(toml)).filter(|asc| asc.is_file()),
         signed_by: operator.by,
@@ -215,26 +228,26 @@ pub fn audit_record(
     Ok(audit)
 }
 
-/// `manifest`: the manifest beside the TOML has the SHA-256 the record holds.
-fn manifest_point(toml: &Path, record: &Record) -> Point {
-    let manifest = sibling(toml, "manifest");
-    match std::fs::read(&manifest) {
-        Ok(bytes) if sha256_hex(&bytes) == record.inputs.manifest => Point {
-            what: "manifest",
+/// `manifest` (or `sbom`): the file beside the TOML (`<name>.<extension>`)
+/// has the SHA-256 the record holds.
+fn output_point(what: &'static str, toml: &Path, extension: &str, recorded: &str) -> Point {
+    let file = sibling(toml, extension);
+    match std::fs::read(&file) {
+        Ok(bytes) if sha256_hex(&bytes) == recorded => Point {
+            what,
             status: Status::Pass,
-            summary: format!("{} matches the SHA-256 in the record", manifest.display()),
+            summary: format!("{} matches the SHA-256 in the record", file.display()),
         },
         Ok(bytes) => Point {
-            what: "manifest",
+            what,
             status: Status::Fail,
             summary: format!(
-                "{} was altered: its SHA-256 is {}, the record says {}",
-                manifest.display(),
+                "{} was altered: its SHA-256 is {}, the record says {recorded}",
+                file.display(),
                 sha256_hex(&bytes),
-                record.inputs.manifest
             ),
         },
-        Err(e) => unreadable("manifest", &manifest, &e),
+        Err(e) => unreadable(what, &file, &e),
     }
 }
 

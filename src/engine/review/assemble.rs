@@ -25,7 +25,7 @@ use super::found::{
 };
 use super::next_steps::add_next_steps;
 use super::package::{Expected, package_checks};
-use super::sbom::{SbomInputs, sbom_check};
+use super::sbom::{SbomInputs, VendorSbom, sbom_check};
 
 /// What the review is of.
 pub(super) struct Assembly<'a> {
@@ -45,11 +45,12 @@ impl Assembly<'_> {
         judged: JudgedEvidence,
         mut fetched: Fetched<ArchiveReport>,
     ) -> Review {
-        let checks = self.checks(selection, &evidence, &judged, &fetched);
+        let (checks, sbom) = self.checks(selection, &evidence, &judged, &fetched);
         let package = fetched.read.inspected.package.take();
         let inputs = self.inputs(&evidence);
         // The entries move into the manifest: a hostile archive's names are
         // never held twice.
+        let inspected_entries = fetched.read.inspected.is_archive();
         let manifest = self.manifest(&mut fetched.read);
         // Judged here, so the manifest (every name) is not copied for the diff.
         let since = since(&self.request.previous, &manifest);
@@ -88,6 +89,8 @@ impl Assembly<'_> {
             since,
             gathered: evidence,
             package,
+            sbom,
+            inspected_entries,
         }
     }
 
@@ -98,7 +101,7 @@ impl Assembly<'_> {
         evidence: &Evidence,
         judged: &JudgedEvidence,
         fetched: &Fetched<ArchiveReport>,
-    ) -> Vec<Check> {
+    ) -> (Vec<Check>, Option<VendorSbom>) {
         let read = &fetched.read;
         let package = read.inspected.package.as_deref().map(|p| {
             let expected = Expected {
@@ -154,10 +157,11 @@ impl Assembly<'_> {
             safety,
         ]);
         selection.extend(package.into_iter().flatten());
-        selection.extend(sbom);
+        let (sbom_check, sbom) = sbom.map_or((None, None), |(check, sbom)| (Some(check), sbom));
+        selection.extend(sbom_check);
         selection.sort_by_key(|c| c.id);
         add_next_steps(&mut selection);
-        selection
+        (selection, sbom)
     }
 
     /// `checksum.sha256`, `signature.checksums`, `signature.artifact`

@@ -15,6 +15,8 @@ use crate::engine::shared::check::{Check, CheckId};
 use crate::engine::shared::manifest::ManifestEntry;
 use crate::engine::verify::sbom::Baseline;
 
+use super::sbom::VendorSbom;
+
 /// What to review.
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -129,6 +131,11 @@ pub struct Review {
     /// What a package says of itself (package kinds only): its maintainer
     /// scripts in full, for the Inspect step.
     pub package: Option<Box<Package>>,
+    /// The vendor's SBOM, when the feed names one that could be read.
+    pub sbom: Option<VendorSbom>,
+    /// Whether the review looked inside the artifact (an archive or
+    /// package), rather than at one opaque file.
+    pub inspected_entries: bool,
 }
 
 /// What changed since the last approval of this product and platform.

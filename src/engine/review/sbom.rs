@@ -33,22 +33,32 @@ pub(super) struct SbomInputs<'a> {
     pub entries: Option<&'a [Entry]>,
 }
 
-/// `sbom.components`, when the feed names an SBOM for this artifact.
-pub(super) fn sbom_check(inputs: &SbomInputs<'_>) -> Option<Check> {
+/// The vendor's SBOM as the review read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VendorSbom {
+    /// Its path as the feed names it.
+    pub file: String,
+    pub sbom: Sbom,
+    /// Whether a pinned signature covers it (only then is it carried into
+    /// the SBOM intake writes).
+    pub covered: bool,
+    /// The version whose SBOM it was compared with, and the changes.
+    pub since: Option<(String, Vec<Change>)>,
+}
+
+/// `sbom.components`, when the feed names an SBOM for this artifact, and
+/// the SBOM when it could be read.
+pub(super) fn sbom_check(inputs: &SbomInputs<'_>) -> Option<(Check, Option<VendorSbom>)> {
     let file = inputs.evidence.sbom.as_ref()?;
     if let Some(problem) = &file.problem {
-        return Some(Check::fail(
-            ID,
-            format!("the SBOM {}: {problem}", file.relative),
-        ));
+        let check = Check::fail(ID, format!("the SBOM {}: {problem}", file.relative));
+        return Some((check, None));
     }
     let sbom = match read(&file.bytes) {
         Ok(sbom) => sbom,
         Err(why) => {
-            return Some(Check::fail(
-                ID,
-                format!("the SBOM {}: {why}", file.relative),
-            ));
+            let check = Check::fail(ID, format!("the SBOM {}: {why}", file.relative));
+            return Some((check, None));
         }
     };
     let covered = coverage(file, inputs);
@@ -59,8 +69,11 @@ pub(super) fn sbom_check(inputs: &SbomInputs<'_>) -> Option<Check> {
         .collect();
     let (files_said, file_findings) = cross_check(&sbom, inputs.entries);
     findings.extend(file_findings);
-    let (since, change_findings) = changes(&sbom, inputs.baseline);
-    findings.extend(change_findings);
+    let (since, compared, unreadable_baseline) = changes(&sbom, inputs.baseline);
+    if let Some((_, changes)) = &compared {
+        findings.extend(changes.iter().map(finding));
+    }
+    findings.extend(unreadable_baseline);
     let status = match (&covered, worst(&findings)) {
         (_, Status::Fail) => Status::Fail,
         (Err(_), _) | (_, Status::Warn) => Status::Warn,
@@ -81,9 +94,17 @@ pub(super) fn sbom_check(inputs: &SbomInputs<'_>) -> Option<Check> {
         .with_evidence("format", sbom.format.clone())
         .with_evidence(
             "covered_by",
-            covered.unwrap_or_else(|why| format!("nothing: {why}")),
+            covered
+                .clone()
+                .unwrap_or_else(|why| format!("nothing: {why}")),
         );
-    Some(check.with_findings(findings))
+    let vendor = VendorSbom {
+        file: file.relative.clone(),
+        sbom,
+        covered: covered.is_ok(),
+        since: compared,
+    };
+    Some((check.with_findings(findings), Some(vendor)))
 }
 
 fn worst(findings: &[Finding]) -> Status {
@@ -232,10 +253,14 @@ fn normalised(path: &[u8]) -> &[u8] {
     }
 }
 
-/// The component changes since the baseline, each a finding.
-fn changes(sbom: &Sbom, baseline: &Baseline) -> (String, Vec<Finding>) {
+/// Changes since a baseline version, as [`VendorSbom::since`] holds them.
+type Compared = Option<(String, Vec<Change>)>;
+
+/// How the comparison reads in the summary, the component changes since
+/// the baseline, and a finding when the baseline cannot be read.
+fn changes(sbom: &Sbom, baseline: &Baseline) -> (String, Compared, Option<Finding>) {
     let (version, bytes) = match baseline {
-        Baseline::None(why) => return (format!("no baseline ({why})"), Vec::new()),
+        Baseline::None(why) => return (format!("no baseline ({why})"), None, None),
         Baseline::Found { version, bytes } => (version, bytes),
     };
     let before = match read(bytes) {
@@ -246,20 +271,17 @@ fn changes(sbom: &Sbom, baseline: &Baseline) -> (String, Vec<Finding>) {
                 version.clone(),
                 format!("the SBOM approved with {version} cannot be read: {why}"),
             );
-            return (
-                format!("no baseline (the SBOM of {version} cannot be read)"),
-                vec![f],
-            );
+            let said = format!("no baseline (the SBOM of {version} cannot be read)");
+            return (said, None, Some(f));
         }
     };
     let compared = compare::compare(&before, sbom);
-    let findings: Vec<Finding> = compared.changes.iter().map(finding).collect();
     let said = format!(
         "since {version}: {} changed, {} unchanged",
         group(compared.changes.len() as u64),
         group(compared.unchanged as u64)
     );
-    (said, findings)
+    (said, Some((version.clone(), compared.changes)), None)
 }
 
 fn finding(change: &Change) -> Finding {

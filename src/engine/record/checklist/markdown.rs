@@ -7,6 +7,7 @@ use crate::engine::shared::check::Status;
 use crate::engine::shared::verdict::WaiverOutcome;
 
 use super::record::Record;
+use super::sbom_table::sbom_changes;
 use super::trail::{trust, verifying};
 
 /// Renders the Markdown checklist.
@@ -21,6 +22,7 @@ pub fn render(r: &Record) -> String {
     evidence(&mut doc, r);
     waivers(&mut doc, r);
     since(&mut doc, r);
+    sbom_changes(&mut doc, r);
     inputs(&mut doc, r);
     evidence_files(&mut doc, r);
     trust(&mut doc, r);

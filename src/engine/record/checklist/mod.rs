@@ -4,8 +4,10 @@
 //! archive entry). [`Checklist::build`] is the only way to make one, so
 //! every front end writes the same record.
 
+mod cyclonedx;
 mod markdown;
 mod record;
+mod sbom_table;
 mod trail;
 mod write;
 
@@ -101,6 +103,9 @@ pub struct Checklist {
     pub toml: String,
     pub markdown: String,
     pub manifest: Vec<u8>,
+    /// `<name>.cdx.json`: the SBOM of what the review inspected (none for
+    /// a single opaque file).
+    pub sbom: Option<Vec<u8>>,
 }
 
 impl Checklist {
@@ -111,13 +116,14 @@ impl Checklist {
         let mut checks: Vec<Check> = review.checks.clone();
         checks.retain(|c| c.id != CheckId::Signoff);
         checks.push(sign_off.check());
+        let sbom = cyclonedx::render(review, verdict, finished);
         let record = Record::new(
             review,
             sign_off,
             checks,
             (verdict, reasons),
             finished,
-            sha256_hex(&manifest),
+            (sha256_hex(&manifest), sbom.as_deref().map(sha256_hex)),
         );
         let toml = record.to_toml();
         let markdown = render_markdown(&record);
@@ -126,6 +132,7 @@ impl Checklist {
             toml,
             markdown,
             manifest,
+            sbom,
         }
     }
 

@@ -11,6 +11,7 @@ use crate::engine::review::{
 use crate::engine::shared::check::{Check, CheckId};
 use crate::engine::shared::verdict::{Verdict, Waiver, WaiverOutcome, outcome_of};
 use crate::engine::shared::waiver::covered_by;
+use crate::engine::verify::sbom::compare;
 
 use super::SignOff;
 
@@ -54,6 +55,49 @@ pub struct Record {
     pub checks: Vec<Check>,
     #[serde(rename = "waiver", default, skip_serializing_if = "Vec::is_empty")]
     pub waivers: Vec<WaiverRecord>,
+    /// The vendor SBOM's component changes since the SBOM approved last.
+    #[serde(rename = "sbom_change", default, skip_serializing_if = "Vec::is_empty")]
+    pub sbom_changes: Vec<SbomChange>,
+}
+
+/// One component change of the vendor's SBOM (see `sbom.components`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SbomChange {
+    /// `added`, `removed`, `upgraded`, `downgraded`, `changed`, `rebuilt`.
+    pub change: String,
+    pub component: String,
+    /// The package URL without its version, or `supplier|name`.
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// The version compared with.
+    pub since: String,
+}
+
+impl SbomChange {
+    fn all_of(review: &Review) -> Vec<SbomChange> {
+        let Some((since, changes)) = review.sbom.as_ref().and_then(|s| s.since.as_ref()) else {
+            return Vec::new();
+        };
+        changes
+            .iter()
+            .map(|c| {
+                let (change, from, to) = c.parts();
+                let shown = to.or(from).map(|x| x.name.clone()).unwrap_or_default();
+                SbomChange {
+                    change: change.to_string(),
+                    key: to.or(from).map(compare::key).unwrap_or_default(),
+                    component: shown,
+                    from: from.and_then(|x| x.version.clone()),
+                    to: to.and_then(|x| x.version.clone()),
+                    since: since.clone(),
+                }
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,6 +110,9 @@ pub struct InputsSection {
     pub signatures: Vec<String>,
     pub certificates: Vec<String>,
     pub manifest: String,
+    /// SHA-256 of the SBOM intake wrote (`<name>.cdx.json`), when it wrote one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sbom: Option<String>,
 }
 
 /// What changed since the last approved release (full lists).
@@ -172,7 +219,7 @@ impl Record {
         checks: Vec<Check>,
         (verdict, rejected_because): (Verdict, Vec<String>),
         finished: Timestamp,
-        manifest_sha256: String,
+        (manifest_sha256, sbom_sha256): (String, Option<String>),
     ) -> Record {
         let waivers = sign_off
             .waivers
@@ -219,11 +266,13 @@ impl Record {
                 signatures: review.inputs.signatures.clone(),
                 certificates: review.inputs.certificates.clone(),
                 manifest: manifest_sha256,
+                sbom: sbom_sha256,
             },
             evidence_files: review.evidence.clone(),
             since: SinceSection::from(&review.since),
             checks,
             waivers,
+            sbom_changes: SbomChange::all_of(review),
         }
     }
 

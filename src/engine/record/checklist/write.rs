@@ -15,22 +15,26 @@ pub struct Written {
     pub toml: PathBuf,
     pub markdown: PathBuf,
     pub manifest: PathBuf,
+    /// `<name>.cdx.json`, the SBOM of what was inspected, when written.
+    pub sbom: Option<PathBuf>,
     /// `<name>.toml.asc`, when the checklist was signed.
     pub signature: Option<PathBuf>,
 }
 
 impl Written {
-    fn names(dir: &Path, name: &str, signed: bool) -> Written {
+    fn names(dir: &Path, name: &str, signed: bool, sbom: bool) -> Written {
         Written {
             toml: dir.join(format!("{name}.toml")),
             markdown: dir.join(format!("{name}.md")),
             manifest: dir.join(format!("{name}.manifest")),
+            sbom: sbom.then(|| dir.join(format!("{name}.cdx.json"))),
             signature: signed.then(|| dir.join(format!("{name}.toml.asc"))),
         }
     }
 
     pub fn all(&self) -> Vec<&Path> {
         let mut all: Vec<&Path> = vec![&self.toml, &self.markdown, &self.manifest];
+        all.extend(self.sbom.as_deref());
         all.extend(self.signature.as_deref());
         all
     }
@@ -53,7 +57,7 @@ pub fn write(checklist: &Checklist, dir: &Path, signature: Option<&[u8]>) -> Res
         } else {
             format!("{stem}-{n}")
         };
-        let written = Written::names(dir, &name, signature.is_some());
+        let written = Written::names(dir, &name, signature.is_some(), checklist.sbom.is_some());
         if written.all().iter().any(|p| p.exists()) {
             continue;
         }
@@ -62,6 +66,9 @@ pub fn write(checklist: &Checklist, dir: &Path, signature: Option<&[u8]>) -> Res
             (&written.manifest, &checklist.manifest),
             (&written.markdown, checklist.markdown.as_bytes()),
         ];
+        if let (Some(path), Some(sbom)) = (&written.sbom, &checklist.sbom) {
+            files.push((path, sbom));
+        }
         if let (Some(path), Some(sig)) = (&written.signature, signature) {
             files.push((path, sig));
         }

@@ -36,6 +36,20 @@ pub enum Change {
     },
 }
 
+impl Change {
+    /// The change in a word, the component before and after.
+    pub fn parts(&self) -> (&'static str, Option<&Component>, Option<&Component>) {
+        match self {
+            Change::Added(c) => ("added", None, Some(c)),
+            Change::Removed(c) => ("removed", Some(c), None),
+            Change::Upgraded { from, to } => ("upgraded", Some(from), Some(to)),
+            Change::Downgraded { from, to } => ("downgraded", Some(from), Some(to)),
+            Change::Changed { from, to } => ("changed", Some(from), Some(to)),
+            Change::Rebuilt { from, to } => ("rebuilt", Some(from), Some(to)),
+        }
+    }
+}
+
 /// What changed, and how many components did not.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Comparison {
