@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use crate::engine::review::{Review, Since};
 use crate::engine::shared::check::{CheckId, Status};
 use crate::engine::shared::text::escape_path;
+use crate::engine::verify::sbom::compare::Change;
 
 use super::input::TextInput;
 
@@ -211,6 +212,33 @@ fn script_rows(review: &Review) -> Vec<Row> {
         .collect()
 }
 
+/// How the Inspect table names what the vendor's SBOM says.
+pub const SBOM_ROW: &str = "(SBOM) ";
+
+/// A row per component change since the SBOM approved last, and per
+/// other finding of `sbom.components` (a file the SBOM lists otherwise).
+fn sbom_rows(review: &Review) -> Vec<Row> {
+    let Some(check) = review.check(CheckId::SbomComponents) else {
+        return Vec::new();
+    };
+    check
+        .findings
+        .iter()
+        .map(|f| {
+            let word = f.summary.split(':').next().unwrap_or("");
+            let is_change = Change::WORDS.contains(&word);
+            Row {
+                mode: String::new(),
+                size: None,
+                path: format!("{SBOM_ROW}{}", f.subject),
+                status: Some(f.status),
+                findings: vec![(f.status, f.summary.clone())],
+                change: is_change.then(|| f.summary.clone()),
+            }
+        })
+        .collect()
+}
+
 /// The table's rows: a package's maintainer scripts, the archive's
 /// entries in order, then findings about
 /// paths it lacks (declared but missing, a notes problem, an archive that
@@ -221,6 +249,7 @@ fn table_rows(review: &Review) -> Vec<Row> {
     let changes = Changes::of(review);
     let mut seen: HashSet<String> = HashSet::new();
     let mut rows: Vec<Row> = script_rows(review);
+    rows.extend(sbom_rows(review));
     rows.reserve(review.manifest.len() + findings.order.len() + changes.removed.len());
     for e in &review.manifest {
         let path = escape_path(&e.path);

@@ -359,7 +359,10 @@ fn the_written_sbom_is_valid_cyclonedx_1_6_naming_the_artifact_and_every_file() 
     assert_eq!(subject["version"], "4.2.1");
     assert_eq!(subject["hashes"][0]["content"], r.artifact.sha256.as_str());
     let props = doc["metadata"]["properties"].as_array().unwrap();
-    let verdict = props.iter().find(|p| p["name"] == "intake:verdict").unwrap();
+    let verdict = props
+        .iter()
+        .find(|p| p["name"] == "intake:verdict")
+        .unwrap();
     // No release notes: `archive.contents` warns, unwaived, so rejected.
     assert_eq!(verdict["value"], "rejected");
     let components = doc["components"].as_array().unwrap();
@@ -418,4 +421,42 @@ fn an_sbom_no_signature_covers_is_not_carried_into_the_written_one() {
         "{components:?}"
     );
     assert_eq!(cyclonedx_validator().iter_errors(&doc).count(), 0);
+}
+
+#[test]
+fn the_inspect_step_lists_each_component_change_as_a_changed_row() {
+    use intake::tui::rows::{Filter, Inspect, SBOM_ROW};
+    let before = cyclonedx(&[("pkg:npm/hl7-parser", "2.0.0", None)], &[]);
+    let after = cyclonedx(
+        &[("pkg:npm/hl7-parser", "2.1.0", None)],
+        &[("lib/gone.so", &"c".repeat(64))],
+    );
+    let baseline = Baseline::Found {
+        version: "4.2.0".into(),
+        bytes: before,
+    };
+    let r = review_with(&signed_sbom_feed(after), baseline);
+    let mut inspect = Inspect::new(&r);
+    inspect.set_filter(Filter::Changed);
+    let changed: Vec<&str> = inspect
+        .visible
+        .iter()
+        .map(|i| inspect.rows[*i].path.as_str())
+        .collect();
+    assert_eq!(changed, [format!("{SBOM_ROW}pkg:npm/hl7-parser")]);
+    let row = &inspect.rows[inspect.visible[0]];
+    assert_eq!(
+        row.change.as_deref(),
+        Some("upgraded: hl7-parser 2.0.0 → 2.1.0")
+    );
+    inspect.set_filter(Filter::Findings);
+    let found: Vec<&str> = inspect
+        .visible
+        .iter()
+        .map(|i| inspect.rows[*i].path.as_str())
+        .collect();
+    assert!(
+        found.contains(&format!("{SBOM_ROW}lib/gone.so").as_str()),
+        "{found:?}"
+    );
 }

@@ -329,7 +329,7 @@ fn finding(change: &Change) -> Finding {
             Status::Fail,
             subject(to),
             format!(
-                "{} {} has SHA-256 {} now, {} when approved: the same version with other bytes",
+                "rebuilt: {} {} has SHA-256 {} now, {} when approved: the same version with other bytes",
                 to.name,
                 version(to),
                 to.sha256.as_deref().unwrap_or("-"),

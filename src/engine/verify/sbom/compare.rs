@@ -37,6 +37,17 @@ pub enum Change {
 }
 
 impl Change {
+    /// Every change in a word, as [`Change::parts`] and the findings of
+    /// `sbom.components` begin (`upgraded: ...`).
+    pub const WORDS: [&'static str; 6] = [
+        "added",
+        "removed",
+        "upgraded",
+        "downgraded",
+        "changed",
+        "rebuilt",
+    ];
+
     /// The change in a word, the component before and after.
     pub fn parts(&self) -> (&'static str, Option<&Component>, Option<&Component>) {
         match self {
