@@ -8,9 +8,9 @@ use jiff::Timestamp;
 
 use crate::engine::fetch::hashers::HashKey;
 use crate::engine::inspect::deb::arch;
-use crate::engine::inspect::deb::dpkg_version::{DpkgVersion, same};
 use crate::engine::inspect::package::{Embedded, ListedDigests, Package, Script};
 use crate::engine::select::feed::{Artifact, Product};
+use crate::engine::select::version::dpkg::{DpkgVersion, same};
 use crate::engine::shared::check::{Check, CheckId, Finding, Status};
 use crate::engine::shared::text::{escape_path, group};
 use crate::engine::verify::signature::key::hash_name;

@@ -114,9 +114,7 @@ impl CheckId {
             CheckId::PackageDigests => "a package's own file digests agree with its files",
             CheckId::PackageIdentity => "a package's name, version and architecture fit the feed",
             CheckId::PackageScripts => "install-time scripts of a package, each needing a reason",
-            CheckId::SbomComponents => {
-                "the vendor's SBOM is signed, matches the files, and its changes are listed"
-            }
+            CheckId::SbomComponents => "the vendor SBOM is signed and agrees with the files",
             CheckId::ArchiveContents => "the artifact holds what the release notes declare",
             CheckId::ArchiveSafety => "nothing escapes its folder, hides, or unpacks differently",
             CheckId::Signoff => "an operator and a different approver signed off",

@@ -73,10 +73,10 @@ fn an_unreachable_server_is_history_unavailable_never_no_approval() {
             && !out.contains("secret"),
         "{out}"
     );
-    // Two reviews, two checklists (TOML, Markdown, manifest each): kept.
+    // Two reviews, two checklists (TOML, Markdown, manifest, SBOM each): kept.
     assert_eq!(
         std::fs::read_dir(desk.path()).unwrap().count(),
-        6,
+        8,
         "the checklists stay"
     );
 }

@@ -23,13 +23,12 @@
 //! What the package says of itself goes into the report's
 //! [`Package`](super::package::Package); the review makes the
 //! `package.*` checks of it. Versions compare as dpkg compares them
-//! ([`dpkg_version`]); architectures map to platforms as [`arch`] says.
+//! ([`crate::engine::select::version::dpkg`]); architectures map to platforms as [`arch`] says.
 
 pub mod ar;
 pub mod arch;
 pub mod control;
 pub mod digests;
-pub mod dpkg_version;
 mod members;
 pub mod peek;
 pub mod rooted;

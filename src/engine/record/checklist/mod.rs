@@ -12,6 +12,7 @@ mod trail;
 mod write;
 
 pub use crate::engine::shared::manifest::render as render_manifest;
+pub use cyclonedx::SbomDocument;
 pub use markdown::render as render_markdown;
 pub use record::{InputsSection, Record, WaiverRecord, to_json, toml_datetime};
 pub use write::{WriteError, Written, write, write_new};
@@ -104,8 +105,8 @@ pub struct Checklist {
     pub markdown: String,
     pub manifest: Vec<u8>,
     /// `<name>.cdx.json`: the SBOM of what the review inspected (none for
-    /// a single opaque file).
-    pub sbom: Option<Vec<u8>>,
+    /// a single opaque file), written from `manifest` as it is written.
+    pub sbom: Option<SbomDocument>,
 }
 
 impl Checklist {
@@ -116,14 +117,17 @@ impl Checklist {
         let mut checks: Vec<Check> = review.checks.clone();
         checks.retain(|c| c.id != CheckId::Signoff);
         checks.push(sign_off.check());
-        let sbom = cyclonedx::render(review, verdict, finished);
+        let sbom = SbomDocument::of(review, verdict, finished);
         let record = Record::new(
             review,
             sign_off,
             checks,
             (verdict, reasons),
             finished,
-            (sha256_hex(&manifest), sbom.as_deref().map(sha256_hex)),
+            (
+                sha256_hex(&manifest),
+                sbom.as_ref().map(|s| s.sha256(&manifest)),
+            ),
         );
         let toml = record.to_toml();
         let markdown = render_markdown(&record);

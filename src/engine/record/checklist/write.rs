@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::engine::shared::error::{Error, Result};
 
-use super::Checklist;
+use super::{Checklist, SbomDocument};
 
 /// The paths a checklist was written to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,21 +62,24 @@ pub fn write(checklist: &Checklist, dir: &Path, signature: Option<&[u8]>) -> Res
             continue;
         }
         // The record goes last: a checklist exists once its TOML does.
-        let mut files: Vec<(&Path, &[u8])> = vec![
-            (&written.manifest, &checklist.manifest),
-            (&written.markdown, checklist.markdown.as_bytes()),
+        let mut files: Vec<(&Path, Content<'_>)> = vec![
+            (&written.manifest, Content::Bytes(&checklist.manifest)),
+            (
+                &written.markdown,
+                Content::Bytes(checklist.markdown.as_bytes()),
+            ),
         ];
         if let (Some(path), Some(sbom)) = (&written.sbom, &checklist.sbom) {
-            files.push((path, sbom));
+            files.push((path, Content::Sbom(sbom, &checklist.manifest)));
         }
         if let (Some(path), Some(sig)) = (&written.signature, signature) {
-            files.push((path, sig));
+            files.push((path, Content::Bytes(sig)));
         }
-        files.push((&written.toml, checklist.toml.as_bytes()));
+        files.push((&written.toml, Content::Bytes(checklist.toml.as_bytes())));
         let mut done: Vec<&Path> = Vec::new();
         let mut clash = false;
-        for (path, bytes) in files {
-            match write_new(path, bytes) {
+        for (path, content) in files {
+            match write_new_with(path, |w| content.write_to(w)) {
                 Ok(()) => done.push(path),
                 Err(WriteError::Exists) => {
                     clash = true;
@@ -101,6 +104,22 @@ pub fn write(checklist: &Checklist, dir: &Path, signature: Option<&[u8]>) -> Res
     ))
 }
 
+/// What one of a checklist's files holds.
+enum Content<'a> {
+    Bytes(&'a [u8]),
+    /// The SBOM, streamed from the manifest as it is written.
+    Sbom(&'a SbomDocument, &'a [u8]),
+}
+
+impl Content<'_> {
+    fn write_to(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        match self {
+            Content::Bytes(bytes) => out.write_all(bytes),
+            Content::Sbom(sbom, manifest) => sbom.write(manifest, out),
+        }
+    }
+}
+
 fn remove_all(paths: &[&Path]) {
     for p in paths {
         let _ = std::fs::remove_file(p);
@@ -117,6 +136,15 @@ pub enum WriteError {
 
 /// Writes `bytes` to a new file at `path` atomically; never replaces one.
 pub fn write_new(path: &Path, bytes: &[u8]) -> std::result::Result<(), WriteError> {
+    write_new_with(path, |w| w.write_all(bytes))
+}
+
+/// Writes what `fill` writes to a new file at `path` atomically (through a
+/// buffer); never replaces one.
+pub fn write_new_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::result::Result<(), WriteError> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -128,7 +156,11 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> std::result::Result<(), WriteErro
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let mut tmp = builder.tempfile_in(dir).map_err(WriteError::Io)?;
-    tmp.write_all(bytes).map_err(WriteError::Io)?;
+    {
+        let mut buffered = std::io::BufWriter::new(tmp.as_file_mut());
+        fill(&mut buffered).map_err(WriteError::Io)?;
+        buffered.flush().map_err(WriteError::Io)?;
+    }
     tmp.as_file().sync_all().map_err(WriteError::Io)?;
     match tmp.persist_noclobber(path) {
         Ok(_) => Ok(()),

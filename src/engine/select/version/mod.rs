@@ -9,9 +9,10 @@
 
 use std::cmp::Ordering;
 
-use crate::engine::inspect::deb::dpkg_version::DpkgVersion;
-use crate::engine::inspect::kinds;
+pub mod dpkg;
+
 use crate::engine::select::feed::Feed;
+use dpkg::DpkgVersion;
 
 /// Which rules order a product's versions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,15 +28,22 @@ impl Scheme {
     /// is a package of that format (their versions are the packages'
     /// versions); the generic rules otherwise.
     pub fn of(feed: &Feed) -> Scheme {
-        let mut kinds = feed
+        let package_format = |file: &str| {
+            let lower = file.to_ascii_lowercase();
+            if lower.ends_with(".deb") {
+                Some(Scheme::Dpkg)
+            } else {
+                None
+            }
+        };
+        let mut formats = feed
             .releases
             .iter()
             .flat_map(|r| &r.artifacts)
-            .map(|a| kinds::by_name(&a.file.value).map(|k| k.name()));
-        let first = kinds.next().flatten();
-        let all_same = kinds.all(|k| k == first);
+            .map(|a| package_format(&a.file.value));
+        let first = formats.next().flatten();
         match first {
-            Some("deb") if all_same => Scheme::Dpkg,
+            Some(scheme) if formats.all(|f| f == Some(scheme)) => scheme,
             _ => Scheme::Generic,
         }
     }
