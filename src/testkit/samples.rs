@@ -19,6 +19,7 @@
 
 mod agent;
 mod lessons;
+mod sbom;
 mod training;
 
 use std::fmt::Write as _;
@@ -250,21 +251,24 @@ fn meridian_feed(k: &DemoKeys) -> Result<FeedSpec> {
     feed.certificates[0].name = "northwind-release-2026.asc".into();
     feed.also_pin("northwind-release-2025.asc", &k.release_2025)?;
     feed.expires = Some("2036-12-31".into());
-    feed.releases.push(release(
+    let newest = release(
         "4.2.1",
         "2026-03-02",
         &k.release,
         "2026-03-02T10:14:07Z",
         &["linux-x86_64", "windows-x86_64"],
-    )?);
+    )?;
+    feed.releases
+        .push(sbom::with_sbom(newest, k, "2026-03-02T10:14:07Z")?);
 
-    let mut older = release(
+    let older = release(
         "4.2.0",
         "2026-01-15",
         &k.release,
         "2026-01-15T09:00:00Z",
         &["linux-x86_64", "windows-x86_64"],
     )?;
+    let mut older = sbom::with_sbom(older, k, "2026-01-15T09:00:00Z")?;
     let text = older.checksums.bytes.clone();
     older.checksums = FileSpec::new(
         "SHA256SUMS",

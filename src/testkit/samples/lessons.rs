@@ -163,6 +163,15 @@ pub const LESSONS: &[Lesson] = &[
     },
     Lesson {
         feed: "training",
+        version: "sbom-disagrees",
+        platform: "linux-x86_64",
+        check: "sbom.components",
+        status: "fail",
+        exit: 1,
+        what: "a signed SBOM that gives the engine binary another SHA-256 than the archive holds (the SBOM of another build)",
+    },
+    Lesson {
+        feed: "training",
         version: "hidden-frame",
         platform: "linux-x86_64",
         check: "archive.safety",

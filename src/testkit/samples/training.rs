@@ -28,6 +28,7 @@ pub(super) fn training_feed(k: &DemoKeys) -> Result<FeedSpec> {
     feed.releases = evidence_lessons(k)?;
     feed.releases.extend(safety_lessons(k)?);
     feed.releases.extend(compression_lessons(k)?);
+    feed.releases.push(super::sbom::sbom_disagrees_lesson(k)?);
     Ok(feed)
 }
 
