@@ -54,6 +54,11 @@ pub struct ReleaseSpec {
     pub sbom_signature: Option<FileSpec>,
 }
 
+/// A TOML string.
+fn q(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
 /// `<sha256>  <name>` lines, as `sha256sum` writes them.
 pub fn sha256sums(files: &[&FileSpec]) -> String {
     let mut out = String::new();
@@ -111,6 +116,47 @@ impl ReleaseSpec {
         let sig = keys::sign_detached(by, &self.checksums.bytes, spec)?;
         self.checksums_signature = Some(FileSpec::new("SHA256SUMS.asc", sig));
         Ok(())
+    }
+
+    /// The release's `[[release]]` table and its artifacts, as TOML.
+    fn write_toml(&self, t: &mut String) {
+        let r = self;
+        let path = |f: &FileSpec| q(&format!("{}/{}", r.version, f.name));
+        let _ = writeln!(
+            t,
+            "\n[[release]]\nversion = {}\ndate = {}\nchannel = {}",
+            q(&r.version),
+            r.date,
+            q(&r.channel)
+        );
+        if let Some(n) = &r.notes {
+            let _ = writeln!(t, "notes = {}", path(n));
+        }
+        let _ = writeln!(t, "checksums = {}", path(&r.checksums));
+        let optional = [
+            ("checksums_signature", &r.checksums_signature),
+            ("sbom", &r.sbom),
+            ("sbom_signature", &r.sbom_signature),
+        ];
+        for (key, file) in optional {
+            if let Some(f) = file {
+                let _ = writeln!(t, "{key} = {}", path(f));
+            }
+        }
+        for a in &r.artifacts {
+            let _ = writeln!(
+                t,
+                "\n  [[release.artifact]]\n  platform = {}\n  file = {}",
+                q(&a.platform),
+                path(&a.file)
+            );
+            if let Some(s) = &a.signature {
+                let _ = writeln!(t, "  signature = {}", path(s));
+            }
+            if let Some(size) = a.size {
+                let _ = writeln!(t, "  size = {size}");
+            }
+        }
     }
 
     fn files(&self) -> Vec<&FileSpec> {
@@ -187,7 +233,6 @@ impl FeedSpec {
 
     /// The feed's TOML text.
     pub fn toml(&self) -> String {
-        let q = |s: &str| toml::Value::String(s.to_string()).to_string();
         let list = |items: Vec<String>| {
             format!(
                 "[{}]",
@@ -232,41 +277,7 @@ impl FeedSpec {
             let _ = writeln!(t, "\n[[source]]\nname = {}\nurl = {}", q(name), q(url));
         }
         for r in &self.releases {
-            let path = |f: &FileSpec| q(&format!("{}/{}", r.version, f.name));
-            let _ = writeln!(
-                t,
-                "\n[[release]]\nversion = {}\ndate = {}\nchannel = {}",
-                q(&r.version),
-                r.date,
-                q(&r.channel)
-            );
-            if let Some(n) = &r.notes {
-                let _ = writeln!(t, "notes = {}", path(n));
-            }
-            let _ = writeln!(t, "checksums = {}", path(&r.checksums));
-            if let Some(s) = &r.checksums_signature {
-                let _ = writeln!(t, "checksums_signature = {}", path(s));
-            }
-            if let Some(s) = &r.sbom {
-                let _ = writeln!(t, "sbom = {}", path(s));
-            }
-            if let Some(s) = &r.sbom_signature {
-                let _ = writeln!(t, "sbom_signature = {}", path(s));
-            }
-            for a in &r.artifacts {
-                let _ = writeln!(
-                    t,
-                    "\n  [[release.artifact]]\n  platform = {}\n  file = {}",
-                    q(&a.platform),
-                    path(&a.file)
-                );
-                if let Some(s) = &a.signature {
-                    let _ = writeln!(t, "  signature = {}", path(s));
-                }
-                if let Some(size) = a.size {
-                    let _ = writeln!(t, "  size = {size}");
-                }
-            }
+            r.write_toml(&mut t);
         }
         t
     }
