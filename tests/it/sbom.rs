@@ -460,3 +460,68 @@ fn the_inspect_step_lists_each_component_change_as_a_changed_row() {
         "{found:?}"
     );
 }
+
+#[test]
+fn the_store_keeps_the_approved_sbom_and_the_next_review_compares_with_it() {
+    let home = tempfile::tempdir().unwrap();
+    let verify = |release: &str, waive: &[&str]| {
+        let mut cmd = intake_bin();
+        cmd.env("XDG_DATA_HOME", home.path())
+            .args([
+                "verify",
+                "sample-releases/meridian/feed.toml",
+                "--release",
+                release,
+            ])
+            .args(["--platform", "linux-x86_64", "--offline"])
+            .args(["--operator", "a.operator", "--approver", "b.approver"])
+            .arg("--checklist-dir")
+            .arg(home.path().join("checklists"));
+        for w in waive {
+            cmd.args(["--waive", w]);
+        }
+        cmd.output().unwrap()
+    };
+    let o = verify("4.2.0", &["release.newest=kept on 4.2.0 for the test"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let stored = home
+        .path()
+        .join("intake/store/meridian/4.2.0/meridian-4.2.0.cdx.json");
+    assert!(
+        stored.is_file(),
+        "the store keeps the vendor SBOM with the evidence"
+    );
+    let o = verify("4.2.1", &[]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("since 4.2.0: 2 changed, 2 unchanged"), "{out}");
+    let md = std::fs::read_dir(home.path().join("checklists"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.to_string_lossy().contains("-4.2.1-") && p.extension().is_some_and(|x| x == "md")
+        })
+        .unwrap();
+    let md = std::fs::read_to_string(md).unwrap();
+    assert!(
+        md.contains("## SBOM: component changes since 4.2.0"),
+        "{md}"
+    );
+    assert!(md.contains("| upgraded | openssl | pkg:deb/debian/openssl | 3.0.11-1\\~deb12u2 | 3.0.15-1\\~deb12u1 |"), "{md}");
+}
+
+#[test]
+fn an_sbom_past_its_size_limit_fails_saying_so() {
+    let mut big = good_sbom();
+    big.truncate(big.len() - 2);
+    big.extend(std::iter::repeat_n(b' ', (64 << 20) + 1));
+    big.extend_from_slice(b"}\n");
+    let r = review_with(&signed_sbom_feed(big), no_baseline());
+    let c = assert_status(&r, CheckId::SbomComponents, Status::Fail);
+    assert!(c.summary.contains("larger than"), "{}", c.summary);
+}

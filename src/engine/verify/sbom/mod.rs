@@ -115,7 +115,8 @@ mod tests {
         {"type": "library", "group": "org.hl7", "name": "hapi", "version": "2.5",
          "purl": "pkg:maven/org.hl7/hapi@2.5", "bom-ref": "hapi",
          "supplier": {"name": "HL7"}, "unknown-field": [1, 2, 3],
-         "components": [{"type": "library", "name": "inner", "version": "1", "bom-ref": "hapi"}]},
+         "components": [{"type": "library", "name": "inner", "version": "1", "bom-ref": "hapi",
+                         "purl": "inner@1"}]},
         {"type": "file", "name": "bin/meridian",
          "hashes": [{"alg": "SHA-1", "content": "00"}, {"alg": "SHA-256", "content": "ab"}]}
       ]}"#;
@@ -130,6 +131,12 @@ mod tests {
         assert_eq!(sbom.files.len(), 1);
         assert_eq!(sbom.files[0].sha256.as_deref(), Some("ab"));
         let problems = sbom.problems();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("inner: the package URL \"inner@1\" does not parse")),
+            "{problems:?}"
+        );
         assert!(
             problems
                 .iter()
