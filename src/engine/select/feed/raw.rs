@@ -59,6 +59,10 @@ pub(super) struct RawRelease {
     pub(super) checksums: Spanned<String>,
     #[serde(default)]
     pub(super) checksums_signature: Option<Spanned<String>>,
+    /// An APT repository's `Packages` index (`checksums` is then its
+    /// `InRelease` or `Release`).
+    #[serde(default)]
+    pub(super) index: Option<Spanned<String>>,
     #[serde(rename = "artifact", default)]
     pub(super) artifacts: Vec<Spanned<RawArtifact>>,
 }

@@ -283,6 +283,7 @@ impl Validator<'_> {
             let checksums = self.path(r.checksums, at("checksums"))?;
             let checksums_signature =
                 self.opt_path(r.checksums_signature, at("checksums_signature"))?;
+            let index = self.opt_path(r.index, at("index"))?;
             let artifacts = self.artifacts(r.artifacts, i, &version)?;
             if artifacts.is_empty() {
                 return Err(self.err(
@@ -298,6 +299,7 @@ impl Validator<'_> {
                 notes,
                 checksums,
                 checksums_signature,
+                index,
                 artifacts,
             });
         }
