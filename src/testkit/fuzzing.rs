@@ -29,7 +29,7 @@ use crate::settings::Settings;
 pub type Target = (&'static str, fn(&[u8]));
 
 /// Every target, in the order `scripts/fuzz.sh` runs them.
-pub const TARGETS: [Target; 15] = [
+pub const TARGETS: [Target; 16] = [
     ("feed", feed),
     ("checksums", checksums),
     ("signature", signature),
@@ -45,6 +45,7 @@ pub const TARGETS: [Target; 15] = [
     ("checklist", checklist),
     ("history", history),
     ("settings", settings),
+    ("apt", apt),
 ];
 
 /// Small limits, so no input can make a run allocate or loop without bound.
@@ -73,6 +74,36 @@ pub fn feed(data: &[u8]) {
         );
         for release in &feed.releases {
             let _ = feed.release(&release.version);
+        }
+    }
+}
+
+/// An APT repository's Release file (or InRelease) and Packages index
+/// (`verify::apt`): the same bytes through the signed-part check, the
+/// Release fields and the stanza reader (plain, and through gzip or xz
+/// when they start as one). The reader keeps at most `MAX_MATCHES`
+/// stanzas and never more stanzas than lines.
+pub fn apt(data: &[u8]) {
+    use crate::engine::verify::apt::{self, IndexCodec, packages};
+    if let Ok(skipped) = apt::outside_signed_part(data) {
+        assert!(skipped <= data.len());
+    }
+    if let Ok(release) = apt::release::parse(data) {
+        assert!(release.sha256.len() <= data.len());
+        let _ = release.listed("main/binary-amd64/Packages");
+    }
+    let wanted = "pool/a.deb";
+    let lines = data.split(|b| *b == b'\n').count() as u64;
+    let scan = packages::scan(&mut &data[..], wanted);
+    assert!(scan.matches.len() <= packages::MAX_MATCHES);
+    assert!(scan.stanzas <= lines);
+    for (codec, magic) in [
+        (IndexCodec::Gzip, &[0x1f, 0x8b][..]),
+        (IndexCodec::Xz, b"\xFD7zXZ"),
+    ] {
+        if data.starts_with(magic) {
+            let scan = apt::scan_index(&mut &data[..], codec, wanted);
+            assert!(scan.matches.len() <= packages::MAX_MATCHES);
         }
     }
 }

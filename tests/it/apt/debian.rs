@@ -51,15 +51,24 @@ fn missing<T>(what: &str) -> Option<T> {
     None
 }
 
-/// The uncompressed index apt keeps at `path` (`.lz4` through the `lz4` tool).
-fn decompress(path: &Path) -> Option<Vec<u8>> {
-    if path.extension().is_none_or(|e| e != "lz4") {
+/// How apt may keep an index: its suffix and the tool that unpacks it.
+const KEPT: [(&str, &str); 5] = [
+    (".lz4", "lz4"),
+    ("", ""),
+    (".gz", "gzip"),
+    (".xz", "xz"),
+    (".zst", "zstd"),
+];
+
+/// The uncompressed index apt keeps at `path`, unpacked by `tool`.
+fn decompress(path: &Path, tool: &str) -> Option<Vec<u8>> {
+    if tool.is_empty() {
         return std::fs::read(path).ok();
     }
-    let out = Command::new("lz4").arg("-dc").arg(path).output();
+    let out = Command::new(tool).arg("-dc").arg(path).output();
     match out {
         Ok(out) if out.status.success() => Some(out.stdout),
-        _ => missing("the lz4 tool does not run (Debian package lz4)"),
+        _ => missing(&format!("{tool} -dc does not run (Debian package {tool})")),
     }
 }
 
@@ -90,12 +99,12 @@ fn material() -> Option<Material> {
         let Some(codename) = prefix.rsplit("_dists_").next().map(str::to_string) else {
             continue;
         };
-        for ext in [".lz4", ""] {
+        for (ext, tool) in KEPT {
             let packages = PathBuf::from(format!("{prefix}_main_binary-{arch}_Packages{ext}"));
             if !packages.is_file() {
                 continue;
             }
-            let index = decompress(&packages)?;
+            let index = decompress(&packages, tool)?;
             let wanted = format!("/{name}");
             let filename = String::from_utf8_lossy(&index)
                 .lines()
