@@ -17,20 +17,32 @@ use crate::engine::verify::signature::{self, SigOutcome};
 
 use super::evidence::JudgedEvidence;
 
+/// What the chain is read for: the release and artifact under review,
+/// the evidence already read, and how to fetch.
+pub struct ChainOf<'a> {
+    pub feed: &'a Feed,
+    pub release: &'a Release,
+    pub artifact: &'a Artifact,
+    pub evidence: &'a Evidence,
+    pub fetcher: &'a Fetcher,
+}
+
 /// Reads the chain of a release that names an `index` into `judged`
 /// (nothing for one that does not). Fails only as fetching does: no
 /// source serves the index ([`crate::engine::shared::error::Error::Fetch`]).
-#[allow(clippy::too_many_arguments)]
 pub fn read_chain(
-    feed: &Feed,
-    release: &Release,
-    artifact: &Artifact,
-    evidence: &Evidence,
+    of: &ChainOf<'_>,
     judged: &mut JudgedEvidence,
-    fetcher: &Fetcher,
     reporter: &mut dyn Reporter,
     cancel: &Cancel,
 ) -> Result<()> {
+    let ChainOf {
+        feed,
+        release,
+        artifact,
+        evidence,
+        fetcher,
+    } = *of;
     let Some(index) = &release.index else {
         return Ok(());
     };

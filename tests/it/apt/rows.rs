@@ -202,7 +202,8 @@ fn a_package_listed_twice_with_different_hashes_fails_naming_both() {
 
 #[test]
 fn text_outside_the_signed_part_of_an_in_release_is_refused_saying_where() {
-    let cases: [(fn(Vec<u8>) -> Vec<u8>, &str); 2] = [
+    type Spoil = fn(Vec<u8>) -> Vec<u8>;
+    let cases: [(Spoil, &str); 2] = [
         (
             |b| [b"SHA256:\n 00 1 x\n".to_vec(), b].concat(),
             "line 1: text before the signed part",
