@@ -39,7 +39,7 @@ fn schema(name: &str) -> Value {
 
 /// The command's stdout as JSON, validated against schema `name`.
 #[track_caller]
-fn valid(name: &str, o: &Output) -> Value {
+pub(crate) fn valid(name: &str, o: &Output) -> Value {
     let doc: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
         panic!(
             "not JSON ({e}):\n{}{}",

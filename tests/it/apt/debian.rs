@@ -177,9 +177,8 @@ fn lay_out(m: &Material, dir: &Path) -> (PathBuf, String) {
     (path, version)
 }
 
-/// `intake verify --format json` on the feed: each check's status,
-/// summary and evidence by id.
-fn verify(feed: &Path, version: &str) -> Value {
+/// `intake verify --format json` on the feed, valid against its schema.
+pub(super) fn verify(feed: &Path, version: &str) -> Value {
     let out_dir = tempfile::tempdir().unwrap();
     let out = intake_bin()
         .args(["verify", feed.to_str().unwrap(), "--release", version])
@@ -195,12 +194,10 @@ fn verify(feed: &Path, version: &str) -> Value {
         .arg(out_dir.path())
         .output()
         .unwrap();
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
-    })
+    crate::json_contract::valid("verify", &out)
 }
 
-fn check<'v>(review: &'v Value, id: &str) -> &'v Value {
+pub(super) fn check<'v>(review: &'v Value, id: &str) -> &'v Value {
     let checks = review["checks"].as_array().unwrap();
     checks.iter().find(|c| c["id"] == id).unwrap()
 }

@@ -271,3 +271,28 @@ fn a_release_signed_by_an_unpinned_key_or_changed_after_signing_fails_its_signat
     let sig = assert_status(&r, CheckId::SignatureChecksums, Status::Fail);
     assert_eq!(sig.evidence["file"], "Release.gpg");
 }
+
+#[test]
+fn the_chain_reads_the_same_in_json_and_follows_the_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = Repo::good(Form::InRelease, "Packages.gz").write(dir.path());
+    let r = super::debian::verify(&feed, "4.2.1");
+    let c = super::debian::check(&r, "checksum.sha256");
+    assert_eq!(c["status"], "pass", "{c:#}");
+    let evidence = &c["evidence"];
+    assert!(
+        evidence["index"]
+            .as_str()
+            .unwrap()
+            .starts_with("main/binary-amd64/Packages.gz: ")
+    );
+    assert!(evidence["stanza"].as_str().unwrap().contains(POOL_PATH));
+    assert_eq!(evidence["algorithms"], serde_json::json!(["SHA-256"]));
+    let files = r["evidence_files"].as_array().unwrap();
+    assert!(
+        files
+            .iter()
+            .any(|f| f["file"] == "dists/stable/main/binary-amd64/Packages.gz"),
+        "{files:#?}"
+    );
+}
