@@ -1,7 +1,10 @@
 //! One test per verdict row of the chain, over repositories built here.
 
+use std::path::Path;
+
 use intake::engine::review::Review;
 use intake::engine::shared::check::{Check, CheckId, Status};
+use intake::testkit::server::{Body, Route, Server};
 
 use super::{Form, POOL_PATH, Repo, sha_hex, stanza};
 use crate::support::*;
@@ -294,5 +297,75 @@ fn the_chain_reads_the_same_in_json_and_follows_the_schema() {
             .iter()
             .any(|f| f["file"] == "dists/stable/main/binary-amd64/Packages.gz"),
         "{files:#?}"
+    );
+}
+
+/// Serves every file under `repo` at its path relative to it; the index
+/// (`Packages…`) with one byte changed when `spoil_index`.
+fn serve_repo(server: &Server, repo: &Path, spoil_index: bool) {
+    let mut folders = vec![repo.to_path_buf()];
+    while let Some(dir) = folders.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let relative = path
+                .strip_prefix(repo)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string();
+            let mut bytes = std::fs::read(&path).unwrap();
+            if spoil_index && relative.contains("/Packages") {
+                bytes[0] ^= 0x20;
+            }
+            server.route(&relative, Route::new(Body::bytes(bytes)));
+        }
+    }
+}
+
+#[test]
+fn the_index_comes_from_the_first_source_that_serves_the_listed_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = Repo::good(Form::InRelease, "Packages.xz").write(dir.path());
+    let good = Server::start().unwrap();
+    let bad = Server::start().unwrap();
+    serve_repo(&good, &dir.path().join("repo"), false);
+    serve_repo(&bad, &dir.path().join("repo"), true);
+    let text = std::fs::read_to_string(&feed).unwrap().replace(
+        "[[source]]\nname = \"mirror\"\nurl = \"repo/\"\n",
+        &format!(
+            "[[source]]\nname = \"stale\"\nurl = \"{}\"\n\n[[source]]\nname = \"mirror\"\nurl = \"{}\"\n",
+            bad.url(),
+            good.url()
+        ),
+    );
+    std::fs::write(&feed, text).unwrap();
+    let r = super::debian::verify(&feed, "4.2.1");
+    let c = super::debian::check(&r, "checksum.sha256");
+    assert_eq!(c["status"], "pass", "{c:#}");
+    let files = r["evidence_files"].as_array().unwrap();
+    let index = files
+        .iter()
+        .find(|f| f["file"].as_str().unwrap().ends_with("Packages.xz"))
+        .unwrap();
+    assert_eq!(index["source"], "mirror", "{files:#?}");
+    assert!(bad.seen().iter().any(|s| s.target.contains("Packages.xz")));
+    // Only the stale mirror: its index is named as not the listed one.
+    let text = std::fs::read_to_string(&feed)
+        .unwrap()
+        .replace(&good.url(), &bad.url());
+    std::fs::write(&feed, text).unwrap();
+    let r = super::debian::verify(&feed, "4.2.1");
+    let c = super::debian::check(&r, "checksum.sha256");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert!(
+        c["summary"]
+            .as_str()
+            .unwrap()
+            .contains("SHA-256 of Packages.xz from mirror does not match InRelease line"),
+        "{c:#}"
     );
 }
