@@ -316,3 +316,6 @@ pub fn fresh(check: &mut Check, chain: &Chain, now: Timestamp) {
         .evidence
         .insert("valid_until".into(), valid.text.clone());
 }
+
+#[cfg(test)]
+mod tests;
