@@ -139,6 +139,15 @@ fn a_package_the_index_does_not_list_fails() {
         Status::Pass,
         "the first link holds: {c:#?}"
     );
+    assert_eq!(
+        c.findings[1].status,
+        Status::Fail,
+        "the second breaks: {c:#?}"
+    );
+    assert_eq!(
+        c.findings[1].subject,
+        "Packages.gz → meridian_4.2.1-1_amd64.deb"
+    );
 }
 
 #[test]

@@ -98,10 +98,14 @@ impl Chain {
             Ok((stanza, second)) => self
                 .passed(listed, stanza, &actual)
                 .with_findings(vec![first, second]),
-            Err(check) => check
-                .with_evidence("actual", actual)
-                .with_evidence("index", self.index_words(listed))
-                .with_findings(vec![first]),
+            Err(mut check) => {
+                // The first link held: listed before the one that broke.
+                let second = std::mem::take(&mut check.findings);
+                check
+                    .with_evidence("actual", actual)
+                    .with_evidence("index", self.index_words(listed))
+                    .with_findings([vec![first], second].concat())
+            }
         }
     }
 
