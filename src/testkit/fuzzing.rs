@@ -102,7 +102,7 @@ pub fn apt(data: &[u8]) {
         (IndexCodec::Xz, b"\xFD7zXZ"),
     ] {
         if data.starts_with(magic) {
-            let scan = apt::scan_index(&mut &data[..], codec, wanted);
+            let scan = crate::engine::review::apt::scan_index(&mut &data[..], codec, wanted);
             assert!(scan.matches.len() <= packages::MAX_MATCHES);
         }
     }

@@ -4,15 +4,20 @@
 //! and the index streamed from the sources to find the artifact's stanza,
 //! before the artifact's pass, so the pass knows which bytes are right.
 
+use std::io::BufRead;
+
 use crate::engine::fetch::evidence::Evidence;
 use crate::engine::fetch::index::{self, Listed};
 use crate::engine::fetch::open::Fetcher;
 use crate::engine::fetch::pass::{ChunkReader, StreamConsumer};
+use crate::engine::inspect::Limits;
+use crate::engine::inspect::compress::{gzip, xz};
+use crate::engine::inspect::meter::Counted;
 use crate::engine::select::feed::{Artifact, Feed, Located, Release};
 use crate::engine::shared::error::Result;
 use crate::engine::shared::event::{Cancel, Level, Reporter, Step, log};
 use crate::engine::verify::apt::release::{self, Listed as ReleaseListed};
-use crate::engine::verify::apt::{self, Chain, IndexCodec, IndexLink, IndexRead, Scan};
+use crate::engine::verify::apt::{self, Chain, IndexCodec, IndexLink, IndexRead, Scan, packages};
 use crate::engine::verify::signature::{self, SigOutcome};
 
 use super::evidence::JudgedEvidence;
@@ -173,7 +178,7 @@ fn index_link(
     let filename = wanted.filename.to_string();
     let consumer = move || -> StreamConsumer<'static, Scan> {
         let filename = filename.clone();
-        Box::new(move |r: &mut ChunkReader| apt::scan_index(r, codec, &filename))
+        Box::new(move |r: &mut ChunkReader| scan_index(r, codec, &filename))
     };
     let expect = Listed {
         size: listed.size,
@@ -198,4 +203,18 @@ fn index_link(
             scan: read.consumed,
         },
     })
+}
+
+/// Reads the index from `input` (compressed as `codec`, through the
+/// decoders archives use, an xz dictionary held to what archives may ask),
+/// keeping the stanzas whose `Filename` is `wanted`.
+pub fn scan_index(input: &mut dyn BufRead, codec: IndexCodec, wanted: &str) -> Scan {
+    match codec {
+        IndexCodec::Plain => packages::scan(input, wanted),
+        IndexCodec::Gzip => packages::scan(&mut gzip::Members::new(Counted::new(input)), wanted),
+        IndexCodec::Xz => {
+            let window = Limits::default().max_window;
+            packages::scan(&mut xz::Streams::new(Counted::new(input), window), wanted)
+        }
+    }
 }

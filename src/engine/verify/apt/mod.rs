@@ -11,7 +11,7 @@ pub mod packages;
 pub mod release;
 
 pub use chain::{Chain, IndexLink, IndexRead};
-pub use packages::{IndexCodec, Scan, Stanza, scan_index};
+pub use packages::{IndexCodec, Scan, Stanza};
 pub use release::{ListedFile, ReleaseFile, outside_signed_part};
 
 /// Where the repository's root is, from the Release file's path: the part

@@ -1,20 +1,16 @@
 //! The `Packages` index, read as a stream (a distribution's is ~50 MB):
 //! line after line, never more than [`MAX_LINE`] bytes of one line held,
-//! keeping only the stanzas whose `Filename` is the artifact's. Plain,
-//! `.gz` and `.xz` indexes are decoded by the same decoders archives use.
+//! keeping only the stanzas whose `Filename` is the artifact's. `.gz` and
+//! `.xz` indexes are decoded before they come here, by the same decoders
+//! archives use (`review::apt::scan_index`).
 
-use std::io::{self, BufRead, Read};
-
-use crate::engine::inspect::compress::{gzip, xz};
-use crate::engine::inspect::meter::Counted;
+use std::io::{self, Read};
 
 /// The longest line read (Debian's longest is ~75 KB: a `Provides` list).
 pub const MAX_LINE: usize = 1 << 20;
 /// The most stanzas naming the artifact that are kept; an index listing
 /// one file more often than that is refused.
 pub const MAX_MATCHES: usize = 16;
-/// The largest xz dictionary an index may ask for (what archives may).
-const XZ_WINDOW: u64 = 128 << 20;
 
 /// How an index is compressed, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,19 +57,6 @@ pub struct Scan {
     /// Why the read stopped before the end (a line too long, a line that
     /// is no field, bytes that do not decode), with the line.
     pub problem: Option<String>,
-}
-
-/// Reads the index from `input` (compressed as `codec`), keeping the
-/// stanzas whose `Filename` is `wanted`.
-pub fn scan_index(input: &mut dyn BufRead, codec: IndexCodec, wanted: &str) -> Scan {
-    match codec {
-        IndexCodec::Plain => scan(input, wanted),
-        IndexCodec::Gzip => scan(&mut gzip::Members::new(Counted::new(input)), wanted),
-        IndexCodec::Xz => scan(
-            &mut xz::Streams::new(Counted::new(input), XZ_WINDOW),
-            wanted,
-        ),
-    }
 }
 
 /// Reads decoded index text, keeping the stanzas whose `Filename` is `wanted`.
