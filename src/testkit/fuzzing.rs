@@ -29,7 +29,7 @@ use crate::settings::Settings;
 pub type Target = (&'static str, fn(&[u8]));
 
 /// Every target, in the order `scripts/fuzz.sh` runs them.
-pub const TARGETS: [Target; 16] = [
+pub const TARGETS: [Target; 17] = [
     ("feed", feed),
     ("checksums", checksums),
     ("signature", signature),
@@ -46,6 +46,7 @@ pub const TARGETS: [Target; 16] = [
     ("history", history),
     ("settings", settings),
     ("sbom", sbom),
+    ("apt", apt),
 ];
 
 /// Small limits, so no input can make a run allocate or loop without bound.
@@ -86,6 +87,36 @@ pub fn sbom(data: &[u8]) {
         let same = crate::engine::verify::sbom::compare::compare(&read, &read);
         assert!(same.changes.is_empty(), "{:?}", same.changes);
         assert_eq!(same.unchanged, read.components.len());
+    }
+}
+
+/// An APT repository's Release file (or InRelease) and Packages index
+/// (`verify::apt`): the same bytes through the signed-part check, the
+/// Release fields and the stanza reader (plain, and through gzip or xz
+/// when they start as one). The reader keeps at most `MAX_MATCHES`
+/// stanzas and never more stanzas than lines.
+pub fn apt(data: &[u8]) {
+    use crate::engine::verify::apt::{self, IndexCodec, packages};
+    if let Ok(skipped) = apt::outside_signed_part(data) {
+        assert!(skipped <= data.len());
+    }
+    if let Ok(release) = apt::release::parse(data) {
+        assert!(release.sha256.len() <= data.len());
+        let _ = release.listed("main/binary-amd64/Packages");
+    }
+    let wanted = "pool/a.deb";
+    let lines = data.split(|b| *b == b'\n').count() as u64;
+    let scan = packages::scan(&mut &data[..], wanted);
+    assert!(scan.matches.len() <= packages::MAX_MATCHES);
+    assert!(scan.stanzas <= lines);
+    for (codec, magic) in [
+        (IndexCodec::Gzip, &[0x1f, 0x8b][..]),
+        (IndexCodec::Xz, b"\xFD7zXZ"),
+    ] {
+        if data.starts_with(magic) {
+            let scan = crate::engine::review::apt::scan_index(&mut &data[..], codec, wanted);
+            assert!(scan.matches.len() <= packages::MAX_MATCHES);
+        }
     }
 }
 

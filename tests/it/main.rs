@@ -6,6 +6,7 @@
 mod support;
 
 mod approve;
+mod apt;
 mod archives;
 mod bounded_sources;
 mod checklist;

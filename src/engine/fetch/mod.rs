@@ -10,6 +10,7 @@ pub mod download;
 pub mod evidence;
 pub mod hashers;
 pub mod http;
+pub mod index;
 pub mod local_copy;
 pub mod open;
 pub mod pass;

@@ -15,6 +15,7 @@ use crate::engine::select::rollback::{self, Previous};
 use crate::engine::select::version::Scheme;
 use crate::engine::shared::check::{Check, CheckId, Status};
 use crate::engine::shared::manifest::ManifestEntry;
+use crate::engine::verify::apt::{self, IndexLink};
 use crate::engine::verify::checksums::{self, Computed};
 use crate::engine::verify::signature::{self, SigOutcome, TrustStore};
 
@@ -55,7 +56,7 @@ impl Assembly<'_> {
         // Judged here, so the manifest (every name) is not copied for the diff.
         let since = since(&self.request.previous, &manifest);
         let read = fetched.read;
-        let sources = evidence
+        let mut sources: Vec<EvidenceSource> = evidence
             .files()
             .map(|f| EvidenceSource {
                 file: f.relative.clone(),
@@ -64,6 +65,16 @@ impl Assembly<'_> {
                 sha256: sha256_hex(&f.bytes),
             })
             .collect();
+        if let Some(chain) = &judged.apt
+            && let IndexLink::Read { read, .. } = &chain.index
+        {
+            sources.push(EvidenceSource {
+                file: chain.index_path.clone(),
+                source: read.source.clone(),
+                url: read.url.clone(),
+                sha256: hex::encode(&read.sha256),
+            });
+        }
         Review {
             product: self.feed.product.clone(),
             version: self.release.version.clone(),
@@ -118,7 +129,17 @@ impl Assembly<'_> {
             .is_some_and(|[sig, ..]| matches!(sig.status, Status::Pass | Status::Warn));
         let [checksum, sig_checksums, sig_artifact] =
             self.verify_checks(evidence, judged, read, package_signed);
-        let (contents, safety) = inspect_checks(judged, &read.inspected, package_signed);
+        // An intact APT chain vouches for the package as its own signature would.
+        let apt_vouches = judged.apt.is_some()
+            && checksum.status == Status::Pass
+            && matches!(sig_checksums.status, Status::Pass | Status::Warn);
+        let (contents, safety) =
+            inspect_checks(judged, &read.inspected, package_signed || apt_vouches);
+        if let Some(chain) = &judged.apt
+            && let Some(fresh) = selection.iter_mut().find(|c| c.id == CheckId::FeedFresh)
+        {
+            apt::chain::fresh(fresh, chain, self.request.now);
+        }
         let sbom = sbom_check(&SbomInputs {
             evidence,
             checksum_file: &judged.checksum_file,
@@ -179,9 +200,10 @@ impl Assembly<'_> {
             sha256: read.sha256.clone(),
             sha512: read.sha512.clone(),
         };
-        let checksum = match &judged.checksum_problem {
-            Some(problem) => Check::fail(CheckId::ChecksumSha256, problem.clone()),
-            None => checksums::evaluate(
+        let checksum = match (&judged.apt, &judged.checksum_problem) {
+            (Some(chain), _) => chain.check(self.artifact.file_name(), &read.sha256, read.bytes),
+            (None, Some(problem)) => Check::fail(CheckId::ChecksumSha256, problem.clone()),
+            (None, None) => checksums::evaluate(
                 &judged.checksum_file,
                 &checksums_name,
                 &judged.relative,

@@ -10,6 +10,7 @@ use crate::engine::fetch::evidence::{self, Evidence};
 use crate::engine::fetch::read::PassPlan;
 use crate::engine::inspect::notes::{self, Contents};
 use crate::engine::select::feed::{Artifact, Release};
+use crate::engine::verify::apt::Chain;
 use crate::engine::verify::checksums::{self, Algo, ChecksumFile};
 use crate::engine::verify::signature::{self, Found, SigOutcome, TrustStore};
 
@@ -26,6 +27,9 @@ pub struct JudgedEvidence {
     /// The release notes' name and what they declare of this artifact
     /// (read alongside the artifact pass: see [`declared_contents`]).
     pub declared: Option<(String, Result<Contents, String>)>,
+    /// The APT chain, when the release names an `index` (read after the
+    /// evidence: see [`super::apt::read_chain`]).
+    pub apt: Option<Chain>,
 }
 
 /// Reads the checksum file (unwrapping a clearsigned one), judges the
@@ -70,6 +74,7 @@ pub fn judge_evidence(
     };
     JudgedEvidence {
         declared: None,
+        apt: None,
         checksum_file,
         checksum_problem,
         checksums_signatures,

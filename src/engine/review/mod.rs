@@ -5,6 +5,7 @@
 //! result, [`Review`], holds every check except `signoff`;
 //! the checklist (`record/checklist/`) adds the sign-off.
 
+pub mod apt;
 pub mod assemble;
 pub mod evidence;
 pub mod found;

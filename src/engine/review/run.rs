@@ -74,6 +74,14 @@ pub fn run(
     let evidence = evidence::gather(feed, release, artifact, &fetcher, &mut rec, cancel)?;
     let mut judged = judge_evidence(&evidence, release, artifact, trust, request.now);
     judged.plan.stage_dir = request.stage_dir.clone();
+    let chain_of = super::apt::ChainOf {
+        feed,
+        release,
+        artifact,
+        evidence: &evidence,
+        fetcher: &fetcher,
+    };
+    super::apt::read_chain(&chain_of, &mut judged, &mut rec, cancel)?;
     let inspector = ArtifactInspector {
         file_name: artifact.file_name().to_string(),
         limits: request.limits.for_platform(&artifact.platform),

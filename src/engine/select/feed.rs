@@ -89,6 +89,10 @@ pub struct Release {
     pub notes: Option<Located<String>>,
     pub checksums: Located<String>,
     pub checksums_signature: Option<Located<String>>,
+    /// An APT repository's `Packages` index (plain, `.gz` or `.xz`), which
+    /// the Release file in `checksums` lists: the artifact's SHA-256 and
+    /// size are looked up there (SPEC "APT repositories").
+    pub index: Option<Located<String>>,
     pub artifacts: Vec<Artifact>,
 }
 
@@ -215,6 +219,7 @@ impl Release {
         [
             Some(&self.checksums),
             self.checksums_signature.as_ref(),
+            self.index.as_ref(),
             self.notes.as_ref(),
             Some(&artifact.file),
             artifact.signature.as_ref(),

@@ -1,6 +1,7 @@
 //! Step 3, Verify: the checksum file (every form `sha256sum` and friends
 //! write) and OpenPGP signatures over the checksum file and the artifact.
 
+pub mod apt;
 pub mod checksums;
 pub mod sbom;
 pub mod signature;

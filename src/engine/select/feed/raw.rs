@@ -63,6 +63,10 @@ pub(super) struct RawRelease {
     pub(super) sbom: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) sbom_signature: Option<Spanned<String>>,
+    /// An APT repository's `Packages` index (`checksums` is then its
+    /// `InRelease` or `Release`).
+    #[serde(default)]
+    pub(super) index: Option<Spanned<String>>,
     #[serde(rename = "artifact", default)]
     pub(super) artifacts: Vec<Spanned<RawArtifact>>,
 }

@@ -306,6 +306,7 @@ impl Validator<'_> {
             let checksums = self.path(r.checksums, at("checksums"))?;
             let checksums_signature =
                 self.opt_path(r.checksums_signature, at("checksums_signature"))?;
+            let index = self.opt_path(r.index, at("index"))?;
             let sbom = self.sbom(r.sbom, r.sbom_signature, &at(""))?;
             let artifacts = self.artifacts(r.artifacts, i, &version, sbom.as_ref())?;
             if artifacts.is_empty() {
@@ -322,6 +323,7 @@ impl Validator<'_> {
                 notes,
                 checksums,
                 checksums_signature,
+                index,
                 artifacts,
             });
         }
