@@ -163,7 +163,12 @@ fn a_missing_certificate_file_is_refused() {
 
 #[test]
 fn paths_that_leave_the_folder_are_refused() {
-    for bad in ["../../etc/passwd", "/etc/passwd", "4.2.1\\\\x.bin", "C:/SHA256SUMS"] {
+    for bad in [
+        "../../etc/passwd",
+        "/etc/passwd",
+        "4.2.1\\\\x.bin",
+        "C:/SHA256SUMS",
+    ] {
         let r = load_edited(|t| t.replace("4.2.1/SHA256SUMS\"", &format!("{bad}\"")));
         assert_config(
             r,

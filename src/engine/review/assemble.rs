@@ -15,6 +15,7 @@ use crate::engine::select::rollback::{self, Previous};
 use crate::engine::select::version::Scheme;
 use crate::engine::shared::check::{Check, CheckId, Status};
 use crate::engine::shared::manifest::ManifestEntry;
+use crate::engine::verify::authenticode::{self, SignedFile};
 use crate::engine::verify::checksums::{self, Computed};
 use crate::engine::verify::signature::{self, SigOutcome, TrustStore};
 
@@ -112,8 +113,22 @@ impl Assembly<'_> {
         let package_signed = package
             .as_ref()
             .is_some_and(|[sig, ..]| matches!(sig.status, Status::Pass | Status::Warn));
-        let [checksum, sig_checksums, sig_artifact] =
-            self.verify_checks(evidence, judged, read, package_signed);
+        let authenticode = read
+            .inspected
+            .authenticode
+            .as_deref()
+            .map(|file| authenticode_checks(self.feed, file, self.request.now));
+        // So does a Windows file whose Authenticode signature passed (it is
+        // the vendor's own signature over the bytes, as a package's is).
+        let authenticode_signed = authenticode
+            .as_ref()
+            .is_some_and(|[sig, _]| sig.status == Status::Pass);
+        let [checksum, sig_checksums, sig_artifact] = self.verify_checks(
+            evidence,
+            judged,
+            read,
+            package_signed || authenticode_signed,
+        );
         let (contents, safety) = inspect_checks(judged, &read.inspected, package_signed);
         // `release.rollback` again, now that the bytes are known: a
         // re-review compares digests.
@@ -141,6 +156,7 @@ impl Assembly<'_> {
             safety,
         ]);
         selection.extend(package.into_iter().flatten());
+        selection.extend(authenticode.into_iter().flatten());
         selection.sort_by_key(|c| c.id);
         add_next_steps(&mut selection);
         selection
@@ -253,6 +269,19 @@ impl Assembly<'_> {
             })
             .collect()
     }
+}
+
+/// `authenticode.signature` and `authenticode.timestamp`, against the
+/// feed's Authenticode pins (read now: they are small local files).
+fn authenticode_checks(feed: &Feed, file: &SignedFile, now: jiff::Timestamp) -> [Check; 2] {
+    let paths = |files: &[crate::engine::select::feed::Located<std::path::PathBuf>]| {
+        files.iter().map(|f| f.value.clone()).collect::<Vec<_>>()
+    };
+    let trust = authenticode::Trust::load(
+        &paths(&feed.trust.authenticode),
+        &paths(&feed.trust.timestamp_authorities),
+    );
+    authenticode::judge(file, trust.as_ref().map_err(String::as_str), now)
 }
 
 /// The pinned keys (fingerprint and first user ID) and certificate files.

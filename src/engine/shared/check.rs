@@ -26,11 +26,13 @@ pub enum CheckId {
     ArchiveContents,
     ArchiveSafety,
     PackageScripts,
+    AuthenticodeSignature,
+    AuthenticodeTimestamp,
     Signoff,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 15] = [
+    pub const ALL: [CheckId; 17] = [
         CheckId::FeedFresh,
         CheckId::ReleaseNewest,
         CheckId::ReleaseRollback,
@@ -45,6 +47,8 @@ impl CheckId {
         CheckId::ArchiveContents,
         CheckId::ArchiveSafety,
         CheckId::PackageScripts,
+        CheckId::AuthenticodeSignature,
+        CheckId::AuthenticodeTimestamp,
         CheckId::Signoff,
     ];
 
@@ -60,11 +64,20 @@ impl CheckId {
         )
     }
 
+    /// Whether the check is listed only for files that carry Authenticode
+    /// signatures (Windows PE images).
+    pub fn is_authenticode(self) -> bool {
+        matches!(
+            self,
+            CheckId::AuthenticodeSignature | CheckId::AuthenticodeTimestamp
+        )
+    }
+
     /// The checks every review lists, whatever the artifact's kind.
     pub fn every_review() -> Vec<CheckId> {
         CheckId::ALL
             .into_iter()
-            .filter(|id| !id.is_package())
+            .filter(|id| !id.is_package() && !id.is_authenticode())
             .collect()
     }
 
@@ -82,6 +95,8 @@ impl CheckId {
             CheckId::PackageDigests => "package.digests",
             CheckId::PackageIdentity => "package.identity",
             CheckId::PackageScripts => "package.scripts",
+            CheckId::AuthenticodeSignature => "authenticode.signature",
+            CheckId::AuthenticodeTimestamp => "authenticode.timestamp",
             CheckId::ArchiveContents => "archive.contents",
             CheckId::ArchiveSafety => "archive.safety",
             CheckId::Signoff => "signoff",
@@ -105,6 +120,12 @@ impl CheckId {
             CheckId::PackageDigests => "a package's own file digests agree with its files",
             CheckId::PackageIdentity => "a package's name, version and architecture fit the feed",
             CheckId::PackageScripts => "install-time scripts of a package, each needing a reason",
+            CheckId::AuthenticodeSignature => {
+                "a Windows file's Authenticode signature holds, by a pinned publisher"
+            }
+            CheckId::AuthenticodeTimestamp => {
+                "the Authenticode signature's timestamp, by a pinned authority"
+            }
             CheckId::ArchiveContents => "the artifact holds what the release notes declare",
             CheckId::ArchiveSafety => "nothing escapes its folder, hides, or unpacks differently",
             CheckId::Signoff => "an operator and a different approver signed off",
