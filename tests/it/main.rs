@@ -7,6 +7,7 @@ mod support;
 
 mod approve;
 mod archives;
+mod authenticode;
 mod bounded_sources;
 mod checklist;
 mod checksum_forms;

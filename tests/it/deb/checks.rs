@@ -76,7 +76,10 @@ fn a_good_package_approves_end_to_end_and_rechecks_against_its_install_root() {
     let ids: Vec<CheckId> = record.checks.iter().map(|c| c.id).collect();
     assert_eq!(
         ids,
-        CheckId::ALL.to_vec(),
+        CheckId::ALL
+            .into_iter()
+            .filter(|id| !id.is_authenticode())
+            .collect::<Vec<_>>(),
         "every check, packages' too, in order"
     );
     let status = |id| record.checks.iter().find(|c| c.id == id).unwrap().status;

@@ -53,6 +53,12 @@ pub fn trust(
         }
         return Ok(Trusted::PinnedLeaf);
     }
+    if !has_usage(cert, eku) {
+        return Err(Untrusted::Refused(
+            "the certificate lacks the required extended key usage (code signing or time stamping)"
+                .to_string(),
+        ));
+    }
     let leaf_der = CertificateDer::from(cert.der.as_slice());
     let leaf = EndEntityCert::try_from(&leaf_der)
         .map_err(|e| Untrusted::Refused(format!("the certificate cannot be used: {e:?}")))?;
@@ -76,7 +82,9 @@ pub fn trust(
             &anchors,
             &intermediates,
             time,
-            KeyUsage::required(eku),
+            // The signer's own usage is checked above; certificates between
+            // it and the pin may leave the usage out, but may not exclude it.
+            KeyUsage::required_if_present(eku),
             None,
             None,
         );
@@ -95,6 +103,27 @@ pub fn trust(
         }
     }
     Err(refusal)
+}
+
+/// Whether the certificate names the extended key usage `eku` (the DER
+/// body of its object identifier).
+fn has_usage(cert: &Cert, eku: &[u8]) -> bool {
+    let Ok(wanted) = const_oid::ObjectIdentifier::from_bytes(eku) else {
+        return false;
+    };
+    cert.parsed
+        .tbs_certificate
+        .extensions
+        .iter()
+        .flatten()
+        .filter(|e| e.extn_id == super::oids::EXT_KEY_USAGE)
+        .filter_map(|e| {
+            <x509_cert::ext::pkix::ExtendedKeyUsage as der::Decode>::from_der(
+                e.extn_value.as_bytes(),
+            )
+            .ok()
+        })
+        .any(|usage| usage.0.contains(&wanted))
 }
 
 fn untrusted(e: webpki::Error, cert: &Cert, at: Timestamp) -> Untrusted {

@@ -36,6 +36,9 @@ pub const SPC_NESTED_SIGNATURE: Oid = Oid::new_unwrap("1.3.6.1.4.1.311.2.4.1");
 /// `SPC_RFC3161_OBJID`: an RFC 3161 timestamp token as an unsigned attribute.
 pub const SPC_RFC3161: Oid = Oid::new_unwrap("1.3.6.1.4.1.311.3.3.1");
 
+/// The extended-key-usage certificate extension.
+pub const EXT_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.37");
+
 /// The DER body (no tag, no length) of the code-signing key usage
 /// `1.3.6.1.5.5.7.3.3`, as rustls-webpki's `KeyUsage::required` takes it.
 pub const EKU_CODE_SIGNING: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x03];
