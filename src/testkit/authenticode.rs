@@ -88,7 +88,14 @@ pub fn identity(
         }
         Role::TimeStamping => {
             params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-            params.extended_key_usages = vec![ExtendedKeyUsagePurpose::TimeStamping];
+            // RFC 3161: the time-stamping usage alone, marked critical
+            // (OpenSSL, and so osslsigncode, insist).
+            let usage = [
+                0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x08,
+            ];
+            let mut eku = rcgen::CustomExtension::from_oid_content(&[2, 5, 29, 37], usage.to_vec());
+            eku.set_criticality(true);
+            params.custom_extensions = vec![eku];
         }
     }
     let cert = match issuer {
@@ -193,7 +200,7 @@ pub fn signature(digest: &[u8], publisher: &Publisher, stamp: Option<&Stamp<'_>>
     let spc = SpcIndirectDataContent {
         data: SpcAttributeTypeAndOptionalValue {
             value_type: oids::SPC_PE_IMAGE_DATA,
-            value: Some(Any::from_der(&[0x30, 0x03, 0x03, 0x01, 0x00]).expect("any")),
+            value: Some(Any::from_der(&pe_image_data()).expect("any")),
         },
         message_digest: DigestInfo {
             digest_algorithm: sha256_alg(),
@@ -219,6 +226,19 @@ pub fn signature(digest: &[u8], publisher: &Publisher, stamp: Option<&Stamp<'_>>
         &[&publisher.signer, &publisher.ca],
         signer,
     )
+}
+
+/// `SpcPeImageData` as signers write it: no flags, and the file named by
+/// the obsolete-string link (`osslsigncode` reads it for page hashes).
+fn pe_image_data() -> Vec<u8> {
+    let obsolete: Vec<u8> = "<<<Obsolete>>>"
+        .encode_utf16()
+        .flat_map(u16::to_be_bytes)
+        .collect();
+    let link = der_tlv(0xa0, &der_tlv(0xa2, &der_tlv(0x80, &obsolete)));
+    let mut body = vec![0x03, 0x01, 0x00];
+    body.extend(link);
+    der_tlv(0x30, &body)
 }
 
 /// An RFC 3161 token (a `ContentInfo`) stamping `signature` at `stamp.time`.

@@ -130,17 +130,17 @@ fn one(
 ) -> Outcome {
     let other = |w: String| (Refusal::Other(w), Vec::new());
     let signed = parse::signed_data(der).map_err(other)?;
-    let certs = parse::certificates(&signed).map_err(other)?;
-    let si = parse::only_signer(&signed).map_err(other)?;
+    let certs = &signed.certs;
+    let si = signed.only_signer().map_err(other)?;
     let nested = nested_signatures(si);
     let with_nested = |r: Refusal| (r, nested.clone());
-    if signed.encap_content_info.econtent_type != oids::SPC_INDIRECT_DATA {
+    if signed.encap.econtent_type != oids::SPC_INDIRECT_DATA {
         return Err(with_nested(Refusal::Other(
             "not an Authenticode signature (no SpcIndirectDataContent)".into(),
         )));
     }
     let content = signed
-        .encap_content_info
+        .encap
         .econtent
         .as_ref()
         .ok_or_else(|| with_nested(Refusal::Other("the signature signs no content".into())))?;
@@ -161,19 +161,19 @@ fn one(
         content: content.value(),
     };
     let (index, _) =
-        signer::verify(si, &certs, &signs).map_err(|w| with_nested(Refusal::Other(w)))?;
+        signer::verify(si, certs, &signs).map_err(|w| with_nested(Refusal::Other(w)))?;
     let cert = certs
         .get(index)
         .cloned()
         .ok_or_else(|| with_nested(Refusal::Other("no certificate".into())))?;
     judged.signer = Some(cert.clone());
-    judged.timestamp = timestamp::find(si, &certs, &trust.timestamp_authorities);
+    judged.timestamp = timestamp::find(si, certs, &trust.timestamp_authorities);
     let at = match &judged.timestamp {
         Some(Ok(stamp)) => stamp.time,
         _ => now,
     };
     let stamped = matches!(judged.timestamp, Some(Ok(_)));
-    match chain::trust(&cert, &certs, &trust.publishers, oids::EKU_CODE_SIGNING, at) {
+    match chain::trust(&cert, certs, &trust.publishers, oids::EKU_CODE_SIGNING, at) {
         Ok(t) => Ok((t, nested)),
         Err(Untrusted::Unpinned) => Err(with_nested(Refusal::Unpinned(format!(
             "signed by {} (certificate SHA-256 {}), which is not pinned and does not chain to a pinned certificate",

@@ -53,11 +53,11 @@ fn rfc3161(token: &Any, stamped: &[u8], authorities: &Pinned) -> Result<Stamp, S
         .decode_as::<ContentInfo>()
         .map_err(|e| format!("the RFC 3161 token cannot be read: {e}"))?;
     let signed = parse::signed_data_of(&info.content_type, &info.content)?;
-    if signed.encap_content_info.econtent_type != oids::TST_INFO {
+    if signed.encap.econtent_type != oids::TST_INFO {
         return Err("the RFC 3161 token holds no TSTInfo".into());
     }
     let content = signed
-        .encap_content_info
+        .encap
         .econtent
         .as_ref()
         .ok_or("the RFC 3161 token holds no TSTInfo")?;
@@ -71,15 +71,15 @@ fn rfc3161(token: &Any, stamped: &[u8], authorities: &Pinned) -> Result<Stamp, S
     }
     let time = generalized_time(&tst.gen_time)
         .ok_or_else(|| format!("the timestamp's time `{}` cannot be read", tst.gen_time))?;
-    let certs = parse::certificates(&signed)?;
-    let tsa = parse::only_signer(&signed)?;
+    let certs = &signed.certs;
+    let tsa = signed.only_signer()?;
     let signs = Signs {
         content_type: Some(oids::TST_INFO),
         content: tst_bytes,
     };
-    let (index, _) = signer::verify(tsa, &certs, &signs)
+    let (index, _) = signer::verify(tsa, certs, &signs)
         .map_err(|e| format!("the timestamp's signature: {e}"))?;
-    stamp(index, &certs, time, "RFC 3161", authorities)
+    stamp(index, certs, time, "RFC 3161", authorities)
 }
 
 fn countersignature(
