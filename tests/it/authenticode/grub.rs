@@ -41,7 +41,11 @@ fn carried_certificate(dir: &Path) -> Vec<u8> {
         .arg(&out_file)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let signed = parse::signed_data(&std::fs::read(&out_file).unwrap()).unwrap();
     let signer = signed.only_signer().unwrap().clone();
     let cms::signed_data::SignerIdentifier::IssuerAndSerialNumber(id) = signer.sid else {
@@ -58,7 +62,10 @@ fn carried_certificate(dir: &Path) -> Vec<u8> {
 
 /// The image digest `osslsigncode verify` calculates.
 fn osslsigncode_digest() -> String {
-    let out = Command::new("osslsigncode").args(["verify", "-in", GRUB]).output().unwrap();
+    let out = Command::new("osslsigncode")
+        .args(["verify", "-in", GRUB])
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     text.lines()
         .find_map(|l| l.strip_prefix("Calculated message digest :"))
@@ -78,9 +85,18 @@ fn debians_signed_grub_verifies_against_its_pinned_signer_with_osslsigncodes_dig
     feed.authenticode = vec![FileSpec::new("debian-secure-boot-signer.der", cert.clone())];
     let r = review(&feed);
     let s = assert_status(&r, CheckId::AuthenticodeSignature, Status::Pass);
-    says(s, "signed by Debian Secure Boot Signer 2022 - grub2, whose certificate is pinned");
-    assert_eq!(s.evidence.get("signed_digest"), Some(&osslsigncode_digest()));
-    assert_eq!(s.evidence.get("digest_algorithm").map(String::as_str), Some("SHA-256"));
+    says(
+        s,
+        "signed by Debian Secure Boot Signer 2022 - grub2, whose certificate is pinned",
+    );
+    assert_eq!(
+        s.evidence.get("signed_digest"),
+        Some(&osslsigncode_digest())
+    );
+    assert_eq!(
+        s.evidence.get("digest_algorithm").map(String::as_str),
+        Some("SHA-256")
+    );
     // Debian's signatures carry no timestamp.
     assert_status(&r, CheckId::AuthenticodeTimestamp, Status::Warn);
 
@@ -89,5 +105,8 @@ fn debians_signed_grub_verifies_against_its_pinned_signer_with_osslsigncodes_dig
     let mut feed = pe_feed(changed, &[], &[]);
     feed.authenticode = vec![FileSpec::new("debian-secure-boot-signer.der", cert)];
     let r = review(&feed);
-    says(assert_status(&r, CheckId::AuthenticodeSignature, Status::Fail), "digest mismatch");
+    says(
+        assert_status(&r, CheckId::AuthenticodeSignature, Status::Fail),
+        "digest mismatch",
+    );
 }
