@@ -152,17 +152,30 @@ pub fn zip(data: &[u8]) {
 pub fn pe(data: &[u8]) {
     let limits = limits();
     let mut reader = data;
-    let walked = walk_stream(&mut reader, None, Some(data.len() as u64), "artifact.exe", &limits);
-    assert!(matches!(walked, Walked::Done(_)), "a PE image is never deferred");
+    let walked = walk_stream(
+        &mut reader,
+        None,
+        Some(data.len() as u64),
+        "artifact.exe",
+        &limits,
+    );
+    assert!(
+        matches!(walked, Walked::Done(_)),
+        "a PE image is never deferred"
+    );
     let Walked::Done(report) = walked else {
         return;
     };
     bounded(&report);
     if let Some(file) = &report.authenticode {
         let held: usize = file.signatures.iter().map(Vec::len).sum();
-        assert!(held as u64 <= crate::engine::inspect::pe::TABLE_MAX, "signatures past the table limit");
+        assert!(
+            held as u64 <= crate::engine::inspect::pe::TABLE_MAX,
+            "signatures past the table limit"
+        );
         let trust = crate::engine::verify::authenticode::Trust::default();
-        let now = jiff::Timestamp::from_second(1_790_000_000).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        let now =
+            jiff::Timestamp::from_second(1_790_000_000).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
         let _ = crate::engine::verify::authenticode::judge(file, Ok(&trust), now);
     }
 }
