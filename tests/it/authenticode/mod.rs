@@ -8,6 +8,7 @@
 mod grub;
 mod hostile;
 mod oracle;
+mod tui;
 
 use intake::engine::review::Review;
 use intake::engine::shared::check::{Check, CheckId, Status};
@@ -70,16 +71,6 @@ impl Parties {
             time: SIGNED_AT,
         }
     }
-}
-
-#[track_caller]
-pub(crate) fn sig(r: &Review) -> &Check {
-    check(r, CheckId::AuthenticodeSignature)
-}
-
-#[track_caller]
-pub(crate) fn stamp(r: &Review) -> &Check {
-    check(r, CheckId::AuthenticodeTimestamp)
 }
 
 #[track_caller]
