@@ -120,14 +120,12 @@ impl CheckId {
             CheckId::PackageDigests => "a package's own file digests agree with its files",
             CheckId::PackageIdentity => "a package's name, version and architecture fit the feed",
             CheckId::PackageScripts => "install-time scripts of a package, each needing a reason",
-            CheckId::AuthenticodeSignature => {
-                "a Windows file's Authenticode signature holds, by a pinned publisher"
-            }
+            CheckId::AuthenticodeSignature => "Authenticode signature holds, by a pinned publisher",
             CheckId::AuthenticodeTimestamp => {
-                "the Authenticode signature's timestamp, by a pinned authority"
+                "the Authenticode timestamp holds, by a pinned authority"
             }
             CheckId::ArchiveContents => "the artifact holds what the release notes declare",
-            CheckId::ArchiveSafety => "nothing escapes its folder, hides, or unpacks differently",
+            CheckId::ArchiveSafety => "nothing escapes its folder, hides or unpacks differently",
             CheckId::Signoff => "an operator and a different approver signed off",
         }
     }

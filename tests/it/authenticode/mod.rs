@@ -33,11 +33,11 @@ pub(crate) fn pe_feed(
     let mut feed = one_artifact_feed(PLATFORM, NAME, bytes, None);
     feed.authenticode = publishers
         .iter()
-        .map(|(n, pem)| FileSpec::new(*n, pem.as_bytes().to_vec()))
+        .map(|(n, pem)| FileSpec::new(n, pem.as_bytes().to_vec()))
         .collect();
     feed.timestamp_authorities = authorities
         .iter()
-        .map(|(n, pem)| FileSpec::new(*n, pem.as_bytes().to_vec()))
+        .map(|(n, pem)| FileSpec::new(n, pem.as_bytes().to_vec()))
         .collect();
     feed
 }

@@ -133,7 +133,7 @@ mod tests {
         e.extend(kind.to_le_bytes());
         e.extend(body);
         if pad_to_8 {
-            while e.len() % 8 != 0 {
+            while !e.len().is_multiple_of(8) {
                 e.push(0);
             }
         }

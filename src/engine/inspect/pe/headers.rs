@@ -209,3 +209,53 @@ pub(super) fn u32_at(bytes: &[u8], at: u64) -> Option<u32> {
     let b = bytes.get(at..at.checked_add(4)?)?;
     Some(u32::from_le_bytes(b.try_into().ok()?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section(name: &str, raw_at: u64, raw_size: u64) -> Section {
+        Section {
+            name: name.into(),
+            raw_at,
+            raw_size,
+        }
+    }
+
+    #[test]
+    fn overlapping_sections_are_named_with_the_offset_and_empty_ones_ignored() {
+        let found = overlaps(&[
+            section(".b", 0x600, 0x200),
+            section(".a", 0x400, 0x300),
+            section(".bss", 0x500, 0),
+        ]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].offset, 0x600);
+        assert!(
+            found[0]
+                .what
+                .contains("`.a` (768 bytes at 1024) and `.b` overlap")
+        );
+        assert!(overlaps(&[section(".a", 0x400, 0x200), section(".b", 0x600, 0x200)]).is_empty());
+    }
+
+    #[test]
+    fn the_header_size_needed_is_bounded_by_the_pe_offset_claimed() {
+        let mut head = vec![0u8; 0x40];
+        head[0x3c..0x40].copy_from_slice(&u32::MAX.to_le_bytes());
+        let err = needed(&head).unwrap_err();
+        assert_eq!(err.offset, 0x3c);
+        head[0x3c..0x40].copy_from_slice(&0x80u32.to_le_bytes());
+        assert_eq!(needed(&head), Ok(0x80 + 24));
+    }
+
+    #[test]
+    fn bytes_that_are_not_a_pe_are_refused_naming_where() {
+        assert_eq!(parse(b"ZM").unwrap_err().offset, 0);
+        let mut head = vec![0u8; 0x100];
+        head[..2].copy_from_slice(b"MZ");
+        head[0x3c] = 0x80;
+        let err = parse(&head).unwrap_err();
+        assert_eq!(err.offset, 0x80);
+    }
+}
