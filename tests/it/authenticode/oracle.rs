@@ -108,6 +108,33 @@ fn ossl_sign_with(
     std::fs::read(&output).unwrap()
 }
 
+/// `unsigned` signed by the vendor with digest `hash` (`sha384`, `sha512`).
+fn ossl_sign_hashed(dir: &Path, unsigned: &[u8], p: &Parties, hash: &str) -> Vec<u8> {
+    let input = dir.join("unsigned.exe");
+    let output = dir.join("signed-hashed.exe");
+    let _ = std::fs::remove_file(&output);
+    std::fs::write(&input, unsigned).unwrap();
+    let certs = write(
+        dir,
+        "certs.pem",
+        &format!("{}{}", p.vendor.signer.cert_pem, p.vendor.ca.cert_pem),
+    );
+    let key = write(dir, "key.pem", &p.vendor.signer.key_pem());
+    let out = Command::new("osslsigncode")
+        .args(["sign", "-certs", &certs, "-key", &key, "-h", hash, "-in"])
+        .arg(&input)
+        .arg("-out")
+        .arg(&output)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "osslsigncode sign: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read(&output).unwrap()
+}
+
 /// Whether `osslsigncode verify` accepts `bytes` trusting the parties' CAs.
 fn ossl_verifies(dir: &Path, bytes: &[u8], p: &Parties) -> (bool, String) {
     let file = dir.join("judged.exe");
@@ -198,6 +225,21 @@ fn intake_agrees_with_osslsigncode_on_every_lesson() {
     says(
         check(&r, CheckId::AuthenticodeSignature),
         "bytes after the certificate table",
+    );
+
+    // Signed with SHA-384 (from local media, the pass computes it too).
+    let r = agree(
+        d,
+        &p,
+        ossl_sign_hashed(d, &unsigned, &p, "sha384"),
+        Status::Pass,
+    );
+    assert_eq!(
+        check(&r, CheckId::AuthenticodeSignature)
+            .evidence
+            .get("digest_algorithm")
+            .map(String::as_str),
+        Some("SHA-384")
     );
 
     // And the other way round: osslsigncode accepts what the test kit signs.

@@ -11,6 +11,7 @@
 
 pub mod certtable;
 pub mod headers;
+pub mod peek;
 mod walk;
 
 pub use walk::TABLE_MAX;
@@ -90,7 +91,9 @@ impl Kind for Pe {
 
     fn walk(&self, input: Input<'_>) -> Option<ArchiveReport> {
         let mut report = ArchiveReport::new(NAME);
-        let algorithms = [DigestAlgorithm::Sha256];
+        let algorithms = input
+            .file
+            .map_or_else(|| vec![DigestAlgorithm::Sha256], peek::algorithms);
         let signed = match walk::read(input.bytes, &algorithms) {
             Ok(image) => {
                 for what in &image.structure {

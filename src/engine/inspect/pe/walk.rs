@@ -87,7 +87,7 @@ pub fn read(bytes: &mut dyn BufRead, algorithms: &[DigestAlgorithm]) -> Result<P
 
 /// Reads the header bytes: DOS header, PE header, optional header and
 /// section table.
-fn read_head(bytes: &mut dyn BufRead) -> Result<Vec<u8>, HeaderProblem> {
+pub(super) fn read_head(bytes: &mut dyn BufRead) -> Result<Vec<u8>, HeaderProblem> {
     let mut head = Vec::new();
     loop {
         let need = headers::needed(&head)?;

@@ -226,6 +226,34 @@ fn compare_digest(
     Ok(())
 }
 
+/// The digest algorithms the signature `der` and the signatures nested in
+/// it (one level) sign the file with: what a pass must compute.
+pub fn digest_algorithms(der: &[u8]) -> Vec<DigestAlgorithm> {
+    let Ok(signed) = parse::signed_data(der) else {
+        return Vec::new();
+    };
+    let nested = signed
+        .only_signer()
+        .map(nested_signatures)
+        .unwrap_or_default();
+    let inner = nested.iter().filter_map(|d| parse::signed_data(d).ok());
+    std::iter::once(signed)
+        .chain(inner)
+        .filter_map(|s| signed_algorithm(&s))
+        .collect()
+}
+
+/// The algorithm a signature's `SpcIndirectDataContent` names.
+fn signed_algorithm(signed: &parse::Signed) -> Option<DigestAlgorithm> {
+    let spc = signed
+        .encap
+        .econtent
+        .as_ref()?
+        .decode_as::<SpcIndirectDataContent>()
+        .ok()?;
+    DigestAlgorithm::from_oid(&spc.message_digest.digest_algorithm.oid)
+}
+
 /// The signatures nested in a signer's unsigned attributes.
 fn nested_signatures(si: &cms::signed_data::SignerInfo) -> Vec<Vec<u8>> {
     let Some(unsigned) = &si.unsigned_attrs else {
