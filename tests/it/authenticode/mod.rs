@@ -292,3 +292,27 @@ fn a_name_promising_a_windows_program_over_other_bytes_is_a_finding() {
     assert_eq!(s.status, Status::Fail, "{s:#?}");
     assert!(format!("{s:?}").contains("a Windows PE image"), "{s:#?}");
 }
+
+#[test]
+fn a_passing_authenticode_signature_meets_signatures_required_on_its_own() {
+    let p = parties();
+    let unsigned_evidence = |bytes| {
+        let mut feed = pe_feed(
+            bytes,
+            &[("vendor-ca.pem", &p.vendor.ca.cert_pem)],
+            &[("tsa-ca.pem", &p.tsa.ca.cert_pem)],
+        );
+        let release = &mut feed.releases[0];
+        release.checksums_signature = None;
+        release.artifacts[0].signature = None;
+        review(&feed)
+    };
+    let r = unsigned_evidence(ac::sign(&pe::small(64), &p.vendor, Some(&p.stamp())));
+    assert_status(&r, CheckId::AuthenticodeSignature, Status::Pass);
+    assert_status(&r, CheckId::SignatureChecksums, Status::Skip);
+    assert_status(&r, CheckId::SignatureArtifact, Status::Skip);
+    // Unsigned: nothing meets it, and both OpenPGP checks fail.
+    let r = unsigned_evidence(pe::small(64));
+    assert_status(&r, CheckId::AuthenticodeSignature, Status::Fail);
+    assert_status(&r, CheckId::SignatureChecksums, Status::Fail);
+}
