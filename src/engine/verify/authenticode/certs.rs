@@ -47,8 +47,9 @@ impl Cert {
         publisher(self.subject())
     }
 
+    /// The issuer, each attribute as `TYPE=value`, most significant first.
     pub fn issuer(&self) -> String {
-        self.parsed.tbs_certificate.issuer.to_string()
+        attributes(&self.parsed.tbs_certificate.issuer).join(", ")
     }
 
     pub fn serial(&self) -> String {
@@ -69,12 +70,7 @@ impl Cert {
 /// A name's O and CN (`Northwind Health Systems / Meridian Code Signing`),
 /// or the whole name when it has neither.
 pub fn publisher(name: &Name) -> String {
-    let parts: Vec<String> = name
-        .0
-        .iter()
-        .flat_map(|rdn| rdn.0.iter())
-        .map(|atv| atv.to_string())
-        .collect();
+    let parts = attributes(name);
     let pick = |prefix: &str| {
         parts
             .iter()
@@ -88,6 +84,15 @@ pub fn publisher(name: &Name) -> String {
     } else {
         picked.join(" / ")
     }
+}
+
+/// Each attribute of a name as `TYPE=value`, in the order written.
+fn attributes(name: &Name) -> Vec<String> {
+    name.0
+        .iter()
+        .flat_map(|rdn| rdn.0.iter())
+        .map(|atv| atv.to_string())
+        .collect()
 }
 
 /// Certificates a feed pins, with the files they came from.
