@@ -15,7 +15,7 @@ use crate::engine::select::rollback::{self, Previous};
 use crate::engine::select::version::Scheme;
 use crate::engine::shared::check::{Check, CheckId, Status};
 use crate::engine::shared::manifest::ManifestEntry;
-use crate::engine::verify::authenticode::{self, SignedFile};
+use crate::engine::verify::authenticode;
 use crate::engine::verify::checksums::{self, Computed};
 use crate::engine::verify::signature::{self, SigOutcome, TrustStore};
 
@@ -45,9 +45,10 @@ impl Assembly<'_> {
         judged: JudgedEvidence,
         mut fetched: Fetched<ArchiveReport>,
     ) -> Review {
-        let checks = self.checks(selection, &evidence, &judged, &fetched);
+        let authenticode = self.authenticode_trust();
+        let checks = self.checks(selection, &evidence, &judged, &fetched, &authenticode);
         let package = fetched.read.inspected.package.take();
-        let inputs = self.inputs(&evidence);
+        let inputs = self.inputs(&evidence, authenticode.as_ref().ok());
         // The entries move into the manifest: a hostile archive's names are
         // never held twice.
         let manifest = self.manifest(&mut fetched.read);
@@ -98,6 +99,7 @@ impl Assembly<'_> {
         evidence: &Evidence,
         judged: &JudgedEvidence,
         fetched: &Fetched<ArchiveReport>,
+        authenticode_trust: &Result<authenticode::Trust, String>,
     ) -> Vec<Check> {
         let read = &fetched.read;
         let package = read.inspected.package.as_deref().map(|p| {
@@ -113,11 +115,10 @@ impl Assembly<'_> {
         let package_signed = package
             .as_ref()
             .is_some_and(|[sig, ..]| matches!(sig.status, Status::Pass | Status::Warn));
-        let authenticode = read
-            .inspected
-            .authenticode
-            .as_deref()
-            .map(|file| authenticode_checks(self.feed, file, self.request.now));
+        let authenticode = read.inspected.authenticode.as_deref().map(|file| {
+            let trust = authenticode_trust.as_ref().map_err(String::as_str);
+            authenticode::judge(file, trust, self.request.now)
+        });
         // So does a Windows file whose Authenticode signature passed (it is
         // the vendor's own signature over the bytes, as a package's is).
         let authenticode_signed = authenticode
@@ -227,7 +228,19 @@ impl Assembly<'_> {
     }
 
     /// SHA-256 of every input the verdicts rest on.
-    fn inputs(&self, evidence: &Evidence) -> Inputs {
+    /// The feed's Authenticode pins (small local files, read once).
+    fn authenticode_trust(&self) -> Result<authenticode::Trust, String> {
+        let paths = |files: &[crate::engine::select::feed::Located<std::path::PathBuf>]| {
+            files.iter().map(|f| f.value.clone()).collect::<Vec<_>>()
+        };
+        let trust = &self.feed.trust;
+        authenticode::Trust::load(
+            &paths(&trust.authenticode),
+            &paths(&trust.timestamp_authorities),
+        )
+    }
+
+    fn inputs(&self, evidence: &Evidence, authenticode: Option<&authenticode::Trust>) -> Inputs {
         Inputs {
             feed: sha256_hex(&self.feed.bytes),
             checksums: sha256_hex(&evidence.checksums.bytes),
@@ -237,10 +250,17 @@ impl Assembly<'_> {
                 .flatten()
                 .map(|f| sha256_hex(&f.bytes))
                 .collect(),
+            // The Authenticode pins too: the authenticode.* verdicts rest on them.
             certificates: self
                 .trust
                 .files
                 .iter()
+                .chain(authenticode.iter().flat_map(|a| {
+                    a.publishers
+                        .files
+                        .iter()
+                        .chain(&a.timestamp_authorities.files)
+                }))
                 .map(|(_, sha)| sha.clone())
                 .collect(),
         }
@@ -269,19 +289,6 @@ impl Assembly<'_> {
             })
             .collect()
     }
-}
-
-/// `authenticode.signature` and `authenticode.timestamp`, against the
-/// feed's Authenticode pins (read now: they are small local files).
-fn authenticode_checks(feed: &Feed, file: &SignedFile, now: jiff::Timestamp) -> [Check; 2] {
-    let paths = |files: &[crate::engine::select::feed::Located<std::path::PathBuf>]| {
-        files.iter().map(|f| f.value.clone()).collect::<Vec<_>>()
-    };
-    let trust = authenticode::Trust::load(
-        &paths(&feed.trust.authenticode),
-        &paths(&feed.trust.timestamp_authorities),
-    );
-    authenticode::judge(file, trust.as_ref().map_err(String::as_str), now)
 }
 
 /// The pinned keys (fingerprint and first user ID) and certificate files.

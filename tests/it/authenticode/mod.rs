@@ -316,3 +316,20 @@ fn a_passing_authenticode_signature_meets_signatures_required_on_its_own() {
     assert_status(&r, CheckId::AuthenticodeSignature, Status::Fail);
     assert_status(&r, CheckId::SignatureChecksums, Status::Fail);
 }
+
+#[test]
+fn the_checklist_inputs_carry_the_sha256_of_each_authenticode_pin() {
+    let p = parties();
+    let r = p.review(ac::sign(&pe::small(64), &p.vendor, Some(&p.stamp())));
+    let sha = |pem: &str| intake::engine::fetch::hashers::sha256_hex(pem.as_bytes());
+    assert!(
+        r.inputs.certificates.contains(&sha(&p.vendor.ca.cert_pem)),
+        "{:?}",
+        r.inputs
+    );
+    assert!(
+        r.inputs.certificates.contains(&sha(&p.tsa.ca.cert_pem)),
+        "{:?}",
+        r.inputs
+    );
+}
