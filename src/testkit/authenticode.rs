@@ -197,6 +197,26 @@ pub fn append_signature(image: &[u8], der: &[u8]) -> Vec<u8> {
 
 /// The PKCS#7 `ContentInfo` of an Authenticode signature over `digest`.
 pub fn signature(digest: &[u8], publisher: &Publisher, stamp: Option<&Stamp<'_>>) -> Vec<u8> {
+    signature_stamped(digest, publisher, stamp.map(|s| (s, false)))
+}
+
+/// `image` signed by `publisher` and countersigned the legacy way (a
+/// PKCS#9 countersignature by the stamp's authority, whose certificates
+/// the signature then carries).
+pub fn sign_countersigned(image: &[u8], publisher: &Publisher, stamp: &Stamp<'_>) -> Vec<u8> {
+    let mut image = image.to_vec();
+    image.resize(image.len().div_ceil(8) * 8, 0);
+    let der = signature_stamped(&image_digest(&image), publisher, Some((stamp, true)));
+    append_signature(&image, &der)
+}
+
+/// The signature, stamped by an RFC 3161 token or (`legacy`) a PKCS#9
+/// countersignature.
+fn signature_stamped(
+    digest: &[u8],
+    publisher: &Publisher,
+    stamp: Option<(&Stamp<'_>, bool)>,
+) -> Vec<u8> {
     let spc = SpcIndirectDataContent {
         data: SpcAttributeTypeAndOptionalValue {
             value_type: oids::SPC_PE_IMAGE_DATA,
@@ -210,21 +230,47 @@ pub fn signature(digest: &[u8], publisher: &Publisher, stamp: Option<&Stamp<'_>>
     let content = spc.to_der().expect("spc");
     let content_value = value_of(&content);
     let mut signer = signer_info(&publisher.signer, oids::SPC_INDIRECT_DATA, &content_value);
-    if let Some(stamp) = stamp {
-        let token = timestamp_token(signer.signature.as_bytes(), stamp);
-        signer.unsigned_attrs = Some(
-            SetOfVec::try_from(vec![attribute(
-                oids::SPC_RFC3161,
-                Any::from_der(&token).expect("token"),
-            )])
-            .expect("attrs"),
-        );
+    let mut certs = vec![&publisher.signer, &publisher.ca];
+    if let Some((stamp, legacy)) = stamp {
+        let attr = if legacy {
+            certs.extend([&stamp.authority.signer, &stamp.authority.ca]);
+            let counter = countersignature(signer.signature.as_bytes(), stamp);
+            attribute(
+                oids::COUNTER_SIGNATURE,
+                Any::encode_from(&counter).expect("counter"),
+            )
+        } else {
+            let token = timestamp_token(signer.signature.as_bytes(), stamp);
+            attribute(oids::SPC_RFC3161, Any::from_der(&token).expect("token"))
+        };
+        signer.unsigned_attrs = Some(SetOfVec::try_from(vec![attr]).expect("attrs"));
     }
     content_info(
         oids::SPC_INDIRECT_DATA,
         Any::from_der(&content).expect("content"),
-        &[&publisher.signer, &publisher.ca],
+        &certs,
         signer,
+    )
+}
+
+/// A PKCS#9 countersignature over `signature`: a `SignerInfo` whose signed
+/// attributes hold the signing time and the signature value's digest.
+fn countersignature(signature: &[u8], stamp: &Stamp<'_>) -> SignerInfo {
+    let time = x509_cert::time::Time::UtcTime(
+        der::asn1::UtcTime::from_unix_duration(std::time::Duration::from_secs(stamp.time as u64))
+            .expect("time"),
+    );
+    let digest = OctetString::new(Sha256::digest(signature).to_vec()).expect("octets");
+    let attrs = vec![
+        attribute(oids::SIGNING_TIME, Any::encode_from(&time).expect("time")),
+        attribute(
+            oids::MESSAGE_DIGEST,
+            Any::encode_from(&digest).expect("digest"),
+        ),
+    ];
+    signer_info_with(
+        &stamp.authority.signer,
+        SetOfVec::try_from(attrs).expect("attrs"),
     )
 }
 
@@ -271,7 +317,6 @@ pub fn timestamp_token(signature: &[u8], stamp: &Stamp<'_>) -> Vec<u8> {
 }
 
 fn signer_info(identity: &Identity, content_type: ObjectIdentifier, content: &[u8]) -> SignerInfo {
-    let cert = x509_cert::Certificate::from_der(&identity.cert_der).expect("cert");
     let signed_attrs = SetOfVec::try_from(vec![
         attribute(
             oids::CONTENT_TYPE,
@@ -284,6 +329,11 @@ fn signer_info(identity: &Identity, content_type: ObjectIdentifier, content: &[u
         ),
     ])
     .expect("attrs");
+    signer_info_with(identity, signed_attrs)
+}
+
+fn signer_info_with(identity: &Identity, signed_attrs: SetOfVec<Attribute>) -> SignerInfo {
+    let cert = x509_cert::Certificate::from_der(&identity.cert_der).expect("cert");
     let message = signed_attrs.to_der().expect("attrs der");
     let signature = identity.key.sign(&message).expect("sign");
     SignerInfo {

@@ -333,3 +333,27 @@ fn the_checklist_inputs_carry_the_sha256_of_each_authenticode_pin() {
         r.inputs
     );
 }
+
+#[test]
+fn a_legacy_countersignature_by_a_pinned_authority_timestamps_the_signature() {
+    let p = parties();
+    let r = p.review(ac::sign_countersigned(
+        &pe::small(64),
+        &p.vendor,
+        &p.stamp(),
+    ));
+    assert_status(&r, CheckId::AuthenticodeSignature, Status::Pass);
+    let t = assert_status(&r, CheckId::AuthenticodeTimestamp, Status::Pass);
+    says(
+        t,
+        "signed at 2026-03-01T00:00:00Z (countersignature timestamp by Example Timestamping",
+    );
+    // By an authority the feed does not pin, it fails.
+    let rogue = ac::timestamp_authority("Rogue Time");
+    let stamp = Stamp {
+        authority: &rogue,
+        time: SIGNED_AT,
+    };
+    let r = p.review(ac::sign_countersigned(&pe::small(64), &p.vendor, &stamp));
+    assert_status(&r, CheckId::AuthenticodeTimestamp, Status::Fail);
+}
