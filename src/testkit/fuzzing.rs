@@ -29,7 +29,7 @@ use crate::settings::Settings;
 pub type Target = (&'static str, fn(&[u8]));
 
 /// Every target, in the order `scripts/fuzz.sh` runs them.
-pub const TARGETS: [Target; 17] = [
+pub const TARGETS: [Target; 18] = [
     ("feed", feed),
     ("checksums", checksums),
     ("signature", signature),
@@ -41,6 +41,7 @@ pub const TARGETS: [Target; 17] = [
     ("tar_bz2", tar_bz2),
     ("zip", zip),
     ("deb", deb),
+    ("pe", pe),
     ("manifest", manifest),
     ("checklist", checklist),
     ("history", history),
@@ -185,6 +186,40 @@ pub fn zip(data: &[u8]) {
     let path = dir.path().join("artifact.zip");
     if write(&path, data) {
         bounded(&walk_file(&path, "artifact.zip", &limits()));
+    }
+}
+
+/// A Windows PE image (`inspect::pe`), walked from the stream, and its
+/// Authenticode signatures judged (`verify::authenticode`): the table read
+/// stays within its limit, whatever the headers claim.
+pub fn pe(data: &[u8]) {
+    let limits = limits();
+    let mut reader = data;
+    let walked = walk_stream(
+        &mut reader,
+        None,
+        Some(data.len() as u64),
+        "artifact.exe",
+        &limits,
+    );
+    assert!(
+        matches!(walked, Walked::Done(_)),
+        "a PE image is never deferred"
+    );
+    let Walked::Done(report) = walked else {
+        return;
+    };
+    bounded(&report);
+    if let Some(file) = &report.authenticode {
+        let held: usize = file.signatures.iter().map(Vec::len).sum();
+        assert!(
+            held as u64 <= crate::engine::inspect::pe::TABLE_MAX,
+            "signatures past the table limit"
+        );
+        let trust = crate::engine::verify::authenticode::Trust::default();
+        let now =
+            jiff::Timestamp::from_second(1_790_000_000).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        let _ = crate::engine::verify::authenticode::judge(file, Ok(&trust), now);
     }
 }
 

@@ -201,6 +201,10 @@ pub struct FeedSpec {
     pub signatures: Option<String>,
     pub threshold: Option<usize>,
     pub expires: Option<String>,
+    /// Authenticode publisher certificates under `keys/` (`authenticode`).
+    pub authenticode: Vec<FileSpec>,
+    /// Timestamp authority certificates under `keys/`.
+    pub timestamp_authorities: Vec<FileSpec>,
     /// `(name, url)`; empty means one folder source `releases/`.
     pub sources: Vec<(String, String)>,
     pub releases: Vec<ReleaseSpec>,
@@ -218,6 +222,8 @@ impl FeedSpec {
             signatures: None,
             threshold: None,
             expires: None,
+            authenticode: Vec::new(),
+            timestamp_authorities: Vec::new(),
             sources: Vec::new(),
             releases: Vec::new(),
         })
@@ -268,6 +274,17 @@ impl FeedSpec {
         if let Some(e) = &self.expires {
             let _ = writeln!(t, "expires = {e}");
         }
+        let files = |fs: &[FileSpec]| list(fs.iter().map(|c| format!("keys/{}", c.name)).collect());
+        if !self.authenticode.is_empty() {
+            let _ = writeln!(t, "authenticode = {}", files(&self.authenticode));
+        }
+        if !self.timestamp_authorities.is_empty() {
+            let _ = writeln!(
+                t,
+                "timestamp_authorities = {}",
+                files(&self.timestamp_authorities)
+            );
+        }
         let sources = if self.sources.is_empty() {
             vec![("local".to_string(), "releases/".to_string())]
         } else {
@@ -285,7 +302,12 @@ impl FeedSpec {
     /// Writes the feed into `dir`; returns the path of `feed.toml`.
     pub fn write(&self, dir: &Path) -> Result<PathBuf> {
         std::fs::create_dir_all(dir.join("keys"))?;
-        for c in &self.certificates {
+        for c in self
+            .certificates
+            .iter()
+            .chain(&self.authenticode)
+            .chain(&self.timestamp_authorities)
+        {
             std::fs::write(dir.join("keys").join(&c.name), &c.bytes)?;
         }
         for r in &self.releases {

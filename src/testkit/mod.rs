@@ -10,6 +10,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod archives;
+pub mod authenticode;
 pub mod corpus;
 pub mod deb;
 pub mod fuzzing;
@@ -19,6 +20,7 @@ pub mod hostile_tar;
 pub mod hostile_zip;
 pub mod keys;
 pub mod layout;
+pub mod pe;
 pub mod samples;
 pub mod server;
 

@@ -11,13 +11,17 @@
 //! - `stale-feed/` (`meridian-stale`): a feed whose own review date has
 //!   passed;
 //! - `agent/` (`meridian-agent`): the host agent as signed Debian
-//!   packages, one release done right and one lesson per package check.
+//!   packages, one release done right and one lesson per package check;
+//! - `connector/` (`meridian-connector`): the Windows device connector as
+//!   an Authenticode-signed `.exe`, done right and one lesson per way its
+//!   signature goes wrong.
 //!
 //! The demo keys (secret halves included, marked as demo keys) live in
 //! `demo-keys/` and are reused when present, so regenerating keeps the
 //! fingerprints the feeds pin.
 
 mod agent;
+mod connector;
 mod lessons;
 mod sbom;
 mod training;
@@ -37,6 +41,7 @@ use super::layout::{FeedSpec, FileSpec, ReleaseSpec};
 use super::ts;
 
 pub use agent::AGENT_ID;
+pub use connector::CONNECTOR_ID;
 pub use lessons::{LESSONS, Lesson};
 pub use training::TRAINING_ID;
 use training::training_feed;
@@ -310,6 +315,7 @@ pub fn generate(root: &Path) -> Result<()> {
         ("training", training_feed(&k)?),
         ("stale-feed", stale_feed(&k)?),
         ("agent", agent::agent_feed(&k.release)?),
+        ("connector", connector::connector_feed(&k.release)?),
     ] {
         let dir = root.join(name);
         if dir.exists() {

@@ -8,6 +8,7 @@ mod support;
 mod approve;
 mod apt;
 mod archives;
+mod authenticode;
 mod bounded_sources;
 mod checklist;
 mod checksum_forms;

@@ -12,14 +12,21 @@ use crate::engine::shared::check::{Check, CheckId, Finding, Status};
 use crate::engine::shared::text::group;
 use crate::engine::shared::text::short;
 
+/// Why an archive check does not apply to a file that is no archive.
+fn single_file(report: &ArchiveReport) -> String {
+    if report.kind == crate::engine::inspect::pe::NAME {
+        "a Windows PE image: one file, not an archive (its signature is authenticode.signature's)"
+            .to_string()
+    } else {
+        "a single file, not an archive: checksum and signature checks only".to_string()
+    }
+}
+
 /// `archive.contents`. `notes` is `None` when the release has no notes.
 pub fn contents_check(report: &ArchiveReport, notes: Option<(&str, &Contents)>) -> Check {
     let id = CheckId::ArchiveContents;
     if !report.is_archive() {
-        return Check::skip(
-            id,
-            "a single file, not an archive: checksum and signature checks only",
-        );
+        return Check::skip(id, single_file(report));
     }
     let (notes_name, declared, problems) = match notes {
         None => {
@@ -196,10 +203,7 @@ pub fn safety_check_of(
 ) -> Check {
     let id = CheckId::ArchiveSafety;
     if !report.is_archive() && report.findings.is_empty() {
-        return Check::skip(
-            id,
-            "a single file, not an archive: checksum and signature checks only",
-        );
+        return Check::skip(id, single_file(report));
     }
     let modes: HashMap<Vec<u8>, u32> = match notes {
         Some(Contents::Declared { entries, .. }) => entries

@@ -8,13 +8,14 @@ use crate::engine::shared::check::{Finding, Status};
 use super::compress::{TAR_BZ2, TAR_GZ, TAR_XZ, TAR_ZST};
 use super::deb::DEB;
 use super::kind::Kind;
+use super::pe::PE;
 use super::report::{ArchiveReport, NOT_AN_ARCHIVE};
 use super::tar::TAR;
 use super::zip::ZIP;
 
 /// Every kind, in the order their bytes are tried: the ones with a magic
 /// number first, tar (a header checksum, no magic in old archives) last.
-pub static KINDS: &[&dyn Kind] = &[&DEB, &ZIP, &TAR_GZ, &TAR_XZ, &TAR_ZST, &TAR_BZ2, &TAR];
+pub static KINDS: &[&dyn Kind] = &[&DEB, &PE, &ZIP, &TAR_GZ, &TAR_XZ, &TAR_ZST, &TAR_BZ2, &TAR];
 
 /// The kind a file name promises (the longest matching ending wins, so
 /// `.tar.gz` is not taken for `.gz`).

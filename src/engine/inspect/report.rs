@@ -8,6 +8,7 @@ use std::io::{self, Read};
 use crate::engine::shared::check::{Finding, Status};
 
 use super::package::Package;
+use crate::engine::verify::authenticode::SignedFile;
 
 /// The kind of bytes that are no archive: checksum and signature checks
 /// only, the artifact itself the manifest's one line.
@@ -78,6 +79,9 @@ pub struct ArchiveReport {
     pub deferred: bool,
     /// What a package says of itself (package kinds only).
     pub package: Option<Box<Package>>,
+    /// The digests and signatures of a file that carries Authenticode
+    /// signatures (a Windows PE image).
+    pub authenticode: Option<Box<SignedFile>>,
 }
 
 impl ArchiveReport {
@@ -90,12 +94,13 @@ impl ArchiveReport {
             stopped: None,
             deferred: false,
             package: None,
+            authenticode: None,
         }
     }
 
     /// Whether the bytes were walked as an archive of some kind.
     pub fn is_archive(&self) -> bool {
-        self.kind != NOT_AN_ARCHIVE
+        self.kind != NOT_AN_ARCHIVE && self.kind != super::pe::NAME
     }
 
     /// Records why the walk could not go on (a corrupt or hostile archive).

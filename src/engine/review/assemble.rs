@@ -16,6 +16,7 @@ use crate::engine::select::version::Scheme;
 use crate::engine::shared::check::{Check, CheckId, Status};
 use crate::engine::shared::manifest::ManifestEntry;
 use crate::engine::verify::apt::{self, IndexLink};
+use crate::engine::verify::authenticode;
 use crate::engine::verify::checksums::{self, Computed};
 use crate::engine::verify::signature::{self, SigOutcome, TrustStore};
 
@@ -46,9 +47,10 @@ impl Assembly<'_> {
         judged: JudgedEvidence,
         mut fetched: Fetched<ArchiveReport>,
     ) -> Review {
-        let (checks, sbom) = self.checks(selection, &evidence, &judged, &fetched);
+        let authenticode = self.authenticode_trust();
+        let (checks, sbom) = self.checks(selection, &evidence, &judged, &fetched, &authenticode);
         let package = fetched.read.inspected.package.take();
-        let inputs = self.inputs(&evidence);
+        let inputs = self.inputs(&evidence, authenticode.as_ref().ok());
         // The entries move into the manifest: a hostile archive's names are
         // never held twice.
         let inspected_entries = fetched.read.inspected.is_archive();
@@ -112,6 +114,7 @@ impl Assembly<'_> {
         evidence: &Evidence,
         judged: &JudgedEvidence,
         fetched: &Fetched<ArchiveReport>,
+        authenticode_trust: &Result<authenticode::Trust, String>,
     ) -> (Vec<Check>, Option<VendorSbom>) {
         let read = &fetched.read;
         let package = read.inspected.package.as_deref().map(|p| {
@@ -127,8 +130,21 @@ impl Assembly<'_> {
         let package_signed = package
             .as_ref()
             .is_some_and(|[sig, ..]| matches!(sig.status, Status::Pass | Status::Warn));
-        let [checksum, sig_checksums, sig_artifact] =
-            self.verify_checks(evidence, judged, read, package_signed);
+        let authenticode = read.inspected.authenticode.as_deref().map(|file| {
+            let trust = authenticode_trust.as_ref().map_err(String::as_str);
+            authenticode::judge(file, trust, self.request.now)
+        });
+        // So does a Windows file whose Authenticode signature passed (it is
+        // the vendor's own signature over the bytes, as a package's is).
+        let authenticode_signed = authenticode
+            .as_ref()
+            .is_some_and(|[sig, _]| sig.status == Status::Pass);
+        let [checksum, sig_checksums, sig_artifact] = self.verify_checks(
+            evidence,
+            judged,
+            read,
+            package_signed || authenticode_signed,
+        );
         // An intact APT chain vouches for the package as its own signature would.
         let apt_vouches = judged.apt.is_some()
             && checksum.status == Status::Pass
@@ -178,6 +194,7 @@ impl Assembly<'_> {
             safety,
         ]);
         selection.extend(package.into_iter().flatten());
+        selection.extend(authenticode.into_iter().flatten());
         let (sbom_check, sbom) = sbom.map_or((None, None), |(check, sbom)| (Some(check), sbom));
         selection.extend(sbom_check);
         selection.sort_by_key(|c| c.id);
@@ -251,7 +268,19 @@ impl Assembly<'_> {
     }
 
     /// SHA-256 of every input the verdicts rest on.
-    fn inputs(&self, evidence: &Evidence) -> Inputs {
+    /// The feed's Authenticode pins (small local files, read once).
+    fn authenticode_trust(&self) -> Result<authenticode::Trust, String> {
+        let paths = |files: &[crate::engine::select::feed::Located<std::path::PathBuf>]| {
+            files.iter().map(|f| f.value.clone()).collect::<Vec<_>>()
+        };
+        let trust = &self.feed.trust;
+        authenticode::Trust::load(
+            &paths(&trust.authenticode),
+            &paths(&trust.timestamp_authorities),
+        )
+    }
+
+    fn inputs(&self, evidence: &Evidence, authenticode: Option<&authenticode::Trust>) -> Inputs {
         Inputs {
             feed: sha256_hex(&self.feed.bytes),
             checksums: sha256_hex(&evidence.checksums.bytes),
@@ -261,10 +290,17 @@ impl Assembly<'_> {
                 .flatten()
                 .map(|f| sha256_hex(&f.bytes))
                 .collect(),
+            // The Authenticode pins too: the authenticode.* verdicts rest on them.
             certificates: self
                 .trust
                 .files
                 .iter()
+                .chain(authenticode.iter().flat_map(|a| {
+                    a.publishers
+                        .files
+                        .iter()
+                        .chain(&a.timestamp_authorities.files)
+                }))
                 .map(|(_, sha)| sha.clone())
                 .collect(),
         }

@@ -78,6 +78,11 @@ pub struct Trust {
     pub signatures: SignaturePolicy,
     pub threshold: usize,
     pub expires: Option<Date>,
+    /// Authenticode publisher certificate files (`authenticode`), resolved
+    /// against the feed folder: leaf or CA certificates, PEM or DER.
+    pub authenticode: Vec<Located<PathBuf>>,
+    /// Timestamp authority certificate files (`timestamp_authorities`).
+    pub timestamp_authorities: Vec<Located<PathBuf>>,
 }
 
 #[derive(Debug, Clone)]

@@ -26,12 +26,14 @@ pub enum CheckId {
     ArchiveContents,
     ArchiveSafety,
     PackageScripts,
+    AuthenticodeSignature,
+    AuthenticodeTimestamp,
     SbomComponents,
     Signoff,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 16] = [
+    pub const ALL: [CheckId; 18] = [
         CheckId::FeedFresh,
         CheckId::ReleaseNewest,
         CheckId::ReleaseRollback,
@@ -46,6 +48,8 @@ impl CheckId {
         CheckId::ArchiveContents,
         CheckId::ArchiveSafety,
         CheckId::PackageScripts,
+        CheckId::AuthenticodeSignature,
+        CheckId::AuthenticodeTimestamp,
         CheckId::SbomComponents,
         CheckId::Signoff,
     ];
@@ -62,10 +66,19 @@ impl CheckId {
         )
     }
 
-    /// Whether the check is listed only when the feed names what it
-    /// judges (an SBOM).
+    /// Whether the check is listed only for files that carry Authenticode
+    /// signatures (Windows PE images).
+    pub fn is_authenticode(self) -> bool {
+        matches!(
+            self,
+            CheckId::AuthenticodeSignature | CheckId::AuthenticodeTimestamp
+        )
+    }
+
+    /// Whether the check is listed only for what it judges: a package, a
+    /// Windows PE image, an SBOM the feed names.
     pub fn is_conditional(self) -> bool {
-        self.is_package() || self == CheckId::SbomComponents
+        self.is_package() || self.is_authenticode() || self == CheckId::SbomComponents
     }
 
     /// The checks every review lists, whatever the artifact's kind.
@@ -90,6 +103,8 @@ impl CheckId {
             CheckId::PackageDigests => "package.digests",
             CheckId::PackageIdentity => "package.identity",
             CheckId::PackageScripts => "package.scripts",
+            CheckId::AuthenticodeSignature => "authenticode.signature",
+            CheckId::AuthenticodeTimestamp => "authenticode.timestamp",
             CheckId::SbomComponents => "sbom.components",
             CheckId::ArchiveContents => "archive.contents",
             CheckId::ArchiveSafety => "archive.safety",
@@ -114,9 +129,13 @@ impl CheckId {
             CheckId::PackageDigests => "a package's own file digests agree with its files",
             CheckId::PackageIdentity => "a package's name, version and architecture fit the feed",
             CheckId::PackageScripts => "install-time scripts of a package, each needing a reason",
+            CheckId::AuthenticodeSignature => "Authenticode signature holds, by a pinned publisher",
+            CheckId::AuthenticodeTimestamp => {
+                "the Authenticode timestamp holds, by a pinned authority"
+            }
             CheckId::SbomComponents => "the vendor SBOM is signed and agrees with the files",
             CheckId::ArchiveContents => "the artifact holds what the release notes declare",
-            CheckId::ArchiveSafety => "nothing escapes its folder, hides, or unpacks differently",
+            CheckId::ArchiveSafety => "nothing escapes its folder, hides or unpacks differently",
             CheckId::Signoff => "an operator and a different approver signed off",
         }
     }

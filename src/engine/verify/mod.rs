@@ -2,6 +2,7 @@
 //! write) and OpenPGP signatures over the checksum file and the artifact.
 
 pub mod apt;
+pub mod authenticode;
 pub mod checksums;
 pub mod sbom;
 pub mod signature;

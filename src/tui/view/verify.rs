@@ -43,8 +43,20 @@ pub fn counts_line(m: &Model, theme: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-/// Evidence shown first: who signed, when, under which rule.
-const FIRST: [&str; 5] = ["signer", "issuer", "user_id", "made", "policy"];
+/// Evidence shown first: who signed, when, under which rule (for an
+/// Authenticode signature: the publisher, then the time it was stamped and
+/// the digest it signs).
+const FIRST: [&str; 9] = [
+    "signer",
+    "publisher",
+    "issuer",
+    "user_id",
+    "made",
+    "policy",
+    "time",
+    "digest_algorithm",
+    "signed_digest",
+];
 
 /// Every line of a check's evidence and findings, wrapped to `width`:
 /// the summary, the next step, each piece of evidence (who signed first),
@@ -136,6 +148,14 @@ fn draw_list(frame: &mut Frame, area: Rect, review: &Review, cursor: usize, them
     let width = area.width.saturating_sub(2) as usize;
     let rows = area.height.saturating_sub(2) as usize;
     let start = (cursor + 1).saturating_sub(rows);
+    // Wide enough for the longest id listed (`authenticode.timestamp`).
+    let id_width = review
+        .checks
+        .iter()
+        .map(|c| c.id.as_str().len())
+        .max()
+        .unwrap_or(0)
+        .max(20);
     let lines: Vec<Line> = review
         .checks
         .iter()
@@ -146,7 +166,7 @@ fn draw_list(frame: &mut Frame, area: Rect, review: &Review, cursor: usize, them
             let chosen = i == cursor;
             let mark = if chosen { ">" } else { " " };
             let head = format!("{mark} ");
-            let name = format!(" {:<20} ", c.id.as_str());
+            let name = format!(" {:<id_width$} ", c.id.as_str());
             let used = head.chars().count() + 6 + name.chars().count();
             let text = format!(
                 "{:<w$}",

@@ -39,6 +39,12 @@ pub(super) struct RawTrust {
     pub(super) threshold: Option<Spanned<i64>>,
     #[serde(default)]
     pub(super) expires: Option<Spanned<toml::value::Datetime>>,
+    /// Authenticode publisher certificates (PEM or DER files).
+    #[serde(default)]
+    pub(super) authenticode: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Timestamp authority certificates for Authenticode timestamps.
+    #[serde(default)]
+    pub(super) timestamp_authorities: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Deserialize)]

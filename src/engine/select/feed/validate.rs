@@ -138,12 +138,17 @@ impl Validator<'_> {
             .expires
             .map(|d| self.date(d, "trust.expires"))
             .transpose()?;
+        let authenticode = self.certificate_files(raw.authenticode, "trust.authenticode")?;
+        let timestamp_authorities =
+            self.certificate_files(raw.timestamp_authorities, "trust.timestamp_authorities")?;
         Ok(Trust {
             certificates,
             fingerprints,
             signatures: raw.signatures.unwrap_or(SignaturePolicy::Required),
             threshold,
             expires,
+            authenticode,
+            timestamp_authorities,
         })
     }
 
@@ -161,6 +166,28 @@ impl Validator<'_> {
             return Err(self.err(certs_span, "trust.certificates", "lists no certificate"));
         }
         Ok(certificates)
+    }
+
+    /// Optional lists of X.509 certificate files (Authenticode pins),
+    /// resolved against the feed's folder.
+    fn certificate_files(
+        &self,
+        raw: Option<Spanned<Vec<Spanned<String>>>>,
+        name: &str,
+    ) -> Result<Vec<Located<PathBuf>>> {
+        let mut files = Vec::new();
+        for (i, cert) in raw
+            .map(Spanned::into_inner)
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+        {
+            let field = format!("{name}[{i}]");
+            let span = cert.span();
+            let rel = self.relative_path(cert, &field)?;
+            files.push(self.locate(self.dir.join(rel), span, field));
+        }
+        Ok(files)
     }
 
     /// The pinned fingerprints, upper-case without spaces: at least one,
@@ -421,7 +448,13 @@ impl Validator<'_> {
     /// only the release being installed, so a file no source holds is an
     /// outcome of fetching that release (exit 3), not a malformed feed.
     pub(super) fn check_local_files(&self, feed: &Feed) -> Result<()> {
-        for cert in &feed.trust.certificates {
+        let trust = &feed.trust;
+        for cert in trust
+            .certificates
+            .iter()
+            .chain(&trust.authenticode)
+            .chain(&trust.timestamp_authorities)
+        {
             if !cert.value.is_file() {
                 return Err(feed.error_at(
                     cert,
