@@ -8,10 +8,9 @@ use crate::engine::fetch::hashers::sha256_hex;
 use crate::engine::fetch::read::ArtifactRead;
 use crate::engine::fetch::sources::Fetched;
 use crate::engine::inspect::contents;
-use crate::engine::inspect::diff::diff;
 use crate::engine::inspect::report::ArchiveReport;
 use crate::engine::select::feed::{Artifact, Feed, Release};
-use crate::engine::select::rollback::{self, Previous};
+use crate::engine::select::rollback;
 use crate::engine::select::version::Scheme;
 use crate::engine::shared::check::{Check, CheckId, Status};
 use crate::engine::shared::manifest::ManifestEntry;
@@ -21,10 +20,7 @@ use crate::engine::verify::checksums::{self, Computed};
 use crate::engine::verify::signature::{self, SigOutcome, TrustStore};
 
 use super::evidence::JudgedEvidence;
-use super::found::{
-    ArtifactRecord, CertificateFile, EvidenceSource, Inputs, KeyRecord, Request, Review, Since,
-    TrustRecord,
-};
+use super::found::{ArtifactRecord, EvidenceSource, Inputs, Request, Review, since, trust_record};
 use super::next_steps::add_next_steps;
 use super::package::{Expected, package_checks};
 use super::sbom::{SbomInputs, VendorSbom, sbom_check};
@@ -117,23 +113,12 @@ impl Assembly<'_> {
         authenticode_trust: &Result<authenticode::Trust, String>,
     ) -> (Vec<Check>, Option<VendorSbom>) {
         let read = &fetched.read;
-        let package = read.inspected.package.as_deref().map(|p| {
-            let expected = Expected {
-                product: &self.feed.product,
-                artifact: self.artifact,
-                version: &self.release.version,
-            };
-            package_checks(p, &expected, self.trust, self.request.now)
-        });
+        let (package, authenticode) = self.own_signature_checks(read, authenticode_trust);
         // A package whose own signature holds meets `signatures = "required"`
         // and vouches for the setuid entries it declares.
         let package_signed = package
             .as_ref()
             .is_some_and(|[sig, ..]| matches!(sig.status, Status::Pass | Status::Warn));
-        let authenticode = read.inspected.authenticode.as_deref().map(|file| {
-            let trust = authenticode_trust.as_ref().map_err(String::as_str);
-            authenticode::judge(file, trust, self.request.now)
-        });
         // So does a Windows file whose Authenticode signature passed (it is
         // the vendor's own signature over the bytes, as a package's is).
         let authenticode_signed = authenticode
@@ -156,18 +141,7 @@ impl Assembly<'_> {
         {
             apt::chain::fresh(fresh, chain, self.request.now);
         }
-        let sbom = sbom_check(&SbomInputs {
-            evidence,
-            checksum_file: &judged.checksum_file,
-            checksums_signed: matches!(sig_checksums.status, Status::Pass | Status::Warn),
-            trust: self.trust,
-            now: self.request.now,
-            baseline: &self.request.sbom_baseline,
-            entries: read
-                .inspected
-                .is_archive()
-                .then_some(read.inspected.entries.as_slice()),
-        });
+        let sbom = self.vendor_sbom(evidence, judged, read, sig_checksums.status);
         // `release.rollback` again, now that the bytes are known: a
         // re-review compares digests.
         selection.retain(|c| c.id != CheckId::ReleaseRollback);
@@ -200,6 +174,52 @@ impl Assembly<'_> {
         selection.sort_by_key(|c| c.id);
         add_next_steps(&mut selection);
         (selection, sbom)
+    }
+
+    /// The checks of the signatures the artifact carries itself: a
+    /// package's (`package.*`) and a Windows image's (`authenticode.*`).
+    fn own_signature_checks(
+        &self,
+        read: &ArtifactRead<ArchiveReport>,
+        authenticode_trust: &Result<authenticode::Trust, String>,
+    ) -> (Option<[Check; 4]>, Option<[Check; 2]>) {
+        let package = read.inspected.package.as_deref().map(|p| {
+            let expected = Expected {
+                product: &self.feed.product,
+                artifact: self.artifact,
+                version: &self.release.version,
+            };
+            package_checks(p, &expected, self.trust, self.request.now)
+        });
+        let authenticode = read.inspected.authenticode.as_deref().map(|file| {
+            let trust = authenticode_trust.as_ref().map_err(String::as_str);
+            authenticode::judge(file, trust, self.request.now)
+        });
+        (package, authenticode)
+    }
+
+    /// `sbom.components`, when the feed names an SBOM (`checksums`: how
+    /// `signature.checksums` ended, which decides whether the signed
+    /// checksum file can cover the SBOM).
+    fn vendor_sbom(
+        &self,
+        evidence: &Evidence,
+        judged: &JudgedEvidence,
+        read: &ArtifactRead<ArchiveReport>,
+        checksums: Status,
+    ) -> Option<(Check, Option<VendorSbom>)> {
+        sbom_check(&SbomInputs {
+            evidence,
+            checksum_file: &judged.checksum_file,
+            checksums_signed: matches!(checksums, Status::Pass | Status::Warn),
+            trust: self.trust,
+            now: self.request.now,
+            baseline: &self.request.sbom_baseline,
+            entries: read
+                .inspected
+                .is_archive()
+                .then_some(read.inspected.entries.as_slice()),
+        })
     }
 
     /// `checksum.sha256`, `signature.checksums`, `signature.artifact`
@@ -331,32 +351,6 @@ impl Assembly<'_> {
     }
 }
 
-/// The pinned keys (fingerprint and first user ID) and certificate files.
-fn trust_record(trust: &TrustStore) -> TrustRecord {
-    TrustRecord {
-        threshold: trust.threshold,
-        keys: trust
-            .pinned
-            .iter()
-            .map(|cert| KeyRecord {
-                fingerprint: cert.fingerprint().to_hex(),
-                user_id: cert
-                    .userids()
-                    .next()
-                    .map(|u| String::from_utf8_lossy(u.userid().value()).into_owned()),
-            })
-            .collect(),
-        certificates: trust
-            .files
-            .iter()
-            .map(|(path, sha256)| CertificateFile {
-                file: path.display().to_string(),
-                sha256: sha256.clone(),
-            })
-            .collect(),
-    }
-}
-
 /// `archive.contents` and `archive.safety`, against the release notes'
 /// declared contents when they can be used.
 fn inspect_checks(
@@ -379,32 +373,5 @@ fn inspect_checks(
             safety(Some(c)),
         ),
         None => (contents::contents_check(report, None), safety(None)),
-    }
-}
-
-/// The diff against the last approval, or why there is none.
-fn since(previous: &Previous, manifest: &[ManifestEntry]) -> Since {
-    match previous {
-        Previous::None => Since::NothingKnown(
-            "no previous approval of this platform is recorded here".to_string(),
-        ),
-        Previous::Unreadable(why) => {
-            Since::NothingKnown(format!("no previous approval known: {why}"))
-        }
-        Previous::Found {
-            approval,
-            manifest: Err(why),
-        } => Since::NothingKnown(format!(
-            "{} was approved, but its manifest cannot be read: {why}",
-            approval.version
-        )),
-        Previous::Found {
-            approval,
-            manifest: Ok(before),
-        } => Since::Changes {
-            version: approval.version.clone(),
-            approved: approval.time,
-            diff: diff(before, manifest),
-        },
     }
 }

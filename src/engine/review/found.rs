@@ -8,12 +8,14 @@ use crate::engine::fetch::local_copy::LocalCopy;
 use crate::engine::fetch::open::FetchSettings;
 use crate::engine::inspect::Limits;
 use crate::engine::inspect::diff::Diff;
+use crate::engine::inspect::diff::diff;
 use crate::engine::inspect::package::Package;
 use crate::engine::select::feed::Product;
 use crate::engine::select::rollback::{Approval, Previous};
 use crate::engine::shared::check::{Check, CheckId};
 use crate::engine::shared::manifest::ManifestEntry;
 use crate::engine::verify::sbom::Baseline;
+use crate::engine::verify::signature::TrustStore;
 
 use super::sbom::VendorSbom;
 
@@ -153,5 +155,58 @@ pub enum Since {
 impl Review {
     pub fn check(&self, id: CheckId) -> Option<&Check> {
         self.checks.iter().find(|c| c.id == id)
+    }
+}
+
+/// The pinned keys (fingerprint and first user ID) and certificate files.
+pub(super) fn trust_record(trust: &TrustStore) -> TrustRecord {
+    TrustRecord {
+        threshold: trust.threshold,
+        keys: trust
+            .pinned
+            .iter()
+            .map(|cert| KeyRecord {
+                fingerprint: cert.fingerprint().to_hex(),
+                user_id: cert
+                    .userids()
+                    .next()
+                    .map(|u| String::from_utf8_lossy(u.userid().value()).into_owned()),
+            })
+            .collect(),
+        certificates: trust
+            .files
+            .iter()
+            .map(|(path, sha256)| CertificateFile {
+                file: path.display().to_string(),
+                sha256: sha256.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// The diff against the last approval, or why there is none.
+pub(super) fn since(previous: &Previous, manifest: &[ManifestEntry]) -> Since {
+    match previous {
+        Previous::None => Since::NothingKnown(
+            "no previous approval of this platform is recorded here".to_string(),
+        ),
+        Previous::Unreadable(why) => {
+            Since::NothingKnown(format!("no previous approval known: {why}"))
+        }
+        Previous::Found {
+            approval,
+            manifest: Err(why),
+        } => Since::NothingKnown(format!(
+            "{} was approved, but its manifest cannot be read: {why}",
+            approval.version
+        )),
+        Previous::Found {
+            approval,
+            manifest: Ok(before),
+        } => Since::Changes {
+            version: approval.version.clone(),
+            approved: approval.time,
+            diff: diff(before, manifest),
+        },
     }
 }

@@ -57,30 +57,9 @@ pub fn next_step(check: &Check) -> Option<&'static str> {
         (CheckId::PackageScripts, _) => Some(
             "read each script in full (the Inspect step shows it): write for each what it does and why that is acceptable on this host (a waiver per script); ask the vendor about anything that fetches or runs code from elsewhere",
         ),
-        (CheckId::AuthenticodeSignature, _) if said.any(&["not pinned"]) => Some(
-            "do not install until the publisher is confirmed: compare the certificate's SHA-256 with the vendor's published code-signing certificate, then pin it (`[trust] authenticode`) in a reviewed feed change",
-        ),
-        (CheckId::AuthenticodeSignature, _)
-            if said.any(&[
-                "digest mismatch",
-                "hidden",
-                "after the certificate table",
-                "not at the end",
-            ]) =>
-        {
-            Some(
-                "do not install: the file was changed or added to after it was signed; fetch it again from the vendor and report it",
-            )
+        (CheckId::AuthenticodeSignature | CheckId::AuthenticodeTimestamp, status) => {
+            Some(authenticode_step(check.id, &said, status))
         }
-        (CheckId::AuthenticodeSignature, _) => Some(
-            "do not install: ask the vendor for a file signed with SHA-256 or stronger by a current, pinned code-signing certificate, with a timestamp",
-        ),
-        (CheckId::AuthenticodeTimestamp, Status::Fail) => Some(
-            "ask the vendor to re-sign with a timestamp from a pinned authority (or pin the authority's certificate after checking it, in `[trust] timestamp_authorities`)",
-        ),
-        (CheckId::AuthenticodeTimestamp, _) => Some(
-            "without a timestamp the signature counts only while the certificate is valid: ask the vendor for a timestamped file, or write why this is acceptable (a waiver)",
-        ),
         (CheckId::ArchiveContents, _) => Some(
             "ask the vendor for release notes that list exactly what the artifact holds (or a corrected artifact); do not install what is not declared",
         ),
@@ -183,5 +162,32 @@ fn safety_step(said: &Said) -> &'static str {
         "do not install: unpacking tools could read these bytes differently from this review; ask the vendor for an archive every tool reads the same"
     } else {
         "do not install; send the findings to the vendor and ask for a corrected artifact"
+    }
+}
+
+/// The next step of an `authenticode.*` check that failed or warned.
+fn authenticode_step(id: CheckId, said: &Said, status: Status) -> &'static str {
+    let tampered = [
+        "digest mismatch",
+        "hidden",
+        "after the certificate table",
+        "not at the end",
+    ];
+    match (id, status) {
+        (CheckId::AuthenticodeSignature, _) if said.any(&["not pinned"]) => {
+            "do not install until the publisher is confirmed: compare the certificate's SHA-256 with the vendor's published code-signing certificate, then pin it (`[trust] authenticode`) in a reviewed feed change"
+        }
+        (CheckId::AuthenticodeSignature, _) if said.any(&tampered) => {
+            "do not install: the file was changed or added to after it was signed; fetch it again from the vendor and report it"
+        }
+        (CheckId::AuthenticodeSignature, _) => {
+            "do not install: ask the vendor for a file signed with SHA-256 or stronger by a current, pinned code-signing certificate, with a timestamp"
+        }
+        (_, Status::Fail) => {
+            "ask the vendor to re-sign with a timestamp from a pinned authority (or pin the authority's certificate after checking it, in `[trust] timestamp_authorities`)"
+        }
+        _ => {
+            "without a timestamp the signature counts only while the certificate is valid: ask the vendor for a timestamped file, or write why this is acceptable (a waiver)"
+        }
     }
 }

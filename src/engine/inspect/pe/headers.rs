@@ -141,20 +141,7 @@ pub fn parse(head: &[u8]) -> Result<Layout, HeaderProblem> {
         (None, None)
     };
     let table_at = optional_end;
-    let mut list = Vec::with_capacity(usize::from(sections));
-    for i in 0..u64::from(sections) {
-        let at = table_at + 40 * i;
-        let raw = head
-            .get(at as usize..at as usize + 40)
-            .ok_or_else(|| truncated(at))?;
-        let name_bytes = raw.get(..8).unwrap_or_default();
-        let end = name_bytes.iter().position(|b| *b == 0).unwrap_or(8);
-        list.push(Section {
-            name: String::from_utf8_lossy(name_bytes.get(..end).unwrap_or_default()).into_owned(),
-            raw_size: u64::from(u32_at(raw, 16).unwrap_or(0)),
-            raw_at: u64::from(u32_at(raw, 20).unwrap_or(0)),
-        });
-    }
+    let list = section_table(head, table_at, sections)?;
     Ok(Layout {
         bits,
         machine,
@@ -165,6 +152,25 @@ pub fn parse(head: &[u8]) -> Result<Layout, HeaderProblem> {
         headers_end: table_at + 40 * u64::from(sections),
         sections: list,
     })
+}
+
+/// The section table at `table_at`: `sections` entries of 40 bytes.
+fn section_table(head: &[u8], table_at: u64, sections: u16) -> Result<Vec<Section>, HeaderProblem> {
+    let mut list = Vec::with_capacity(usize::from(sections));
+    for i in 0..u64::from(sections) {
+        let at = table_at + 40 * i;
+        let raw = head
+            .get(at as usize..at as usize + 40)
+            .ok_or_else(|| problem(at, "the headers are truncated"))?;
+        let name_bytes = raw.get(..8).unwrap_or_default();
+        let end = name_bytes.iter().position(|b| *b == 0).unwrap_or(8);
+        list.push(Section {
+            name: String::from_utf8_lossy(name_bytes.get(..end).unwrap_or_default()).into_owned(),
+            raw_size: u64::from(u32_at(raw, 16).unwrap_or(0)),
+            raw_at: u64::from(u32_at(raw, 20).unwrap_or(0)),
+        });
+    }
+    Ok(list)
 }
 
 /// Sections that overlap another's raw data, named with the offset: two
