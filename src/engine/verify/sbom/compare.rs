@@ -4,7 +4,6 @@
 //! version, or, without one, by supplier and name.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 use super::purl::Purl;
 use super::{Component, Sbom};
@@ -70,13 +69,22 @@ pub struct Comparison {
 
 /// Compares `current` with `previous`, changes in the order of their keys.
 pub fn compare(previous: &Sbom, current: &Sbom) -> Comparison {
-    let before = by_key(&previous.components);
-    let after = by_key(&current.components);
+    let before = keyed(&previous.components);
+    let after = keyed(&current.components);
     let mut comparison = Comparison::default();
-    let keys: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
-    for key in keys {
-        let was = before.get(key).map_or(&[][..], Vec::as_slice);
-        let now = after.get(key).map_or(&[][..], Vec::as_slice);
+    let (mut i, mut j) = (0, 0);
+    // Both lists sorted by key: one walk over the two, a package at a time.
+    while i < before.len() || j < after.len() {
+        let key: &str = match (before.get(i), after.get(j)) {
+            (Some(b), Some(a)) => b.0.as_str().min(a.0.as_str()),
+            (Some(b), None) => &b.0,
+            (None, Some(a)) => &a.0,
+            (None, None) => break,
+        };
+        let was = run_of(&before[i..], key);
+        let now = run_of(&after[j..], key);
+        i += was.len();
+        j += now.len();
         compare_group(was, now, &mut comparison);
     }
     comparison
@@ -94,31 +102,33 @@ pub fn key(c: &Component) -> String {
     }
 }
 
-fn by_key(components: &[Component]) -> BTreeMap<String, Vec<&Component>> {
-    let mut map: BTreeMap<String, Vec<&Component>> = BTreeMap::new();
-    for c in components {
-        map.entry(key(c)).or_default().push(c);
-    }
-    map
+/// The components with their keys, sorted by key (the document's order
+/// kept within a key: the sort is stable).
+fn keyed(components: &[Component]) -> Vec<(String, &Component)> {
+    let mut list: Vec<(String, &Component)> = components.iter().map(|c| (key(c), c)).collect();
+    list.sort_by(|a, b| a.0.cmp(&b.0));
+    list
+}
+
+/// The components at the start of `list` whose key is `key`.
+fn run_of<'a>(list: &'a [(String, &'a Component)], key: &str) -> &'a [(String, &'a Component)] {
+    let n = list.iter().take_while(|(k, _)| k == key).count();
+    &list[..n]
 }
 
 /// One package's components on each side (usually one each; a product
 /// may bundle two versions of one library).
-fn compare_group(was: &[&Component], now: &[&Component], out: &mut Comparison) {
-    let mut was: Vec<&Component> = was.to_vec();
+fn compare_group(was: &[(String, &Component)], now: &[(String, &Component)], out: &mut Comparison) {
+    if let ([(_, w)], [(_, c)]) = (was, now) {
+        return compare_pair(w, c, out);
+    }
+    let mut was: Vec<&Component> = was.iter().map(|(_, c)| *c).collect();
     let mut left_over = Vec::new();
-    for c in now {
+    for (_, c) in now {
         match was.iter().position(|w| w.version == c.version) {
             Some(i) => {
                 let w = was.remove(i);
-                if rebuilt(w, c) {
-                    out.changes.push(Change::Rebuilt {
-                        from: w.clone(),
-                        to: (*c).clone(),
-                    });
-                } else {
-                    out.unchanged += 1;
-                }
+                compare_pair(w, c, out);
             }
             None => left_over.push(*c),
         }
@@ -131,6 +141,20 @@ fn compare_group(was: &[&Component], now: &[&Component], out: &mut Comparison) {
         .extend(was.into_iter().map(|c| Change::Removed(c.clone())));
     out.changes
         .extend(left_over.into_iter().map(|c| Change::Added(c.clone())));
+}
+
+/// One component before and after: unchanged, rebuilt, or a new version.
+fn compare_pair(was: &Component, now: &Component, out: &mut Comparison) {
+    if was.version != now.version {
+        out.changes.push(version_change(was, now));
+    } else if rebuilt(was, now) {
+        out.changes.push(Change::Rebuilt {
+            from: was.clone(),
+            to: now.clone(),
+        });
+    } else {
+        out.unchanged += 1;
+    }
 }
 
 fn rebuilt(was: &Component, now: &Component) -> bool {
@@ -161,15 +185,13 @@ const SEMVER_ECOSYSTEMS: &[&str] = &["npm", "cargo", "golang", "composer", "hex"
 /// are semantic versions), else none: Maven, PyPI and the rest have rules
 /// of their own, and a wrong "downgrade" would mislead.
 fn order_in_ecosystem(c: &Component, a: &str, b: &str) -> Option<Ordering> {
-    let kind = c
-        .purl
-        .as_deref()
-        .and_then(|p| Purl::parse(p).ok())
-        .map(|p| p.kind);
-    match kind.as_deref() {
-        Some("deb") => Some(Scheme::Dpkg.compare(a, b)),
-        Some(k) if SEMVER_ECOSYSTEMS.contains(&k) => version::semver_order(a, b),
-        _ => None,
+    let purl = c.purl.as_deref().and_then(|p| Purl::parse(p).ok())?;
+    if purl.is_kind("deb") {
+        Some(Scheme::Dpkg.compare(a, b))
+    } else if SEMVER_ECOSYSTEMS.iter().any(|k| purl.is_kind(k)) {
+        version::semver_order(a, b)
+    } else {
+        None
     }
 }
 

@@ -186,7 +186,7 @@ mod tests {
                 "only CycloneDX",
             ),
             (r#"{"name": "x"}"#, "neither"),
-            ("{not json", "not an SBOM"),
+            ("{not json", "not a readable SBOM"),
             (
                 r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": {}}"#,
                 "not a readable",

@@ -48,21 +48,23 @@ fn uncounted<T>(list: Vec<Counted<T>>) -> impl Iterator<Item = T> {
     list.into_iter().map(|c| c.0)
 }
 
-/// What a document says it is, read before anything else.
+/// Either document, read in one pass: what it says it is (`bomFormat` and
+/// `specVersion`, or `spdxVersion`) and the lists of both formats (a
+/// document has only its own; one with both claims is refused after).
 #[derive(Deserialize)]
-struct Claims {
+struct Document {
     #[serde(rename = "bomFormat")]
     bom_format: Option<String>,
     #[serde(rename = "specVersion")]
     spec_version: Option<String>,
     #[serde(rename = "spdxVersion")]
     spdx_version: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct CdxDocument {
     #[serde(default)]
     components: Vec<Counted<CdxComponent>>,
+    #[serde(default)]
+    packages: Vec<Counted<SpdxPackage>>,
+    #[serde(default)]
+    files: Vec<Counted<SpdxFile>>,
 }
 
 #[derive(Deserialize)]
@@ -95,14 +97,6 @@ struct CdxHash {
     alg: String,
     #[serde(default)]
     content: String,
-}
-
-#[derive(Deserialize)]
-struct SpdxDocument {
-    #[serde(default)]
-    packages: Vec<Counted<SpdxPackage>>,
-    #[serde(default)]
-    files: Vec<Counted<SpdxFile>>,
 }
 
 #[derive(Deserialize)]
@@ -144,30 +138,29 @@ struct SpdxChecksum {
     value: String,
 }
 
-/// Reads a document; `Err` says why it is not an SBOM intake can read
+/// Reads a document in one pass; `Err` says why it is not an SBOM intake can read
 /// (not JSON, nested too deep, too many elements, neither format, or one
 /// format claiming to be the other).
 pub fn read(bytes: &[u8]) -> Result<Sbom, String> {
-    let claims: Claims = serde_json::from_slice(bytes).map_err(|e| format!("not an SBOM: {e}"))?;
-    let spdx = claims.spdx_version.as_deref();
-    match (claims.bom_format.as_deref(), spdx) {
+    let doc: Document = counted(bytes)?;
+    let spdx = doc.spdx_version.as_deref();
+    match (doc.bom_format.as_deref(), spdx) {
         (Some(_), Some(spdx)) => Err(format!(
             "the document claims to be both CycloneDX (`bomFormat`) and SPDX ({spdx}): refused rather than guessed"
         )),
         (Some("CycloneDX"), None) => {
-            let version = claims.spec_version.unwrap_or_default();
+            let version = doc.spec_version.clone().unwrap_or_default();
             if !["1.4", "1.5", "1.6"].contains(&version.as_str()) {
                 return Err(format!(
                     "CycloneDX {version} is not read (CycloneDX JSON 1.4 to 1.6 is)"
                 ));
             }
-            let doc: CdxDocument = counted(bytes)?;
-            Ok(from_cyclonedx(doc, format!("CycloneDX {version}")))
+            Ok(from_cyclonedx(doc.components, format!("CycloneDX {version}")))
         }
         (Some(other), None) => Err(format!(
             "`bomFormat` says {other:?}: only CycloneDX (and SPDX, by `spdxVersion`) is read"
         )),
-        (None, Some("SPDX-2.3")) => Ok(from_spdx(counted(bytes)?)),
+        (None, Some("SPDX-2.3")) => Ok(from_spdx(doc.packages, doc.files)),
         (None, Some(other)) => Err(format!("{other} is not read (SPDX JSON 2.3 is)")),
         (None, None) => Err(
             "neither CycloneDX (`bomFormat`) nor SPDX (`spdxVersion`): not an SBOM intake reads"
@@ -184,12 +177,12 @@ fn counted<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, String> {
     parsed
 }
 
-fn from_cyclonedx(doc: CdxDocument, format: String) -> Sbom {
+fn from_cyclonedx(components: Vec<Counted<CdxComponent>>, format: String) -> Sbom {
     let mut sbom = Sbom::new(format);
     // Nested components (assemblies) are flattened with their parents: the
     // nesting depth is bounded by the JSON reader's own recursion limit.
     // Depth first, in the document's order (the stack holds siblings reversed).
-    let mut pending: Vec<CdxComponent> = uncounted(doc.components).collect();
+    let mut pending: Vec<CdxComponent> = uncounted(components).collect();
     pending.reverse();
     while let Some(c) = pending.pop() {
         let mut children: Vec<CdxComponent> = uncounted(c.components).collect();
@@ -221,9 +214,9 @@ fn from_cyclonedx(doc: CdxDocument, format: String) -> Sbom {
     sbom
 }
 
-fn from_spdx(doc: SpdxDocument) -> Sbom {
+fn from_spdx(packages: Vec<Counted<SpdxPackage>>, files: Vec<Counted<SpdxFile>>) -> Sbom {
     let mut sbom = Sbom::new("SPDX 2.3".to_string());
-    for p in uncounted(doc.packages) {
+    for p in uncounted(packages) {
         let purl = uncounted(p.references)
             .find(|r| r.kind == "purl")
             .map(|r| r.locator);
@@ -236,7 +229,7 @@ fn from_spdx(doc: SpdxDocument) -> Sbom {
             reference: p.id,
         });
     }
-    for f in uncounted(doc.files) {
+    for f in uncounted(files) {
         sbom.files.push(ListedFile {
             path: f.name,
             sha256: sha256_of(f.checksums),
