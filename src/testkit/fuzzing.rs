@@ -168,7 +168,11 @@ pub fn deb(data: &[u8]) {
     if let Some(package) = &report.package {
         let scripts: u64 = package.scripts.iter().map(|s| s.text.len() as u64).sum();
         assert!(scripts <= CONTROL_MAX, "scripts past the control limit");
-        if let Some(Ok(sig)) = package.signature.as_ref().map(|s| &s.bytes) {
+        for sig in package
+            .signatures
+            .iter()
+            .filter_map(|s| s.bytes.as_ref().ok())
+        {
             assert!(
                 sig.len() as u64 <= SIGNATURE_MAX,
                 "signature past its limit"

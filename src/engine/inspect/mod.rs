@@ -24,6 +24,7 @@ pub mod meter;
 pub mod notes;
 pub mod package;
 pub mod report;
+pub mod rpm;
 pub mod safety;
 pub mod tar;
 pub mod walk;
