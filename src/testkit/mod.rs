@@ -19,6 +19,7 @@ pub mod hostile_tar;
 pub mod hostile_zip;
 pub mod keys;
 pub mod layout;
+pub mod rpm;
 pub mod samples;
 pub mod server;
 

@@ -1,0 +1,528 @@
+//! Real RPM packages for tests and samples, laid out as `rpmbuild` and
+//! `rpmsign` lay them out: the lead, the signature header (region tag,
+//! SHA256HEADER, SIZE, PAYLOADSIZE and, when signed, an OpenPGP signature
+//! over the main header: RSAHEADER for RSA keys, DSAHEADER for the others,
+//! as rpmsign files them; v6's OPENPGP list when asked), the main header
+//! (identity, scriptlets, the file list with SHA-256 digests, the payload
+//! digest) and a cpio `newc` payload under gzip, xz, zstd or none.
+//! Written by hand (headers are simple to write) so the engine's reader
+//! is checked against bytes it did not write, and against rpm itself in
+//! the tests. Deterministic: fixed times, owners and compression.
+
+use anyhow::Result;
+use sequoia_openpgp::Cert;
+use sequoia_openpgp::types::PublicKeyAlgorithm;
+use sha2::Digest;
+
+use super::archives;
+use super::keys::{SignSpec, sign_detached};
+use crate::engine::inspect::compress::Codec;
+use crate::engine::inspect::rpm::header::{self, kind};
+use crate::engine::inspect::rpm::tags::{self, sig};
+
+/// A built time, fixed.
+const BUILT: u32 = 1_767_225_600;
+
+/// One file the package installs, by installed path (`/usr/bin/x`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RpmFile {
+    Dir(String),
+    File(String, u32, Vec<u8>),
+    Symlink(String, String),
+    /// Listed as `%ghost`: in the header, not in the payload.
+    Ghost(String),
+}
+
+impl RpmFile {
+    fn path(&self) -> &str {
+        match self {
+            RpmFile::Dir(p) | RpmFile::File(p, ..) | RpmFile::Symlink(p, _) | RpmFile::Ghost(p) => {
+                p
+            }
+        }
+    }
+
+    fn mode(&self) -> u32 {
+        match self {
+            RpmFile::Dir(_) => 0o040755,
+            RpmFile::File(_, mode, _) => 0o100000 | mode,
+            RpmFile::Symlink(..) => 0o120777,
+            RpmFile::Ghost(_) => 0o100644,
+        }
+    }
+
+    /// What the payload holds for it (a symlink's target).
+    fn data(&self) -> &[u8] {
+        match self {
+            RpmFile::File(_, _, data) => data,
+            RpmFile::Symlink(_, target) => target.as_bytes(),
+            _ => &[],
+        }
+    }
+}
+
+/// A package to build.
+#[derive(Debug, Clone)]
+pub struct RpmSpec {
+    pub name: String,
+    pub epoch: Option<u32>,
+    pub version: String,
+    pub release: String,
+    pub arch: String,
+    pub files: Vec<RpmFile>,
+    /// Scriptlets: tag (`tags::POSTIN`) and body.
+    pub scripts: Vec<(u32, String)>,
+    pub codec: Option<Codec>,
+    /// List the payload's SHA-256 in the header.
+    pub payload_digest: bool,
+    /// File the signatures in v6's OPENPGP tag too.
+    pub v6: bool,
+}
+
+/// The parts of a built package, each as written.
+#[derive(Debug, Clone)]
+pub struct Parts {
+    pub lead: Vec<u8>,
+    pub main: Vec<u8>,
+    /// The compressed payload.
+    pub payload: Vec<u8>,
+}
+
+impl RpmSpec {
+    /// `name` `version`-`release` for `arch`, holding a small program.
+    pub fn new(name: &str, version: &str, release: &str, arch: &str) -> Self {
+        RpmSpec {
+            name: name.into(),
+            epoch: None,
+            version: version.into(),
+            release: release.into(),
+            arch: arch.into(),
+            files: vec![
+                RpmFile::File(
+                    format!("/usr/bin/{name}"),
+                    0o755,
+                    archives::noise(40_000, 11),
+                ),
+                RpmFile::Dir(format!("/usr/share/{name}")),
+                RpmFile::File(
+                    format!("/usr/share/{name}/README"),
+                    0o644,
+                    format!("{name} {version}\n").into_bytes(),
+                ),
+                RpmFile::Symlink(format!("/usr/bin/{name}-server"), name.into()),
+            ],
+            scripts: Vec::new(),
+            codec: Some(Codec::Xz),
+            payload_digest: true,
+            v6: false,
+        }
+    }
+
+    /// With a scriptlet (`tags::POSTIN`...).
+    pub fn script(mut self, tag: u32, body: &str) -> Self {
+        self.scripts.push((tag, body.into()));
+        self
+    }
+
+    /// The file name rpm gives it (`meridian-4.2.1-1.el9.x86_64.rpm`).
+    pub fn file_name(&self) -> String {
+        format!(
+            "{}-{}-{}.{}.rpm",
+            self.name, self.version, self.release, self.arch
+        )
+    }
+
+    /// The cpio payload, uncompressed: each non-ghost file as `./path`.
+    pub fn cpio(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let payload = self
+            .files
+            .iter()
+            .filter(|f| !matches!(f, RpmFile::Ghost(_)));
+        for (i, f) in payload.enumerate() {
+            let nlink = if matches!(f, RpmFile::Dir(_)) { 2 } else { 1 };
+            cpio_entry(
+                &mut out,
+                &format!(".{}", f.path()),
+                i as u32 + 1,
+                f.mode(),
+                nlink,
+                f.data(),
+            );
+        }
+        cpio_entry(&mut out, "TRAILER!!!", 0, 0, 1, &[]);
+        out
+    }
+
+    /// The payload, compressed.
+    pub fn payload(&self) -> Result<Vec<u8>> {
+        let cpio = self.cpio();
+        Ok(match self.codec {
+            None => cpio,
+            Some(Codec::Gzip) => archives::gzip(&cpio)?,
+            Some(Codec::Xz) => archives::xz(&cpio)?,
+            Some(Codec::Zstd) => archives::zstd(&cpio),
+            Some(Codec::Bzip2) => archives::bzip2(&cpio)?,
+        })
+    }
+
+    /// Lead, main header and compressed payload.
+    pub fn parts(&self) -> Result<Parts> {
+        let payload = self.payload()?;
+        Ok(Parts {
+            lead: lead(&format!("{}-{}-{}", self.name, self.version, self.release)),
+            main: self.main_header(&payload),
+            payload,
+        })
+    }
+
+    /// The package, unsigned.
+    pub fn build(&self) -> Result<Vec<u8>> {
+        Ok(assemble(&self.parts()?, &[]))
+    }
+
+    /// The package with a header signature by `cert`, filed as rpmsign
+    /// files it (and in OPENPGP when [`RpmSpec::v6`]).
+    pub fn signed(&self, cert: &Cert, spec: SignSpec) -> Result<Vec<u8>> {
+        let parts = self.parts()?;
+        let signature = sign_detached(cert, &parts.main, spec.binary())?;
+        let mut extra = vec![(
+            signature_tag(cert),
+            kind::BIN,
+            signature.clone(),
+            signature.len() as u32,
+        )];
+        if self.v6 {
+            let text = format!("{}\0", base64(&signature));
+            extra.push((sig::OPENPGP, kind::STRING_ARRAY, text.into_bytes(), 1));
+        }
+        Ok(assemble(&parts, &extra))
+    }
+
+    fn main_header(&self, payload: &[u8]) -> Vec<u8> {
+        let mut e = Entries::default();
+        e.strings(tags::HEADERI18NTABLE, &["C"]);
+        e.string(tags::NAME, &self.name);
+        e.string(tags::VERSION, &self.version);
+        e.string(tags::RELEASE, &self.release);
+        if let Some(epoch) = self.epoch {
+            e.int32(tags::EPOCH, &[epoch]);
+        }
+        e.i18n(tags::SUMMARY, &format!("{} for tests", self.name));
+        e.i18n(tags::DESCRIPTION, "Built by intake's test kit.");
+        e.int32(tags::BUILDTIME, &[BUILT]);
+        let total: usize = self.files.iter().map(|f| f.data().len()).sum();
+        e.int32(tags::SIZE, &[total as u32]);
+        e.string(tags::LICENSE, "MIT");
+        e.i18n(tags::GROUP, "Unspecified");
+        e.string(tags::OS, "linux");
+        e.string(tags::ARCH, &self.arch);
+        let mut scripts = self.scripts.clone();
+        scripts.sort();
+        for (tag, body) in scripts.iter().filter(|(t, _)| *t < 1100) {
+            e.string(*tag, body);
+        }
+        self.file_list(&mut e);
+        e.string(
+            tags::SOURCERPM,
+            &format!("{}-{}-{}.src.rpm", self.name, self.version, self.release),
+        );
+        e.string(tags::RPMVERSION, "4.18.0");
+        for (tag, _) in scripts.iter().filter(|(t, _)| *t < 1100) {
+            e.string(tag + 62, "/bin/sh");
+        }
+        self.dir_list(&mut e);
+        e.string(tags::PAYLOADFORMAT, "cpio");
+        let compressor = match self.codec {
+            None => "identity",
+            Some(Codec::Gzip) => "gzip",
+            Some(Codec::Xz) => "xz",
+            Some(Codec::Zstd) => "zstd",
+            Some(Codec::Bzip2) => "bzip2",
+        };
+        e.string(tags::PAYLOADCOMPRESSOR, compressor);
+        e.string(tags::PAYLOADFLAGS, "2");
+        for (tag, body) in scripts.iter().filter(|(t, _)| *t > 1100) {
+            e.string(*tag, body);
+        }
+        for (tag, _) in scripts.iter().filter(|(t, _)| *t > 1100) {
+            e.string(tag + 2, "/bin/sh");
+        }
+        e.int32(tags::FILEDIGESTALGO, &[8]);
+        if self.payload_digest {
+            e.strings(
+                tags::PAYLOADDIGEST,
+                &[&hex::encode(sha2::Sha256::digest(payload))],
+            );
+            e.int32(tags::PAYLOADDIGESTALGO, &[8]);
+        }
+        e.sorted();
+        header::write(tags::HEADERIMMUTABLE, &e.0)
+    }
+
+    /// The per-file arrays, in file order (sorted by path, as rpm sorts).
+    fn file_list(&self, e: &mut Entries) {
+        let files = &self.files;
+        let n = files.len();
+        e.int32(
+            tags::FILESIZES,
+            &files
+                .iter()
+                .map(|f| f.data().len() as u32)
+                .collect::<Vec<_>>(),
+        );
+        e.int16(
+            tags::FILEMODES,
+            &files.iter().map(|f| f.mode() as u16).collect::<Vec<_>>(),
+        );
+        e.int16(tags::FILERDEVS, &vec![0; n]);
+        e.int32(tags::FILEMTIMES, &vec![BUILT; n]);
+        let digests: Vec<String> = files
+            .iter()
+            .map(|f| match f {
+                RpmFile::File(_, _, data) => hex::encode(sha2::Sha256::digest(data)),
+                _ => String::new(),
+            })
+            .collect();
+        e.strings(
+            tags::FILEDIGESTS,
+            &digests.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        let links: Vec<&str> = files
+            .iter()
+            .map(|f| match f {
+                RpmFile::Symlink(_, t) => t.as_str(),
+                _ => "",
+            })
+            .collect();
+        e.strings(tags::FILELINKTOS, &links);
+        let flags: Vec<u32> = files
+            .iter()
+            .map(|f| {
+                if matches!(f, RpmFile::Ghost(_)) {
+                    tags::FILE_GHOST as u32
+                } else {
+                    0
+                }
+            })
+            .collect();
+        e.int32(tags::FILEFLAGS, &flags);
+        e.strings(tags::FILEUSERNAME, &vec!["root"; n]);
+        e.strings(tags::FILEGROUPNAME, &vec!["root"; n]);
+    }
+
+    /// Devices, inodes, languages and the split paths.
+    fn dir_list(&self, e: &mut Entries) {
+        let n = self.files.len();
+        e.int32(tags::FILEDEVICES, &vec![1; n]);
+        e.int32(tags::FILEINODES, &(1..=n as u32).collect::<Vec<_>>());
+        e.strings(tags::FILELANGS, &vec![""; n]);
+        let mut dirs: Vec<String> = Vec::new();
+        let mut index = Vec::new();
+        let mut bases = Vec::new();
+        for f in &self.files {
+            let path = f.path();
+            let cut = path.rfind('/').map_or(0, |i| i + 1);
+            let (dir, base) = path.split_at(cut);
+            let at = dirs.iter().position(|d| d == dir).unwrap_or_else(|| {
+                dirs.push(dir.to_string());
+                dirs.len() - 1
+            });
+            index.push(at as u32);
+            bases.push(base.to_string());
+        }
+        e.int32(tags::DIRINDEXES, &index);
+        e.strings(
+            tags::BASENAMES,
+            &bases.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        e.strings(
+            tags::DIRNAMES,
+            &dirs.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+    }
+}
+
+/// Header entries being gathered: tag, type, data, count.
+#[derive(Default)]
+struct Entries(Vec<(u32, u32, Vec<u8>, u32)>);
+
+impl Entries {
+    fn string(&mut self, tag: u32, text: &str) {
+        self.0
+            .push((tag, kind::STRING, format!("{text}\0").into_bytes(), 1));
+    }
+
+    fn i18n(&mut self, tag: u32, text: &str) {
+        self.0
+            .push((tag, kind::I18NSTRING, format!("{text}\0").into_bytes(), 1));
+    }
+
+    fn strings(&mut self, tag: u32, texts: &[&str]) {
+        let data: Vec<u8> = texts.iter().flat_map(|t| t.bytes().chain([0])).collect();
+        self.0
+            .push((tag, kind::STRING_ARRAY, data, texts.len() as u32));
+    }
+
+    fn int32(&mut self, tag: u32, values: &[u32]) {
+        let data = values.iter().flat_map(|v| v.to_be_bytes()).collect();
+        self.0.push((tag, kind::INT32, data, values.len() as u32));
+    }
+
+    fn int16(&mut self, tag: u32, values: &[u16]) {
+        let data = values.iter().flat_map(|v| v.to_be_bytes()).collect();
+        self.0.push((tag, kind::INT16, data, values.len() as u32));
+    }
+
+    fn sorted(&mut self) {
+        self.0.sort_by_key(|e| e.0);
+    }
+}
+
+/// The signature tag rpmsign files a key's header signature under.
+pub fn signature_tag(cert: &Cert) -> u32 {
+    match cert.primary_key().key().pk_algo() {
+        PublicKeyAlgorithm::RSAEncryptSign => sig::RSA,
+        _ => sig::DSA,
+    }
+}
+
+/// The 96-byte lead of a binary package for Linux.
+pub fn lead(name: &str) -> Vec<u8> {
+    let mut l = vec![0u8; 96];
+    l[..4].copy_from_slice(&[0xed, 0xab, 0xee, 0xdb]);
+    l[4] = 3;
+    l[9] = 1; // archnum
+    let n = name.len().min(65);
+    l[10..10 + n].copy_from_slice(&name.as_bytes()[..n]);
+    l[77] = 1; // osnum
+    l[79] = 5; // header-style signatures
+    l
+}
+
+/// The package from its parts and extra signature-header entries (each
+/// `(tag, type, data, count)`): SHA256HEADER, SIZE and PAYLOADSIZE are
+/// always there.
+pub fn assemble(parts: &Parts, extra: &[(u32, u32, Vec<u8>, u32)]) -> Vec<u8> {
+    let sha = hex::encode(sha2::Sha256::digest(&parts.main));
+    let size = (parts.main.len() + parts.payload.len()) as u32;
+    let mut entries = vec![
+        (
+            sig::SHA256,
+            kind::STRING,
+            format!("{sha}\0").into_bytes(),
+            1,
+        ),
+        (sig::SIZE, kind::INT32, size.to_be_bytes().to_vec(), 1),
+    ];
+    entries.extend(extra.iter().cloned());
+    entries.sort_by_key(|e| e.0);
+    assemble_raw(parts, &header::write(tags::HEADERSIGNATURES, &entries))
+}
+
+/// The package from its parts and a signature header as given.
+pub fn assemble_raw(parts: &Parts, signature: &[u8]) -> Vec<u8> {
+    let mut out = parts.lead.clone();
+    out.extend_from_slice(signature);
+    out.resize(out.len() + (8 - signature.len() % 8) % 8, 0);
+    out.extend_from_slice(&parts.main);
+    out.extend_from_slice(&parts.payload);
+    out
+}
+
+/// One `newc` entry: header, name, padding, data, padding.
+pub fn cpio_entry(out: &mut Vec<u8>, name: &str, ino: u32, mode: u32, nlink: u32, data: &[u8]) {
+    let fields = [
+        ino,
+        mode,
+        0,
+        0,
+        nlink,
+        BUILT,
+        data.len() as u32,
+        0,
+        0,
+        0,
+        0,
+        name.len() as u32 + 1,
+        0,
+    ];
+    out.extend_from_slice(b"070701");
+    for f in fields {
+        out.extend_from_slice(format!("{f:08x}").as_bytes());
+    }
+    out.extend_from_slice(name.as_bytes());
+    out.push(0);
+    pad4(out);
+    out.extend_from_slice(data);
+    pad4(out);
+}
+
+fn pad4(out: &mut Vec<u8>) {
+    while out.len() % 4 != 0 {
+        out.push(0);
+    }
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// `cert`'s primary key as `rpmkeys --import` (rpm 4.18's own OpenPGP
+/// parser) accepts it: the key, its first user ID and a fresh binding
+/// whose only critical subpacket is the creation time (rpm refuses
+/// critical key-flags and primary-user-ID subpackets, which sequoia
+/// marks critical), armored. The key and its fingerprint are unchanged.
+pub fn rpm_importable_key(cert: &Cert) -> Result<Vec<u8>> {
+    use sequoia_openpgp::Packet;
+    use sequoia_openpgp::packet::signature::SignatureBuilder;
+    use sequoia_openpgp::packet::signature::subpacket::{Subpacket, SubpacketValue};
+    use sequoia_openpgp::serialize::Serialize;
+    use sequoia_openpgp::types::{KeyFlags, SignatureType};
+    let key = cert.primary_key().key().clone();
+    let mut signer = key.clone().parts_into_secret()?.into_keypair()?;
+    let uid = cert
+        .userids()
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("no user ID"))?
+        .userid()
+        .clone();
+    let created = key.creation_time();
+    let flags = KeyFlags::empty().set_certification().set_signing();
+    let builder = SignatureBuilder::new(SignatureType::PositiveCertification)
+        .set_signature_creation_time(created)?
+        .modify_hashed_area(|mut area| {
+            area.add(Subpacket::new(SubpacketValue::KeyFlags(flags), false)?)?;
+            Ok(area)
+        })?;
+    let binding = uid.bind(&mut signer, cert, builder)?;
+    let mut out = Vec::new();
+    let mut w =
+        sequoia_openpgp::armor::Writer::new(&mut out, sequoia_openpgp::armor::Kind::PublicKey)?;
+    for p in [
+        Packet::from(key.role_into_primary()),
+        Packet::from(uid),
+        Packet::from(binding),
+    ] {
+        p.serialize(&mut w)?;
+    }
+    w.finalize()?;
+    Ok(out)
+}
