@@ -156,9 +156,23 @@ impl RpmSpec {
 
     /// The payload, compressed.
     pub fn payload(&self) -> Result<Vec<u8>> {
-        let cpio = self.cpio();
+        self.compress(&self.cpio())
+    }
+
+    /// Lead, a header listing this spec's files and the payload digest of
+    /// `cpio` compressed as the spec says: for payloads that lie.
+    pub fn parts_from_cpio(&self, cpio: &[u8]) -> Result<Parts> {
+        let payload = self.compress(cpio)?;
+        Ok(Parts {
+            lead: lead(&format!("{}-{}-{}", self.name, self.version, self.release)),
+            main: self.main_header(&payload),
+            payload,
+        })
+    }
+
+    fn compress(&self, cpio: &[u8]) -> Result<Vec<u8>> {
         Ok(match self.codec {
-            None => cpio,
+            None => cpio.to_vec(),
             Some(Codec::Gzip) => archives::gzip(&cpio)?,
             Some(Codec::Xz) => archives::xz(&cpio)?,
             Some(Codec::Zstd) => archives::zstd(&cpio),
@@ -168,12 +182,18 @@ impl RpmSpec {
 
     /// Lead, main header and compressed payload.
     pub fn parts(&self) -> Result<Parts> {
-        let payload = self.payload()?;
-        Ok(Parts {
-            lead: lead(&format!("{}-{}-{}", self.name, self.version, self.release)),
-            main: self.main_header(&payload),
-            payload,
-        })
+        self.parts_from_cpio(&self.cpio())
+    }
+
+    /// The package with a legacy signature by `cert` over the header and
+    /// the compressed payload (PGP, tag 1002), and no other.
+    pub fn signed_legacy(&self, cert: &Cert, spec: SignSpec) -> Result<Vec<u8>> {
+        let parts = self.parts()?;
+        let mut covered = parts.main.clone();
+        covered.extend_from_slice(&parts.payload);
+        let signature = sign_detached(cert, &covered, spec.binary())?;
+        let len = signature.len() as u32;
+        Ok(assemble(&parts, &[(sig::PGP, kind::BIN, signature, len)]))
     }
 
     /// The package, unsigned.

@@ -79,6 +79,7 @@ fn read(input: Input<'_>, report: &mut ArchiveReport, package: &mut Package) -> 
         &payload_only,
     );
     package.integrity.extend(payload_len_ok);
+    package.payload_needs_signature = main.entry(tags::PAYLOADDIGEST).is_none();
     package.signatures = embedded(found, header_digests, legacy);
     Ok(())
 }
