@@ -11,13 +11,16 @@
 //! - `stale-feed/` (`meridian-stale`): a feed whose own review date has
 //!   passed;
 //! - `agent/` (`meridian-agent`): the host agent as signed Debian
-//!   packages, one release done right and one lesson per package check.
+//!   packages, one release done right and one lesson per package check;
+//! - `collector/` (`meridian-collector`): the log collector as signed RPM
+//!   packages, likewise.
 //!
 //! The demo keys (secret halves included, marked as demo keys) live in
 //! `demo-keys/` and are reused when present, so regenerating keeps the
 //! fingerprints the feeds pin.
 
 mod agent;
+mod collector;
 mod lessons;
 mod training;
 
@@ -36,6 +39,7 @@ use super::layout::{FeedSpec, FileSpec, ReleaseSpec};
 use super::ts;
 
 pub use agent::AGENT_ID;
+pub use collector::COLLECTOR_ID;
 pub use lessons::{LESSONS, Lesson};
 pub use training::TRAINING_ID;
 use training::training_feed;
@@ -305,7 +309,11 @@ pub fn generate(root: &Path) -> Result<()> {
         ("meridian", meridian_feed(&k)?),
         ("training", training_feed(&k)?),
         ("stale-feed", stale_feed(&k)?),
-        ("agent", agent::agent_feed(&k.release)?),
+        ("agent", agent::agent_feed(&k.release, &k.build_bot)?),
+        (
+            "collector",
+            collector::collector_feed(&k.release, &k.build_bot)?,
+        ),
     ] {
         let dir = root.join(name);
         if dir.exists() {

@@ -6,7 +6,7 @@ use std::path::Path;
 use intake::engine::record::checklist::{Checklist, SignOff};
 use intake::engine::shared::check::Status;
 use intake::engine::shared::verdict::Verdict;
-use intake::testkit::samples::{AGENT_ID, LESSONS, STALE_ID, TRAINING_ID, generate};
+use intake::testkit::samples::{AGENT_ID, COLLECTOR_ID, LESSONS, STALE_ID, TRAINING_ID, generate};
 use jiff::Timestamp;
 
 use crate::support::try_review_at;
@@ -77,7 +77,7 @@ fn each_sample_feed_has_its_own_product_id() {
     generate(dir.path()).unwrap();
     let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-releases");
     for root in [committed.as_path(), dir.path()] {
-        let ids: Vec<String> = ["meridian", "training", "stale-feed", "agent"]
+        let ids: Vec<String> = ["meridian", "training", "stale-feed", "agent", "collector"]
             .iter()
             .map(|f| {
                 intake::engine::select::feed::Feed::load(&root.join(f).join("feed.toml"))
@@ -88,7 +88,7 @@ fn each_sample_feed_has_its_own_product_id() {
             .collect();
         assert_eq!(
             ids,
-            ["meridian", TRAINING_ID, STALE_ID, AGENT_ID],
+            ["meridian", TRAINING_ID, STALE_ID, AGENT_ID, COLLECTOR_ID],
             "{}",
             root.display()
         );
