@@ -10,6 +10,7 @@
 mod checks;
 mod hostile;
 mod oracle;
+mod tui;
 
 use intake::engine::inspect::compress::Codec;
 use intake::engine::inspect::package::{Format, ListedDigests};
