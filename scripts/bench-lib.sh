@@ -74,3 +74,22 @@ isolate_history() {
   export XDG_DATA_HOME="$1/data"
   rm -rf "$XDG_DATA_HOME"
 }
+
+# peak_rss_mib CMD...: runs CMD once under /usr/bin/time -v (Debian package
+# `time`) and prints its peak resident memory in MiB.
+peak_rss_mib() {
+  local out
+  out=$( { /usr/bin/time -v "$@" >/dev/null 2>/dev/null; } 2>&1 ) || true
+  echo "$out" | awk -F': ' '/Maximum resident set size/ { printf "%d", $2 / 1024 }'
+}
+
+# big_tree ROOT COUNT: COUNT release-like trees (scripts/gen-tree.py, seeds
+# 3.., ~220 MB each: text that compresses about 3:1 and incompressible
+# binaries) under ROOT/bench-1.., their contents table on stdout.
+big_tree() {
+  local root=$1 count=$2 i
+  mkdir -p "$root"
+  for i in $(seq "$count"); do
+    python3 "$repo/scripts/gen-tree.py" release-like "$root" "bench-$i" "$((i + 2))"
+  done
+}
