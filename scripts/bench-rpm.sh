@@ -88,10 +88,9 @@ rpmdb="$work/rpmdb"
 rm -rf "$rpmdb" && mkdir -p "$rpmdb"
 rpmkeys --define "_dbpath $rpmdb" --import "$work/key.asc"
 
-verify() {
-  "$intake" verify "$work/feed/feed.toml" --release 1.0 --platform linux-x86_64 \
-    --operator bench-operator --approver bench-approver --checklist-dir "$work/checklists" --no-store
-}
+verify_args=(verify "$work/feed/feed.toml" --release 1.0 --platform linux-x86_64
+  --operator bench-operator --approver bench-approver --checklist-dir "$work/checklists" --no-store)
+verify() { "$intake" "${verify_args[@]}"; }
 pipeline() {
   rpmkeys --define "_dbpath $rpmdb" --checksig "$rpmfile" && rpm2cpio "$rpmfile" | cpio -t --quiet
 }
@@ -105,5 +104,5 @@ echo "== rpm $(du -m "$rpmfile" | cut -f1) MiB on disk, best of $runs =="
 best_of "rpmkeys --checksig && rpm2cpio | cpio -t" pipeline
 best_of "intake verify rpm" verify
 echo "  intake / rpm tools              $(ratio "intake verify rpm" "rpmkeys --checksig && rpm2cpio | cpio -t")x  (target <= 0.8x)"
-echo "  intake peak memory              $(peak_rss_mib "$intake" verify "$work/feed/feed.toml" --release 1.0 --platform linux-x86_64 --operator bench-operator --approver bench-approver --checklist-dir "$work/checklists" --no-store) MiB  (target <= 128 MiB)"
+echo "  intake peak memory              $(peak_rss_mib "$intake" "${verify_args[@]}") MiB  (target <= 128 MiB)"
 rm -rf "$work/checklists"

@@ -20,6 +20,7 @@ pub mod hostile_zip;
 pub mod keys;
 pub mod layout;
 pub mod rpm;
+pub mod rpm_bytes;
 pub mod samples;
 pub mod server;
 

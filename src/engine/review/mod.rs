@@ -11,6 +11,7 @@ pub mod found;
 pub mod inspector;
 pub mod next_steps;
 pub mod package;
+mod package_digests;
 pub mod run;
 
 pub use evidence::{JudgedEvidence, declared_contents, judge_evidence};
