@@ -176,10 +176,10 @@ impl RpmSpec {
     fn compress(&self, cpio: &[u8]) -> Result<Vec<u8>> {
         Ok(match self.codec {
             None => cpio.to_vec(),
-            Some(Codec::Gzip) => archives::gzip(&cpio)?,
-            Some(Codec::Xz) => archives::xz(&cpio)?,
-            Some(Codec::Zstd) => archives::zstd(&cpio),
-            Some(Codec::Bzip2) => archives::bzip2(&cpio)?,
+            Some(Codec::Gzip) => archives::gzip(cpio)?,
+            Some(Codec::Xz) => archives::xz(cpio)?,
+            Some(Codec::Zstd) => archives::zstd(cpio),
+            Some(Codec::Bzip2) => archives::bzip2(cpio)?,
         })
     }
 

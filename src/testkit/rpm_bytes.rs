@@ -29,7 +29,7 @@ pub fn write_header(region: u32, entries: &[(u32, u32, Vec<u8>, u32)]) -> Vec<u8
             kind::INT64 => 8,
             _ => 1,
         };
-        while store.len() % align != 0 {
+        while !store.len().is_multiple_of(align) {
             store.push(0);
         }
         index.push([*tag, *kind, store.len() as u32, *count]);
@@ -133,7 +133,7 @@ pub fn cpio_entry(out: &mut Vec<u8>, name: &str, ino: u32, mode: u32, nlink: u32
 }
 
 fn pad4(out: &mut Vec<u8>) {
-    while out.len() % 4 != 0 {
+    while !out.len().is_multiple_of(4) {
         out.push(0);
     }
 }

@@ -67,7 +67,7 @@ fn query(file: &Path, format: &str) -> String {
 
 /// `rpm2cpio FILE | cpio -t`: the payload's names, or `None` if refused.
 fn cpio_names(file: &Path) -> Option<Vec<String>> {
-    let rpm2cpio = Command::new("rpm2cpio")
+    let mut rpm2cpio = Command::new("rpm2cpio")
         .arg(file)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -75,11 +75,12 @@ fn cpio_names(file: &Path) -> Option<Vec<String>> {
         .unwrap();
     let out = Command::new("cpio")
         .args(["-t", "--quiet"])
-        .stdin(rpm2cpio.stdout.unwrap())
+        .stdin(rpm2cpio.stdout.take().unwrap())
         .stderr(Stdio::null())
         .output()
         .unwrap();
-    out.status.success().then(|| {
+    let fed = rpm2cpio.wait().unwrap().success();
+    (fed && out.status.success()).then(|| {
         String::from_utf8_lossy(&out.stdout)
             .lines()
             .map(str::to_string)

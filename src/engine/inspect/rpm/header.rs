@@ -330,7 +330,7 @@ fn data_len(e: &IndexEntry, store: &[u8]) -> Result<usize, String> {
     }
     let n = e.count as usize;
     let fixed = |size: usize| -> Result<usize, String> {
-        if at % size != 0 {
+        if !at.is_multiple_of(size) {
             return Err(format!("misaligned for {size}-byte values"));
         }
         n.checked_mul(size)
