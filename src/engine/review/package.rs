@@ -79,10 +79,14 @@ fn signature_check(embedded: &[Embedded], trust: &TrustStore, now: Timestamp) ->
         None => SigOutcome::Judged(reports),
     };
     let members: Vec<&str> = embedded.iter().map(|e| e.member.as_str()).collect();
-    let covers: Vec<String> = embedded
-        .iter()
-        .map(|e| format!("{}: {}", e.member, e.covers))
-        .collect();
+    // One signature: what it covers; several: each one's.
+    let covers: Vec<String> = match embedded {
+        [one] => vec![one.covers.clone()],
+        _ => embedded
+            .iter()
+            .map(|e| format!("{}: {}", e.member, e.covers))
+            .collect(),
+    };
     let check = signature::judge(id, &members.join(", "), &outcome, trust.threshold)
         .with_evidence("covers", covers.join("; "));
     let payload_signed = payload_signed && matches!(check.status, Status::Pass | Status::Warn);

@@ -79,8 +79,9 @@ fn cpio_names(file: &Path) -> Option<Vec<String>> {
         .stderr(Stdio::null())
         .output()
         .unwrap();
-    let fed = rpm2cpio.wait().unwrap().success();
-    (fed && out.status.success()).then(|| {
+    // rpm2cpio may lose its pipe once cpio has read the trailer: cpio decides.
+    let _ = rpm2cpio.wait();
+    out.status.success().then(|| {
         String::from_utf8_lossy(&out.stdout)
             .lines()
             .map(str::to_string)
