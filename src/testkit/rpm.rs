@@ -218,6 +218,12 @@ impl RpmSpec {
         if self.v6 {
             let text = format!("{}\0", base64(&signature));
             extra.push((sig::OPENPGP, kind::STRING_ARRAY, text.into_bytes(), 1));
+            let mut sha3 = sequoia_openpgp::types::HashAlgorithm::SHA3_256
+                .context()?
+                .for_digest();
+            sha3.update(&parts.main);
+            let text = format!("{}\0", hex::encode(sha3.into_digest()?));
+            extra.push((sig::SHA3_256, kind::STRING, text.into_bytes(), 1));
         }
         Ok(assemble(&parts, &extra))
     }

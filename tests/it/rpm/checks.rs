@@ -178,6 +178,11 @@ fn rsa_and_v6_openpgp_signatures_are_judged_the_same_way() {
         c.evidence["file"],
         "DSAHEADER (signature tag 267), OPENPGP #1 (signature tag 278)"
     );
+    let c = assert_status(&r, CheckId::PackageDigests, Status::Pass);
+    assert!(
+        c.evidence["header digest SHA3_256HEADER (signature tag 279)"].starts_with("agrees: "),
+        "{c:#?}"
+    );
 }
 
 #[test]
