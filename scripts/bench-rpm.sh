@@ -55,7 +55,7 @@ SPEC
     --define "debug_package %{nil}" --define "__os_install_post %{nil}" \
     --define "_build_id_links none" "$top/SPECS/bench.spec" >/dev/null
   mv "$top"/RPMS/x86_64/bench-1.0-1.x86_64.rpm "$rpmfile"
-  rpmsign --addsign --define "_gpg_name bench@intake.example" "$rpmfile" >/dev/null
+  rpmsign --addsign --define "_gpg_name bench@intake.example" --define "__gpg $(command -v gpg)" "$rpmfile" >/dev/null
   {
     printf '# bench\n\n## Contents: %s\n\n| path | size | sha256 |\n|---|---|---|\n' "$(basename "$rpmfile")"
     awk -F'\t' '{ printf "| /usr/share/%s | %s | %s |\n", $1, $2, $3 }' "$work/tree.tsv"

@@ -269,3 +269,159 @@ fn rpmkeys_and_intake_agree_on_digests_and_signatures() {
         );
     }
 }
+
+/// Where `tool` is on PATH (rpmsign execs its `%__gpg` by full path).
+fn on_path(tool: &str) -> std::path::PathBuf {
+    std::env::var_os("PATH")
+        .and_then(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join(tool))
+                .find(|p| p.is_file())
+        })
+        .unwrap_or_else(|| tool.into())
+}
+
+/// Runs `cmd`, asserting it succeeds.
+fn run(cmd: &mut Command) {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A package rpmbuild builds (xz payload, a setuid file, a %post, a
+/// symlink, a %ghost) and rpmsign signs with a fresh GnuPG Ed25519 key.
+fn rpmbuild_package(dir: &Path) -> (std::path::PathBuf, Vec<u8>) {
+    let gnupg = dir.join("gnupg");
+    std::fs::create_dir_all(&gnupg).unwrap();
+    let gpg = |args: &[&str]| {
+        let mut c = Command::new("gpg");
+        c.env("GNUPGHOME", &gnupg)
+            .args(["--batch", "--quiet"])
+            .args(args);
+        c
+    };
+    run(&mut gpg(&[
+        "--passphrase",
+        "",
+        "--quick-gen-key",
+        "Oracle <oracle@example.org>",
+        "ed25519",
+        "sign",
+        "never",
+    ]));
+    let key = gpg(&["--armor", "--export", "oracle@example.org"])
+        .output()
+        .unwrap()
+        .stdout;
+    let top = dir.join("top");
+    let spec = dir.join("meridian.spec");
+    std::fs::write(
+        &spec,
+        "Name: meridian\nVersion: 4.2.1\nRelease: 1.el9\nSummary: oracle\nLicense: MIT\nBuildArch: x86_64\nAutoReqProv: no\n\
+         %description\noracle\n%install\nmkdir -p %{buildroot}/usr/bin %{buildroot}/var/log\n\
+         printf '#!/bin/sh\\necho meridian\\n' > %{buildroot}/usr/bin/meridian\nchmod 4755 %{buildroot}/usr/bin/meridian\n\
+         ln -s meridian %{buildroot}/usr/bin/meridian-server\n\
+         %post\nsystemctl daemon-reload\n%files\n/usr/bin/meridian\n/usr/bin/meridian-server\n%ghost /var/log/meridian.log\n",
+    )
+    .unwrap();
+    run(Command::new("rpmbuild")
+        .args(["-bb", "--quiet", "--define"])
+        .arg(format!("_topdir {}", top.display()))
+        .args([
+            "--define",
+            "_binary_payload w2.xzdio",
+            "--define",
+            "debug_package %{nil}",
+        ])
+        .args([
+            "--define",
+            "__os_install_post %{nil}",
+            "--define",
+            "_build_id_links none",
+        ])
+        .arg(&spec));
+    let file = top.join("RPMS/x86_64/meridian-4.2.1-1.el9.x86_64.rpm");
+    run(Command::new("rpmsign")
+        .env("GNUPGHOME", &gnupg)
+        .args(["--addsign", "--define", "_gpg_name oracle@example.org"])
+        .arg("--define")
+        .arg(format!("__gpg {}", on_path("gpg").display()))
+        .arg(&file));
+    (file, key)
+}
+
+#[test]
+fn a_package_rpmbuild_built_and_rpmsign_signed_is_read_as_rpm_reads_it() {
+    if !rpm_tools() || Command::new("rpmbuild").arg("--version").output().is_err() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (file, key) = rpmbuild_package(dir.path());
+    let bytes = std::fs::read(&file).unwrap();
+    let r = inspect_bytes(NAME, &bytes);
+    let p = r.package.as_deref().unwrap();
+    assert_eq!(p.version.as_deref(), Some("4.2.1-1.el9"));
+    assert!(
+        p.integrity.iter().all(|i| i.outcome.is_ok()),
+        "{:#?}",
+        p.integrity
+    );
+    assert_eq!(p.scripts.len(), 1, "{:#?}", p.scripts);
+    let names = cpio_names(&file).expect("rpm2cpio | cpio -t reads it");
+    let ours: Vec<String> = r
+        .entries
+        .iter()
+        .map(|e| format!(".{}", String::from_utf8_lossy(&e.path)))
+        .collect();
+    assert_eq!(names, ours);
+    // The review, with rpmsign's key pinned too: signature and digests
+    // hold, and the setuid file rpm's signed header declares warns.
+    let cert = intake::testkit::keys::read_cert(&key).unwrap();
+    let mut feed = one_artifact_feed("linux-x86_64", NAME, bytes, None);
+    feed.certificates
+        .push(intake::testkit::layout::FileSpec::new(
+            "oracle.asc",
+            key.clone(),
+        ));
+    feed.fingerprints
+        .push(intake::testkit::keys::fingerprint(&cert));
+    // Signed just now: reviewed on the real clock.
+    let w = write(&feed);
+    let r = try_review_at(&w.feed, "4.2.1", "linux-x86_64", jiff::Timestamp::now()).unwrap();
+    assert_status(&r, CheckId::PackageSignature, Status::Pass);
+    assert_status(&r, CheckId::PackageDigests, Status::Pass);
+    assert_status(&r, CheckId::PackageScripts, Status::Warn);
+    let c = check(&r, CheckId::ArchiveSafety);
+    assert!(
+        c.findings
+            .iter()
+            .any(|f| f.subject == "/usr/bin/meridian" && f.status == Status::Warn),
+        "{c:#?}"
+    );
+    let (ok, text) = checksig_with_armored(&file, &key);
+    assert!(ok, "rpmkeys: {text}");
+}
+
+/// `rpmkeys --checksig` with one armored key imported.
+fn checksig_with_armored(file: &Path, key: &[u8]) -> (bool, String) {
+    let db = tempfile::tempdir().unwrap();
+    let dbpath = format!("_dbpath {}", db.path().display());
+    let at = db.path().join("key.asc");
+    std::fs::write(&at, key).unwrap();
+    run(Command::new("rpmkeys")
+        .args(["--define", &dbpath, "--import"])
+        .arg(&at));
+    let out = Command::new("rpmkeys")
+        .args(["--define", &dbpath, "--checksig"])
+        .arg(file)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
