@@ -60,8 +60,13 @@ url = "$2"
 TOML
 }
 
-# build_intake: builds the release binary and sets $intake (needs $repo).
+# build_intake: builds the release binary and sets $intake (needs $repo);
+# INTAKE_BIN names a binary already built instead.
 build_intake() {
+  if [ -n "${INTAKE_BIN:-}" ]; then
+    intake=$INTAKE_BIN
+    return
+  fi
   echo "building intake (release)..." >&2
   cargo build --release --quiet --manifest-path "$repo/Cargo.toml" --bin intake
   intake="$repo/target/release/intake"
@@ -78,9 +83,11 @@ isolate_history() {
 # peak_rss_mib CMD...: runs CMD once under /usr/bin/time -v (Debian package
 # `time`) and prints its peak resident memory in MiB.
 peak_rss_mib() {
-  local out
-  out=$( { /usr/bin/time -v "$@" >/dev/null 2>/dev/null; } 2>&1 ) || true
-  echo "$out" | awk -F': ' '/Maximum resident set size/ { printf "%d", $2 / 1024 }'
+  local report
+  report=$(mktemp)
+  /usr/bin/time -v -o "$report" "$@" >/dev/null 2>&1 || true
+  awk -F': ' '/Maximum resident set size/ { printf "%d", $2 / 1024 }' "$report"
+  rm -f "$report"
 }
 
 # big_tree ROOT COUNT: COUNT release-like trees (scripts/gen-tree.py, seeds
