@@ -94,6 +94,47 @@ fn a_good_signed_package_approves_end_to_end() {
         manifest.contains("\t0755\tfile\t/usr/bin/meridian\n"),
         "{manifest}"
     );
+    // Installed under a root that holds other software too, then changed.
+    let root = tempfile::tempdir().unwrap();
+    install(&s, root.path());
+    std::fs::write(root.path().join("etc-hosts"), "127.0.0.1 localhost\n").unwrap();
+    let recheck = || {
+        intake_bin()
+            .arg("recheck")
+            .arg(only_file(out.path(), "toml"))
+            .arg(root.path())
+            .output()
+            .unwrap()
+    };
+    let clean = recheck();
+    let said = String::from_utf8_lossy(&clean.stdout).into_owned();
+    assert_eq!(clean.status.code(), Some(0), "{said}");
+    std::fs::write(root.path().join("usr/bin/meridian"), b"patched").unwrap();
+    let changed = recheck();
+    let said = String::from_utf8_lossy(&changed.stdout);
+    assert_eq!(changed.status.code(), Some(1), "{said}");
+    assert!(said.contains("usr/bin/meridian"), "{said}");
+}
+
+/// Installs `s`'s files under `root` as rpm would (folders 0755).
+fn install(s: &RpmSpec, root: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let at = |p: &str| root.join(p.trim_start_matches('/'));
+    for f in &s.files {
+        match f {
+            RpmFile::Dir(p) => std::fs::create_dir_all(at(p)).unwrap(),
+            RpmFile::File(p, mode, data) => {
+                std::fs::create_dir_all(at(p).parent().unwrap()).unwrap();
+                std::fs::write(at(p), data).unwrap();
+                std::fs::set_permissions(at(p), std::fs::Permissions::from_mode(*mode)).unwrap();
+            }
+            RpmFile::Symlink(p, t) => std::os::unix::fs::symlink(t, at(p)).unwrap(),
+            RpmFile::Ghost(_) => {}
+        }
+    }
+    for dir in ["", "usr", "usr/bin", "usr/share", "usr/share/meridian"] {
+        let _ = std::fs::set_permissions(root.join(dir), std::fs::Permissions::from_mode(0o755));
+    }
 }
 
 #[test]
