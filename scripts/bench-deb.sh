@@ -8,14 +8,26 @@
 #
 # Tree (scripts/gen-tree.py release-like, seeded): ~220 MB under /usr/share/bench.
 #
-# Usage: scripts/bench-deb.sh [WORKDIR] [RUNS]
-# Needs: cargo, python3, dpkg-deb, ar, tar, gzip, gpg, gpgv, md5sum, sha256sum, bc.
+# With MODE `issue` (issue 15, "Measure"): a signed package with xz data of
+# ~880 MB expanded (~500 MiB on disk), intake's whole review against
+# `dpkg-deb --contents && sha256sum`, in one run, with intake's peak memory
+# (/usr/bin/time -v). Targets: <= 0.8x, <= 128 MiB.
+#
+# Usage: scripts/bench-deb.sh [WORKDIR] [RUNS] [MODE]
+# Needs: cargo, python3, dpkg-deb, ar, tar, gzip, gpg, gpgv, md5sum, sha256sum,
+#        bc (and /usr/bin/time for MODE issue).
 set -euo pipefail
 
-work=${1:-${TMPDIR:-/tmp}/intake-bench-deb}
+mode=${3:-}
+work=${1:-${TMPDIR:-/tmp}/intake-bench-deb${mode:+-$mode}}
 runs=${2:-3}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/scripts/bench-lib.sh"
+
+if [ "$mode" = issue ]; then
+  . "$repo/scripts/bench-deb-issue.sh"
+  exit 0
+fi
 
 build_intake
 

@@ -60,8 +60,13 @@ url = "$2"
 TOML
 }
 
-# build_intake: builds the release binary and sets $intake (needs $repo).
+# build_intake: builds the release binary and sets $intake (needs $repo);
+# INTAKE_BIN names a binary already built instead.
 build_intake() {
+  if [ -n "${INTAKE_BIN:-}" ]; then
+    intake=$INTAKE_BIN
+    return
+  fi
   echo "building intake (release)..." >&2
   cargo build --release --quiet --manifest-path "$repo/Cargo.toml" --bin intake
   intake="$repo/target/release/intake"
@@ -73,4 +78,25 @@ build_intake() {
 isolate_history() {
   export XDG_DATA_HOME="$1/data"
   rm -rf "$XDG_DATA_HOME"
+}
+
+# peak_rss_mib CMD...: runs CMD once under /usr/bin/time -v (Debian package
+# `time`) and prints its peak resident memory in MiB.
+peak_rss_mib() {
+  local report
+  report=$(mktemp)
+  /usr/bin/time -v -o "$report" "$@" >/dev/null 2>&1 || true
+  awk -F': ' '/Maximum resident set size/ { printf "%d", $2 / 1024 }' "$report"
+  rm -f "$report"
+}
+
+# big_tree ROOT COUNT: COUNT release-like trees (scripts/gen-tree.py, seeds
+# 3.., ~220 MB each: text that compresses about 3:1 and incompressible
+# binaries) under ROOT/bench-1.., their contents table on stdout.
+big_tree() {
+  local root=$1 count=$2 i
+  mkdir -p "$root"
+  for i in $(seq "$count"); do
+    python3 "$repo/scripts/gen-tree.py" release-like "$root" "bench-$i" "$((i + 2))"
+  done
 }

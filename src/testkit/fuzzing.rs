@@ -29,7 +29,7 @@ use crate::settings::Settings;
 pub type Target = (&'static str, fn(&[u8]));
 
 /// Every target, in the order `scripts/fuzz.sh` runs them.
-pub const TARGETS: [Target; 18] = [
+pub const TARGETS: [Target; 19] = [
     ("feed", feed),
     ("checksums", checksums),
     ("signature", signature),
@@ -42,6 +42,7 @@ pub const TARGETS: [Target; 18] = [
     ("zip", zip),
     ("deb", deb),
     ("pe", pe),
+    ("rpm", rpm),
     ("manifest", manifest),
     ("checklist", checklist),
     ("history", history),
@@ -246,7 +247,44 @@ pub fn deb(data: &[u8]) {
     if let Some(package) = &report.package {
         let scripts: u64 = package.scripts.iter().map(|s| s.text.len() as u64).sum();
         assert!(scripts <= CONTROL_MAX, "scripts past the control limit");
-        if let Some(Ok(sig)) = package.signature.as_ref().map(|s| &s.bytes) {
+        for sig in package
+            .signatures
+            .iter()
+            .filter_map(|s| s.bytes.as_ref().ok())
+        {
+            assert!(
+                sig.len() as u64 <= SIGNATURE_MAX,
+                "signature past its limit"
+            );
+        }
+    }
+}
+
+/// An RPM package (`inspect::rpm`), walked from the stream; what its
+/// headers say stays within their limits.
+pub fn rpm(data: &[u8]) {
+    let limits = limits();
+    let mut reader = data;
+    let walked = walk_stream(
+        &mut reader,
+        None,
+        Some(data.len() as u64),
+        "artifact.rpm",
+        &limits,
+    );
+    // Bytes of another kind under the name (a zip) may wait for the file.
+    let Walked::Done(report) = walked else {
+        return;
+    };
+    bounded(&report);
+    if let Some(package) = &report.package {
+        let scripts: u64 = package.scripts.iter().map(|s| s.text.len() as u64).sum();
+        assert!(scripts <= 64 << 20, "scripts past the header's store limit");
+        for sig in package
+            .signatures
+            .iter()
+            .filter_map(|s| s.bytes.as_ref().ok())
+        {
             assert!(
                 sig.len() as u64 <= SIGNATURE_MAX,
                 "signature past its limit"

@@ -21,6 +21,8 @@ pub mod hostile_zip;
 pub mod keys;
 pub mod layout;
 pub mod pe;
+pub mod rpm;
+pub mod rpm_bytes;
 pub mod samples;
 pub mod server;
 

@@ -14,13 +14,16 @@
 //!   packages, one release done right and one lesson per package check;
 //! - `connector/` (`meridian-connector`): the Windows device connector as
 //!   an Authenticode-signed `.exe`, done right and one lesson per way its
-//!   signature goes wrong.
+//!   signature goes wrong;
+//! - `collector/` (`meridian-collector`): the log collector as signed RPM
+//!   packages, likewise.
 //!
 //! The demo keys (secret halves included, marked as demo keys) live in
 //! `demo-keys/` and are reused when present, so regenerating keeps the
 //! fingerprints the feeds pin.
 
 mod agent;
+mod collector;
 mod connector;
 mod lessons;
 mod sbom;
@@ -41,6 +44,7 @@ use super::layout::{FeedSpec, FileSpec, ReleaseSpec};
 use super::ts;
 
 pub use agent::AGENT_ID;
+pub use collector::COLLECTOR_ID;
 pub use connector::CONNECTOR_ID;
 pub use lessons::{LESSONS, Lesson};
 pub use training::TRAINING_ID;
@@ -314,7 +318,11 @@ pub fn generate(root: &Path) -> Result<()> {
         ("meridian", meridian_feed(&k)?),
         ("training", training_feed(&k)?),
         ("stale-feed", stale_feed(&k)?),
-        ("agent", agent::agent_feed(&k.release)?),
+        ("agent", agent::agent_feed(&k.release, &k.build_bot)?),
+        (
+            "collector",
+            collector::collector_feed(&k.release, &k.build_bot)?,
+        ),
         ("connector", connector::connector_feed(&k.release)?),
     ] {
         let dir = root.join(name);

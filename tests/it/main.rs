@@ -30,6 +30,7 @@ mod no_side_effects;
 mod partial_media;
 mod recheck;
 mod records;
+mod rpm;
 mod safety_rules;
 mod samples;
 mod sbom;

@@ -6,7 +6,9 @@ use std::path::Path;
 use intake::engine::record::checklist::{Checklist, SignOff};
 use intake::engine::shared::check::Status;
 use intake::engine::shared::verdict::Verdict;
-use intake::testkit::samples::{AGENT_ID, CONNECTOR_ID, LESSONS, STALE_ID, TRAINING_ID, generate};
+use intake::testkit::samples::{
+    AGENT_ID, COLLECTOR_ID, CONNECTOR_ID, LESSONS, STALE_ID, TRAINING_ID, generate,
+};
 use jiff::Timestamp;
 
 use crate::support::try_review_at;
@@ -77,18 +79,32 @@ fn each_sample_feed_has_its_own_product_id() {
     generate(dir.path()).unwrap();
     let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-releases");
     for root in [committed.as_path(), dir.path()] {
-        let ids: Vec<String> = ["meridian", "training", "stale-feed", "agent", "connector"]
-            .iter()
-            .map(|f| {
-                intake::engine::select::feed::Feed::load(&root.join(f).join("feed.toml"))
-                    .unwrap()
-                    .product
-                    .id
-            })
-            .collect();
+        let ids: Vec<String> = [
+            "meridian",
+            "training",
+            "stale-feed",
+            "agent",
+            "collector",
+            "connector",
+        ]
+        .iter()
+        .map(|f| {
+            intake::engine::select::feed::Feed::load(&root.join(f).join("feed.toml"))
+                .unwrap()
+                .product
+                .id
+        })
+        .collect();
         assert_eq!(
             ids,
-            ["meridian", TRAINING_ID, STALE_ID, AGENT_ID, CONNECTOR_ID],
+            [
+                "meridian",
+                TRAINING_ID,
+                STALE_ID,
+                AGENT_ID,
+                COLLECTOR_ID,
+                CONNECTOR_ID
+            ],
             "{}",
             root.display()
         );

@@ -10,12 +10,15 @@ use super::deb::DEB;
 use super::kind::Kind;
 use super::pe::PE;
 use super::report::{ArchiveReport, NOT_AN_ARCHIVE};
+use super::rpm::RPM;
 use super::tar::TAR;
 use super::zip::ZIP;
 
 /// Every kind, in the order their bytes are tried: the ones with a magic
 /// number first, tar (a header checksum, no magic in old archives) last.
-pub static KINDS: &[&dyn Kind] = &[&DEB, &PE, &ZIP, &TAR_GZ, &TAR_XZ, &TAR_ZST, &TAR_BZ2, &TAR];
+pub static KINDS: &[&dyn Kind] = &[
+    &DEB, &RPM, &PE, &ZIP, &TAR_GZ, &TAR_XZ, &TAR_ZST, &TAR_BZ2, &TAR,
+];
 
 /// The kind a file name promises (the longest matching ending wins, so
 /// `.tar.gz` is not taken for `.gz`).
@@ -94,6 +97,7 @@ mod tests {
         assert_eq!(named("a.zip"), Some("zip"));
         assert_eq!(named("a.bin"), None);
         assert_eq!(named("meridian_4.2.1-1_amd64.deb"), Some("deb"));
+        assert_eq!(named("meridian-4.2.1-1.el9.x86_64.rpm"), Some("rpm"));
     }
 
     #[test]

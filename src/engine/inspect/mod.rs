@@ -25,6 +25,7 @@ pub mod notes;
 pub mod package;
 pub mod pe;
 pub mod report;
+pub mod rpm;
 pub mod safety;
 pub mod tar;
 pub mod walk;

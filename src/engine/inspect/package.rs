@@ -1,5 +1,5 @@
-//! What a package says of itself, whatever its format (a Debian package
-//! today): the name, version and architecture it declares, the code it
+//! What a package says of itself, whatever its format (a Debian or an RPM
+//! package): the name, version and architecture it declares, the code it
 //! runs while being installed, the digests it lists of its own files
 //! (already compared with the files as they streamed past), and the
 //! signature it carries with the hash contexts of the bytes that signature
@@ -9,9 +9,18 @@
 use crate::engine::fetch::hashers::Digests;
 use crate::engine::shared::check::Finding;
 
+/// The package formats, whose versions and architectures are spelled and
+/// ordered each its own way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Deb,
+    Rpm,
+}
+
 /// A package's own metadata, as read in the one pass.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Package {
+    pub format: Format,
     /// Where the metadata came from, as findings name it (`control.tar.xz`).
     pub metadata: String,
     pub name: Option<String>,
@@ -23,13 +32,22 @@ pub struct Package {
     /// Code that runs while the package is installed or removed.
     pub scripts: Vec<Script>,
     pub digests: ListedDigests,
-    /// The signature the package carries, if any.
-    pub signature: Option<Embedded>,
+    /// The signatures the package carries (none, one, or several: an RPM
+    /// may carry a header signature and a header+payload one).
+    pub signatures: Vec<Embedded>,
+    /// Digests of the package's own parts (an RPM's header and payload
+    /// digests), each compared with the bytes as they went by.
+    pub integrity: Vec<Integrity>,
+    /// The payload has no digest of its own (an RPM without a payload
+    /// digest): only a verified signature over header and payload
+    /// protects it.
+    pub payload_needs_signature: bool,
 }
 
 impl Package {
     pub fn new(metadata: impl Into<String>) -> Package {
         Package {
+            format: Format::Deb,
             metadata: metadata.into(),
             name: None,
             version: None,
@@ -37,7 +55,9 @@ impl Package {
             identity_problems: Vec::new(),
             scripts: Vec::new(),
             digests: ListedDigests::NoneListed,
-            signature: None,
+            signatures: Vec::new(),
+            integrity: Vec::new(),
+            payload_needs_signature: false,
         }
     }
 }
@@ -96,6 +116,15 @@ pub enum ListedDigests {
     },
 }
 
+/// One digest of a part of the package against the part's bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Integrity {
+    /// What it is (`header SHA-256 (signature tag 273)`).
+    pub what: String,
+    /// `Ok`: the digest agrees (the hex); `Err`: why it fails.
+    pub outcome: Result<String, String>,
+}
+
 /// A signature embedded in the package, and what it covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Embedded {
@@ -108,6 +137,9 @@ pub struct Embedded {
     pub bytes: Result<Vec<u8>, String>,
     /// The covered bytes' hash contexts, computed as they went by.
     pub signed: Digests,
+    /// Whether it covers the payload (not only metadata that lists the
+    /// payload's digest).
+    pub covers_payload: bool,
 }
 
 #[cfg(test)]

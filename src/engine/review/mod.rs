@@ -12,6 +12,7 @@ pub mod found;
 pub mod inspector;
 pub mod next_steps;
 pub mod package;
+mod package_digests;
 pub mod run;
 pub mod sbom;
 

@@ -8,13 +8,18 @@ use jiff::Timestamp;
 
 use crate::engine::fetch::hashers::HashKey;
 use crate::engine::inspect::deb::arch;
-use crate::engine::inspect::package::{Embedded, ListedDigests, Package, Script};
+use crate::engine::inspect::package::{Embedded, Format, Package, Script};
+use crate::engine::inspect::rpm;
 use crate::engine::select::feed::{Artifact, Product};
 use crate::engine::select::version::dpkg::{DpkgVersion, same};
 use crate::engine::shared::check::{Check, CheckId, Finding, Status};
 use crate::engine::shared::text::{escape_path, group};
+
+use super::package_digests;
 use crate::engine::verify::signature::key::hash_name;
-use crate::engine::verify::signature::{self, Found, SigOutcome, SigReport, TrustStore};
+use crate::engine::verify::signature::{
+    self, Found, SigOutcome, SigReport, SigVerdict, TrustStore,
+};
 
 /// What the feed says the package must be.
 pub(super) struct Expected<'a> {
@@ -30,27 +35,62 @@ pub(super) fn package_checks(
     trust: &TrustStore,
     now: Timestamp,
 ) -> [Check; 4] {
+    let (signature, payload_signed) = signature_check(&package.signatures, trust, now);
     [
-        signature_check(package.signature.as_ref(), trust, now),
-        digests_check(&package.digests),
+        signature,
+        package_digests::digests_check(package, payload_signed),
         identity_check(package, expected),
         scripts_check(&package.scripts),
     ]
 }
 
-/// The embedded signature, judged as a detached signature over the
-/// bytes it covers (hashed as they went by); none embedded is `skip`.
-fn signature_check(embedded: Option<&Embedded>, trust: &TrustStore, now: Timestamp) -> Check {
+/// Every embedded signature, each judged as a detached signature over the
+/// bytes it covers (hashed as they went by), all together as one file's
+/// signatures are (threshold included); none embedded is `skip`. Also
+/// whether a good signature covers the payload.
+fn signature_check(embedded: &[Embedded], trust: &TrustStore, now: Timestamp) -> (Check, bool) {
     let id = CheckId::PackageSignature;
-    let Some(e) = embedded else {
-        return Check::skip(id, "none embedded");
+    if embedded.is_empty() {
+        return (Check::skip(id, "none embedded"), false);
+    }
+    let mut reports = Vec::new();
+    let mut unusable = None;
+    let mut payload_signed = false;
+    for e in embedded {
+        match e.bytes.as_deref().map(signature::parse::detached) {
+            Err(why) => unusable = unusable.or(Some(format!("{}: {why}", e.member))),
+            Ok(Err(why)) => unusable = unusable.or(Some(format!("{}: {why}", e.member))),
+            Ok(Ok(found)) => {
+                let judged = judge_embedded(&found, e, trust, now);
+                payload_signed |= e.covers_payload
+                    && judged.iter().any(|r| {
+                        r.pinned
+                            && matches!(
+                                r.verdict,
+                                SigVerdict::Good | SigVerdict::GoodWithWarning(_)
+                            )
+                    });
+                reports.extend(judged);
+            }
+        }
+    }
+    let outcome = match unusable {
+        Some(why) => SigOutcome::Unusable(why),
+        None => SigOutcome::Judged(reports),
     };
-    let outcome = match e.bytes.as_deref().map(signature::parse::detached) {
-        Err(why) => SigOutcome::Unusable(why.to_string()),
-        Ok(Err(why)) => SigOutcome::Unusable(why),
-        Ok(Ok(found)) => SigOutcome::Judged(judge_embedded(&found, e, trust, now)),
+    let members: Vec<&str> = embedded.iter().map(|e| e.member.as_str()).collect();
+    // One signature: what it covers; several: each one's.
+    let covers: Vec<String> = match embedded {
+        [one] => vec![one.covers.clone()],
+        _ => embedded
+            .iter()
+            .map(|e| format!("{}: {}", e.member, e.covers))
+            .collect(),
     };
-    signature::judge(id, &e.member, &outcome, trust.threshold).with_evidence("covers", &e.covers)
+    let check = signature::judge(id, &members.join(", "), &outcome, trust.threshold)
+        .with_evidence("covers", covers.join("; "));
+    let payload_signed = payload_signed && matches!(check.status, Status::Pass | Status::Warn);
+    (check, payload_signed)
 }
 
 /// Each signature judged over the contexts the pass computed; one that
@@ -81,45 +121,6 @@ fn judge_embedded(
     reports
 }
 
-/// The package's own digests of its files. Agreement only shows the
-/// package is consistent with itself: MD5 is no evidence of authenticity.
-fn digests_check(digests: &ListedDigests) -> Check {
-    let id = CheckId::PackageDigests;
-    let ListedDigests::Compared {
-        list,
-        algorithm,
-        agreed,
-        unlisted,
-        findings,
-    } = digests
-    else {
-        return Check::skip(id, "the package lists no digests of its files (no md5sums)");
-    };
-    let failed = findings.iter().filter(|f| f.status == Status::Fail).count();
-    let check = if failed > 0 {
-        Check::fail(
-            id,
-            format!(
-                "{failed} of the package's own {algorithm} digests ({list}) do not hold: its files are not the ones it lists"
-            ),
-        )
-    } else {
-        Check::pass(
-            id,
-            format!(
-                "{} files agree with {list}; {algorithm} only shows the package is consistent with itself, it is no evidence of authenticity",
-                group(*agreed)
-            ),
-        )
-    };
-    check
-        .with_evidence("list", list)
-        .with_evidence("digest", *algorithm)
-        .with_evidence("agreed", agreed.to_string())
-        .with_evidence("unlisted", unlisted.to_string())
-        .with_findings(findings.clone())
-}
-
 /// Name, version and architecture against the feed.
 fn identity_check(package: &Package, expected: &Expected<'_>) -> Check {
     let id = CheckId::PackageIdentity;
@@ -147,14 +148,20 @@ fn identity_check(package: &Package, expected: &Expected<'_>) -> Check {
         );
     }
     if let Some(version) = &package.version {
-        differ("Version", version_differs(version, expected.version));
+        let differs = match package.format {
+            Format::Deb => version_differs(version, expected.version),
+            Format::Rpm => rpm_version_differs(version, expected.version),
+        };
+        differ("Version", differs);
     }
     if let Some(architecture) = &package.architecture {
         let platform = &expected.artifact.platform;
-        differ(
-            "Architecture",
-            arch::fits(architecture, platform, expected.artifact.arch.as_deref()).err(),
-        );
+        let declared = expected.artifact.arch.as_deref();
+        let fits = match package.format {
+            Format::Deb => arch::fits(architecture, platform, declared),
+            Format::Rpm => rpm::arch::fits(architecture, platform, declared),
+        };
+        differ("Architecture", fits.err());
     }
     let shown = |v: &Option<String>| {
         v.as_deref()
@@ -221,6 +228,20 @@ pub(super) fn version_differs(package: &str, release: &str) -> Option<String> {
         same(&upstream, &ours)
     };
     (!matches).then(|| format!("the package is version {package}, the feed's release is {release}"))
+}
+
+/// Why an RPM's `[epoch:]version-release` is not the release's, if it is
+/// not: compared as rpm compares them; a release version without a
+/// release part (`4.2.1`) is met by any release of it (`4.2.1-1.el9`).
+pub(super) fn rpm_version_differs(package: &str, release: &str) -> Option<String> {
+    use rpm::rpm_version::{compare, split};
+    let (pe, pv, _) = split(package);
+    let (re, rv, rr) = split(release);
+    let same = match rr {
+        Some(_) => compare(package, release).is_eq(),
+        None => compare(&format!("{pe}:{pv}"), &format!("{re}:{rv}")).is_eq(),
+    };
+    (!same).then(|| format!("the package is version {package}, the feed's release is {release}"))
 }
 
 /// Every maintainer script, a warning that needs a written reason.
@@ -304,6 +325,15 @@ mod tests {
         let why = version_differs("4.2.0-1", "4.2.1").unwrap();
         assert!(why.contains("4.2.0-1") && why.contains("4.2.1"), "{why}");
         assert!(version_differs("x", "4.2.1").unwrap().contains("dpkg"));
+    }
+
+    #[test]
+    fn an_rpm_release_without_its_release_part_is_met_by_any() {
+        assert_eq!(rpm_version_differs("4.2.1-1.el9", "4.2.1"), None);
+        assert_eq!(rpm_version_differs("0:4.2.1-1.el9", "4.2.1-1.el9"), None);
+        assert!(rpm_version_differs("1:4.2.1-1", "4.2.1").is_some());
+        assert!(rpm_version_differs("4.2.1-2", "4.2.1-1").is_some());
+        assert!(rpm_version_differs("4.2.10-1", "4.2.1").is_some());
     }
 
     #[test]

@@ -89,8 +89,9 @@ fn release(
     Ok(r)
 }
 
-/// The agent feed: pins the 2026 release key, which also signs the packages.
-pub(super) fn agent_feed(release_key: &Cert) -> Result<FeedSpec> {
+/// The agent feed: pins the 2026 release key, which also signs the
+/// packages; the build bot's key is not pinned.
+pub(super) fn agent_feed(release_key: &Cert, build_bot: &Cert) -> Result<FeedSpec> {
     let mut feed = FeedSpec::pinning(release_key)?;
     feed.id = AGENT_ID.into();
     feed.name = "Meridian Host Agent".into();
@@ -126,5 +127,35 @@ pub(super) fn agent_feed(release_key: &Cert) -> Result<FeedSpec> {
     let bytes = altered.build()?;
     feed.releases
         .push(release("4.2.2", "hotfix", &altered, bytes, release_key)?);
+    more_lessons(&mut feed, release_key, build_bot)?;
     Ok(feed)
+}
+
+/// Unsigned everywhere, signed by an unpinned key, built for another
+/// architecture.
+fn more_lessons(feed: &mut FeedSpec, release_key: &Cert, build_bot: &Cert) -> Result<()> {
+    let spec = SignSpec::at(ts(SIGNED_AT));
+    let unsigned = package("4.2.3-1");
+    let mut r = release(
+        "4.2.3",
+        "unsigned",
+        &unsigned,
+        unsigned.build()?,
+        release_key,
+    )?;
+    r.checksums_signature = None;
+    for a in &mut r.artifacts {
+        a.signature = None;
+    }
+    feed.releases.push(r);
+    let bot = package("4.2.4-1");
+    let bytes = bot.signed(build_bot, spec)?;
+    feed.releases
+        .push(release("4.2.4", "build-bot", &bot, bytes, release_key)?);
+    let mut arm = package("4.2.5-1");
+    arm.architecture = "arm64".into();
+    let bytes = arm.signed(release_key, spec)?;
+    feed.releases
+        .push(release("4.2.5", "arm-build", &arm, bytes, release_key)?);
+    Ok(())
 }

@@ -69,12 +69,30 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &mut Model, theme: &Theme) {
         Since::NothingKnown(_) => "since last approval".to_string(),
     };
     draw_bar(frame, bar, i, &since);
-    draw_table(frame, table, i, theme);
+    draw_table(frame, table, i, package_title(&review).as_deref(), theme);
     match script {
         Some(script) => draw_script(frame, detail, i, &script, theme),
         None => draw_detail(frame, detail, i, &since, theme),
     }
     draw_summary(frame, summary, &review, theme);
+}
+
+/// What a package says it is, and who signed it, in words: the table's
+/// title (`meridian 4.2.1-1.el9 for x86_64, package.signature: good
+/// signature by ...`).
+fn package_title(review: &Review) -> Option<String> {
+    let p = review.package.as_deref()?;
+    let shown = |v: &Option<String>| shown_text(v.as_deref().unwrap_or("?")).into_owned();
+    let signer = review
+        .check(CheckId::PackageSignature)
+        .map(|c| format!(", package.signature: {}", shown_text(&c.summary)))
+        .unwrap_or_default();
+    Some(format!(
+        "{} {} for {}{signer}",
+        shown(&p.name),
+        shown(&p.version),
+        shown(&p.architecture)
+    ))
 }
 
 /// The package script of the highlighted row, if it is a script's.
@@ -158,7 +176,13 @@ fn draw_bar(frame: &mut Frame, area: Rect, i: &Inspect, since: &str) {
 
 /// The rows that pass the filter and search, only as many as fit, kept
 /// scrolled so the cursor's row shows.
-fn draw_table(frame: &mut Frame, area: Rect, i: &mut Inspect, theme: &Theme) {
+fn draw_table(
+    frame: &mut Frame,
+    area: Rect,
+    i: &mut Inspect,
+    package: Option<&str>,
+    theme: &Theme,
+) {
     let height = area.height.saturating_sub(2) as usize;
     i.scroll_into_view(height);
     let width = area.width.saturating_sub(2) as usize;
@@ -189,6 +213,10 @@ fn draw_table(frame: &mut Frame, area: Rect, i: &mut Inspect, theme: &Theme) {
             (i.offset + height).min(i.visible.len()),
             i.visible.len()
         )
+    };
+    let title = match package {
+        Some(package) => fit(&format!("{title} · {package}"), width.saturating_sub(4)),
+        None => title,
     };
     frame.render_widget(Paragraph::new(lines).block(boxed(title, theme)), area);
 }

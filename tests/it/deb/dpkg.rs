@@ -268,7 +268,7 @@ fn signed_with_gnu_ar(file: &Path, dir: &Path) {
     assert!(ar("q", &["_gpgorigin"]));
     let r = inspect_bytes(NAME, &std::fs::read(file).unwrap());
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
-    let embedded = r.package.unwrap().signature.unwrap();
+    let embedded = r.package.unwrap().signatures.remove(0);
     let key = intake::engine::fetch::hashers::HashKey::plain(
         sequoia_openpgp::types::HashAlgorithm::SHA256,
     );

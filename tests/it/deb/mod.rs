@@ -88,7 +88,7 @@ fn a_package_is_walked_to_its_installed_paths() {
     );
     assert!(p.identity_problems.is_empty(), "{:?}", p.identity_problems);
     assert!(p.scripts.is_empty());
-    assert!(p.signature.is_none());
+    assert!(p.signatures.is_empty());
     match &p.digests {
         ListedDigests::Compared {
             agreed, findings, ..

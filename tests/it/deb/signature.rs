@@ -86,7 +86,7 @@ fn a_signature_with_another_hash_is_checked_from_local_media_and_named_from_a_do
     // Walked from the file: only the context the signature needs.
     let from_file = super::inspect_bytes(super::NAME, &bytes);
     let signed_with = |r: &intake::engine::inspect::report::ArchiveReport, algo| {
-        let e = r.package.as_deref().unwrap().signature.as_ref().unwrap();
+        let e = &r.package.as_deref().unwrap().signatures[0];
         e.signed.context(&HashKey::plain(algo)).is_some()
     };
     assert!(signed_with(&from_file, HashAlgorithm::SHA384));

@@ -289,11 +289,12 @@ impl DebWalk<'_> {
         }
         let signed = input.finish();
         if let Some((member, bytes)) = found.signature.take() {
-            found.package.signature = Some(Embedded {
+            found.package.signatures.push(Embedded {
                 member,
                 covers: format!("{}, concatenated", covered.join(" + ")),
                 bytes,
                 signed,
+                covers_payload: true,
             });
         }
         found.report.package = Some(Box::new(found.package));

@@ -155,7 +155,10 @@ pub fn read(bytes: &[u8]) -> Result<Sbom, String> {
                     "CycloneDX {version} is not read (CycloneDX JSON 1.4 to 1.6 is)"
                 ));
             }
-            Ok(from_cyclonedx(doc.components, format!("CycloneDX {version}")))
+            Ok(from_cyclonedx(
+                doc.components,
+                format!("CycloneDX {version}"),
+            ))
         }
         (Some(other), None) => Err(format!(
             "`bomFormat` says {other:?}: only CycloneDX (and SPDX, by `spdxVersion`) is read"
