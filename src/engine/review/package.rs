@@ -234,7 +234,7 @@ pub(super) fn version_differs(package: &str, release: &str) -> Option<String> {
 /// not: compared as rpm compares them; a release version without a
 /// release part (`4.2.1`) is met by any release of it (`4.2.1-1.el9`).
 pub(super) fn rpm_version_differs(package: &str, release: &str) -> Option<String> {
-    use rpm::rpm_version::{compare, split};
+    use crate::engine::select::version::rpm::{compare, split};
     let (pe, pv, _) = split(package);
     let (re, rv, rr) = split(release);
     let same = match rr {

@@ -150,23 +150,9 @@ pub fn compare(
             continue;
         }
         let Ok(name) = algorithm else { continue };
-        let got = content.and_then(|c| match name {
-            "MD5" => md5.get(c).copied().flatten().map(hex::encode),
-            _ => entries.get(c).and_then(|h| h.sha256).map(hex::encode),
-        });
-        match got {
-            Some(got) if got.as_bytes() == l.digest.as_slice() => agreed += 1,
-            Some(got) => fail(
-                &e.path,
-                format!(
-                    "{name} {got}, but {LIST} says {}: the file is not the one the header lists",
-                    escape_path(&l.digest)
-                ),
-            ),
-            None => fail(
-                &e.path,
-                format!("its {name} could not be computed to compare with {LIST}"),
-            ),
+        match digest_agrees(l, name, content, entries, md5) {
+            Ok(()) => agreed += 1,
+            Err(why) => fail(&e.path, why),
         }
     }
     for l in listed
@@ -188,6 +174,31 @@ pub fn compare(
         agreed,
         unlisted: 0,
         findings,
+    }
+}
+
+/// Whether the listed digest (`name`: `MD5` or `SHA-256`) is the one the
+/// file holding the entry's content streamed past with.
+fn digest_agrees(
+    l: &Listed,
+    name: &str,
+    content: Option<usize>,
+    entries: &[Entry],
+    md5: &[Option<[u8; 16]>],
+) -> Result<(), String> {
+    let got = content.and_then(|c| match name {
+        "MD5" => md5.get(c).copied().flatten().map(hex::encode),
+        _ => entries.get(c).and_then(|h| h.sha256).map(hex::encode),
+    });
+    match got {
+        Some(got) if got.as_bytes() == l.digest.as_slice() => Ok(()),
+        Some(got) => Err(format!(
+            "{name} {got}, but {LIST} says {}: the file is not the one the header lists",
+            escape_path(&l.digest)
+        )),
+        None => Err(format!(
+            "its {name} could not be computed to compare with {LIST}"
+        )),
     }
 }
 

@@ -18,14 +18,13 @@
 //! installed paths (`./usr/bin/x` is `/usr/bin/x`). The header's file list
 //! is then compared with it file by file ([`files`]). Scriptlets and
 //! triggers are kept whole ([`scripts`]). Versions compare as rpm compares
-//! them ([`rpm_version`]); architectures map to platforms as [`arch`] says.
+//! them ([`crate::engine::select::version::rpm`]); architectures map to platforms as [`arch`] says.
 
 pub mod arch;
 pub mod cpio;
 pub mod files;
 pub mod header;
 pub mod payload;
-pub mod rpm_version;
 pub mod scripts;
 pub mod sigs;
 pub mod tags;

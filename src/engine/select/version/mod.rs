@@ -10,6 +10,7 @@
 use std::cmp::Ordering;
 
 pub mod dpkg;
+pub mod rpm;
 
 use crate::engine::select::feed::Feed;
 use dpkg::DpkgVersion;
@@ -21,6 +22,9 @@ pub enum Scheme {
     Generic,
     /// `dpkg --compare-versions` (every artifact a `.deb`).
     Dpkg,
+    /// rpm's `rpmvercmp` over `[epoch:]version[-release]` (every artifact
+    /// an `.rpm`).
+    Rpm,
 }
 
 impl Scheme {
@@ -32,6 +36,8 @@ impl Scheme {
             let lower = file.to_ascii_lowercase();
             if lower.ends_with(".deb") {
                 Some(Scheme::Dpkg)
+            } else if lower.ends_with(".rpm") {
+                Some(Scheme::Rpm)
             } else {
                 None
             }
@@ -54,6 +60,7 @@ impl Scheme {
                 (Ok(x), Ok(y)) => x.cmp(&y),
                 _ => compare(a, b),
             },
+            Scheme::Rpm => rpm::compare(a, b),
             Scheme::Generic => compare(a, b),
         }
     }
@@ -237,6 +244,14 @@ mod tests {
             Greater
         );
         assert_eq!(Scheme::Dpkg.compare("4.2.1-1", "4.2.1-10"), Less);
+    }
+
+    #[test]
+    fn rpm_products_order_as_rpmvercmp() {
+        assert_eq!(Scheme::Rpm.compare("4.3.0~rc1-1.el9", "4.3.0-1.el9"), Less);
+        assert_eq!(Scheme::Rpm.compare("1:4.2.1-1.el9", "4.13-1.el9"), Greater);
+        assert_eq!(Scheme::Rpm.compare("4.2.1-1.el9", "4.2.1-1.el9"), Equal);
+        assert_eq!(Scheme::Rpm.compare("4.2.1^git1-1", "4.2.1-1"), Greater);
     }
 
     #[test]

@@ -181,13 +181,15 @@ fn version_change(from: &Component, to: &Component) -> Change {
 const SEMVER_ECOSYSTEMS: &[&str] = &["npm", "cargo", "golang", "composer", "hex", "pub", "swift"];
 
 /// The ecosystem's own order where intake knows it (Debian packages as
-/// dpkg orders them; SemVer where the ecosystem uses it and both versions
+/// dpkg orders them, RPM packages as rpmvercmp does; SemVer where the ecosystem uses it and both versions
 /// are semantic versions), else none: Maven, PyPI and the rest have rules
 /// of their own, and a wrong "downgrade" would mislead.
 fn order_in_ecosystem(c: &Component, a: &str, b: &str) -> Option<Ordering> {
     let purl = c.purl.as_deref().and_then(|p| Purl::parse(p).ok())?;
     if purl.is_kind("deb") {
         Some(Scheme::Dpkg.compare(a, b))
+    } else if purl.is_kind("rpm") {
+        Some(Scheme::Rpm.compare(a, b))
     } else if SEMVER_ECOSYSTEMS.iter().any(|k| purl.is_kind(k)) {
         version::semver_order(a, b)
     } else {
