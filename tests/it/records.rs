@@ -212,6 +212,9 @@ fn rollback_and_the_diff_come_from_the_approval_history() {
             "release.newest=validated version",
             "--waive",
             "release.rollback=back to the validated version, INC-7",
+            // Its SBOM says openssl goes back too: that needs its own reason.
+            "--waive",
+            "sbom.components=the validated version's openssl, INC-7",
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));

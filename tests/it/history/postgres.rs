@@ -134,9 +134,10 @@ fn a_server_that_goes_away_mid_review_ends_it_with_exit_2_and_nothing_recorded()
             && out.contains("history was not updated"),
         "{out}"
     );
+    // TOML, Markdown, manifest and the SBOM of what was inspected.
     assert_eq!(
         std::fs::read_dir(desk.path()).unwrap().count(),
-        3,
+        4,
         "the checklist stays"
     );
     let mut history = History::open(&h.location, None).unwrap();
