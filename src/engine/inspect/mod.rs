@@ -23,6 +23,7 @@ pub mod kinds;
 pub mod meter;
 pub mod notes;
 pub mod package;
+pub mod package_arch;
 pub mod pe;
 pub mod report;
 pub mod rpm;

@@ -4,8 +4,10 @@
 //! feed artifact may name the architecture itself (`arch = "armhf"`),
 //! for platforms this table does not know.
 
+use crate::engine::inspect::package_arch::Architectures;
+
 /// Feed platform and Debian architecture, both ways.
-pub const TABLE: [(&str, &str); 7] = [
+const TABLE: &[(&str, &str)] = &[
     ("linux-x86_64", "amd64"),
     ("linux-aarch64", "arm64"),
     ("linux-i686", "i386"),
@@ -15,30 +17,17 @@ pub const TABLE: [(&str, &str); 7] = [
     ("linux-riscv64", "riscv64"),
 ];
 
-/// The Debian architecture of a feed platform, if the table knows it.
-pub fn for_platform(platform: &str) -> Option<&'static str> {
-    TABLE
-        .iter()
-        .find(|(p, _)| *p == platform)
-        .map(|(_, arch)| *arch)
-}
+/// The Debian architectures of the feed's platforms.
+pub static ARCHITECTURES: Architectures = Architectures {
+    format: "Debian",
+    any: "all",
+    table: TABLE,
+};
 
-/// Whether a package of `architecture` installs on `platform`; `declared`
-/// is the feed's own `arch` for the artifact, which wins over the table.
-/// `Err` says what was expected.
+/// Whether a Debian package of `architecture` installs on `platform` (see
+/// [`Architectures::fits`]).
 pub fn fits(architecture: &str, platform: &str, declared: Option<&str>) -> Result<(), String> {
-    if architecture == "all" && (platform.starts_with("linux-") || declared.is_some()) {
-        return Ok(());
-    }
-    match declared.or_else(|| for_platform(platform)) {
-        Some(want) if want == architecture => Ok(()),
-        Some(want) => Err(format!(
-            "the package is for {architecture}, the feed's platform {platform} is {want}"
-        )),
-        None => Err(format!(
-            "the package is for {architecture}, and the feed's platform {platform} has no Debian architecture (give the artifact `arch = \"...\"`)"
-        )),
-    }
+    ARCHITECTURES.fits(architecture, platform, declared)
 }
 
 #[cfg(test)]

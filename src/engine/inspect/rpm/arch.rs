@@ -3,8 +3,10 @@
 //! Linux platform. A feed artifact may name the architecture itself
 //! (`arch = "ppc64"`) for platforms this table does not know.
 
+use crate::engine::inspect::package_arch::Architectures;
+
 /// Feed platform and RPM architecture, both ways.
-pub const TABLE: [(&str, &str); 6] = [
+const TABLE: &[(&str, &str)] = &[
     ("linux-x86_64", "x86_64"),
     ("linux-aarch64", "aarch64"),
     ("linux-i686", "i686"),
@@ -13,29 +15,17 @@ pub const TABLE: [(&str, &str); 6] = [
     ("linux-s390x", "s390x"),
 ];
 
-/// The RPM architecture of a feed platform, if the table knows it.
-pub fn for_platform(platform: &str) -> Option<&'static str> {
-    TABLE
-        .iter()
-        .find(|(p, _)| *p == platform)
-        .map(|(_, arch)| *arch)
-}
+/// The RPM architectures of the feed's platforms.
+pub static ARCHITECTURES: Architectures = Architectures {
+    format: "RPM",
+    any: "noarch",
+    table: TABLE,
+};
 
-/// Whether a package of `architecture` installs on `platform`; `declared`
-/// is the feed's own `arch` for the artifact, which wins over the table.
+/// Whether an RPM package of `architecture` installs on `platform` (see
+/// [`Architectures::fits`]).
 pub fn fits(architecture: &str, platform: &str, declared: Option<&str>) -> Result<(), String> {
-    if architecture == "noarch" && (platform.starts_with("linux-") || declared.is_some()) {
-        return Ok(());
-    }
-    match declared.or_else(|| for_platform(platform)) {
-        Some(want) if want == architecture => Ok(()),
-        Some(want) => Err(format!(
-            "the package is for {architecture}, the feed's platform {platform} is {want}"
-        )),
-        None => Err(format!(
-            "the package is for {architecture}, and the feed's platform {platform} has no RPM architecture (give the artifact `arch = \"...\"`)"
-        )),
-    }
+    ARCHITECTURES.fits(architecture, platform, declared)
 }
 
 #[cfg(test)]
