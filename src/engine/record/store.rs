@@ -33,7 +33,7 @@ use crate::engine::verify::signature::TrustStore;
 mod feed;
 mod trust;
 
-use feed::store_feed;
+use feed::{StoredCertificates, store_feed};
 pub use trust::{LeftOut, StorePins};
 
 /// Where an approved artifact went.
@@ -165,9 +165,17 @@ impl Store {
             }
             other => put_verified_copy(other.path(), &target, sha256)?,
         }
-        let cert_names = put_certificates(&dir, &pins.files)?;
+        let certs = StoredCertificates {
+            openpgp: put_certificates(&dir, "keys", &pins.files)?,
+            authenticode: put_certificates(&dir, "keys/authenticode", &pins.authenticode)?,
+            timestamp_authorities: put_certificates(
+                &dir,
+                "keys/timestamp",
+                &pins.timestamp_authorities,
+            )?,
+        };
         let feed_path = dir.join("feed.toml");
-        let text = store_feed(feed, &pins, &cert_names, (release, artifact), &feed_path)?;
+        let text = store_feed(feed, &pins, &certs, (release, artifact), &feed_path)?;
         replace_atomically(&feed_path, text.as_bytes())?;
         Ok(Placed {
             feed: feed_path,
@@ -179,17 +187,17 @@ impl Store {
 
 /// Copies the certificate files into the product's `keys/` folder, as
 /// they were when the review read them; returns their paths there.
-fn put_certificates(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<String>> {
+fn put_certificates(dir: &Path, folder: &str, files: &[(PathBuf, String)]) -> Result<Vec<String>> {
     let mut cert_names = Vec::new();
     for (i, (path, sha)) in files.iter().enumerate() {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let name = if cert_names.contains(&format!("keys/{name}")) {
-            format!("keys/{i}-{name}")
+        let name = if cert_names.contains(&format!("{folder}/{name}")) {
+            format!("{folder}/{i}-{name}")
         } else {
-            format!("keys/{name}")
+            format!("{folder}/{name}")
         };
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
         if sha256_hex(&bytes) != *sha {

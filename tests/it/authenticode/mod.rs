@@ -357,3 +357,92 @@ fn a_legacy_countersignature_by_a_pinned_authority_timestamps_the_signature() {
     let r = p.review(ac::sign_countersigned(&pe::small(64), &p.vendor, &stamp));
     assert_status(&r, CheckId::AuthenticodeTimestamp, Status::Fail);
 }
+
+/// The store keeps the Authenticode pins with the keys: a Windows release
+/// approved into the store reviews again from the store feed alone, its
+/// publisher still pinned; a feed pinning another publisher is refused the
+/// store.
+#[test]
+fn an_approved_windows_release_reviews_again_from_the_store() {
+    let home = tempfile::tempdir().unwrap();
+    let verify = |feed: &std::path::Path| {
+        crate::support::intake_bin()
+            .env("XDG_DATA_HOME", home.path())
+            .arg("verify")
+            .arg(feed)
+            .args([
+                "--release",
+                "4.2.1",
+                "--platform",
+                "windows-x86_64",
+                "--offline",
+            ])
+            .args(["--operator", "a.operator", "--approver", "b.approver"])
+            .arg("--checklist-dir")
+            .arg(home.path().join("checklists"))
+            .output()
+            .unwrap()
+    };
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-releases/connector/feed.toml");
+    let o = verify(&sample);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let store = home.path().join(format!(
+        "intake/store/{}",
+        intake::testkit::samples::CONNECTOR_ID
+    ));
+    let o = verify(&store.join("feed.toml"));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    // `PASS ✓ authenticode.signature ...`: the check's own line.
+    let line = out
+        .lines()
+        .find(|l| l.split_whitespace().nth(2) == Some("authenticode.signature"))
+        .unwrap_or("");
+    assert!(line.trim_start().starts_with("PASS"), "{out}");
+    assert!(store.join("keys/authenticode").is_dir());
+
+    // The same product pinning another publisher may not replace them.
+    let other = tempfile::tempdir().unwrap();
+    copy_dir(sample.parent().unwrap(), other.path());
+    let feed = other.path().join("feed.toml");
+    let text = std::fs::read_to_string(&feed).unwrap();
+    let pinned = text
+        .lines()
+        .find(|l| l.starts_with("authenticode = "))
+        .unwrap()
+        .to_string();
+    std::fs::write(other.path().join("keys/other.pem"), rcgen_other_pem()).unwrap();
+    std::fs::write(
+        &feed,
+        text.replace(&pinned, "authenticode = [\"keys/other.pem\"]"),
+    )
+    .unwrap();
+    let o = verify(&feed);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(err.contains("other Authenticode pins"), "{err}");
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn rcgen_other_pem() -> String {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let params = rcgen::CertificateParams::new(vec!["other.example".to_string()]).unwrap();
+    params.self_signed(&key).unwrap().pem()
+}

@@ -31,9 +31,20 @@ struct StoreProduct {
     package: Option<String>,
 }
 
+/// The certificate files copied into the store, relative to its feed.
+pub(super) struct StoredCertificates {
+    pub openpgp: Vec<String>,
+    pub authenticode: Vec<String>,
+    pub timestamp_authorities: Vec<String>,
+}
+
 #[derive(Serialize)]
 struct StoreTrust {
     certificates: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    authenticode: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    timestamp_authorities: Vec<String>,
     fingerprints: Vec<String>,
     signatures: &'static str,
     threshold: usize,
@@ -139,7 +150,7 @@ fn artifact_entry(a: &Artifact, present: impl Fn(&str) -> bool) -> StoreArtifact
 pub(super) fn store_feed(
     feed: &Feed,
     pins: &StorePins,
-    certs: &[String],
+    certs: &StoredCertificates,
     (release, artifact): (&Release, &Artifact),
     path: &Path,
 ) -> Result<String> {
@@ -159,7 +170,9 @@ pub(super) fn store_feed(
             package: feed.product.package.clone(),
         },
         trust: StoreTrust {
-            certificates: certs.to_vec(),
+            certificates: certs.openpgp.clone(),
+            authenticode: certs.authenticode.clone(),
+            timestamp_authorities: certs.timestamp_authorities.clone(),
             fingerprints: pins.fingerprints.clone(),
             signatures: if pins.required {
                 "required"

@@ -30,6 +30,10 @@ pub struct StorePins {
     pub fingerprints: Vec<String>,
     /// The certificate files to copy (each with the SHA-256 the review read).
     pub files: Vec<(PathBuf, String)>,
+    /// The Authenticode publisher and timestamp-authority certificate
+    /// files the feed pins (each with its SHA-256), kept like the keys.
+    pub authenticode: Vec<(PathBuf, String)>,
+    pub timestamp_authorities: Vec<(PathBuf, String)>,
     pub threshold: usize,
     pub required: bool,
     /// Pinned keys left out (revoked as compromised).
@@ -108,17 +112,58 @@ pub fn store_trust(feed: &Feed, trust: &TrustStore, now: Timestamp) -> Result<St
     Ok(StorePins {
         fingerprints,
         files,
+        authenticode: hashed(&feed.trust.authenticode)?,
+        timestamp_authorities: hashed(&feed.trust.timestamp_authorities)?,
         threshold: feed.trust.threshold,
         required: feed.trust.signatures == SignaturePolicy::Required,
         left_out,
     })
 }
 
+/// Certificate files with the SHA-256 of their bytes.
+fn hashed(
+    files: &[crate::engine::select::feed::Located<PathBuf>],
+) -> Result<Vec<(PathBuf, String)>> {
+    files
+        .iter()
+        .map(|f| {
+            let bytes = limits::read_local(&f.value, limits::CERTIFICATE_MAX, "certificate")?;
+            Ok((
+                f.value.clone(),
+                crate::engine::fetch::hashers::sha256_hex(&bytes),
+            ))
+        })
+        .collect()
+}
+
+/// The SHA-256 of each certificate file a store feed's `[trust]` lists
+/// under `key` (relative to the store feed's folder); a file that cannot
+/// be read counts by its name, so it never matches.
+fn listed_digests(path: &Path, trust: &toml::Table, key: &str) -> BTreeSet<String> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    trust
+        .get(key)
+        .and_then(toml::Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(toml::Value::as_str)
+                .map(|rel| {
+                    match limits::read_local(&dir.join(rel), limits::CERTIFICATE_MAX, "certificate")
+                    {
+                        Ok(bytes) => crate::engine::fetch::hashers::sha256_hex(&bytes),
+                        Err(_) => format!("unreadable {rel}"),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The trust of the store feed already at `path`, as written there:
 /// pins, threshold, whether signatures are required. `None` when there is
 /// no store feed, or it is not a TOML file with a `[trust]` table (it is
 /// then kept aside when the new one is written).
-fn existing(path: &Path) -> Option<(BTreeSet<String>, i64, bool)> {
+fn existing(path: &Path) -> Option<(BTreeSet<String>, i64, bool, BTreeSet<String>)> {
     let bytes = limits::read_local(path, limits::FEED_MAX, "store feed").ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let table: toml::Table = toml::from_str(&text).ok()?;
@@ -138,15 +183,56 @@ fn existing(path: &Path) -> Option<(BTreeSet<String>, i64, bool)> {
         .and_then(toml::Value::as_integer)
         .unwrap_or(1);
     let required = trust.get("signatures").and_then(toml::Value::as_str) != Some("optional");
-    Some((pins, threshold, required))
+    Some((pins, threshold, required, windows_pins(path, trust)))
+}
+
+/// The Authenticode pins of a store feed's `[trust]`: each certificate's
+/// SHA-256, marked by what it pins (`publisher:`, `timestamp:`).
+fn windows_pins(path: &Path, trust: &toml::Table) -> BTreeSet<String> {
+    let mut pins = BTreeSet::new();
+    for (key, what) in [
+        ("authenticode", "publisher"),
+        ("timestamp_authorities", "timestamp"),
+    ] {
+        pins.extend(
+            listed_digests(path, trust, key)
+                .into_iter()
+                .map(|d| format!("{what}:{d}")),
+        );
+    }
+    pins
+}
+
+/// The Authenticode pins a review would give the store feed, marked as
+/// [`windows_pins`] marks them.
+fn wanted_windows_pins(wanted: &StorePins) -> BTreeSet<String> {
+    let mark = |what: &'static str, files: &[(PathBuf, String)]| {
+        files
+            .iter()
+            .map(move |(_, d)| format!("{what}:{d}"))
+            .collect::<Vec<_>>()
+    };
+    mark("publisher", &wanted.authenticode)
+        .into_iter()
+        .chain(mark("timestamp", &wanted.timestamp_authorities))
+        .collect()
 }
 
 /// Refuses to place a release under `wanted` when the store feed at
 /// `path` pins other keys, or another threshold or signature policy.
 pub fn same_as_store(path: &Path, product_id: &str, wanted: &StorePins) -> Result<()> {
-    let Some((pins, threshold, required)) = existing(path) else {
+    let Some((pins, threshold, required, windows)) = existing(path) else {
         return Ok(());
     };
+    if windows != wanted_windows_pins(wanted) {
+        return Err(Error::Usage(format!(
+            "the store feed {} holds releases of `{product_id}` approved under other Authenticode \
+             pins (publisher or timestamp-authority certificates) than this feed gives: a review \
+             never changes the trust under which stored releases were approved. Review with \
+             --no-store, or with --store DIR for a store of its own",
+            path.display()
+        )));
+    }
     let want: BTreeSet<String> = wanted.fingerprints.iter().cloned().collect();
     let same = pins == want
         && usize::try_from(threshold).ok() == Some(wanted.threshold)
