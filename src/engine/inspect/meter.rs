@@ -342,3 +342,18 @@ impl<R: Read> Read for Metered<R> {
         Ok(n)
     }
 }
+
+/// Reads `r` to its end, counting the bytes that are not zero: what hides
+/// after an archive's end marker, where only zero padding belongs.
+pub fn nonzero_to_end(r: &mut impl std::io::Read) -> std::io::Result<u64> {
+    let mut buf = [0u8; 64 * 1024];
+    let mut hidden = 0u64;
+    loop {
+        match r.read(&mut buf) {
+            Ok(0) => return Ok(hidden),
+            Ok(n) => hidden += buf[..n].iter().filter(|b| **b != 0).count() as u64,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}

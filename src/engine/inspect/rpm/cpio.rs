@@ -293,16 +293,8 @@ impl<R: Read> Walker<R> {
     /// After the trailer only zeros may follow (block padding).
     fn after_trailer(&mut self) -> Result<(), Stop> {
         let end = self.stream.expanded();
-        let mut buf = [0u8; 64 * 1024];
-        let mut hidden = 0u64;
-        loop {
-            match self.stream.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => hidden += buf[..n].iter().filter(|b| **b != 0).count() as u64,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(self.failed(e, "the end of the payload")),
-            }
-        }
+        let hidden = crate::engine::inspect::meter::nonzero_to_end(&mut self.stream)
+            .map_err(|e| self.failed(e, "the end of the payload"))?;
         if hidden > 0 {
             self.report.findings.push(Finding::new(
                 Status::Fail,
