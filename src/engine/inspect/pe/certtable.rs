@@ -73,7 +73,9 @@ pub fn read(table: &[u8], at: u64) -> Table {
                 "non-zero padding after the WIN_CERTIFICATE at offset {here}: bytes hidden in the certificate table"
             ));
         }
-        pos = padded;
+        // The next entry starts after this one's padding (the padded
+        // length is never 0: `length` is at least the 8-byte header).
+        pos += padded;
     }
     out
 }
@@ -155,6 +157,25 @@ mod tests {
         let t = read(&entry(&body, 2, true), 1000);
         assert_eq!(t.problems.len(), 1, "{:?}", t.problems);
         assert!(t.problems[0].contains("16 bytes after the signature at offset 1000"));
+    }
+
+    #[test]
+    fn a_second_entry_is_read_after_the_first_and_the_walk_ends() {
+        // A shorter second entry once sent the reader back to its own
+        // padded length, looping on the table for ever (a fuzz finding).
+        let long = [0x30, 0x0e, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+        let short = [0x30, 0x01, 9];
+        let mut table = entry(&long, 2, true);
+        let second_at = 1000 + table.len() as u64;
+        table.extend(entry(&short, 2, true));
+        let t = read(&table, 1000);
+        assert_eq!(t.signatures, vec![long.to_vec(), short.to_vec()]);
+        assert!(t.problems.is_empty(), "{:?}", t.problems);
+        let mut table = entry(&long, 2, true);
+        table.extend(entry(&short, 0x0001, true));
+        let t = read(&table, 1000);
+        assert_eq!(t.problems.len(), 1, "{:?}", t.problems);
+        assert!(t.problems[0].contains(&format!("offset {second_at}")));
     }
 
     #[test]
