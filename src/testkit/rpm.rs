@@ -78,7 +78,8 @@ pub struct RpmSpec {
     pub codec: Option<Codec>,
     /// List the payload's SHA-256 in the header.
     pub payload_digest: bool,
-    /// File the signatures in v6's OPENPGP tag too.
+    /// A v6 package: the signatures in OPENPGP too, LONGFILESIZES, the
+    /// uncompressed payload digest and a stripped payload.
     pub v6: bool,
 }
 
@@ -137,6 +138,9 @@ impl RpmSpec {
 
     /// The cpio payload, uncompressed: each non-ghost file as `./path`.
     pub fn cpio(&self) -> Vec<u8> {
+        if self.v6 {
+            return self.stripped_cpio();
+        }
         let mut out = Vec::new();
         let payload = self
             .files
@@ -158,6 +162,25 @@ impl RpmSpec {
     }
 
     /// The payload, compressed.
+    /// The payload a v6 package carries (its header lists LONGFILESIZES):
+    /// rpm's stripped entries (`07070X`, the file's index in the header,
+    /// padded to 4, then the content), ended by a `newc` trailer.
+    fn stripped_cpio(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (fx, f) in self.files.iter().enumerate() {
+            if matches!(f, RpmFile::Ghost(_)) {
+                continue;
+            }
+            out.extend_from_slice(format!("07070X{fx:08x}\0\0").as_bytes());
+            out.extend_from_slice(f.data());
+            while !out.len().is_multiple_of(4) {
+                out.push(0);
+            }
+        }
+        cpio_entry(&mut out, "TRAILER!!!", 0, 0, 1, &[]);
+        out
+    }
+
     pub fn payload(&self) -> Result<Vec<u8>> {
         self.compress(&self.cpio())
     }
@@ -168,7 +191,7 @@ impl RpmSpec {
         let payload = self.compress(cpio)?;
         Ok(Parts {
             lead: lead(&format!("{}-{}-{}", self.name, self.version, self.release)),
-            main: self.main_header(&payload),
+            main: self.main_header(&payload, cpio),
             payload,
         })
     }
@@ -228,7 +251,7 @@ impl RpmSpec {
         Ok(assemble(&parts, &extra))
     }
 
-    fn main_header(&self, payload: &[u8]) -> Vec<u8> {
+    fn main_header(&self, payload: &[u8], cpio: &[u8]) -> Vec<u8> {
         let mut e = Entries::default();
         e.strings(tags::HEADERI18NTABLE, &["C"]);
         e.string(tags::NAME, &self.name);
@@ -284,6 +307,15 @@ impl RpmSpec {
                 &[&hex::encode(sha2::Sha256::digest(payload))],
             );
             e.int32(tags::PAYLOADDIGESTALGO, &[8]);
+            if self.v6 {
+                e.strings(
+                    tags::PAYLOADDIGESTALT,
+                    &[&hex::encode(sha2::Sha256::digest(cpio))],
+                );
+            }
+        }
+        if self.v6 {
+            e.int32(tags::RPMFORMAT, &[6]);
         }
         e.sorted();
         write_header(tags::HEADERIMMUTABLE, &e.0)
@@ -293,13 +325,15 @@ impl RpmSpec {
     fn file_list(&self, e: &mut Entries) {
         let files = &self.files;
         let n = files.len();
-        e.int32(
-            tags::FILESIZES,
-            &files
-                .iter()
-                .map(|f| f.data().len() as u32)
-                .collect::<Vec<_>>(),
-        );
+        let sizes = files.iter().map(|f| f.data().len() as u64);
+        if self.v6 {
+            e.int64(tags::LONGFILESIZES, &sizes.collect::<Vec<_>>());
+        } else {
+            e.int32(
+                tags::FILESIZES,
+                &sizes.map(|n| n as u32).collect::<Vec<_>>(),
+            );
+        }
         e.int16(
             tags::FILEMODES,
             &files.iter().map(|f| f.mode() as u16).collect::<Vec<_>>(),
@@ -396,6 +430,11 @@ impl Entries {
     fn int32(&mut self, tag: u32, values: &[u32]) {
         let data = values.iter().flat_map(|v| v.to_be_bytes()).collect();
         self.0.push((tag, kind::INT32, data, values.len() as u32));
+    }
+
+    fn int64(&mut self, tag: u32, values: &[u64]) {
+        let data = values.iter().flat_map(|v| v.to_be_bytes()).collect();
+        self.0.push((tag, kind::INT64, data, values.len() as u32));
     }
 
     fn int16(&mut self, tag: u32, values: &[u16]) {

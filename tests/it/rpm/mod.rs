@@ -11,6 +11,7 @@ mod checks;
 mod hostile;
 mod oracle;
 mod tui;
+mod v6;
 
 use intake::engine::inspect::compress::Codec;
 use intake::engine::inspect::package::{Format, ListedDigests};

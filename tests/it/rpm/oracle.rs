@@ -27,7 +27,7 @@ pub fn rpm_tools() -> bool {
             .status()
             .is_ok()
     };
-    if ["rpm", "rpmkeys", "rpm2cpio", "cpio"]
+    if ["rpm", "rpmkeys", "rpm2cpio", "rpm2archive", "cpio"]
         .iter()
         .all(|t| runs(t))
     {
@@ -35,7 +35,7 @@ pub fn rpm_tools() -> bool {
     }
     assert!(
         std::env::var_os("CI").is_none(),
-        "rpm, rpmkeys, rpm2cpio or cpio is not installed (Debian packages rpm, rpm2cpio, cpio), and CI is set"
+        "rpm, rpmkeys, rpm2cpio, rpm2archive or cpio is not installed (Debian packages rpm, rpm2cpio, cpio), and CI is set"
     );
     eprintln!(
         "\n!!!!! rpm: rpm/rpmkeys/rpm2cpio/cpio are NOT INSTALLED (Debian packages rpm, cpio): \
@@ -87,6 +87,41 @@ fn cpio_names(file: &Path) -> Option<Vec<String>> {
             .map(str::to_string)
             .collect()
     })
+}
+
+/// An entry as compared: path, type, mode, size, SHA-256.
+type Unpacked = (Vec<u8>, &'static str, u32, u64, Option<[u8; 32]>);
+
+/// What rpm's own payload reader unpacks (`rpm2archive -n`: the payload
+/// as a tar, stripped entries included), entry by entry: installed path,
+/// type, mode, size, SHA-256 (of the content, or of a link's target).
+fn as_rpm_unpacks_it(file: &Path) -> Vec<Unpacked> {
+    let out = Command::new("rpm2archive")
+        .arg("-n")
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "rpm2archive: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut tar = file.as_os_str().to_owned();
+    tar.push(".tar");
+    let walked = intake::engine::inspect::walk::walk_file(
+        Path::new(&tar),
+        "payload.tar",
+        &intake::engine::inspect::Limits::default(),
+    );
+    walked
+        .entries
+        .iter()
+        .map(|e| {
+            let path = e.path.strip_prefix(b".").unwrap_or(&e.path);
+            let path = path.strip_suffix(b"/").unwrap_or(path).to_vec();
+            (path, e.kind.word(), e.mode, e.size, e.sha256)
+        })
+        .collect()
 }
 
 /// `rpmkeys --checksig` with only `keys` imported: its output and whether it passed.
@@ -146,6 +181,9 @@ fn packages() -> Vec<(String, RpmSpec)> {
         b"\x7fELF".to_vec(),
     ));
     out.push(("epoch, ghost, setuid".into(), s));
+    let mut s = spec();
+    s.v6 = true;
+    out.push(("v6 (stripped payload)".into(), s));
     out
 }
 
@@ -172,7 +210,7 @@ fn rpm_lists_what_intake_lists() {
         // The header's list, less %ghost files, is the payload intake walked.
         let listed = query(
             &file,
-            "[%{FILEFLAGS:fflags}|%{FILEMODES:octal}|%{FILESIZES}|%{FILENAMES}|%{FILELINKTOS}\n]",
+            "[%{FILEFLAGS:fflags}|%{FILEMODES:octal}|%{LONGFILESIZES}|%{FILENAMES}|%{FILELINKTOS}\n]",
         );
         let rpm_lines: Vec<String> = listed
             .lines()
@@ -217,6 +255,19 @@ fn rpm_lists_what_intake_lists() {
             })
             .collect();
         assert_eq!(rpm_sizes_fixed, intake_lines, "{what}");
+        assert_eq!(
+            as_rpm_unpacks_it(&file),
+            r.entries
+                .iter()
+                .map(|e| (e.path.clone(), e.kind.word(), e.mode, e.size, e.sha256))
+                .collect::<Vec<_>>(),
+            "{what}: rpm2archive unpacks other entries than intake lists"
+        );
+        if s.v6 {
+            // GNU cpio does not read rpm's stripped entries; rpm's own
+            // listing above and checksig below are the oracle for them.
+            continue;
+        }
         let names = cpio_names(&file).expect("rpm2cpio | cpio -t reads it");
         let ours: Vec<String> = r
             .entries
@@ -233,9 +284,17 @@ fn rpmkeys_and_intake_agree_on_digests_and_signatures() {
         return;
     }
     let s = spec();
+    let mut v6 = spec();
+    v6.v6 = true;
     let v = [vendor()];
     let cases: Vec<(&str, Vec<u8>, &[&sequoia_openpgp::Cert], bool)> = vec![
         ("unsigned", s.build().unwrap(), &[], true),
+        (
+            "v6, signed, key imported",
+            v6.signed(vendor(), SignSpec::at(signed())).unwrap(),
+            &v,
+            true,
+        ),
         (
             "signed, key imported",
             s.signed(vendor(), SignSpec::at(signed())).unwrap(),

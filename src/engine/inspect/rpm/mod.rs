@@ -27,6 +27,7 @@ pub mod header;
 pub mod payload;
 pub mod scripts;
 pub mod sigs;
+pub mod stripped;
 pub mod tags;
 mod walk;
 

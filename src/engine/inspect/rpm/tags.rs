@@ -77,6 +77,8 @@ pub const FILEDIGESTALGO: u32 = 5011;
 pub const LONGFILESIZES: u32 = 5008;
 pub const PAYLOADDIGEST: u32 = 5092;
 pub const PAYLOADDIGESTALGO: u32 = 5093;
+/// The payload digest over the uncompressed payload.
+pub const PAYLOADDIGESTALT: u32 = 5097;
 /// v6 packages say so here.
 pub const RPMFORMAT: u32 = 5114;
 

@@ -18,7 +18,7 @@ use crate::engine::shared::text::escape_path;
 use super::header::{self, Header};
 use super::payload::{self, Contexts, Hashing};
 use super::tags::{self, algo, sig};
-use super::{files, scripts, sigs};
+use super::{files, scripts, sigs, stripped};
 
 /// The lead's size, and its magic.
 pub const LEAD: usize = 96;
@@ -59,12 +59,12 @@ fn read(input: Input<'_>, report: &mut ArchiveReport, package: &mut Package) -> 
     for (_, h) in &mut legacy {
         h.update(&main.bytes);
     }
-    let digest_key = payload_digest_key(&main);
+    let digest_key = payload_digest_key(&main, tags::PAYLOADDIGEST);
     let payload_only = contexts(digest_key.as_slice());
     let mut hashing = Hashing::new(bytes, [legacy, payload_only]);
     let before = (LEAD + signature.bytes.len() + pad + main.bytes.len()) as u64;
     let size = input.size.map(|s| s.saturating_sub(before));
-    walk_payload(&main, &mut hashing, size, input.limits, report, package);
+    let uncompressed = walk_payload(&main, &mut hashing, size, input.limits, report, package);
     let drained = payload::drain(&mut hashing);
     let ([legacy, payload_only], payload_len) = hashing.finish();
     if let Err(e) = drained {
@@ -75,8 +75,8 @@ fn read(input: Input<'_>, report: &mut ArchiveReport, package: &mut Package) -> 
         &signature,
         &main,
         &header_digests,
-        digest_key,
-        &payload_only,
+        (digest_key, &payload_only),
+        uncompressed.as_ref(),
     );
     package.integrity.extend(payload_len_ok);
     package.payload_needs_signature = main.entry(tags::PAYLOADDIGEST).is_none();
@@ -150,9 +150,11 @@ fn header_digests(signature: &Header, main: &Header, mut keys: Vec<HashKey>) -> 
     Digests::finish(hashers)
 }
 
-/// The payload digest's context, when the header lists one.
-fn payload_digest_key(main: &Header) -> Option<HashKey> {
-    main.entry(tags::PAYLOADDIGEST)?;
+/// The context of a payload digest (`PAYLOADDIGEST` over the compressed
+/// payload, `PAYLOADDIGESTALT` over the uncompressed one), when the
+/// header lists it.
+fn payload_digest_key(main: &Header, tag: u32) -> Option<HashKey> {
+    main.entry(tag)?;
     let algo = match main.int(tags::PAYLOADDIGESTALGO).unwrap_or(algo::SHA256) {
         algo::SHA256 => HashAlgorithm::SHA256,
         algo::SHA384 => HashAlgorithm::SHA384,
@@ -196,7 +198,8 @@ fn read_metadata(main: &Header, package: &mut Package) {
     package.scripts = scripts::scripts(main);
 }
 
-/// Decompresses and walks the payload, compares it with the file list.
+/// Decompresses and walks the payload, compares it with the file list;
+/// gives back the uncompressed payload's digests.
 fn walk_payload(
     main: &Header,
     hashing: &mut Hashing<'_>,
@@ -204,7 +207,7 @@ fn walk_payload(
     limits: &crate::engine::inspect::meter::Limits,
     report: &mut ArchiveReport,
     package: &mut Package,
-) {
+) -> Option<Digests> {
     if let Some(format) = main.text(tags::PAYLOADFORMAT).filter(|f| *f != b"cpio") {
         report.stop(
             "(payload)",
@@ -213,17 +216,32 @@ fn walk_payload(
                 escape_path(format)
             ),
         );
-        return;
+        return None;
     }
     let codec = match payload::codec(main.text(tags::PAYLOADCOMPRESSOR)) {
         Ok(codec) => codec,
-        Err(why) => return report.stop("(payload)", why),
+        Err(why) => {
+            report.stop("(payload)", why);
+            return None;
+        }
     };
     let algorithm = files::algorithm(main);
-    let mut walked = payload::walk(hashing, codec, size, limits, algorithm == Ok("MD5"));
+    let listed = files::listed(main);
+    let table = listed.as_ref().ok().and_then(|l| stripped::table(main, l));
+    let plan = payload::Plan {
+        codec,
+        size,
+        md5: algorithm == Ok("MD5"),
+        stripped: table,
+        uncompressed: contexts(payload_digest_key(main, tags::PAYLOADDIGESTALT).as_slice()),
+    };
+    let payload::Walk {
+        mut walked,
+        uncompressed,
+    } = payload::walk(hashing, plan, limits);
     let r = &mut walked.report;
     rooted::root(&mut r.entries, &mut r.findings, "payload");
-    match files::listed(main) {
+    match listed {
         Ok(listed) => {
             package.digests = files::compare(&listed, algorithm, &r.entries, &walked.md5);
         }
@@ -235,6 +253,7 @@ fn walk_payload(
     report.findings.append(&mut r.findings);
     report.expanded = r.expanded;
     report.stopped = report.stopped.take().or(r.stopped.take());
+    Some(uncompressed)
 }
 
 /// The header and payload digests against the bytes.
@@ -242,8 +261,8 @@ fn integrity(
     signature: &Header,
     main: &Header,
     header: &Digests,
-    payload_key: Option<HashKey>,
-    payload: &Digests,
+    (payload_key, payload): (Option<HashKey>, &Digests),
+    uncompressed: Option<&Digests>,
 ) -> Vec<Integrity> {
     let mut out = Vec::new();
     for (tag, name, algo) in [
@@ -266,6 +285,15 @@ fn integrity(
             .and_then(|k| payload.digest(&k))
             .map(hex::encode);
         out.push(agree(what, listed, got, "the compressed payload"));
+    }
+    if main.entry(tags::PAYLOADDIGESTALT).is_some() {
+        let tag = tags::PAYLOADDIGESTALT;
+        let what = format!("uncompressed payload digest PAYLOADDIGESTALT (tag {tag})");
+        let listed = main.text(tag).unwrap_or_default();
+        let got = payload_digest_key(main, tag)
+            .and_then(|k| uncompressed?.digest(&k))
+            .map(hex::encode);
+        out.push(agree(what, listed, got, "the uncompressed payload"));
     }
     out
 }

@@ -7,8 +7,10 @@
 //! Where tools could read the bytes differently, the walk stops with a
 //! failing finding rather than guess: a header field that is not 8 hex
 //! digits, a name whose length field disagrees with its terminating NUL,
-//! non-zero padding, the `crc` (`070702`) and rpm's large-file (`07070X`)
-//! variants, and any non-zero byte after `TRAILER!!!`. Hard links come as
+//! non-zero padding, the `crc` (`070702`) variant, `newc` and stripped
+//! (`07070X`) entries mixed, and any non-zero byte after `TRAILER!!!`.
+//! Stripped entries are read when the header lists `LONGFILESIZES` (see
+//! [`super::stripped`]), refused otherwise. Hard links come as
 //! rpm writes them: every link of a file but the last with no data; they
 //! are reported as links to the one that carries it.
 
@@ -22,7 +24,12 @@ use crate::engine::inspect::safety::{Safety, shown};
 use crate::engine::inspect::tar::sha256_of;
 use crate::engine::shared::check::{Finding, Status};
 
-const HEADER: usize = 110;
+mod header;
+
+use header::{Fields, NEWC, parse};
+
+use super::stripped::{self, Stripped};
+
 const TRAILER: &[u8] = b"TRAILER!!!";
 
 /// What the walk gives back beside the report, by entry index.
@@ -39,15 +46,6 @@ enum Stop {
     Refused(Refused),
 }
 
-/// A parsed header.
-struct Fields {
-    ino: u64,
-    mode: u32,
-    nlink: u64,
-    size: u64,
-    namesize: u64,
-}
-
 struct Walker<R: Read> {
     stream: Metered<R>,
     limits: Limits,
@@ -59,11 +57,20 @@ struct Walker<R: Read> {
     current: Option<Vec<u8>>,
     /// Files with more than one link, by inode: their entry indexes.
     links: HashMap<u64, Vec<usize>>,
+    /// The header's files, when the payload is of stripped entries.
+    stripped: Option<Vec<Stripped>>,
 }
 
 /// Walks the cpio archive `stream` holds to its end (`md5`: compute each
-/// file's MD5 beside its SHA-256).
-pub fn walk<R: Read>(stream: Metered<R>, kind: &'static str, limits: &Limits, md5: bool) -> Walked {
+/// file's MD5 beside its SHA-256; `stripped`: the header's files, when it
+/// lists `LONGFILESIZES` and rpm writes stripped entries).
+pub fn walk<R: Read>(
+    stream: Metered<R>,
+    kind: &'static str,
+    limits: &Limits,
+    md5: bool,
+    stripped: Option<Vec<Stripped>>,
+) -> Walked {
     std::thread::scope(|scope| {
         let also = hasher::Also { crc32: false, md5 };
         let (hasher, worker) = hasher::start_with(scope, also);
@@ -76,6 +83,7 @@ pub fn walk<R: Read>(stream: Metered<R>, kind: &'static str, limits: &Limits, md
             index: 0,
             current: None,
             links: HashMap::new(),
+            stripped,
         };
         let walked = w.walk();
         let subject = match &w.current {
@@ -115,11 +123,19 @@ impl<R: Read> Walker<R> {
     fn walk(&mut self) -> Result<(), Stop> {
         loop {
             let start = self.stream.expanded();
-            let mut header = [0u8; HEADER];
-            if !self.fill(&mut header, "a header")? {
+            let mut header = [0u8; NEWC];
+            if !self.fill(&mut header[..6], "a header")? {
                 return Err(Stop::At(format!(
                     "truncated: the payload ends at byte {start} without the cpio trailer"
                 )));
+            }
+            if header[..6] == *stripped::MAGIC && self.stripped.is_some() {
+                let (fields, name) = self.stripped_header(start)?;
+                self.entry(fields, name, start)?;
+                continue;
+            }
+            if !self.fill(&mut header[6..], "a header")? {
+                return Err(self.failed(io::ErrorKind::UnexpectedEof.into(), "a header"));
             }
             let fields = parse(&header).map_err(|why| {
                 Stop::At(format!(
@@ -130,8 +146,43 @@ impl<R: Read> Walker<R> {
             if name == TRAILER {
                 return self.after_trailer();
             }
+            if self.stripped.is_some() {
+                return Err(Stop::At(format!(
+                    "a `newc` entry at byte {start} in a payload of stripped entries (the header lists LONGFILESIZES): rpm writes one kind or the other; refused"
+                )));
+            }
             self.entry(fields, name, start)?;
         }
+    }
+
+    /// A stripped entry's header: the file's index, looked up in the
+    /// header's list for everything else.
+    fn stripped_header(&mut self, start: u64) -> Result<(Fields, Vec<u8>), Stop> {
+        let mut digits = [0u8; 8];
+        if !self.fill(&mut digits, "a stripped entry's index")? {
+            return Err(self.failed(
+                io::ErrorKind::UnexpectedEof.into(),
+                "a stripped entry's index",
+            ));
+        }
+        self.padding(stripped::HEADER, "the stripped entry's padding")?;
+        let file = stripped::index(&digits)
+            .ok()
+            .and_then(|fx| self.stripped.as_ref()?.get(fx))
+            .ok_or_else(|| {
+                Stop::At(format!(
+                    "the stripped entry at byte {start} names file {} of the header's list, which has no such file; refused",
+                    crate::engine::shared::text::escape_path(&digits)
+                ))
+            })?;
+        let fields = Fields {
+            ino: file.links.unwrap_or(u64::MAX),
+            mode: file.mode,
+            nlink: if file.links.is_some() { 2 } else { 1 },
+            size: file.content,
+            namesize: 0,
+        };
+        Ok((fields, file.name.clone()))
     }
 
     /// The entry's name: `namesize` bytes, the last (and only the last) NUL.
@@ -152,7 +203,7 @@ impl<R: Read> Walker<R> {
                 f.namesize
             )));
         }
-        self.padding(HEADER as u64 + f.namesize, "the name's padding")?;
+        self.padding(NEWC as u64 + f.namesize, "the name's padding")?;
         Ok(name)
     }
 
@@ -363,46 +414,4 @@ impl<R: Read> Walker<R> {
             self.stream.consumed()
         ))
     }
-}
-
-/// Reads a `newc` header: the magic and thirteen 8-digit hex fields.
-fn parse(h: &[u8; HEADER]) -> Result<Fields, String> {
-    match &h[..6] {
-        b"070701" => {}
-        b"070702" => {
-            return Err(
-                "the cpio `crc` format (070702): rpm writes `newc` (070701) only; refused".into(),
-            );
-        }
-        b"07070X" => {
-            return Err(
-                "rpm's large-file payload format (07070X), which only rpm reads; refused".into(),
-            );
-        }
-        other => {
-            return Err(format!(
-                "magic `{}` where `070701` must be",
-                crate::engine::shared::text::escape_path(other)
-            ));
-        }
-    }
-    let field = |i: usize| -> Result<u64, String> {
-        let text = &h[6 + i * 8..6 + (i + 1) * 8];
-        if !text.iter().all(u8::is_ascii_hexdigit) {
-            return Err(format!(
-                "field {} is `{}`, not 8 hex digits",
-                i + 1,
-                crate::engine::shared::text::escape_path(text)
-            ));
-        }
-        let s = std::str::from_utf8(text).map_err(|e| e.to_string())?;
-        u64::from_str_radix(s, 16).map_err(|e| e.to_string())
-    };
-    Ok(Fields {
-        ino: field(0)?,
-        mode: field(1)? as u32,
-        nlink: field(4)?,
-        size: field(6)?,
-        namesize: field(11)?,
-    })
 }
