@@ -2,8 +2,16 @@
 //! streamed through one read pass (never held whole; a distribution's is
 //! ~50 MB) that hashes it while the caller's consumer reads it on its own
 //! thread. A source whose bytes are not the ones the Release lists is
-//! named and the next one is tried; downloads are not kept.
+//! named and the next one is tried, its download discarded; the listed
+//! bytes stay on this machine (the local file, or the download in the
+//! cache) so the store can keep them with an approved release.
 
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tempfile::TempPath;
+
+use crate::engine::fetch::download::Download;
 use crate::engine::fetch::hashers::HashKey;
 use crate::engine::fetch::open::{Fetcher, local_limit};
 use crate::engine::fetch::pass::{self, PassOptions, StreamConsumer};
@@ -30,7 +38,55 @@ pub struct IndexFile<T> {
     pub sha256: Vec<u8>,
     /// `None` when the consumer did not finish.
     pub consumed: Option<T>,
+    /// The file on this machine holding exactly the listed bytes; `None`
+    /// when the bytes were not the listed ones.
+    pub kept: Option<KeptFile>,
 }
+
+/// Listed index bytes on this machine: a folder source's file, read in
+/// place, or a download moved out of the cache (so it is never taken for
+/// a transfer to resume) and removed when the last holder lets it go.
+#[derive(Debug, Clone)]
+pub enum KeptFile {
+    Local(PathBuf),
+    Downloaded(Arc<TempPath>),
+}
+
+impl KeptFile {
+    pub fn path(&self) -> &Path {
+        match self {
+            KeptFile::Local(path) => path,
+            KeptFile::Downloaded(temp) => temp,
+        }
+    }
+
+    /// A finished download, moved beside the cache under a name of its own.
+    fn downloaded(download: Download) -> Option<KeptFile> {
+        let kept = tempfile::Builder::new()
+            .prefix(".index-")
+            .tempfile_in(download.part.parent()?)
+            .ok()?
+            .into_temp_path();
+        match std::fs::rename(&download.part, &kept) {
+            Ok(()) => {
+                download.discard();
+                Some(KeptFile::Downloaded(Arc::new(kept)))
+            }
+            Err(_) => {
+                download.discard();
+                None
+            }
+        }
+    }
+}
+
+impl PartialEq for KeptFile {
+    fn eq(&self, other: &Self) -> bool {
+        self.path() == other.path()
+    }
+}
+
+impl Eq for KeptFile {}
 
 /// Reads the index at `at` from the first source whose bytes are the
 /// listed ones; when every source that answered served other bytes, the
@@ -136,10 +192,14 @@ fn attempt<T: Send + 'static>(
         _ => listed.size,
     };
     let keys = [HashKey::plain(HashAlgorithm::SHA256)];
+    let resumed_from = opened.resumed_from;
+    let sink = opened.download.as_mut().and_then(|d| d.sink.as_mut());
     let options = PassOptions {
         limit: Some(limit),
-        hash_off_reader: opened.download.is_some(),
-        ..PassOptions::default()
+        hash_off_reader: sink.is_some(),
+        // A download's cache file gets the very bytes that were hashed.
+        copy_to: sink,
+        copy_skip: resumed_from,
     };
     let out = pass::read_once(
         &mut opened.reader,
@@ -149,10 +209,26 @@ fn attempt<T: Send + 'static>(
         &mut |_| {},
         cancel,
     );
-    if let Some(d) = opened.download.take() {
-        // The index is judged as it streams: nothing of it is kept.
-        d.discard();
-    }
+    let sha256 = out
+        .as_ref()
+        .ok()
+        .and_then(|o| o.digests.digest(&keys[0]))
+        .unwrap_or_default();
+    let listed_bytes =
+        out.as_ref().is_ok_and(|o| o.bytes == listed.size) && sha256 == listed.sha256;
+    let kept = match opened.download.take() {
+        // Other bytes than the listed ones are never kept.
+        Some(d) if !listed_bytes => {
+            d.discard();
+            None
+        }
+        Some(d) => KeptFile::downloaded(d),
+        None => opened
+            .local
+            .clone()
+            .filter(|_| listed_bytes)
+            .map(KeptFile::Local),
+    };
     let out = match out {
         Ok(out) => out,
         Err(pass::PassError::Cancelled) => return Err(Error::Cancelled),
@@ -168,7 +244,8 @@ fn attempt<T: Send + 'static>(
         source: source.name.clone(),
         url,
         bytes: out.bytes,
-        sha256: out.digests.digest(&keys[0]).unwrap_or_default(),
+        sha256,
         consumed: out.consumed,
+        kept,
     }))
 }

@@ -10,7 +10,8 @@
 //! atomically. An artifact is never replaced by different bytes (a vendor
 //! changing a published file is exactly what an operator must hear of);
 //! evidence this review verified may replace an older copy (a re-signed
-//! checksum file). Nor is the trust: the store feed pins what the
+//! checksum file, an APT repository's renewed `Packages` index, which is
+//! copied from this machine hashed again like the artifact). Nor is the trust: the store feed pins what the
 //! releases in it were approved under, and a review under other pins is
 //! refused (`trust.rs`).
 
@@ -152,6 +153,10 @@ impl Store {
                 put_bytes(&dir.join(&file.relative), &file.bytes)?;
             }
         }
+        if let Some(index) = &review.apt_index {
+            let to = dir.join(&index.relative);
+            put_verified_copy(index.file.path(), &to, &index.sha256, Existing::Replace)?;
+        }
         let target = dir.join(&artifact.file.value);
         match copy_from {
             // Intake's own copy (a download, or the staging copy written in
@@ -163,7 +168,7 @@ impl Store {
                     staged.commit();
                 }
             }
-            other => put_verified_copy(other.path(), &target, sha256)?,
+            other => put_verified_copy(other.path(), &target, sha256, Existing::Keep)?,
         }
         let certs = StoredCertificates {
             openpgp: put_certificates(&dir, "keys", &pins.files)?,
@@ -232,19 +237,29 @@ fn put_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
     }
 }
 
+/// What a copy does when the store already holds other bytes under the
+/// name: an artifact is never replaced; evidence a newer review verified
+/// (an APT index, which a repository renews under the same name) is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Existing {
+    Keep,
+    Replace,
+}
+
 /// Copies the verified bytes into the store, hashing them again on the
 /// way: bytes that changed since the review are refused.
-fn put_verified_copy(from: &Path, to: &Path, sha256: &str) -> Result<()> {
+fn put_verified_copy(from: &Path, to: &Path, sha256: &str, existing: Existing) -> Result<()> {
     if to.exists() {
-        let existing = hash_file(to)?;
-        return if existing == sha256 {
-            Ok(())
-        } else {
-            Err(Error::file(
+        let held = hash_file(to)?;
+        if held == sha256 {
+            return Ok(());
+        }
+        if existing == Existing::Keep {
+            return Err(Error::file(
                 to,
                 "the store already holds different bytes under this name: not replaced",
-            ))
-        };
+            ));
+        }
     }
     let dir = to.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
@@ -271,9 +286,11 @@ fn put_verified_copy(from: &Path, to: &Path, sha256: &str) -> Result<()> {
         ));
     }
     tmp.as_file().sync_all().map_err(|e| Error::io(to, &e))?;
-    tmp.persist_noclobber(to)
-        .map_err(|e| Error::io(to, &e.error))?;
-    Ok(())
+    match existing {
+        Existing::Keep => tmp.persist_noclobber(to).map(|_| ()),
+        Existing::Replace => tmp.persist(to).map(|_| ()),
+    }
+    .map_err(|e| Error::io(to, &e.error))
 }
 
 /// Moves a verified download into the store (durably); copies with a
@@ -290,7 +307,7 @@ fn move_download(from: &Path, to: &Path, sha256: &str) -> Result<Moved> {
             Ok(Moved::Linked)
         }
         // Another file system (or no hard links): copy, hashing again.
-        Err(_) => put_verified_copy(from, to, sha256).map(|()| Moved::Copied),
+        Err(_) => put_verified_copy(from, to, sha256, Existing::Keep).map(|()| Moved::Copied),
     }
 }
 

@@ -201,6 +201,7 @@ fn index_link(
             bytes: read.bytes,
             sha256: read.sha256,
             scan: read.consumed,
+            kept: read.kept,
         },
     })
 }

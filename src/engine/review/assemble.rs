@@ -20,7 +20,9 @@ use crate::engine::verify::checksums::{self, Computed};
 use crate::engine::verify::signature::{self, SigOutcome, TrustStore};
 
 use super::evidence::JudgedEvidence;
-use super::found::{ArtifactRecord, EvidenceSource, Inputs, Request, Review, since, trust_record};
+use super::found::{
+    ArtifactRecord, EvidenceSource, Inputs, KeptIndex, Request, Review, since, trust_record,
+};
 use super::next_steps::add_next_steps;
 use super::package::{Expected, package_checks};
 use super::sbom::{SbomInputs, VendorSbom, sbom_check};
@@ -100,6 +102,7 @@ impl Assembly<'_> {
             package,
             sbom,
             inspected_entries,
+            apt_index: judged.apt.as_ref().and_then(kept_index),
         }
     }
 
@@ -374,4 +377,18 @@ fn inspect_checks(
         ),
         None => (contents::contents_check(report, None), safety(None)),
     }
+}
+
+/// The index the chain's first link verified, when its bytes are still on
+/// this machine.
+fn kept_index(chain: &apt::Chain) -> Option<KeptIndex> {
+    let IndexLink::Read { listed, read } = &chain.index else {
+        return None;
+    };
+    let verified = read.sha256 == listed.sha256 && read.bytes == listed.size;
+    Some(KeptIndex {
+        relative: chain.index_path.clone(),
+        file: read.kept.clone().filter(|_| verified)?,
+        sha256: hex::encode(&read.sha256),
+    })
 }

@@ -138,6 +138,20 @@ pub struct Review {
     /// Whether the review looked inside the artifact (an archive or
     /// package), rather than at one opaque file.
     pub inspected_entries: bool,
+    /// The APT index the chain's first link verified, on this machine
+    /// (what the store keeps beside the Release file).
+    pub apt_index: Option<KeptIndex>,
+}
+
+/// An APT `Packages` index whose bytes are the ones the Release lists.
+#[derive(Debug, Clone)]
+pub struct KeptIndex {
+    /// Its path as the feed writes it (`dists/stable/main/.../Packages.xz`).
+    pub relative: String,
+    /// Its bytes on this machine.
+    pub file: crate::engine::fetch::index::KeptFile,
+    /// Their SHA-256, hex (checked again as the store copies them).
+    pub sha256: String,
 }
 
 /// What changed since the last approval of this product and platform.

@@ -8,6 +8,7 @@
 
 mod debian;
 mod rows;
+mod stored;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -311,7 +311,7 @@ fn the_chain_reads_the_same_in_json_and_follows_the_schema() {
 
 /// Serves every file under `repo` at its path relative to it; the index
 /// (`Packages…`) with one byte changed when `spoil_index`.
-fn serve_repo(server: &Server, repo: &Path, spoil_index: bool) {
+pub(super) fn serve_repo(server: &Server, repo: &Path, spoil_index: bool) {
     let mut folders = vec![repo.to_path_buf()];
     while let Some(dir) = folders.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {

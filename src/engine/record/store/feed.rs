@@ -68,6 +68,8 @@ struct StoreRelease {
     checksums: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     checksums_signature: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index: Option<String>,
     artifact: Vec<StoreArtifact>,
 }
 
@@ -112,6 +114,11 @@ fn release_entry(
         checksums: release.checksums.value.clone(),
         checksums_signature: release
             .checksums_signature
+            .as_ref()
+            .map(|n| n.value.clone())
+            .filter(|p| present(p)),
+        index: release
+            .index
             .as_ref()
             .map(|n| n.value.clone())
             .filter(|p| present(p)),

@@ -20,6 +20,8 @@ pub struct IndexRead {
     pub sha256: Vec<u8>,
     /// What the stanza reader found; `None` when it did not finish.
     pub scan: Option<Scan>,
+    /// The listed bytes on this machine, for the store to keep.
+    pub kept: Option<crate::engine::fetch::index::KeptFile>,
 }
 
 /// The first link: what the Release says of the index, and the index.

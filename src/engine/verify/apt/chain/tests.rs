@@ -31,6 +31,7 @@ fn chain(valid_until: Option<&str>, stanzas: Vec<Stanza>) -> Chain {
                     stanzas: 3,
                     problem: None,
                 }),
+                kept: None,
             },
             listed,
         },
