@@ -44,11 +44,34 @@ pub fn xz_dictionary(xz: &[u8], dict: u8) -> Result<Vec<u8>> {
 /// holding its bytes as stored LZMA2 chunks (an empty one holds none), and
 /// the index and footer: valid xz laid out block by block.
 pub fn xz_stored(blocks: &[&[u8]]) -> Vec<u8> {
+    xz_stored_blocks(blocks, false)
+}
+
+/// As [`xz_stored`], each block header recording the block's compressed
+/// and uncompressed sizes, as multi-threaded encoders write them.
+pub fn xz_stored_sized(blocks: &[&[u8]]) -> Vec<u8> {
+    xz_stored_blocks(blocks, true)
+}
+
+/// A block header: one filter, LZMA2 with a 4 KiB dictionary, and the
+/// sizes when `sized`.
+fn block_header(sized: Option<(u64, u64)>) -> Vec<u8> {
+    let mut header = vec![0x00, 0x00];
+    if let Some((compressed, uncompressed)) = sized {
+        header[1] = 0xC0;
+        vli(&mut header, compressed);
+        vli(&mut header, uncompressed);
+    }
+    header.extend([0x21, 0x01, 0x00]);
+    header.resize((header.len() + 4).div_ceil(4) * 4 - 4, 0);
+    header[0] = (header.len() / 4) as u8; // (size + 4) / 4 - 1
+    header.extend(crc32fast::hash(&header).to_le_bytes());
+    header
+}
+
+fn xz_stored_blocks(blocks: &[&[u8]], sized: bool) -> Vec<u8> {
     let mut xz = vec![0xFD, b'7', b'z', b'X', b'Z', 0, 0, 0];
     xz.extend(crc32fast::hash(&[0, 0]).to_le_bytes());
-    // A 12-byte block header: one filter, LZMA2 with a 4 KiB dictionary.
-    let mut header = vec![0x02, 0x00, 0x21, 0x01, 0x00, 0, 0, 0];
-    header.extend(crc32fast::hash(&header).to_le_bytes());
     let mut index = vec![0x00];
     vli(&mut index, blocks.len() as u64);
     for data in blocks {
@@ -59,6 +82,8 @@ pub fn xz_stored(blocks: &[&[u8]]) -> Vec<u8> {
             body.extend_from_slice(chunk);
         }
         body.push(0x00);
+        let sizes = sized.then_some((body.len() as u64, data.len() as u64));
+        let header = block_header(sizes);
         vli(&mut index, (header.len() + body.len()) as u64);
         vli(&mut index, data.len() as u64);
         xz.extend_from_slice(&header);

@@ -43,3 +43,4 @@ mod tui_pty;
 mod tui_update;
 mod tui_view;
 mod untrusted_text;
+mod xz_blocks;

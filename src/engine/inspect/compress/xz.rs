@@ -16,12 +16,16 @@
 //! long the stream.
 
 mod blocks;
+pub mod format;
+pub mod parallel;
 
 use std::io::{self, BufRead, Read};
 
 use lzma_rust2::{Action, Status, XzStream};
 
 use blocks::Blocks;
+use format::{BlockHeader, STREAM_HEADER};
+use parallel::Parallel;
 
 use super::read_up_to;
 use crate::engine::inspect::meter::{Counted, Counter, Refused};
@@ -42,30 +46,51 @@ pub fn recognises(head: &[u8]) -> bool {
     head.starts_with(MAGIC)
 }
 
+/// How the stream being read is decoded.
+enum Mode {
+    /// One decoder over the stream as it comes, fed `pending` (the
+    /// headers read to choose the mode) first.
+    Whole {
+        stream: Box<XzStream>,
+        pending: Vec<u8>,
+        blocks: Blocks,
+    },
+    /// Block by block on two threads ([`parallel`]); `first` is the first
+    /// block's header, read to choose the mode.
+    Parallel {
+        stream: Parallel,
+        first: Option<BlockHeader>,
+    },
+}
+
 /// Reads every stream of an xz file as one.
 pub struct Streams<R: BufRead> {
-    input: R,
+    input: Counted<R>,
     /// The stream being decoded; `None` between streams.
-    stream: Option<XzStream>,
-    /// The blocks of the stream being decoded.
-    blocks: Blocks,
+    mode: Option<Mode>,
     done: bool,
-    consumed: Counter,
+    /// The meter's counter: the compressed offset of the output given out
+    /// (the input's own count runs ahead of it by the blocks in flight).
+    shared: Counter,
     /// The largest dictionary allowed, in bytes.
     cap: u64,
 }
 
-impl<R: BufRead> Streams<Counted<R>> {
+impl<R: BufRead> Streams<R> {
     pub fn new(input: Counted<R>, cap: u64) -> Self {
-        let consumed = input.counter();
+        let (inner, shared) = input.into_parts();
         Streams {
-            input,
-            stream: None,
-            blocks: Blocks::default(),
+            input: Counted::new(inner),
+            mode: None,
             done: false,
-            consumed,
+            shared,
             cap,
         }
+    }
+
+    /// Compressed bytes consumed so far.
+    fn consumed(&self) -> u64 {
+        self.input.counter().get()
     }
 }
 
@@ -74,59 +99,59 @@ impl<R: BufRead> Read for Streams<R> {
         if out.is_empty() {
             return Ok(0);
         }
-        loop {
-            if self.done {
-                return Ok(0);
-            }
-            let Some(stream) = self.stream.as_mut() else {
-                self.stream = self.next_stream()?;
-                self.done = self.stream.is_none();
-                continue;
-            };
-            let input = self.input.fill_buf()?;
-            let at_end = input.is_empty();
-            let action = if at_end { Action::Finish } else { Action::Run };
-            let result = match stream.process(input, out, action) {
-                Ok(result) => result,
-                Err(e) => return Err(explain(e, stream, self.cap)),
-            };
-            self.blocks
-                .feed(input.get(..result.bytes_consumed).unwrap_or(input));
-            self.input.consume(result.bytes_consumed);
-            if self.blocks.count() > MAX_BLOCKS {
-                return Err(Refused::Blocks { max: MAX_BLOCKS }.into_io());
-            }
-            if result.status == Status::StreamEnd {
-                self.stream = None;
-            } else if result.bytes_consumed == 0 && result.bytes_produced == 0 {
-                // Nothing taken and nothing given: more input is the only
-                // way on, and there is none (or the decoder is stuck).
-                let kind = if at_end {
-                    io::ErrorKind::UnexpectedEof
-                } else {
-                    io::ErrorKind::InvalidData
-                };
-                return Err(io::Error::new(kind, "xz: the stream stops short"));
-            }
-            if result.bytes_produced > 0 {
-                return Ok(result.bytes_produced);
-            }
+        let read = self.step(out);
+        if !matches!(read, Ok(n) if n > 0) {
+            // An end or an error: the meter and the message see it all.
+            self.shared.set(self.consumed());
         }
+        read
     }
 }
 
 impl<R: BufRead> Streams<R> {
+    fn step(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.done {
+                return Ok(0);
+            }
+            let n = match self.mode.as_mut() {
+                None => {
+                    self.mode = self.next_stream()?;
+                    self.done = self.mode.is_none();
+                    continue;
+                }
+                Some(Mode::Parallel { stream, first }) => {
+                    stream.read(&mut self.input, first, out, &self.shared)?
+                }
+                Some(Mode::Whole {
+                    stream,
+                    pending,
+                    blocks,
+                }) => {
+                    let n = whole_step(&mut self.input, stream, pending, blocks, out, self.cap)?;
+                    self.shared.set(self.input.counter().get());
+                    n
+                }
+            };
+            if n > 0 {
+                return Ok(n);
+            }
+            // The stream ended, whole and checked.
+            self.mode = None;
+        }
+    }
+
     /// Passes stream padding, then starts the stream whose magic number
     /// follows; `None` at a clean end of the artifact.
-    fn next_stream(&mut self) -> io::Result<Option<XzStream>> {
-        let after = self.consumed.get();
+    fn next_stream(&mut self) -> io::Result<Option<Mode>> {
+        let after = self.consumed();
         let padding = self.skip_zeros()?;
-        let mut magic = [0u8; 6];
-        let got = read_up_to(&mut self.input, &mut magic)?;
+        let mut header = [0u8; STREAM_HEADER];
+        let got = read_up_to(&mut self.input, &mut header[..MAGIC.len()])?;
         if got == 0 && padding % 4 == 0 {
             return Ok(None);
         }
-        if got < magic.len() || magic != MAGIC || padding % 4 != 0 {
+        if got < MAGIC.len() || header[..MAGIC.len()] != *MAGIC || padding % 4 != 0 {
             return Err(Refused::Hidden {
                 at: after,
                 unit: "xz stream",
@@ -135,21 +160,46 @@ impl<R: BufRead> Streams<R> {
             }
             .into_io());
         }
-        let mut stream = XzStream::new_mem_limit(false, limit_kib(self.cap));
-        // The magic number was taken off the input to be judged: the
-        // decoder reads it from here (its header buffer takes it whole).
-        let taken = stream
-            .process(&magic, &mut [], Action::Run)
-            .map_err(|e| explain(e, &stream, self.cap))?;
-        if taken.bytes_consumed != magic.len() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "xz: the stream header could not be read",
-            ));
+        let got = read_up_to(&mut self.input, &mut header[MAGIC.len()..])?;
+        let mut pending = header[..MAGIC.len() + got].to_vec();
+        let whole = |pending: Vec<u8>, cap: u64| {
+            Ok(Some(Mode::Whole {
+                stream: Box::new(XzStream::new_mem_limit(false, limit_kib(cap))),
+                pending,
+                blocks: Blocks::default(),
+            }))
+        };
+        // Anything the decoder can say better (a bad header, a stream cut
+        // short) it says, decoding the stream whole.
+        let Ok(flags) = format::stream_flags(&header) else {
+            return whole(pending, self.cap);
+        };
+        let first = match self.first_block_header()? {
+            (_, Some(first)) if parallel::suits(&first, format::check_size(flags[1])) => first,
+            (bytes, _) => {
+                pending.extend_from_slice(&bytes);
+                return whole(pending, self.cap);
+            }
+        };
+        Ok(Some(Mode::Parallel {
+            stream: Parallel::new(header, flags, self.cap),
+            first: Some(first),
+        }))
+    }
+
+    /// The first block's header bytes (or the index indicator, or what
+    /// there is), parsed when they are a block header.
+    fn first_block_header(&mut self) -> io::Result<(Vec<u8>, Option<BlockHeader>)> {
+        let mut size = [0u8; 1];
+        if read_up_to(&mut self.input, &mut size)? == 0 || size[0] == 0 {
+            return Ok((size[..usize::from(size[0] == 0)].to_vec(), None));
         }
-        self.blocks = Blocks::default();
-        self.blocks.feed(&magic);
-        Ok(Some(stream))
+        let mut bytes = vec![0u8; (usize::from(size[0]) + 1) * 4];
+        bytes[0] = size[0];
+        let got = read_up_to(&mut self.input, &mut bytes[1..])?;
+        bytes.truncate(1 + got);
+        let parsed = BlockHeader::parse(bytes.clone()).ok();
+        Ok((bytes, parsed))
     }
 
     /// Consumes zero bytes (stream padding); returns how many.
@@ -168,17 +218,67 @@ impl<R: BufRead> Streams<R> {
     }
 }
 
+/// One step of a stream decoded whole: its bytes given out, or `Ok(0)` at
+/// its end. `pending` (headers read to choose the mode) goes first.
+fn whole_step<R: BufRead>(
+    input: &mut Counted<R>,
+    stream: &mut XzStream,
+    pending: &mut Vec<u8>,
+    blocks: &mut Blocks,
+    out: &mut [u8],
+    cap: u64,
+) -> io::Result<usize> {
+    loop {
+        let from_pending = !pending.is_empty();
+        let data: &[u8] = if from_pending {
+            pending
+        } else {
+            input.fill_buf()?
+        };
+        let at_end = data.is_empty();
+        let action = if at_end { Action::Finish } else { Action::Run };
+        let result = match stream.process(data, out, action) {
+            Ok(result) => result,
+            Err(e) => return Err(explain(e, stream, cap)),
+        };
+        blocks.feed(data.get(..result.bytes_consumed).unwrap_or(data));
+        if from_pending {
+            pending.drain(..result.bytes_consumed);
+        } else {
+            input.consume(result.bytes_consumed);
+        }
+        if blocks.count() > MAX_BLOCKS {
+            return Err(Refused::Blocks { max: MAX_BLOCKS }.into_io());
+        }
+        if result.status == Status::StreamEnd {
+            return Ok(result.bytes_produced);
+        } else if result.bytes_consumed == 0 && result.bytes_produced == 0 {
+            // Nothing taken and nothing given: more input is the only
+            // way on, and there is none (or the decoder is stuck).
+            let kind = if at_end {
+                io::ErrorKind::UnexpectedEof
+            } else {
+                io::ErrorKind::InvalidData
+            };
+            return Err(io::Error::new(kind, "xz: the stream stops short"));
+        }
+        if result.bytes_produced > 0 {
+            return Ok(result.bytes_produced);
+        }
+    }
+}
+
 /// The decoder's memory limit for a dictionary of at most `cap` bytes.
 /// LZMA2 dictionary sizes are whole KiB (2^n or 3 * 2^n, at least 4 KiB),
 /// so the limit admits exactly the dictionaries up to the cap.
-fn limit_kib(cap: u64) -> u32 {
+pub(super) fn limit_kib(cap: u64) -> u32 {
     let kib = cap / 1024 + OVERHEAD_KIB;
     u32::try_from(kib).unwrap_or(u32::MAX - 1).min(u32::MAX - 1)
 }
 
 /// A decoder error in words; a memory-limit error names the dictionary
 /// the block header asked for.
-fn explain(e: io::Error, stream: &XzStream, cap: u64) -> io::Error {
+pub(super) fn explain(e: io::Error, stream: &XzStream, cap: u64) -> io::Error {
     if e.kind() == io::ErrorKind::OutOfMemory
         && let Some(need) = stream.memory_usage()
     {
