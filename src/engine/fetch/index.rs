@@ -13,7 +13,7 @@ use tempfile::TempPath;
 
 use crate::engine::fetch::download::Download;
 use crate::engine::fetch::hashers::HashKey;
-use crate::engine::fetch::open::{Fetcher, local_limit};
+use crate::engine::fetch::open::{Fetcher, Opened, local_limit};
 use crate::engine::fetch::pass::{self, PassOptions, StreamConsumer};
 use crate::engine::select::feed::{Feed, Located};
 use crate::engine::select::source::Source;
@@ -216,19 +216,7 @@ fn attempt<T: Send + 'static>(
         .unwrap_or_default();
     let listed_bytes =
         out.as_ref().is_ok_and(|o| o.bytes == listed.size) && sha256 == listed.sha256;
-    let kept = match opened.download.take() {
-        // Other bytes than the listed ones are never kept.
-        Some(d) if !listed_bytes => {
-            d.discard();
-            None
-        }
-        Some(d) => KeptFile::downloaded(d),
-        None => opened
-            .local
-            .clone()
-            .filter(|_| listed_bytes)
-            .map(KeptFile::Local),
-    };
+    let kept = keep(&mut opened, listed_bytes);
     let out = match out {
         Ok(out) => out,
         Err(pass::PassError::Cancelled) => return Err(Error::Cancelled),
@@ -248,4 +236,21 @@ fn attempt<T: Send + 'static>(
         consumed: out.consumed,
         kept,
     }))
+}
+
+/// The listed bytes on this machine, for the store; other bytes than the
+/// listed ones are never kept (a download of them is discarded).
+fn keep(opened: &mut Opened, listed_bytes: bool) -> Option<KeptFile> {
+    match opened.download.take() {
+        Some(d) if !listed_bytes => {
+            d.discard();
+            None
+        }
+        Some(d) => KeptFile::downloaded(d),
+        None => opened
+            .local
+            .clone()
+            .filter(|_| listed_bytes)
+            .map(KeptFile::Local),
+    }
 }
