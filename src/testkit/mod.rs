@@ -20,6 +20,7 @@ pub mod hostile_tar;
 pub mod hostile_zip;
 pub mod keys;
 pub mod layout;
+pub mod msi;
 pub mod pe;
 pub mod rpm;
 pub mod rpm_bytes;

@@ -7,6 +7,7 @@
 
 mod grub;
 mod hostile;
+mod msi;
 mod oracle;
 mod tui;
 
