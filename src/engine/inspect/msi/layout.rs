@@ -83,6 +83,7 @@ pub fn read<F: Read + Seek>(file: &mut F, file_len: u64) -> Result<Layout, Probl
         sectors: whole as u32,
         uses: vec![Use::Unused; whole as usize],
         fat: Vec::new(),
+        slack: Vec::new(),
     };
     let fat_sectors = walk.difat(&head)?;
     walk.load_fat(&fat_sectors)?;
@@ -178,6 +179,8 @@ struct Walk<'a, F> {
     sectors: u32,
     uses: Vec<Use>,
     fat: Vec<u32>,
+    /// Sectors in a chain past its stream's size, and whose chain.
+    slack: Vec<(u32, String)>,
 }
 
 impl<F: Read + Seek> Walk<'_, F> {
@@ -288,10 +291,11 @@ impl<F: Read + Seek> Walk<'_, F> {
                     "{what} claims {size} bytes; its chain holds {holds}"
                 ));
             }
-            if holds - size >= self.sector_size {
-                return Err(format!(
-                    "{what} claims {size} bytes; its chain holds {holds}: whole sectors no stream uses"
-                ));
+            // Whole sectors past the size: writers leave them when a stream
+            // shrinks; they are checked for data like unused sectors.
+            let needed = size.div_ceil(self.sector_size) as usize;
+            for &s in out.get(needed..).unwrap_or_default() {
+                self.slack.push((s, what.to_string()));
             }
         }
         Ok(out)
@@ -332,6 +336,15 @@ impl<F: Read + Seek> Walk<'_, F> {
         }
         if let Some((first, last)) = run {
             layout.hidden.push(self.unused_words(first, last));
+        }
+        for (s, what) in std::mem::take(&mut self.slack) {
+            self.read_sector(s, &mut buf)?;
+            if buf.iter().any(|b| *b != 0) {
+                layout.hidden.push(format!(
+                    "sector {s} (offset {}) in the chain of {what}, past its size, holds data no signature covers",
+                    self.offset(s)
+                ));
+            }
         }
         let end = self.offset(self.sectors);
         if layout.file_len > end {

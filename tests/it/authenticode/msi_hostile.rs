@@ -1,0 +1,84 @@
+//! Hostile MSI packages: each is a failing check naming the offset or
+//! the part, never a panic, never unbounded memory or time (each review
+//! here finishes in well under a second).
+
+use std::time::{Duration, Instant};
+
+use intake::engine::review::Review;
+use intake::engine::shared::check::{CheckId, Status};
+use intake::testkit::msi as msi_kit;
+use intake::testkit::msi_hostile as hostile;
+
+use super::msi::{msi_review, unsigned};
+use super::parties;
+
+fn signed() -> Vec<u8> {
+    let p = parties();
+    msi_kit::sign(&unsigned(), &p.vendor, Some(&p.stamp()))
+}
+
+/// Reviews `bytes`, quickly, and asserts some check fails saying `words`.
+#[track_caller]
+fn fails_saying(bytes: Vec<u8>, words: &str) -> Review {
+    let started = Instant::now();
+    let r = msi_review(&parties(), bytes);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    let found = r.checks.iter().any(|c| {
+        c.status == Status::Fail
+            && (c.summary.contains(words) || c.findings.iter().any(|f| f.summary.contains(words)))
+    });
+    assert!(found, "no failing check says `{words}`: {:#?}", r.checks);
+    r
+}
+
+#[test]
+fn a_fat_chain_that_loops_is_named_by_its_sector_and_offset() {
+    let r = fails_saying(
+        hostile::fat_loop(&signed()),
+        "is used twice (a chain that loops",
+    );
+    let s = r.check(CheckId::AuthenticodeSignature).unwrap();
+    assert_eq!(s.status, Status::Fail);
+    assert!(s.summary.contains("the directory: sector"), "{s:#?}");
+}
+
+#[test]
+fn a_directory_tree_with_a_cycle_is_refused() {
+    fails_saying(
+        hostile::directory_cycle(&signed()),
+        "the directory tree has a cycle",
+    );
+}
+
+#[test]
+fn a_header_claiming_millions_of_fat_sectors_is_refused_at_its_offset() {
+    fails_saying(
+        hostile::millions_of_fat_sectors(&signed()),
+        "at offset 44: the header claims 5000000 FAT sectors",
+    );
+}
+
+#[test]
+fn a_string_pool_longer_than_its_data_is_refused_before_any_allocation() {
+    let r = fails_saying(
+        hostile::string_pool_longer_than_the_file(&signed()),
+        "a string pool longer than its data",
+    );
+    // The signature is still judged: the pool changed after signing.
+    let s = r.check(CheckId::AuthenticodeSignature).unwrap();
+    assert!(s.summary.contains("digest mismatch"), "{s:#?}");
+}
+
+#[test]
+fn a_digital_signature_with_an_absurd_der_length_fails_saying_so() {
+    let r = fails_saying(
+        hostile::absurd_der_length(&signed()),
+        "not a PKCS#7 ContentInfo",
+    );
+    // What the package installs is still listed.
+    assert_eq!(r.manifest.len(), 2);
+}
