@@ -21,6 +21,7 @@ pub mod hostile_zip;
 pub mod keys;
 pub mod layout;
 pub mod msi;
+pub mod msi_hostile;
 pub mod pe;
 pub mod rpm;
 pub mod rpm_bytes;

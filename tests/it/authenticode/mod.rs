@@ -8,6 +8,7 @@
 mod grub;
 mod hostile;
 mod msi;
+mod msi_hostile;
 mod msi_oracle;
 mod oracle;
 mod tui;
