@@ -82,3 +82,27 @@ fn a_digital_signature_with_an_absurd_der_length_fails_saying_so() {
     // What the package installs is still listed.
     assert_eq!(r.manifest.len(), 2);
 }
+
+#[test]
+fn a_thousand_seeded_mutations_of_a_signed_package_are_walked_without_a_panic() {
+    let good = signed();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut failed = Vec::new();
+    for round in 0..1_000 {
+        let mut bytes = good.clone();
+        for _ in 0..1 + next() % 8 {
+            let at = (next() % bytes.len() as u64) as usize;
+            bytes[at] = next() as u8;
+        }
+        if std::panic::catch_unwind(|| intake::testkit::fuzzing::msi(&bytes)).is_err() {
+            failed.push(round);
+        }
+    }
+    assert!(failed.is_empty(), "mutations that panic: {failed:?}");
+}

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use cab::{Cabinet, CompressionType};
 use msi::Package;
@@ -45,10 +46,19 @@ pub fn hash_files(
             ));
             continue;
         };
-        if let Err(why) = one_cabinet(package, stream, &by_key, files, &mut out) {
-            out.problems
-                .push(format!("the embedded cabinet `{stream}`: {why}"));
-        }
+        // The cab crate indexes past its tables on some malformed
+        // cabinets rather than returning an error: such a cabinet is a
+        // finding, not the end of the review.
+        let read = catch_unwind(AssertUnwindSafe(|| {
+            one_cabinet(package, stream, &by_key, files, &mut out)
+        }));
+        let why = match read {
+            Ok(Ok(())) => continue,
+            Ok(Err(why)) => why,
+            Err(_) => "malformed: the cabinet reader gave up on it".to_string(),
+        };
+        out.problems
+            .push(format!("the embedded cabinet `{stream}`: {why}"));
     }
     out
 }
