@@ -29,7 +29,7 @@ use crate::settings::Settings;
 pub type Target = (&'static str, fn(&[u8]));
 
 /// Every target, in the order `scripts/fuzz.sh` runs them.
-pub const TARGETS: [Target; 19] = [
+pub const TARGETS: [Target; 20] = [
     ("feed", feed),
     ("checksums", checksums),
     ("signature", signature),
@@ -42,6 +42,7 @@ pub const TARGETS: [Target; 19] = [
     ("zip", zip),
     ("deb", deb),
     ("pe", pe),
+    ("msi", msi),
     ("rpm", rpm),
     ("manifest", manifest),
     ("checklist", checklist),
@@ -221,6 +222,39 @@ pub fn pe(data: &[u8]) {
         let now =
             jiff::Timestamp::from_second(1_790_000_000).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
         let _ = crate::engine::verify::authenticode::judge(file, Ok(&trust), now);
+    }
+}
+
+/// A Windows Installer package (`inspect::msi`), walked from the file as
+/// a review walks it, and its Authenticode signature judged: the
+/// signature held stays within the table limit and the scripts within
+/// their streams' limits, whatever the compound file claims.
+pub fn msi(data: &[u8]) {
+    let dir = scratch();
+    let path = dir.path().join("artifact.msi");
+    if !write(&path, data) {
+        return;
+    }
+    let report = walk_file(&path, "artifact.msi", &limits());
+    bounded(&report);
+    if let Some(file) = &report.authenticode {
+        let held: usize = file.signatures.iter().map(Vec::len).sum();
+        assert!(
+            held as u64 <= crate::engine::inspect::pe::TABLE_MAX,
+            "signatures past the table limit"
+        );
+        let trust = crate::engine::verify::authenticode::Trust::default();
+        let now =
+            jiff::Timestamp::from_second(1_790_000_000).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        let _ = crate::engine::verify::authenticode::judge(file, Ok(&trust), now);
+    }
+    if let Some(package) = &report.package {
+        for s in &package.scripts {
+            assert!(
+                s.size <= crate::engine::inspect::msi::actions::BINARY_MAX,
+                "a custom action's code past its limit"
+            );
+        }
     }
 }
 
