@@ -170,6 +170,7 @@ fn installs(
     p.format = Format::Msi;
     p.name = t.properties.get("ProductName").cloned();
     p.version = t.properties.get("ProductVersion").cloned();
+    p.architecture = package.summary_info().arch().map(str::to_string);
     p.scripts = actions::scripts(&t.actions, package, &t.properties);
     report.package = Some(Box::new(p));
 }
