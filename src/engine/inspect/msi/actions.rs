@@ -63,6 +63,12 @@ pub fn scripts(
         let base = a.kind & 0x3F;
         let source = a.source.clone().unwrap_or_default();
         let target = a.target.clone().unwrap_or_default();
+        let script_in_target = matches!((base & 0x07, base & 0x30), (5 | 6, 0x20));
+        let target = if script_in_target {
+            "(the script below)".to_string()
+        } else {
+            target
+        };
         let mut text = format!(
             "custom action {} (type {}, base type {base}): runs {what}\nsource: {source}\ntarget: {target}\n",
             a.name, a.kind
@@ -73,7 +79,7 @@ pub fn scripts(
                 &format!("Binary.{source}"),
                 BINARY_MAX,
             )),
-            (5 | 6, 0x20) => Some(Ok(target.clone().into_bytes())),
+            (5 | 6, 0x20) => Some(Ok(a.target.clone().unwrap_or_default().into_bytes())),
             (5 | 6, 0x30) => Some(Ok(properties
                 .get(&source)
                 .cloned()
