@@ -40,7 +40,7 @@ pub(super) fn package_checks(
         signature,
         package_digests::digests_check(package, payload_signed),
         identity_check(package, expected),
-        scripts_check(&package.scripts),
+        scripts_check(&package.scripts, package.format),
     ]
 }
 
@@ -274,20 +274,30 @@ pub(super) fn msi_version_differs(package: &str, release: &str) -> Option<String
 }
 
 /// Every maintainer script, a warning that needs a written reason.
-fn scripts_check(scripts: &[Script]) -> Check {
+fn scripts_check(scripts: &[Script], format: Format) -> Check {
     let id = CheckId::PackageScripts;
-    if scripts.is_empty() {
-        return Check::pass(
-            id,
+    // An MSI's code is its custom actions, run by Windows Installer.
+    let (what, when, none) = match format {
+        Format::Msi => (
+            "custom action",
+            "runs while the package is installed, repaired or removed (as LocalSystem when deferred)",
+            "no custom actions that run code: nothing of the vendor's runs while it is installed",
+        ),
+        Format::Deb | Format::Rpm => (
+            "maintainer script",
+            "runs as root while the package is installed or removed",
             "no maintainer scripts: nothing runs while it is installed",
-        );
+        ),
+    };
+    if scripts.is_empty() {
+        return Check::pass(id, none);
     }
     let names: Vec<&str> = scripts.iter().map(|s| s.name.as_str()).collect();
     let findings = scripts
         .iter()
         .map(|s| {
             let mut summary = format!(
-                "runs as root while the package is installed or removed; {} bytes, SHA-256 {}",
+                "{when}; {} bytes, SHA-256 {}",
                 group(s.size),
                 hex::encode(s.sha256)
             );
@@ -300,7 +310,7 @@ fn scripts_check(scripts: &[Script]) -> Check {
     Check::warn(
         id,
         format!(
-            "{} maintainer script{} ({}): each needs a written reason",
+            "{} {what}{} ({}): each needs a written reason",
             scripts.len(),
             if scripts.len() == 1 { "" } else { "s" },
             names.join(", ")
