@@ -10,6 +10,7 @@ mod hostile;
 mod msi;
 mod msi_hostile;
 mod msi_oracle;
+mod msi_tui;
 mod oracle;
 mod tui;
 
