@@ -22,6 +22,7 @@ pub mod keys;
 pub mod layout;
 pub mod msi;
 pub mod msi_hostile;
+pub mod msi_large;
 pub mod pe;
 pub mod rpm;
 pub mod rpm_bytes;

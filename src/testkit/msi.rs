@@ -104,7 +104,7 @@ pub fn build(spec: &MsiSpec) -> Vec<u8> {
         .summary_info_mut()
         .set_title(format!("{} Installer", spec.product_name));
     package.summary_info_mut().set_arch("x64");
-    tables(&mut package, spec).unwrap();
+    write_tables(&mut package, spec, &[]).unwrap();
     let cabinet = cabinet(spec).unwrap();
     package
         .write_stream("product.cab")
@@ -131,7 +131,13 @@ pub fn compact(bytes: Vec<u8>) -> Vec<u8> {
         .into_inner()
 }
 
-fn tables(p: &mut Package<Cursor<Vec<u8>>>, spec: &MsiSpec) -> io::Result<()> {
+/// The tables of `spec`; `sizes`, when given, the files' sizes (a large
+/// file whose bytes are not held).
+pub fn write_tables<F: Read + Write + Seek>(
+    p: &mut Package<F>,
+    spec: &MsiSpec,
+    sizes: &[u64],
+) -> io::Result<()> {
     let s = |v: &str| Value::Str(v.to_string());
     p.create_table(
         "Property",
@@ -209,7 +215,7 @@ fn tables(p: &mut Package<Cursor<Vec<u8>>>, spec: &MsiSpec) -> io::Result<()> {
             s(&f.key),
             s(&component),
             s(&f.name),
-            Value::Int(f.bytes.len() as i32),
+            Value::Int(sizes.get(i).copied().unwrap_or(f.bytes.len() as u64) as i32),
             Value::Null,
             Value::Null,
             Value::Int(512),
