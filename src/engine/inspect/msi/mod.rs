@@ -82,23 +82,36 @@ pub fn inspect(path: &Path, limits: &Limits) -> ArchiveReport {
             return report;
         }
     };
-    report.authenticode = Some(Box::new(content::signed_file(path, &layout)));
-    if let Err(why) = guarded(path, &layout) {
+    // The content digest and the cabinets' files are two reads of most of
+    // the bytes: they run side by side.
+    let signed = std::thread::scope(|scope| {
+        let signed = scope.spawn(|| content::signed_file(path, &layout));
+        tables_into(&mut report, path, &layout, limits);
+        signed
+            .join()
+            .unwrap_or_else(|_| SignedFile::unreadable("the content digest could not be computed"))
+    });
+    report.authenticode = Some(Box::new(signed));
+    report
+}
+
+/// The tables, behind their guards, into the report.
+fn tables_into(report: &mut ArchiveReport, path: &Path, layout: &layout::Layout, limits: &Limits) {
+    if let Err(why) = guarded(path, layout) {
         report.stop("(installer database)", why);
-        return report;
+        return;
     }
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) => {
             report.stop("(installer database)", format!("could not be read: {e}"));
-            return report;
+            return;
         }
     };
     match tables::read(file) {
-        Ok((mut package, t)) => installs(&mut report, &mut package, &t, limits),
+        Ok((mut package, t)) => installs(report, &mut package, &t, limits),
         Err(why) => report.stop("(installer database)", why),
     }
-    report
 }
 
 /// The guards of [`guard`], on the streams the `msi` crate reads first.
