@@ -221,3 +221,23 @@ fn a_release_whose_version_differs_from_the_product_version_fails_identity() {
         "the package is version 4.3.0, the feed's release is 4.2.1",
     );
 }
+
+#[test]
+fn files_in_an_uncompressed_cabinet_are_hashed_alike() {
+    let p = parties();
+    let mut spec = MsiSpec::connector("4.2.1");
+    spec.compression = cab::CompressionType::None;
+    let r = msi_review(
+        &p,
+        msi_kit::sign(&msi_kit::build(&spec), &p.vendor, Some(&p.stamp())),
+    );
+    assert_status(&r, CheckId::AuthenticodeSignature, Status::Pass);
+    assert_status(&r, CheckId::ArchiveSafety, Status::Pass);
+    let digests: Vec<String> = r.manifest.iter().map(|e| e.sha256.clone()).collect();
+    let want: Vec<String> = spec
+        .files
+        .iter()
+        .map(|f| hex::encode(Sha256::digest(&f.bytes)))
+        .collect();
+    assert_eq!(digests, want);
+}

@@ -84,8 +84,14 @@ fn a_digital_signature_with_an_absurd_der_length_fails_saying_so() {
 }
 
 #[test]
-fn a_thousand_seeded_mutations_of_a_signed_package_are_walked_without_a_panic() {
-    let good = signed();
+fn a_thousand_seeded_mutations_of_signed_packages_are_walked_without_a_panic() {
+    let p = parties();
+    let mut plain = intake::testkit::msi::MsiSpec::connector("4.2.1");
+    plain.compression = cab::CompressionType::None;
+    let goods = [
+        signed(),
+        msi_kit::sign(&msi_kit::build(&plain), &p.vendor, Some(&p.stamp())),
+    ];
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move || {
         state ^= state << 13;
@@ -95,7 +101,7 @@ fn a_thousand_seeded_mutations_of_a_signed_package_are_walked_without_a_panic() 
     };
     let mut failed = Vec::new();
     for round in 0..1_000 {
-        let mut bytes = good.clone();
+        let mut bytes = goods[round % 2].clone();
         for _ in 0..1 + next() % 8 {
             let at = (next() % bytes.len() as u64) as usize;
             bytes[at] = next() as u8;

@@ -1,6 +1,7 @@
 //! The files' bytes, from the cabinets embedded in the package (a `Media`
-//! row's `#name`), read and hashed with the `cab` crate: uncompressed,
-//! MSZIP and LZX folders are read; a Quantum folder, or a cabinet outside
+//! row's `#name`), read and hashed: an uncompressed cabinet by
+//! [`plain_cab`] in one sequential pass, MSZIP and LZX folders by the
+//! `cab` crate; a Quantum folder, or a cabinet outside
 //! the package, leaves its files listed with their size and no digest.
 
 use std::collections::HashMap;
@@ -10,6 +11,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use cab::{Cabinet, CompressionType};
 use msi::Package;
 
+use super::plain_cab;
 use super::tables::{InstalledFile, Medium};
 use crate::engine::inspect::report::hash_content;
 
@@ -70,6 +72,15 @@ fn one_cabinet(
     files: &[InstalledFile],
     out: &mut Hashed,
 ) -> Result<(), String> {
+    let plain = package.read_stream(stream).map_err(|e| e.to_string())?;
+    if let Some(read) =
+        plain_cab::read(plain).map_err(|e| format!("not a readable cabinet: {e}"))?
+    {
+        for (name, digest, size) in read {
+            record(out, by_key, files, stream, &name, size, (digest, size));
+        }
+        return Ok(());
+    }
     let reader = package.read_stream(stream).map_err(|e| e.to_string())?;
     let mut cabinet = Cabinet::new(reader).map_err(|e| format!("not a readable cabinet: {e}"))?;
     let mut names: Vec<(String, u64)> = Vec::new();
@@ -87,31 +98,49 @@ fn one_cabinet(
         }
     }
     for (name, size) in names {
-        let Some(&index) = by_key.get(name.as_str()) else {
-            out.problems.push(format!(
-                "the cabinet `{stream}` holds `{name}`, which the File table does not list: bytes the package does not install"
-            ));
+        if !by_key.contains_key(name.as_str()) {
+            record(out, by_key, files, stream, &name, size, ([0; 32], 0));
             continue;
-        };
+        }
         let mut reader = cabinet
             .read_file(&name)
             .map_err(|e| format!("`{name}`: {e}"))?;
-        let (digest, read) =
+        let hashed =
             hash_content(&mut reader).map_err(|e| format!("`{name}` cannot be read: {e}"))?;
-        if read != size {
-            out.problems.push(format!(
-                "`{name}`: the cabinet says {size} bytes, {read} were read"
-            ));
-        }
-        if let Some(f) = files.get(index)
-            && f.size != read
-        {
-            out.problems.push(format!(
-                "`{}`: the File table says {} bytes, the cabinet holds {read}",
-                f.path, f.size
-            ));
-        }
-        out.digests.insert(index, (digest, read));
+        record(out, by_key, files, stream, &name, size, hashed);
     }
     Ok(())
+}
+
+/// One cabinet file's digest against the File table: `size` as the
+/// cabinet lists it, `hashed` what was read.
+fn record(
+    out: &mut Hashed,
+    by_key: &HashMap<&str, usize>,
+    files: &[InstalledFile],
+    stream: &str,
+    name: &str,
+    size: u64,
+    (digest, read): ([u8; 32], u64),
+) {
+    let Some(&index) = by_key.get(name) else {
+        out.problems.push(format!(
+            "the cabinet `{stream}` holds `{name}`, which the File table does not list: bytes the package does not install"
+        ));
+        return;
+    };
+    if read != size {
+        out.problems.push(format!(
+            "`{name}`: the cabinet says {size} bytes, {read} were read"
+        ));
+    }
+    if let Some(f) = files.get(index)
+        && f.size != read
+    {
+        out.problems.push(format!(
+            "`{}`: the File table says {} bytes, the cabinet holds {read}",
+            f.path, f.size
+        ));
+    }
+    out.digests.insert(index, (digest, read));
 }
