@@ -2,13 +2,15 @@
 //! real package from [`super::msi`] with one thing broken in its compound
 //! file or its tables (a FAT chain that loops, a directory tree with a
 //! cycle, a string pool longer than its data, a header claiming millions
-//! of FAT sectors, a DigitalSignature holding DER with an absurd length).
+//! of FAT sectors, a DigitalSignature holding DER with an absurd length);
+//! and one input of the `msi` fuzz target.
 
 use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 
 use cfb::CompoundFile;
 
 use crate::engine::inspect::msi::guard::decoded_name;
+use crate::engine::inspect::walk::walk_file;
 
 fn u32_at(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
@@ -99,4 +101,27 @@ fn rewrite_stream(package: &[u8], name: &str, change: impl FnOnce(&mut Vec<u8>))
     drop(s);
     comp.flush().unwrap();
     comp.into_inner().into_inner()
+}
+
+/// A Windows Installer package (`inspect::msi`), walked from the file as
+/// a review walks it, and its Authenticode signature judged: the
+/// signature held stays within the table limit and the scripts within
+/// their streams' limits, whatever the compound file claims.
+pub fn fuzz_one(data: &[u8]) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("artifact.msi");
+    std::fs::write(&path, data).unwrap();
+    let report = walk_file(&path, "artifact.msi", &super::fuzzing::limits());
+    super::fuzzing::bounded(&report);
+    if let Some(file) = &report.authenticode {
+        super::fuzzing::judged_within_limits(file);
+    }
+    if let Some(package) = &report.package {
+        for s in &package.scripts {
+            assert!(
+                s.size <= crate::engine::inspect::msi::actions::BINARY_MAX,
+                "a custom action's code past its limit"
+            );
+        }
+    }
 }

@@ -14,6 +14,7 @@
 use std::io::{self, Read, Seek, SeekFrom};
 
 use super::directory::{self, RawEntry};
+use super::mini::mini_chain;
 
 pub const MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 pub const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
@@ -22,6 +23,8 @@ const FAT_SECTOR: u32 = 0xFFFF_FFFD;
 const DIFAT_SECTOR: u32 = 0xFFFF_FFFC;
 const MAX_REGULAR: u32 = 0xFFFF_FFFA;
 const HEADER_DIFAT: usize = 109;
+/// The largest directory or mini FAT read (a real MSI's is a few KiB).
+const DIRECTORY_MAX: u64 = 16 << 20;
 
 /// What a sector is used for (0: nothing found uses it).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -87,90 +90,65 @@ pub fn read<F: Read + Seek>(file: &mut F, file_len: u64) -> Result<Layout, Probl
     };
     let fat_sectors = walk.difat(&head)?;
     walk.load_fat(&fat_sectors)?;
-    let dir = walk.chain(u32_at(&head, 48), "the directory", None)?;
-    let raw = walk.read_chain(&dir, (dir.len() as u64) * sector_size)?;
-    let entries = directory::tree(&raw, sector_size)?;
-    let mini_cutoff = u64::from(u32_at(&head, 56));
-    let root = entries
-        .first()
-        .cloned()
-        .ok_or("the directory has no root entry")?;
-    let minifat_chain = walk.chain(u32_at(&head, 60), "the mini FAT", None)?;
-    let ministream = walk.chain(root.start, "the mini stream", Some(root.size))?;
-    let minifat_bytes =
-        walk.read_chain(&minifat_chain, minifat_chain.len() as u64 * sector_size)?;
-    let minifat: Vec<u32> = minifat_bytes.chunks_exact(4).map(le32).collect();
-    let mut mini_uses = vec![false; minifat.len()];
-    for e in entries
-        .iter()
-        .skip(1)
-        .filter(|e| e.is_stream() && e.size > 0)
-    {
-        if e.size < mini_cutoff {
-            mini_chain(
-                &minifat,
-                &mut mini_uses,
-                e,
-                ministream.len() as u64 * sector_size,
-            )?;
-        } else {
-            walk.chain(e.start, &format!("stream `{}`", e.name()), Some(e.size))?;
-        }
-    }
+    let entries = walk.directory(&head)?;
     let mut layout = Layout {
         sector_size,
-        mini_cutoff,
+        mini_cutoff: u64::from(u32_at(&head, 56)),
         file_len,
         entries,
         hidden: Vec::new(),
     };
+    walk.streams(&head, &layout)?;
     walk.unused(&mut layout)?;
     Ok(layout)
 }
 
-/// A mini stream's chain in the mini FAT, bounded by the mini stream.
-fn mini_chain(
-    minifat: &[u32],
-    uses: &mut [bool],
-    e: &RawEntry,
-    mini_len: u64,
-) -> Result<(), Problem> {
-    let mut at = e.start;
-    let mut count = 0u64;
-    let need = e.size.div_ceil(64);
-    while at != END_OF_CHAIN {
-        let i = at as usize;
-        let (Some(next), Some(used)) = (minifat.get(i), uses.get_mut(i)) else {
-            return Err(format!(
-                "stream `{}`: mini sector {at} is past the mini FAT",
-                e.name()
-            ));
-        };
-        if *used {
-            return Err(format!(
-                "stream `{}`: mini sector {at} is used twice (a loop or a shared sector)",
-                e.name()
-            ));
+impl<F: Read + Seek> Walk<'_, F> {
+    /// The directory's chain, read and walked into its tree.
+    fn directory(&mut self, head: &[u8]) -> Result<Vec<RawEntry>, Problem> {
+        let dir = self.chain(u32_at(head, 48), "the directory", None)?;
+        if dir.len() as u64 * self.sector_size > DIRECTORY_MAX {
+            return Err(format!("a directory of more than {DIRECTORY_MAX} bytes"));
         }
-        if (u64::from(at) + 1) * 64 > mini_len {
-            return Err(format!(
-                "stream `{}`: mini sector {at} is past the mini stream",
-                e.name()
-            ));
+        let raw = self.read_chain(&dir, dir.len() as u64 * self.sector_size)?;
+        directory::tree(&raw, self.sector_size)
+    }
+
+    /// Every stream's chain, in the FAT or the mini FAT.
+    fn streams(&mut self, head: &[u8], layout: &Layout) -> Result<(), Problem> {
+        let sector_size = self.sector_size;
+        let root = layout
+            .entries
+            .first()
+            .ok_or("the directory has no root entry")?;
+        let minifat_chain = self.chain(u32_at(head, 60), "the mini FAT", None)?;
+        if minifat_chain.len() as u64 * sector_size > DIRECTORY_MAX {
+            return Err(format!("a mini FAT of more than {DIRECTORY_MAX} bytes"));
         }
-        *used = true;
-        count += 1;
-        at = *next;
+        let ministream = self.chain(root.start, "the mini stream", Some(root.size))?;
+        let minifat_bytes =
+            self.read_chain(&minifat_chain, minifat_chain.len() as u64 * sector_size)?;
+        let minifat: Vec<u32> = minifat_bytes.chunks_exact(4).map(le32).collect();
+        let mut mini_uses = vec![false; minifat.len()];
+        for e in layout
+            .entries
+            .iter()
+            .skip(1)
+            .filter(|e| e.is_stream() && e.size > 0)
+        {
+            if e.size < layout.mini_cutoff {
+                mini_chain(
+                    &minifat,
+                    &mut mini_uses,
+                    e,
+                    ministream.len() as u64 * sector_size,
+                )?;
+            } else {
+                self.chain(e.start, &format!("stream `{}`", e.name()), Some(e.size))?;
+            }
+        }
+        Ok(())
     }
-    if count < need {
-        return Err(format!(
-            "stream `{}` claims {} bytes; its mini chain holds {}",
-            e.name(),
-            e.size,
-            count * 64
-        ));
-    }
-    Ok(())
 }
 
 struct Walk<'a, F> {

@@ -20,6 +20,7 @@ pub mod content;
 pub mod directory;
 pub mod guard;
 pub mod layout;
+pub mod mini;
 pub mod plain_cab;
 pub mod tables;
 

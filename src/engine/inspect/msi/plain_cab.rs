@@ -15,67 +15,21 @@ use sha2::{Digest, Sha256};
 /// A file of the cabinet: its name, and its digest and size once read.
 pub type PlainFile = (String, [u8; 32], u64);
 
+/// A folder's first data block and block count.
+type Folder = (u64, u16);
+/// A file: its folder, offset in the folder, size, name.
+type Listed = (u16, u64, u64, String);
+
 /// Every file of an uncompressed, single-volume cabinet, hashed; `None`
 /// when the cabinet is not one this reader takes.
 pub fn read<R: Read + Seek>(reader: R) -> io::Result<Option<Vec<PlainFile>>> {
     let mut r = BufReader::with_capacity(256 * 1024, reader);
-    let mut head = [0u8; 36];
-    r.read_exact(&mut head)?;
-    if &head[..4] != b"MSCF" {
+    let Some((folders, listed, data_reserve)) = directory(&mut r)? else {
         return Ok(None);
-    }
-    let u16_at = |at: usize| u16::from_le_bytes([head[at], head[at + 1]]);
-    let u32_at =
-        |at: usize| u32::from_le_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
-    let files_at = u64::from(u32_at(16));
-    let (folders, files, flags) = (u16_at(26), u16_at(28), u16_at(30));
-    if flags & 0x3 != 0 {
-        return Ok(None); // spans cabinets
-    }
-    let (mut folder_reserve, mut data_reserve) = (0u64, 0u64);
-    if flags & 0x4 != 0 {
-        let mut sizes = [0u8; 4];
-        r.read_exact(&mut sizes)?;
-        folder_reserve = u64::from(sizes[2]);
-        data_reserve = u64::from(sizes[3]);
-        r.seek_relative(i64::from(u16::from_le_bytes([sizes[0], sizes[1]])))?;
-    }
-    let mut starts = Vec::new();
-    for _ in 0..folders {
-        let mut f = [0u8; 8];
-        r.read_exact(&mut f)?;
-        if u16::from_le_bytes([f[6], f[7]]) & 0xF != 0 {
-            return Ok(None); // compressed
-        }
-        let blocks = u16::from_le_bytes([f[4], f[5]]);
-        starts.push((
-            u64::from(u32::from_le_bytes([f[0], f[1], f[2], f[3]])),
-            blocks,
-        ));
-        r.seek_relative(folder_reserve as i64)?;
-    }
-    r.seek(SeekFrom::Start(files_at))?;
-    // (folder, offset in folder, size, name)
-    let mut listed: Vec<(u16, u64, u64, String)> = Vec::new();
-    for _ in 0..files {
-        let mut f = [0u8; 16];
-        r.read_exact(&mut f)?;
-        let size = u64::from(u32::from_le_bytes([f[0], f[1], f[2], f[3]]));
-        let offset = u64::from(u32::from_le_bytes([f[4], f[5], f[6], f[7]]));
-        let folder = u16::from_le_bytes([f[8], f[9]]);
-        let mut name = Vec::new();
-        let mut bounded = (&mut r).take(256);
-        bounded.read_until_zero(&mut name)?;
-        listed.push((
-            folder,
-            offset,
-            size,
-            String::from_utf8_lossy(&name).into_owned(),
-        ));
-    }
+    };
     let mut out = Vec::new();
-    for (index, (start, blocks)) in starts.iter().enumerate() {
-        let mut mine: Vec<&(u16, u64, u64, String)> = listed
+    for (index, (start, blocks)) in folders.iter().enumerate() {
+        let mut mine: Vec<&Listed> = listed
             .iter()
             .filter(|f| usize::from(f.0) == index)
             .collect();
@@ -102,10 +56,66 @@ pub fn read<R: Read + Seek>(reader: R) -> io::Result<Option<Vec<PlainFile>>> {
             at = offset + read;
         }
     }
-    if out.len() != listed.len() {
+    Ok((out.len() == listed.len()).then_some(out))
+}
+
+/// The header, the folders and the files; `None` for a cabinet this
+/// reader does not take. Also the size of each data block's reserve.
+fn directory<R: Read + Seek>(
+    r: &mut BufReader<R>,
+) -> io::Result<Option<(Vec<Folder>, Vec<Listed>, u64)>> {
+    let mut head = [0u8; 36];
+    r.read_exact(&mut head)?;
+    if &head[..4] != b"MSCF" {
         return Ok(None);
     }
-    Ok(Some(out))
+    let u16_at = |at: usize| u16::from_le_bytes([head[at], head[at + 1]]);
+    let files_at = u64::from(u32::from_le_bytes([head[16], head[17], head[18], head[19]]));
+    let (folders, files, flags) = (u16_at(26), u16_at(28), u16_at(30));
+    if flags & 0x3 != 0 {
+        return Ok(None); // spans cabinets
+    }
+    let (mut folder_reserve, mut data_reserve) = (0i64, 0u64);
+    if flags & 0x4 != 0 {
+        let mut sizes = [0u8; 4];
+        r.read_exact(&mut sizes)?;
+        folder_reserve = i64::from(sizes[2]);
+        data_reserve = u64::from(sizes[3]);
+        r.seek_relative(i64::from(u16::from_le_bytes([sizes[0], sizes[1]])))?;
+    }
+    let mut starts = Vec::new();
+    for _ in 0..folders {
+        let mut f = [0u8; 8];
+        r.read_exact(&mut f)?;
+        if u16::from_le_bytes([f[6], f[7]]) & 0xF != 0 {
+            return Ok(None); // compressed
+        }
+        let blocks = u16::from_le_bytes([f[4], f[5]]);
+        starts.push((
+            u64::from(u32::from_le_bytes([f[0], f[1], f[2], f[3]])),
+            blocks,
+        ));
+        r.seek_relative(folder_reserve)?;
+    }
+    r.seek(SeekFrom::Start(files_at))?;
+    let mut listed = Vec::new();
+    for _ in 0..files {
+        let mut f = [0u8; 16];
+        r.read_exact(&mut f)?;
+        let size = u64::from(u32::from_le_bytes([f[0], f[1], f[2], f[3]]));
+        let offset = u64::from(u32::from_le_bytes([f[4], f[5], f[6], f[7]]));
+        let folder = u16::from_le_bytes([f[8], f[9]]);
+        let mut name = Vec::new();
+        let mut bounded = (&mut *r).take(256);
+        bounded.read_until_zero(&mut name)?;
+        listed.push((
+            folder,
+            offset,
+            size,
+            String::from_utf8_lossy(&name).into_owned(),
+        ));
+    }
+    Ok(Some((starts, listed, data_reserve)))
 }
 
 /// The data blocks of one uncompressed folder, as one stream.
