@@ -213,49 +213,23 @@ pub fn pe(data: &[u8]) {
     };
     bounded(&report);
     if let Some(file) = &report.authenticode {
-        let held: usize = file.signatures.iter().map(Vec::len).sum();
-        assert!(
-            held as u64 <= crate::engine::inspect::pe::TABLE_MAX,
-            "signatures past the table limit"
-        );
-        let trust = crate::engine::verify::authenticode::Trust::default();
-        let now =
-            jiff::Timestamp::from_second(1_790_000_000).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-        let _ = crate::engine::verify::authenticode::judge(file, Ok(&trust), now);
+        judged_within_limits(file);
     }
 }
 
-/// A Windows Installer package (`inspect::msi`), walked from the file as
-/// a review walks it, and its Authenticode signature judged: the
-/// signature held stays within the table limit and the scripts within
-/// their streams' limits, whatever the compound file claims.
-pub fn msi(data: &[u8]) {
-    let dir = scratch();
-    let path = dir.path().join("artifact.msi");
-    if !write(&path, data) {
-        return;
-    }
-    let report = walk_file(&path, "artifact.msi", &limits());
-    bounded(&report);
-    if let Some(file) = &report.authenticode {
-        let held: usize = file.signatures.iter().map(Vec::len).sum();
-        assert!(
-            held as u64 <= crate::engine::inspect::pe::TABLE_MAX,
-            "signatures past the table limit"
-        );
-        let trust = crate::engine::verify::authenticode::Trust::default();
-        let now =
-            jiff::Timestamp::from_second(1_790_000_000).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-        let _ = crate::engine::verify::authenticode::judge(file, Ok(&trust), now);
-    }
-    if let Some(package) = &report.package {
-        for s in &package.scripts {
-            assert!(
-                s.size <= crate::engine::inspect::msi::actions::BINARY_MAX,
-                "a custom action's code past its limit"
-            );
-        }
-    }
+/// A Windows Installer package (`inspect::msi`): see [`super::msi_hostile::fuzz_one`].
+pub use super::msi_hostile::fuzz_one as msi;
+
+/// A file's Authenticode signatures, held within the table limit, judged.
+pub(crate) fn judged_within_limits(file: &crate::engine::verify::authenticode::SignedFile) {
+    let held: usize = file.signatures.iter().map(Vec::len).sum();
+    assert!(
+        held as u64 <= crate::engine::inspect::pe::TABLE_MAX,
+        "signatures past the table limit"
+    );
+    let trust = crate::engine::verify::authenticode::Trust::default();
+    let now = jiff::Timestamp::from_second(1_790_000_000).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let _ = crate::engine::verify::authenticode::judge(file, Ok(&trust), now);
 }
 
 /// A Debian package (`inspect::deb`), walked from the stream; what it says
@@ -347,7 +321,7 @@ fn archive(data: &[u8], name: &str) {
 }
 
 /// What the limits promise of any report.
-fn bounded(report: &ArchiveReport) {
+pub(crate) fn bounded(report: &ArchiveReport) {
     let l = limits();
     assert!(
         report.entries.len() <= l.max_entries + 1,

@@ -23,6 +23,7 @@ pub mod layout;
 pub mod msi;
 pub mod msi_hostile;
 pub mod msi_large;
+pub mod msi_sign;
 pub mod pe;
 pub mod rpm;
 pub mod rpm_bytes;
