@@ -19,6 +19,8 @@ pub type PlainFile = (String, [u8; 32], u64);
 type Folder = (u64, u16);
 /// A file: its folder, offset in the folder, size, name.
 type Listed = (u16, u64, u64, String);
+/// The folders, the files, and the size of each data block's reserve.
+type Directory = (Vec<Folder>, Vec<Listed>, u64);
 
 /// Every file of an uncompressed, single-volume cabinet, hashed; `None`
 /// when the cabinet is not one this reader takes.
@@ -61,9 +63,7 @@ pub fn read<R: Read + Seek>(reader: R) -> io::Result<Option<Vec<PlainFile>>> {
 
 /// The header, the folders and the files; `None` for a cabinet this
 /// reader does not take. Also the size of each data block's reserve.
-fn directory<R: Read + Seek>(
-    r: &mut BufReader<R>,
-) -> io::Result<Option<(Vec<Folder>, Vec<Listed>, u64)>> {
+fn directory<R: Read + Seek>(r: &mut BufReader<R>) -> io::Result<Option<Directory>> {
     let mut head = [0u8; 36];
     r.read_exact(&mut head)?;
     if &head[..4] != b"MSCF" {
