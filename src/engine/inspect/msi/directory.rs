@@ -3,56 +3,14 @@
 //! entry and an explicit stack, so a tree that points back at itself is
 //! refused naming the entry, and no depth of nesting recurses.
 
-use super::layout::{le32, u16_at, u32_at};
+use super::sector::{le32, u16_at, u32_at};
 
 const ENTRY: usize = 128;
 const NO_ENTRY: u32 = 0xFFFF_FFFF;
 /// Storages nested deeper than this are refused (MSI files use two).
 const DEPTH_MAX: usize = 64;
 
-/// One directory entry as written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawEntry {
-    /// The entry's index in the directory.
-    pub id: u32,
-    /// The name's UTF-16 code units, without the terminating zero.
-    pub name16: Vec<u16>,
-    /// 1 storage, 2 stream, 5 root.
-    pub kind: u8,
-    pub clsid: [u8; 16],
-    pub state_bits: [u8; 4],
-    pub created: [u8; 8],
-    pub modified: [u8; 8],
-    pub start: u32,
-    pub size: u64,
-    /// The index of the storage holding it (`None` for the root).
-    pub parent: Option<usize>,
-    /// The names from the root down, for `cfb` (`/a/b`).
-    pub path: String,
-}
-
-impl RawEntry {
-    pub fn is_stream(&self) -> bool {
-        self.kind == 2
-    }
-
-    pub fn is_storage(&self) -> bool {
-        self.kind == 1 || self.kind == 5
-    }
-
-    /// The name as text (unpaired surrogates replaced).
-    pub fn name(&self) -> String {
-        String::from_utf16_lossy(&self.name16)
-    }
-
-    /// The name's UTF-16LE bytes with the terminating zero, as signers
-    /// sort them.
-    pub fn sort_key(&self) -> Vec<u8> {
-        let mut out: Vec<u8> = self.name16.iter().flat_map(|u| u.to_le_bytes()).collect();
-        out.extend([0, 0]);
-        out
-    }
-}
+pub use crate::engine::verify::authenticode::msi::RawEntry;
 
 /// Every entry reachable from the root (entry 0), the root first, each
 /// storage's children after it.

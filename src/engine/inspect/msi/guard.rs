@@ -8,7 +8,7 @@
 //! real package have.
 
 use super::directory::RawEntry;
-use super::layout::{u16_at, u32_at};
+use super::sector::{u16_at, u32_at};
 
 /// The largest table, string-pool or string-data stream read.
 pub const TABLE_STREAM_MAX: u64 = 32 << 20;

@@ -15,13 +15,12 @@ use std::io::{self, Read, Seek, SeekFrom};
 
 use super::directory::{self, RawEntry};
 use super::mini::mini_chain;
+use super::sector::{
+    DIFAT_SECTOR, END_OF_CHAIN, FAT_SECTOR, FREE, MAGIC, MAX_REGULAR, le32, u16_at, u32_at,
+};
 
-pub const MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-pub const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
-pub const FREE: u32 = 0xFFFF_FFFF;
-const FAT_SECTOR: u32 = 0xFFFF_FFFD;
-const DIFAT_SECTOR: u32 = 0xFFFF_FFFC;
-const MAX_REGULAR: u32 = 0xFFFF_FFFA;
+pub use super::sector::Problem;
+
 const HEADER_DIFAT: usize = 109;
 /// The largest directory or mini FAT read (a real MSI's is a few KiB).
 const DIRECTORY_MAX: u64 = 16 << 20;
@@ -44,9 +43,6 @@ pub struct Layout {
     /// Bytes no part of the structure uses, each naming its offset.
     pub hidden: Vec<String>,
 }
-
-/// Why the structure cannot be read (names the offset).
-pub type Problem = String;
 
 /// Reads the structure of the compound file `file` of `file_len` bytes.
 pub fn read<F: Read + Seek>(file: &mut F, file_len: u64) -> Result<Layout, Problem> {
@@ -340,22 +336,6 @@ impl<F: Read + Seek> Walk<'_, F> {
             "{bytes} bytes in sector(s) {first}..={last} (offset {}) that no stream, table or directory uses, holding data no signature covers",
             self.offset(first)
         )
-    }
-}
-
-pub fn u16_at(b: &[u8], at: usize) -> u16 {
-    b.get(at..at + 2)
-        .map_or(0, |s| u16::from_le_bytes([s[0], s[1]]))
-}
-
-pub fn u32_at(b: &[u8], at: usize) -> u32 {
-    b.get(at..at + 4).map_or(0, le32)
-}
-
-pub fn le32(s: &[u8]) -> u32 {
-    match s {
-        [a, b, c, d, ..] => u32::from_le_bytes([*a, *b, *c, *d]),
-        _ => 0,
     }
 }
 

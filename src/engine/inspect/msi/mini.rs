@@ -4,7 +4,7 @@
 //! that share a mini sector stop the walk, naming the stream.
 
 use super::directory::RawEntry;
-use super::layout::{END_OF_CHAIN, Problem};
+use super::sector::{END_OF_CHAIN, Problem};
 
 /// A mini stream's chain in the mini FAT, bounded by the mini stream.
 pub fn mini_chain(

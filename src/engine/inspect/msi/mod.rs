@@ -22,6 +22,7 @@ pub mod guard;
 pub mod layout;
 pub mod mini;
 pub mod plain_cab;
+pub mod sector;
 pub mod tables;
 
 use std::fs::File;
@@ -59,7 +60,7 @@ impl Kind for Msi {
     }
 
     fn recognises(&self, head: &[u8]) -> bool {
-        head.starts_with(&layout::MAGIC)
+        head.starts_with(&sector::MAGIC)
     }
 
     fn walk(&self, input: Input<'_>) -> Option<ArchiveReport> {
