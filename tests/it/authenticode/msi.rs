@@ -241,3 +241,55 @@ fn files_in_an_uncompressed_cabinet_are_hashed_alike() {
         .collect();
     assert_eq!(digests, want);
 }
+
+/// A download has no file while the pass runs: the package is walked
+/// from the downloaded copy once the pass has put it here, as a zip is.
+#[test]
+fn an_msi_that_arrives_over_the_network_is_walked_from_the_download() {
+    use intake::testkit::server::{Body, Route, Server};
+    let p = parties();
+    let server = Server::start().unwrap();
+    let bytes = msi_kit::sign(&unsigned(), &p.vendor, Some(&p.stamp()));
+    let mut feed = msi_feed(
+        bytes,
+        &[("vendor-ca.pem", &p.vendor.ca.cert_pem)],
+        &[("tsa-ca.pem", &p.tsa.ca.cert_pem)],
+    );
+    feed.sources = vec![("vendor".into(), server.url())];
+    let release = feed.releases[0].clone();
+    let w = write(&feed);
+    let mut files = vec![&release.checksums];
+    files.extend(release.checksums_signature.iter());
+    for a in &release.artifacts {
+        files.push(&a.file);
+        files.extend(a.signature.iter());
+    }
+    for f in files {
+        server.route(
+            &format!("{}/{}", release.version, f.name),
+            Route::new(Body::bytes(f.bytes.clone())),
+        );
+    }
+    let feed = intake::engine::select::feed::Feed::load(&w.feed).unwrap();
+    let trust = intake::engine::verify::signature::TrustStore::load(&feed).unwrap();
+    let request = intake::engine::review::Request {
+        version: "4.2.1".into(),
+        platform: PLATFORM.into(),
+        now: now(),
+        fetch: Default::default(),
+        limits: Default::default(),
+        stage_dir: None,
+        previous: intake::engine::select::rollback::Previous::None,
+        approvals: Vec::new(),
+        sbom_baseline: intake::engine::verify::sbom::Baseline::None("none".into()),
+    };
+    use intake::engine::shared::event::{Cancel, Quiet};
+    let r =
+        intake::engine::review::run(&feed, &trust, &request, &mut Quiet, &Cancel::new()).unwrap();
+    says(
+        assert_status(&r, CheckId::FetchSource, Status::Pass),
+        "served by vendor",
+    );
+    assert_status(&r, CheckId::AuthenticodeSignature, Status::Pass);
+    assert_eq!(r.manifest.len(), 2, "{:#?}", r.checks);
+}
