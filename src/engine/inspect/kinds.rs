@@ -118,6 +118,10 @@ mod tests {
         // `BZh` alone, or with a digit, is not enough.
         assert_eq!(kind(b"BZh9 release notes"), None);
         assert_eq!(kind(b"PK\x03\x04"), Some("zip"));
+        assert_eq!(
+            kind(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]),
+            Some("msi")
+        );
     }
 
     #[test]
