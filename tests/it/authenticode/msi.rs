@@ -293,3 +293,16 @@ fn an_msi_that_arrives_over_the_network_is_walked_from_the_download() {
     assert_status(&r, CheckId::AuthenticodeSignature, Status::Pass);
     assert_eq!(r.manifest.len(), 2, "{:#?}", r.checks);
 }
+
+#[test]
+fn hidden_bytes_are_named_as_the_compound_files() {
+    let p = parties();
+    let mut bytes = msi_kit::sign(&unsigned(), &p.vendor, Some(&p.stamp()));
+    bytes.extend(b"hidden");
+    let r = msi_review(&p, bytes);
+    let s = assert_status(&r, CheckId::AuthenticodeSignature, Status::Fail);
+    assert!(
+        s.findings.iter().any(|f| f.subject == "(compound file)"),
+        "{s:#?}"
+    );
+}

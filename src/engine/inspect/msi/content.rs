@@ -88,7 +88,7 @@ fn read(path: &Path, layout: &Layout) -> Result<SignedFile, String> {
         }
     }
     Ok(SignedFile {
-        what: "an MSI installer package".to_string(),
+        what: order::WHAT.to_string(),
         digests: hashers
             .into_iter()
             .map(|h| ImageDigest {

@@ -59,6 +59,8 @@ impl RawEntry {
     }
 }
 
+/// What an MSI is called in the evidence.
+pub const WHAT: &str = "an MSI installer package";
 /// The root stream holding the PKCS#7 signature.
 pub const DIGITAL_SIGNATURE: &str = "\u{5}DigitalSignature";
 /// The root stream holding the metadata pre-hash.
