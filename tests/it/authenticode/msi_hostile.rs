@@ -112,3 +112,30 @@ fn a_thousand_seeded_mutations_of_signed_packages_are_walked_without_a_panic() {
     }
     assert!(failed.is_empty(), "mutations that panic: {failed:?}");
 }
+
+#[test]
+fn custom_actions_naming_one_large_binary_are_read_within_a_budget() {
+    let p = parties();
+    let mut spec = intake::testkit::msi::MsiSpec::connector("4.2.1");
+    spec.binaries = vec![("big".into(), vec![0x90; 10 << 20])];
+    spec.actions = (0..10)
+        .map(|i| intake::testkit::msi::MsiAction {
+            name: format!("Run{i}"),
+            kind: 1,
+            source: "big".into(),
+            target: "Go".into(),
+        })
+        .collect();
+    let started = Instant::now();
+    let r = msi_review(&p, msi_kit::sign(&msi_kit::build(&spec), &p.vendor, None));
+    assert!(started.elapsed() < Duration::from_secs(30));
+    let scripts = &r.package.as_ref().unwrap().scripts;
+    assert_eq!(scripts.len(), 10);
+    let read = scripts.iter().filter(|s| s.size == 10 << 20).count();
+    assert_eq!(read, 6, "64 MiB read at most: six of the ten");
+    let last = String::from_utf8_lossy(&scripts[9].text).into_owned();
+    assert!(
+        last.contains("more than the 4194304 bytes intake reads"),
+        "{last}"
+    );
+}

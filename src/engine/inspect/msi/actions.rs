@@ -49,6 +49,13 @@ pub fn what_runs(kind: i32) -> Option<&'static str> {
     })
 }
 
+/// All the `Binary` streams read for the custom actions together: a
+/// package whose actions all name one large stream is read once per action
+/// only up to this.
+pub const READ_BUDGET: u64 = 64 << 20;
+/// All the script text kept to show, together.
+pub const SHOWN_MAX: u64 = 16 << 20;
+
 /// Every custom action that runs code, as scripts.
 pub fn scripts(
     actions: &[ActionRow],
@@ -56,44 +63,37 @@ pub fn scripts(
     properties: &std::collections::HashMap<String, String>,
 ) -> Vec<Script> {
     let mut out = Vec::new();
+    let (mut read_left, mut shown_left) = (READ_BUDGET, SHOWN_MAX);
     for a in actions {
         let Some(what) = what_runs(a.kind) else {
             continue;
         };
         let base = a.kind & 0x3F;
         let source = a.source.clone().unwrap_or_default();
-        let target = a.target.clone().unwrap_or_default();
         let script_in_target = matches!((base & 0x07, base & 0x30), (5 | 6, 0x20));
         let target = if script_in_target {
             "(the script below)".to_string()
         } else {
-            target
+            a.target.clone().unwrap_or_default()
         };
         let mut text = format!(
             "custom action {} (type {}, base type {base}): runs {what}\nsource: {source}\ntarget: {target}\n",
             a.name, a.kind
         );
-        let code: Option<Result<Vec<u8>, String>> = match (base & 0x07, base & 0x30) {
-            (1 | 2 | 5 | 6, 0x00) => Some(tables::stream_bytes(
-                package,
-                &format!("Binary.{source}"),
-                BINARY_MAX,
-            )),
-            (5 | 6, 0x20) => Some(Ok(a.target.clone().unwrap_or_default().into_bytes())),
-            (5 | 6, 0x30) => Some(Ok(properties
-                .get(&source)
-                .cloned()
-                .unwrap_or_default()
-                .into_bytes())),
-            _ => None,
-        };
+        let code = code_of(a, package, properties, &mut read_left);
         let script = matches!(base & 0x07, 5 | 6);
         let (size, sha256) = match &code {
             Some(Ok(bytes)) => {
-                if script {
+                if script && bytes.len() as u64 <= shown_left {
+                    shown_left -= bytes.len() as u64;
                     text.push_str("script:\n");
                     text.push_str(&String::from_utf8_lossy(bytes));
                     text.push('\n');
+                } else if script {
+                    text.push_str(&format!(
+                        "script: {} bytes, not shown (the package's scripts pass the {SHOWN_MAX} bytes intake shows)\n",
+                        bytes.len()
+                    ));
                 } else {
                     text.push_str(&format!(
                         "code: {} bytes from the Binary table stream `{source}`\n",
@@ -116,4 +116,37 @@ pub fn scripts(
         });
     }
     out
+}
+
+/// The code the action runs, when the package holds it: a `Binary`
+/// stream (within what is left of [`READ_BUDGET`]), the `Target` text, or
+/// a property's value.
+fn code_of(
+    a: &ActionRow,
+    package: &mut Package<File>,
+    properties: &std::collections::HashMap<String, String>,
+    read_left: &mut u64,
+) -> Option<Result<Vec<u8>, String>> {
+    let base = a.kind & 0x3F;
+    let source = a.source.clone().unwrap_or_default();
+    Some(match (base & 0x07, base & 0x30) {
+        (1 | 2 | 5 | 6, 0x00) if *read_left == 0 => Err(format!(
+            "not read: the package's custom actions' code passes the {READ_BUDGET} bytes intake reads"
+        )),
+        (1 | 2 | 5 | 6, 0x00) => {
+            let max = BINARY_MAX.min(*read_left);
+            let read = tables::stream_bytes(package, &format!("Binary.{source}"), max);
+            if let Ok(bytes) = &read {
+                *read_left -= bytes.len() as u64;
+            }
+            read
+        }
+        (5 | 6, 0x20) => Ok(a.target.clone().unwrap_or_default().into_bytes()),
+        (5 | 6, 0x30) => Ok(properties
+            .get(&source)
+            .cloned()
+            .unwrap_or_default()
+            .into_bytes()),
+        _ => return None,
+    })
 }

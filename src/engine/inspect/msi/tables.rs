@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use msi::{Package, Row, Select, Value};
@@ -153,16 +153,21 @@ pub fn stream_bytes(package: &mut Package<File>, name: &str, max: u64) -> Result
         package.read_stream(name).map_err(|e| e.to_string())
     }))
     .map_err(|_| format!("the stream `{name}` cannot be read"))??;
-    let mut out = Vec::new();
-    reader
-        .take(max + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| e.to_string())?;
-    if out.len() as u64 > max {
+    // The stream's length, known without reading it: one larger than
+    // `max` is refused unread.
+    let mut reader = reader;
+    let len = reader.seek(SeekFrom::End(0)).map_err(|e| e.to_string())?;
+    if len > max {
         return Err(format!(
-            "the stream `{name}` is larger than the {max} bytes intake reads"
+            "the stream `{name}` holds {len} bytes: more than the {max} bytes intake reads"
         ));
     }
+    reader.rewind().map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    reader
+        .take(max)
+        .read_to_end(&mut out)
+        .map_err(|e| e.to_string())?;
     Ok(out)
 }
 
