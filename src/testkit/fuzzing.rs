@@ -29,7 +29,7 @@ use crate::settings::Settings;
 pub type Target = (&'static str, fn(&[u8]));
 
 /// Every target, in the order `scripts/fuzz.sh` runs them.
-pub const TARGETS: [Target; 19] = [
+pub const TARGETS: [Target; 20] = [
     ("feed", feed),
     ("checksums", checksums),
     ("signature", signature),
@@ -42,6 +42,7 @@ pub const TARGETS: [Target; 19] = [
     ("zip", zip),
     ("deb", deb),
     ("pe", pe),
+    ("msi", msi),
     ("rpm", rpm),
     ("manifest", manifest),
     ("checklist", checklist),
@@ -212,16 +213,23 @@ pub fn pe(data: &[u8]) {
     };
     bounded(&report);
     if let Some(file) = &report.authenticode {
-        let held: usize = file.signatures.iter().map(Vec::len).sum();
-        assert!(
-            held as u64 <= crate::engine::inspect::pe::TABLE_MAX,
-            "signatures past the table limit"
-        );
-        let trust = crate::engine::verify::authenticode::Trust::default();
-        let now =
-            jiff::Timestamp::from_second(1_790_000_000).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-        let _ = crate::engine::verify::authenticode::judge(file, Ok(&trust), now);
+        judged_within_limits(file);
     }
+}
+
+/// A Windows Installer package (`inspect::msi`): see [`super::msi_hostile::fuzz_one`].
+pub use super::msi_hostile::fuzz_one as msi;
+
+/// A file's Authenticode signatures, held within the table limit, judged.
+pub(crate) fn judged_within_limits(file: &crate::engine::verify::authenticode::SignedFile) {
+    let held: usize = file.signatures.iter().map(Vec::len).sum();
+    assert!(
+        held as u64 <= crate::engine::inspect::pe::TABLE_MAX,
+        "signatures past the table limit"
+    );
+    let trust = crate::engine::verify::authenticode::Trust::default();
+    let now = jiff::Timestamp::from_second(1_790_000_000).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let _ = crate::engine::verify::authenticode::judge(file, Ok(&trust), now);
 }
 
 /// A Debian package (`inspect::deb`), walked from the stream; what it says
@@ -313,7 +321,7 @@ fn archive(data: &[u8], name: &str) {
 }
 
 /// What the limits promise of any report.
-fn bounded(report: &ArchiveReport) {
+pub(crate) fn bounded(report: &ArchiveReport) {
     let l = limits();
     assert!(
         report.entries.len() <= l.max_entries + 1,

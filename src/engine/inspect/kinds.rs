@@ -8,6 +8,7 @@ use crate::engine::shared::check::{Finding, Status};
 use super::compress::{TAR_BZ2, TAR_GZ, TAR_XZ, TAR_ZST};
 use super::deb::DEB;
 use super::kind::Kind;
+use super::msi::MSI;
 use super::pe::PE;
 use super::report::{ArchiveReport, NOT_AN_ARCHIVE};
 use super::rpm::RPM;
@@ -17,7 +18,7 @@ use super::zip::ZIP;
 /// Every kind, in the order their bytes are tried: the ones with a magic
 /// number first, tar (a header checksum, no magic in old archives) last.
 pub static KINDS: &[&dyn Kind] = &[
-    &DEB, &RPM, &PE, &ZIP, &TAR_GZ, &TAR_XZ, &TAR_ZST, &TAR_BZ2, &TAR,
+    &DEB, &RPM, &PE, &MSI, &ZIP, &TAR_GZ, &TAR_XZ, &TAR_ZST, &TAR_BZ2, &TAR,
 ];
 
 /// The kind a file name promises (the longest matching ending wins, so
@@ -98,6 +99,7 @@ mod tests {
         assert_eq!(named("a.bin"), None);
         assert_eq!(named("meridian_4.2.1-1_amd64.deb"), Some("deb"));
         assert_eq!(named("meridian-4.2.1-1.el9.x86_64.rpm"), Some("rpm"));
+        assert_eq!(named("Connector-4.2.1.MSI"), Some("msi"));
     }
 
     #[test]
@@ -116,6 +118,10 @@ mod tests {
         // `BZh` alone, or with a digit, is not enough.
         assert_eq!(kind(b"BZh9 release notes"), None);
         assert_eq!(kind(b"PK\x03\x04"), Some("zip"));
+        assert_eq!(
+            kind(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]),
+            Some("msi")
+        );
     }
 
     #[test]

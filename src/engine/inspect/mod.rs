@@ -21,6 +21,7 @@ pub mod hasher;
 pub mod kind;
 pub mod kinds;
 pub mod meter;
+pub mod msi;
 pub mod notes;
 pub mod package;
 pub mod package_arch;

@@ -15,6 +15,9 @@ use crate::engine::shared::check::Finding;
 pub enum Format {
     Deb,
     Rpm,
+    /// A Windows Installer package: its identity from the `Property`
+    /// table, its scripts the custom actions that run code.
+    Msi,
 }
 
 /// A package's own metadata, as read in the one pass.

@@ -40,7 +40,7 @@ pub(super) fn package_checks(
         signature,
         package_digests::digests_check(package, payload_signed),
         identity_check(package, expected),
-        scripts_check(&package.scripts),
+        scripts_check(&package.scripts, package.format),
     ]
 }
 
@@ -139,7 +139,10 @@ fn identity_check(package: &Package, expected: &Expected<'_>) -> Check {
         .package
         .as_deref()
         .unwrap_or(expected.product.package_name());
-    if let Some(name) = &package.name {
+    // An MSI's ProductName is a display name ("Northwind Connector"):
+    // compared only when the feed names it as the artifact's `package`.
+    let name_compared = package.format != Format::Msi || expected.artifact.package.is_some();
+    if let Some(name) = package.name.as_ref().filter(|_| name_compared) {
         differ(
             "Package",
             (name != want_name).then(|| {
@@ -151,6 +154,7 @@ fn identity_check(package: &Package, expected: &Expected<'_>) -> Check {
         let differs = match package.format {
             Format::Deb => version_differs(version, expected.version),
             Format::Rpm => rpm_version_differs(version, expected.version),
+            Format::Msi => msi_version_differs(version, expected.version),
         };
         differ("Version", differs);
     }
@@ -160,6 +164,7 @@ fn identity_check(package: &Package, expected: &Expected<'_>) -> Check {
         let fits = match package.format {
             Format::Deb => arch::fits(architecture, platform, declared),
             Format::Rpm => rpm::arch::fits(architecture, platform, declared),
+            Format::Msi => Ok(()),
         };
         differ("Architecture", fits.err());
     }
@@ -244,21 +249,55 @@ pub(super) fn rpm_version_differs(package: &str, release: &str) -> Option<String
     (!same).then(|| format!("the package is version {package}, the feed's release is {release}"))
 }
 
+/// Why an MSI's ProductVersion (`major.minor.build`, numbers) is not the
+/// release's, if it is not: the first three fields compared as numbers,
+/// a missing field as 0 (Windows Installer ignores a fourth).
+pub(super) fn msi_version_differs(package: &str, release: &str) -> Option<String> {
+    let fields = |v: &str| -> Option<[u64; 3]> {
+        let mut out = [0u64; 3];
+        for (i, part) in v.split('.').enumerate() {
+            if i < 3 {
+                *out.get_mut(i)? = part.parse().ok()?;
+            }
+        }
+        Some(out)
+    };
+    match (fields(package), fields(release)) {
+        (None, _) => Some(format!(
+            "the ProductVersion {package} is not an MSI version (numbers separated by dots)"
+        )),
+        (Some(p), Some(r)) if p == r => None,
+        _ => Some(format!(
+            "the package is version {package}, the feed's release is {release}"
+        )),
+    }
+}
+
 /// Every maintainer script, a warning that needs a written reason.
-fn scripts_check(scripts: &[Script]) -> Check {
+fn scripts_check(scripts: &[Script], format: Format) -> Check {
     let id = CheckId::PackageScripts;
-    if scripts.is_empty() {
-        return Check::pass(
-            id,
+    // An MSI's code is its custom actions, run by Windows Installer.
+    let (what, when, none) = match format {
+        Format::Msi => (
+            "custom action",
+            "runs while the package is installed, repaired or removed (as LocalSystem when deferred)",
+            "no custom actions that run code: nothing of the vendor's runs while it is installed",
+        ),
+        Format::Deb | Format::Rpm => (
+            "maintainer script",
+            "runs as root while the package is installed or removed",
             "no maintainer scripts: nothing runs while it is installed",
-        );
+        ),
+    };
+    if scripts.is_empty() {
+        return Check::pass(id, none);
     }
     let names: Vec<&str> = scripts.iter().map(|s| s.name.as_str()).collect();
     let findings = scripts
         .iter()
         .map(|s| {
             let mut summary = format!(
-                "runs as root while the package is installed or removed; {} bytes, SHA-256 {}",
+                "{when}; {} bytes, SHA-256 {}",
                 group(s.size),
                 hex::encode(s.sha256)
             );
@@ -271,7 +310,7 @@ fn scripts_check(scripts: &[Script]) -> Check {
     Check::warn(
         id,
         format!(
-            "{} maintainer script{} ({}): each needs a written reason",
+            "{} {what}{} ({}): each needs a written reason",
             scripts.len(),
             if scripts.len() == 1 { "" } else { "s" },
             names.join(", ")

@@ -86,6 +86,31 @@ pub fn signature(digest: &[u8], publisher: &Publisher, stamp: Option<&Stamp<'_>>
     signature_stamped(digest, publisher, stamp.map(|s| (s, false)))
 }
 
+/// The PKCS#7 `ContentInfo` of an MSI's Authenticode signature over its
+/// content `digest` (an `SpcSipInfo` naming the MSI subject interface
+/// package, as signers write it).
+pub fn msi_signature(digest: &[u8], publisher: &Publisher, stamp: Option<&Stamp<'_>>) -> Vec<u8> {
+    let data = SpcAttributeTypeAndOptionalValue {
+        value_type: oids::SPC_SIPINFO,
+        value: Some(Any::from_der(&msi_sip_info()).expect("any")),
+    };
+    signature_of(data, digest, publisher, stamp.map(|s| (s, false)))
+}
+
+/// `SpcSipInfo ::= SEQUENCE { version 1, the MSI SIP's GUID, five zeros }`.
+fn msi_sip_info() -> Vec<u8> {
+    const MSI_SIP: [u8; 16] = [
+        0xf1, 0x10, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x46,
+    ];
+    let mut body = der_tlv(0x02, &[1]);
+    body.extend(der_tlv(0x04, &MSI_SIP));
+    for _ in 0..5 {
+        body.extend(der_tlv(0x02, &[0]));
+    }
+    der_tlv(0x30, &body)
+}
+
 /// `image` signed by `publisher` and countersigned the legacy way (a
 /// PKCS#9 countersignature by the stamp's authority, whose certificates
 /// the signature then carries).
@@ -103,11 +128,22 @@ fn signature_stamped(
     publisher: &Publisher,
     stamp: Option<(&Stamp<'_>, bool)>,
 ) -> Vec<u8> {
+    let data = SpcAttributeTypeAndOptionalValue {
+        value_type: oids::SPC_PE_IMAGE_DATA,
+        value: Some(Any::from_der(&pe_image_data()).expect("any")),
+    };
+    signature_of(data, digest, publisher, stamp)
+}
+
+/// The signature of `data` (what kind of file) and `digest`.
+fn signature_of(
+    data: SpcAttributeTypeAndOptionalValue,
+    digest: &[u8],
+    publisher: &Publisher,
+    stamp: Option<(&Stamp<'_>, bool)>,
+) -> Vec<u8> {
     let spc = SpcIndirectDataContent {
-        data: SpcAttributeTypeAndOptionalValue {
-            value_type: oids::SPC_PE_IMAGE_DATA,
-            value: Some(Any::from_der(&pe_image_data()).expect("any")),
-        },
+        data,
         message_digest: DigestInfo {
             digest_algorithm: sha256_alg(),
             digest: OctetString::new(digest).expect("octets"),

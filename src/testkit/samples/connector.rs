@@ -3,7 +3,8 @@
 //! by the test kit, signed by a demo publisher whose CA the feed pins, and
 //! timestamped by a demo authority it pins too). One release done right,
 //! and one lesson per way an Authenticode signature goes wrong, each in a
-//! channel of its own. The demo publisher's certificates are made anew
+//! channel of its own; and the connector as an MSI installer (4.2.2,
+//! channel `msi`) with its own lesson. The demo publisher's certificates are made anew
 //! each time the samples are generated; nothing else pins them.
 
 use anyhow::Result;
@@ -11,7 +12,7 @@ use sequoia_openpgp::Cert;
 
 use super::super::authenticode::{self as ac, Publisher, Stamp};
 use super::super::layout::{FeedSpec, FileSpec, ReleaseSpec};
-use super::super::{pe, ts};
+use super::super::{msi, pe, ts};
 
 /// The connector feed's product id.
 pub const CONNECTOR_ID: &str = "meridian-connector";
@@ -22,13 +23,29 @@ const STAMPED_AT: i64 = 1_772_446_447;
 
 /// A release of one `.exe`, in `channel`.
 fn release(version: &str, channel: &str, bytes: Vec<u8>, k: &Cert) -> Result<ReleaseSpec> {
-    let file = format!("meridian-connector-{version}.exe");
+    release_of(
+        version,
+        channel,
+        &format!("meridian-connector-{version}.exe"),
+        bytes,
+        k,
+    )
+}
+
+/// A release of one file named `file`, in `channel`.
+fn release_of(
+    version: &str,
+    channel: &str,
+    file: &str,
+    bytes: Vec<u8>,
+    k: &Cert,
+) -> Result<ReleaseSpec> {
     let mut r = ReleaseSpec::signed(
         version,
         "2026-03-02",
         k,
         ts(SIGNED_AT),
-        vec![("windows-x86_64", FileSpec::new(&file, bytes))],
+        vec![("windows-x86_64", FileSpec::new(file, bytes))],
     )?;
     r.channel = channel.into();
     Ok(r)
@@ -95,6 +112,40 @@ pub(super) fn connector_feed(release_key: &Cert) -> Result<FeedSpec> {
         ac::sign(&image, &vendor, None),
         release_key,
     )?);
+    msi_releases(&mut releases, &vendor, &stamp, release_key)?;
     feed.releases = releases;
     Ok(feed)
+}
+
+/// The connector as a Windows Installer package (4.2.2, channel `msi`):
+/// signed and timestamped like the `.exe`, its files in an embedded MSZIP
+/// cabinet, two custom actions that run code; and the same package with
+/// data appended after the compound file (CVE-2020-1464 style).
+fn msi_releases(
+    releases: &mut Vec<ReleaseSpec>,
+    vendor: &Publisher,
+    stamp: &Stamp<'_>,
+    release_key: &Cert,
+) -> Result<()> {
+    let package = msi::build(&msi::MsiSpec::connector("4.2.2"));
+    let signed = msi::sign(&package, vendor, Some(stamp));
+    let file = "meridian-connector-4.2.2.msi";
+    releases.push(release_of(
+        "4.2.2",
+        "msi",
+        file,
+        signed.clone(),
+        release_key,
+    )?);
+    let mut appended = signed;
+    appended.extend_from_slice(b"#payload: appended after signing#");
+    let file = "meridian-connector-msi-appended.msi";
+    releases.push(release_of(
+        "msi-appended",
+        "msi-appended",
+        file,
+        appended,
+        release_key,
+    )?);
+    Ok(())
 }

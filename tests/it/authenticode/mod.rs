@@ -7,6 +7,10 @@
 
 mod grub;
 mod hostile;
+mod msi;
+mod msi_hostile;
+mod msi_oracle;
+mod msi_tui;
 mod oracle;
 mod tui;
 

@@ -95,9 +95,16 @@ fn unsigned(file: &SignedFile, trust: &Trust) -> Check {
 }
 
 fn hidden_findings(file: &SignedFile) -> Vec<Finding> {
+    // An MSI hides bytes in its compound file; a PE image in or after
+    // its certificate table.
+    let subject = if file.what == super::msi::WHAT {
+        "(compound file)"
+    } else {
+        "(certificate table)"
+    };
     file.hidden
         .iter()
-        .map(|h| Finding::new(Status::Fail, "(certificate table)", h.clone()))
+        .map(|h| Finding::new(Status::Fail, subject, h.clone()))
         .collect()
 }
 

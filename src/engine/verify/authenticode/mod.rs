@@ -1,5 +1,5 @@
-//! Authenticode: the signatures Windows files carry (PE images today; MSI
-//! packages reuse all of this, giving their own content digest). A kind's
+//! Authenticode: the signatures Windows files carry (PE images, and MSI
+//! packages, which give their own content digest: [`msi`]). A kind's
 //! inspector reads the file in the one pass and hands over a
 //! [`SignedFile`]: the digests it computed as the bytes went by, each
 //! PKCS#7 signature found, and whatever bytes no signature covers. This
@@ -14,6 +14,7 @@ pub mod certs;
 pub mod chain;
 pub mod digest;
 mod judge;
+pub mod msi;
 pub mod oids;
 pub mod parse;
 pub mod signature;

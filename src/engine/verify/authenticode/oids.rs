@@ -31,6 +31,8 @@ pub const TST_INFO: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.1.4");
 pub const SPC_INDIRECT_DATA: Oid = Oid::new_unwrap("1.3.6.1.4.1.311.2.1.4");
 /// `SPC_PE_IMAGE_DATAOBJ`.
 pub const SPC_PE_IMAGE_DATA: Oid = Oid::new_unwrap("1.3.6.1.4.1.311.2.1.15");
+/// `SPC_SIPINFO_OBJID`: what an MSI's signature names as its data.
+pub const SPC_SIPINFO: Oid = Oid::new_unwrap("1.3.6.1.4.1.311.2.1.30");
 /// `SPC_NESTED_SIGNATURE_OBJID`: a second signature inside the first.
 pub const SPC_NESTED_SIGNATURE: Oid = Oid::new_unwrap("1.3.6.1.4.1.311.2.4.1");
 /// `SPC_RFC3161_OBJID`: an RFC 3161 timestamp token as an unsigned attribute.
