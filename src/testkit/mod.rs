@@ -20,6 +20,8 @@ pub mod hostile_tar;
 pub mod hostile_zip;
 pub mod keys;
 pub mod layout;
+pub mod oci;
+pub mod oci_feed;
 pub mod pe;
 pub mod rpm;
 pub mod rpm_bytes;

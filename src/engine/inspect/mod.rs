@@ -22,6 +22,7 @@ pub mod kind;
 pub mod kinds;
 pub mod meter;
 pub mod notes;
+pub mod oci;
 pub mod package;
 pub mod package_arch;
 pub mod pe;

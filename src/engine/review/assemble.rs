@@ -124,12 +124,33 @@ impl Assembly<'_> {
         let authenticode_signed = authenticode
             .as_ref()
             .is_some_and(|[sig, _]| sig.status == Status::Pass);
+        let mut image = read
+            .inspected
+            .image
+            .as_deref()
+            .filter(|i| i.settled)
+            .map(|i| super::image::image_checks(i, self.artifact, &self.feed.trust));
+        // A cosign signature by a pinned key meets `signatures = "required"` too.
+        let image_signed = image
+            .as_ref()
+            .is_some_and(|[_, sig]| sig.status == Status::Pass);
         let [checksum, sig_checksums, sig_artifact] = self.verify_checks(
             evidence,
             judged,
             read,
-            package_signed || authenticode_signed,
+            package_signed || authenticode_signed || image_signed,
         );
+        let checksum = self.image_pin_covers(checksum, judged, read);
+        if let Some([_, sig]) = &mut image {
+            // A signed checksum file that does not list the image vouches for none of it.
+            let listed = checksum.status != Status::Skip;
+            let others = [&sig_artifact, &sig_checksums];
+            super::image::apply_required(
+                self.trust.required && !package_signed && !authenticode_signed,
+                sig,
+                &others[..if listed { 2 } else { 1 }],
+            );
+        }
         // An intact APT chain vouches for the package as its own signature would.
         let apt_vouches = judged.apt.is_some()
             && checksum.status == Status::Pass
@@ -169,11 +190,30 @@ impl Assembly<'_> {
         ]);
         selection.extend(package.into_iter().flatten());
         selection.extend(authenticode.into_iter().flatten());
+        selection.extend(image.into_iter().flatten());
         let (sbom_check, sbom) = sbom.map_or((None, None), |(check, sbom)| (Some(check), sbom));
         selection.extend(sbom_check);
         selection.sort_by_key(|c| c.id);
         add_next_steps(&mut selection);
         (selection, sbom)
+    }
+
+    /// `checksum.sha256` of an image the checksum file does not list: the
+    /// pinned digest covers its bytes instead (SPEC).
+    fn image_pin_covers(
+        &self,
+        checksum: Check,
+        judged: &JudgedEvidence,
+        read: &ArtifactRead<ArchiveReport>,
+    ) -> Check {
+        let Some(image) = read.inspected.image.as_deref() else {
+            return checksum;
+        };
+        let listed = !judged
+            .checksum_file
+            .entries_for(&judged.relative, self.artifact.file_name())
+            .is_empty();
+        super::image::checksum_covered_by_pin(checksum, image, listed, &hex::encode(&read.sha256))
     }
 
     /// The checks of the signatures the artifact carries itself: a

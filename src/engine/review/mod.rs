@@ -9,6 +9,7 @@ pub mod apt;
 pub mod assemble;
 pub mod evidence;
 pub mod found;
+pub mod image;
 pub mod inspector;
 pub mod next_steps;
 pub mod package;

@@ -87,6 +87,8 @@ struct StoreArtifact {
     sbom: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sbom_signature: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    digest: Option<String>,
 }
 
 fn date(d: jiff::civil::Date) -> toml::value::Datetime {
@@ -142,6 +144,7 @@ fn artifact_entry(a: &Artifact, present: impl Fn(&str) -> bool) -> StoreArtifact
             .and_then(|s| s.signature.as_ref())
             .map(|s| s.value.clone())
             .filter(|p| present(p)),
+        digest: a.digest.clone(),
     }
 }
 

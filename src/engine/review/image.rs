@@ -1,0 +1,112 @@
+//! The container image's checks: `image.digest` (the chain the inspector
+//! resolved from the pinned digest) and `image.signature` (cosign, with
+//! the feed's pinned keys), listed only when the artifact is an image; and
+//! how the digest pin stands in for a checksum file that does not list an
+//! image (SPEC: `checksum.sha256` is then `skip`, naming the pin).
+
+use std::path::PathBuf;
+
+use crate::engine::inspect::oci::Image;
+use crate::engine::select::feed::{Artifact, Located, Trust};
+use crate::engine::shared::check::{Check, CheckId, Status};
+use crate::engine::verify::cosign;
+
+/// `image.digest` and `image.signature` for an image.
+pub fn image_checks(image: &Image, artifact: &Artifact, trust: &Trust) -> [Check; 2] {
+    let keys = cosign_keys(&trust.cosign_keys);
+    let bundle = artifact.bundle.as_ref().map(|b| b.value.as_str());
+    [digest_check(image), cosign::judge(image, &keys, bundle)]
+}
+
+/// The feed's pinned cosign keys, loaded.
+fn cosign_keys(files: &[Located<PathBuf>]) -> Result<Vec<cosign::CosignKey>, String> {
+    let paths: Vec<&std::path::Path> = files.iter().map(|f| f.value.as_path()).collect();
+    cosign::keys::load(&paths)
+}
+
+/// `image.digest`: the chain, or its first break.
+pub fn digest_check(image: &Image) -> Check {
+    let id = CheckId::ImageDigest;
+    let chain = image
+        .chain
+        .iter()
+        .map(|l| format!("{} {} ({} bytes)", l.role, l.digest, l.size))
+        .collect::<Vec<_>>()
+        .join(" → ");
+    let fails = image
+        .problems
+        .iter()
+        .filter(|f| f.status == Status::Fail)
+        .count();
+    let mut check = match image.problems.first() {
+        Some(first) if fails > 0 => Check::fail(
+            id,
+            format!(
+                "{}: {}{}",
+                first.subject,
+                first.summary,
+                if fails > 1 {
+                    format!(" (and {} more)", fails - 1)
+                } else {
+                    String::new()
+                }
+            ),
+        ),
+        _ => {
+            let layers = image
+                .chain
+                .iter()
+                .filter(|l| l.role.starts_with("layer"))
+                .count();
+            let pinned = image.pinned.clone().unwrap_or_default();
+            let what = if image.form.starts_with("docker") {
+                "a docker save tarball pinned by its config digest: the config and every layer (by diff_id) are the pinned ones; no registry manifest is in it to prove more"
+            } else {
+                "every blob's size and SHA-256 match what refers to it, every layer's uncompressed digest its diff_id"
+            };
+            Check::pass(id, format!("{pinned}: {layers} layers; {what}"))
+        }
+    };
+    check = check
+        .with_evidence("form", image.form.clone())
+        .with_evidence("chain", chain)
+        .with_findings(image.problems.clone());
+    if let Some(p) = &image.pinned {
+        check = check.with_evidence("pinned", p.clone());
+    }
+    if !image.notes.is_empty() {
+        check = check.with_evidence("notes", image.notes.join("; "));
+    }
+    check
+}
+
+/// `checksum.sha256` when the checksum file does not list a pinned image:
+/// `skip`, naming the pin that covers the bytes instead (when the chain
+/// held; a broken chain leaves the checksum's own verdict standing).
+pub fn checksum_covered_by_pin(
+    checksum: Check,
+    image: &Image,
+    listed: bool,
+    sha256: &str,
+) -> Check {
+    let held = image.settled && image.problems.iter().all(|f| f.status != Status::Fail);
+    match (&image.pinned, listed, held) {
+        (Some(pinned), false, true) => Check::skip(
+            CheckId::ChecksumSha256,
+            format!("the checksum file does not list the image; its bytes are covered by the pinned digest {pinned} (image.digest)"),
+        )
+        .with_evidence("pinned", pinned.clone())
+        .with_evidence("actual", sha256),
+        _ => checksum,
+    }
+}
+
+/// `signatures = "required"` for an image: no cosign signature while no
+/// other signature check passed fails `image.signature`.
+pub fn apply_required(required: bool, signature: &mut Check, others: &[&Check]) {
+    let other_passed = others.iter().any(|c| c.status == Status::Pass);
+    if required && signature.status == Status::Skip && !other_passed {
+        signature.status = Status::Fail;
+        signature.summary = "no cosign signature published, and the feed requires a signature (none of the other signature checks passed)".into();
+    }
+}

@@ -1,0 +1,158 @@
+//! Feeds of container images laid out on disk: a signed release whose
+//! artifact is an image (a layout's tar, a `docker save` tarball, or a
+//! layout folder), pinned by `digest`, with cosign keys under `keys/`.
+//! The feed is written by [`super::layout::FeedSpec`] and the image's own
+//! settings are added to its text, so the shared layout writer stays as
+//! it is.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use jiff::Timestamp;
+use sequoia_openpgp::Cert;
+
+use super::keys::{self, SignSpec};
+use super::layout::{ArtifactSpec, FeedSpec, FileSpec, ReleaseSpec, sha256sums};
+use super::oci::Layout;
+
+/// How the image is shipped.
+#[derive(Debug, Clone)]
+pub enum Shipped {
+    /// A tar (an OCI layout's, or a docker save tarball) named so.
+    Tar(String, Vec<u8>),
+    /// An OCI layout folder named so.
+    Folder(String, Layout),
+}
+
+/// An image release's feed.
+#[derive(Debug, Clone)]
+pub struct ImageFeed {
+    pub shipped: Shipped,
+    pub platform: String,
+    /// `digest = …` (`None`: none written).
+    pub digest: Option<String>,
+    /// `tag = …`.
+    pub tag: Option<String>,
+    /// Cosign public keys: file name under `keys/` and PEM.
+    pub cosign_keys: Vec<(String, String)>,
+    /// `signatures = …` (`None`: the default, required).
+    pub signatures: Option<String>,
+    /// `bundle = …` and its bytes.
+    pub bundle: Option<FileSpec>,
+    /// Release notes.
+    pub notes: Option<String>,
+}
+
+impl ImageFeed {
+    /// An image shipped as a tar, pinned by `digest`, for linux-x86_64.
+    pub fn tar(name: &str, bytes: Vec<u8>, digest: &str) -> Self {
+        ImageFeed {
+            shipped: Shipped::Tar(name.into(), bytes),
+            platform: "linux-x86_64".into(),
+            digest: Some(digest.into()),
+            tag: None,
+            cosign_keys: Vec::new(),
+            signatures: None,
+            bundle: None,
+            notes: None,
+        }
+    }
+
+    /// An image shipped as a layout folder, pinned by its index digest.
+    pub fn folder(name: &str, layout: Layout) -> Self {
+        let digest = layout.pinned.clone();
+        ImageFeed {
+            shipped: Shipped::Folder(name.into(), layout),
+            ..ImageFeed::tar(name, Vec::new(), &digest)
+        }
+    }
+
+    /// Pins a cosign key (`keys/<name>`).
+    pub fn pin_key(mut self, name: &str, pem: &str) -> Self {
+        self.cosign_keys.push((name.into(), pem.into()));
+        self
+    }
+
+    /// Writes the feed into `dir` (the release `4.2.1`, the checksum file
+    /// signed by `vendor`); returns `feed.toml`'s path.
+    pub fn write(&self, dir: &Path, vendor: &Cert, signed: Timestamp) -> Result<PathBuf> {
+        let name = match &self.shipped {
+            Shipped::Tar(name, _) | Shipped::Folder(name, _) => name.clone(),
+        };
+        let artifact = match &self.shipped {
+            Shipped::Tar(_, bytes) => FileSpec::new(&name, bytes.clone()),
+            Shipped::Folder(..) => FileSpec::new(&name, Vec::new()),
+        };
+        // A folder has no bytes of its own to list: the pin covers it.
+        let sums = match &self.shipped {
+            Shipped::Tar(..) => sha256sums(&[&artifact]),
+            Shipped::Folder(..) => String::new(),
+        };
+        let sums_sig = keys::sign_detached(vendor, sums.as_bytes(), SignSpec::at(signed))?;
+        let release = ReleaseSpec {
+            version: "4.2.1".into(),
+            date: "2026-03-02".into(),
+            channel: "stable".into(),
+            notes: self
+                .notes
+                .as_ref()
+                .map(|n| FileSpec::new("RELEASE-NOTES.md", n.clone())),
+            checksums: FileSpec::new("SHA256SUMS", sums),
+            checksums_signature: Some(FileSpec::new("SHA256SUMS.asc", sums_sig)),
+            artifacts: vec![ArtifactSpec {
+                platform: self.platform.clone(),
+                file: artifact,
+                signature: None,
+                size: None,
+            }],
+            extra_files: self.bundle.iter().cloned().collect(),
+            sbom: None,
+            sbom_signature: None,
+        };
+        let mut feed = FeedSpec::pinning(vendor)?;
+        feed.signatures = self.signatures.clone();
+        feed.releases.push(release);
+        let path = feed.write(dir)?;
+        if let Shipped::Folder(name, layout) = &self.shipped {
+            let folder = dir.join("releases/4.2.1").join(name);
+            std::fs::remove_file(&folder)?;
+            layout.write_folder(&folder)?;
+        }
+        for (file, pem) in &self.cosign_keys {
+            std::fs::write(dir.join("keys").join(file), pem)?;
+        }
+        std::fs::write(&path, self.patch(&std::fs::read_to_string(&path)?, &name))?;
+        Ok(path)
+    }
+
+    /// The feed text with the image's settings added.
+    fn patch(&self, text: &str, name: &str) -> String {
+        let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+        let mut out = String::new();
+        let file_line = format!("  file = {}", q(&format!("4.2.1/{name}")));
+        for line in text.lines() {
+            out.push_str(line);
+            out.push('\n');
+            if line.starts_with("fingerprints = ") && !self.cosign_keys.is_empty() {
+                let keys: Vec<String> = self
+                    .cosign_keys
+                    .iter()
+                    .map(|(f, _)| q(&format!("keys/{f}")))
+                    .collect();
+                out.push_str(&format!("cosign_keys = [{}]\n", keys.join(", ")));
+            }
+            if line == file_line {
+                if let Some(d) = &self.digest {
+                    out.push_str(&format!("  digest = {}\n", q(d)));
+                }
+                if let Some(t) = &self.tag {
+                    out.push_str(&format!("  tag = {}\n", q(t)));
+                }
+                if let Some(b) = &self.bundle {
+                    out.push_str(&format!("  bundle = {}\n", q(&format!("4.2.1/{}", b.name))));
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,1 @@
+//! skopeo and umoci as the oracle.
