@@ -15,13 +15,31 @@ use super::keys::{self, SignSpec};
 use super::layout::{ArtifactSpec, FeedSpec, FileSpec, ReleaseSpec, sha256sums};
 use super::oci::Layout;
 
+/// Every file under `dir`, by path relative to it (a layout another tool wrote).
+pub fn files_under(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d)? {
+            let path = e?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir)?.to_string_lossy().into_owned();
+                out.push((rel, std::fs::read(&path)?));
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// How the image is shipped.
 #[derive(Debug, Clone)]
 pub enum Shipped {
     /// A tar (an OCI layout's, or a docker save tarball) named so.
     Tar(String, Vec<u8>),
-    /// An OCI layout folder named so.
-    Folder(String, Layout),
+    /// An OCI layout folder named so: its files by path.
+    Folder(String, Vec<(String, Vec<u8>)>),
 }
 
 /// An image release's feed.
@@ -62,7 +80,7 @@ impl ImageFeed {
     pub fn folder(name: &str, layout: Layout) -> Self {
         let digest = layout.pinned.clone();
         ImageFeed {
-            shipped: Shipped::Folder(name.into(), layout),
+            shipped: Shipped::Folder(name.into(), layout.files()),
             ..ImageFeed::tar(name, Vec::new(), &digest)
         }
     }
@@ -113,10 +131,16 @@ impl ImageFeed {
         feed.signatures = self.signatures.clone();
         feed.releases.push(release);
         let path = feed.write(dir)?;
-        if let Shipped::Folder(name, layout) = &self.shipped {
+        if let Shipped::Folder(name, files) = &self.shipped {
             let folder = dir.join("releases/4.2.1").join(name);
             std::fs::remove_file(&folder)?;
-            layout.write_folder(&folder)?;
+            for (path, bytes) in files {
+                let path = folder.join(path);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::write(path, bytes)?;
+            }
         }
         for (file, pem) in &self.cosign_keys {
             std::fs::write(dir.join("keys").join(file), pem)?;

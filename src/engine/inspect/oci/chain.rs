@@ -41,6 +41,7 @@ pub fn settle(report: &mut ArchiveReport, pin: &Pin) {
         files,
         findings,
         stopped,
+        links,
     } = *gathered;
     report.findings.extend(findings);
     let mut r = Resolver {
@@ -73,6 +74,13 @@ pub fn settle(report: &mut ArchiveReport, pin: &Pin) {
             "neither index.json nor manifest.json: not an image layout nor a docker save tarball"
                 .into(),
         );
+    }
+    if !links.is_empty() {
+        r.image.notes.push(format!(
+            "{} links in the image's tar (such as {}), never followed",
+            links.len(),
+            links.first().map(String::as_str).unwrap_or_default()
+        ));
     }
     let ignored = r.files.keys().filter(|n| !r.used.contains(*n)).count();
     if ignored > 0 {

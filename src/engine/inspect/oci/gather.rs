@@ -62,6 +62,10 @@ pub struct Gathered {
     pub findings: Vec<Finding>,
     /// Why the pass stopped before the end, if it did.
     pub stopped: Option<String>,
+    /// Links in the tar (`skopeo` writes `<id>/layer.tar` links for old
+    /// readers): never followed, so a name `manifest.json` gives must be a
+    /// file; listed.
+    pub links: Vec<String>,
 }
 
 /// Reads the image's tar to its end.
@@ -118,11 +122,13 @@ fn file<R: Read>(
         fail(found, &header.name, why);
     }
     if !header.is_file() {
-        if !header.is_dir() {
+        if matches!(header.typeflag, b'1' | b'2') {
+            found.links.push(header.name.clone());
+        } else if !header.is_dir() {
             fail(
                 found,
                 &header.name,
-                "a link or special entry in the image's tar: an image is files and folders only; refused".into(),
+                "a device, FIFO or other special entry in the image's tar: an image is files and folders only; refused".into(),
             );
         }
         return outer.finish_entry(header.size, 0);

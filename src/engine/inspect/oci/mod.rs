@@ -122,6 +122,19 @@ pub fn gathered_report(gathered: Gathered) -> ArchiveReport {
     report
 }
 
+/// The kind of bytes a name may refine: a tar whose first entry says
+/// nothing (`./`, as `tar -C layout .` writes) is an image when its name
+/// says so (`.oci.tar`, `.docker.tar`); the bytes still say it is a tar.
+pub fn refine(
+    by_bytes: Option<&'static dyn Kind>,
+    by_name: Option<&'static dyn Kind>,
+) -> Option<&'static dyn Kind> {
+    match (by_bytes, by_name) {
+        (Some(b), Some(n)) if b.name() == "tar" && n.name() == NAME => Some(n),
+        (b, _) => b,
+    }
+}
+
 /// Whether a name that promises `named` fits an image: a `.tar` name
 /// (a docker save tarball or a layout's tar is a tar), or no archive name
 /// at all (a layout folder is named as a folder).
