@@ -327,6 +327,19 @@ impl CosignTestKey {
         })
     }
 
+    /// A P-256 key from its PKCS#8 bytes (a demo key kept on disk).
+    pub fn p256_from_pkcs8(pkcs8: Vec<u8>) -> Self {
+        CosignTestKey {
+            pkcs8,
+            ed25519: false,
+        }
+    }
+
+    /// The secret key's PKCS#8 bytes.
+    pub fn pkcs8(&self) -> &[u8] {
+        &self.pkcs8
+    }
+
     /// The signature over `message` (ASN.1 DER for ECDSA).
     pub fn sign(&self, message: &[u8]) -> Vec<u8> {
         if self.ed25519 {

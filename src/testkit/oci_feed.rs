@@ -94,23 +94,62 @@ impl ImageFeed {
     /// Writes the feed into `dir` (the release `4.2.1`, the checksum file
     /// signed by `vendor`); returns `feed.toml`'s path.
     pub fn write(&self, dir: &Path, vendor: &Cert, signed: Timestamp) -> Result<PathBuf> {
-        let name = match &self.shipped {
-            Shipped::Tar(name, _) | Shipped::Folder(name, _) => name.clone(),
+        let release = ImageRelease {
+            version: "4.2.1".into(),
+            channel: "stable".into(),
+            platform: self.platform.clone(),
+            shipped: self.shipped.clone(),
+            digest: self.digest.clone(),
+            tag: self.tag.clone(),
+            bundle: self.bundle.clone(),
+            notes: self.notes.clone(),
         };
+        let mut feed = FeedSpec::pinning(vendor)?;
+        feed.signatures = self.signatures.clone();
+        feed.releases.push(release.spec(vendor, signed)?);
+        let path = feed.write(dir)?;
+        finish(dir, &path, &[release], &self.cosign_keys)?;
+        Ok(path)
+    }
+}
+
+/// One image release of a feed.
+#[derive(Debug, Clone)]
+pub struct ImageRelease {
+    pub version: String,
+    pub channel: String,
+    pub platform: String,
+    pub shipped: Shipped,
+    pub digest: Option<String>,
+    pub tag: Option<String>,
+    pub bundle: Option<FileSpec>,
+    pub notes: Option<String>,
+}
+
+impl ImageRelease {
+    fn name(&self) -> &str {
+        match &self.shipped {
+            Shipped::Tar(name, _) | Shipped::Folder(name, _) => name,
+        }
+    }
+
+    /// The release as the layout writer takes it (a folder as an empty
+    /// placeholder file, replaced by [`finish`]); its checksum file lists a
+    /// tar, not a folder (the pin covers a folder), signed by `vendor`.
+    pub fn spec(&self, vendor: &Cert, signed: Timestamp) -> Result<ReleaseSpec> {
         let artifact = match &self.shipped {
-            Shipped::Tar(_, bytes) => FileSpec::new(&name, bytes.clone()),
-            Shipped::Folder(..) => FileSpec::new(&name, Vec::new()),
+            Shipped::Tar(name, bytes) => FileSpec::new(name, bytes.clone()),
+            Shipped::Folder(name, _) => FileSpec::new(name, Vec::new()),
         };
-        // A folder has no bytes of its own to list: the pin covers it.
         let sums = match &self.shipped {
             Shipped::Tar(..) => sha256sums(&[&artifact]),
             Shipped::Folder(..) => String::new(),
         };
         let sums_sig = keys::sign_detached(vendor, sums.as_bytes(), SignSpec::at(signed))?;
-        let release = ReleaseSpec {
-            version: "4.2.1".into(),
+        Ok(ReleaseSpec {
+            version: self.version.clone(),
             date: "2026-03-02".into(),
-            channel: "stable".into(),
+            channel: self.channel.clone(),
             notes: self
                 .notes
                 .as_ref()
@@ -126,13 +165,22 @@ impl ImageFeed {
             extra_files: self.bundle.iter().cloned().collect(),
             sbom: None,
             sbom_signature: None,
-        };
-        let mut feed = FeedSpec::pinning(vendor)?;
-        feed.signatures = self.signatures.clone();
-        feed.releases.push(release);
-        let path = feed.write(dir)?;
-        if let Shipped::Folder(name, files) = &self.shipped {
-            let folder = dir.join("releases/4.2.1").join(name);
+        })
+    }
+}
+
+/// After the layout writer wrote `feed` in `dir`: the folders of folder
+/// images, the cosign keys under `keys/`, and the image settings added to
+/// the feed's text.
+pub fn finish(
+    dir: &Path,
+    feed: &Path,
+    releases: &[ImageRelease],
+    cosign_keys: &[(String, String)],
+) -> Result<()> {
+    for r in releases {
+        if let Shipped::Folder(name, files) = &r.shipped {
+            let folder = dir.join("releases").join(&r.version).join(name);
             std::fs::remove_file(&folder)?;
             for (path, bytes) in files {
                 let path = folder.join(path);
@@ -142,41 +190,44 @@ impl ImageFeed {
                 std::fs::write(path, bytes)?;
             }
         }
-        for (file, pem) in &self.cosign_keys {
-            std::fs::write(dir.join("keys").join(file), pem)?;
-        }
-        std::fs::write(&path, self.patch(&std::fs::read_to_string(&path)?, &name))?;
-        Ok(path)
     }
+    for (file, pem) in cosign_keys {
+        std::fs::write(dir.join("keys").join(file), pem)?;
+    }
+    let text = patch(&std::fs::read_to_string(feed)?, releases, cosign_keys);
+    std::fs::write(feed, text)?;
+    Ok(())
+}
 
-    /// The feed text with the image's settings added.
-    fn patch(&self, text: &str, name: &str) -> String {
-        let q = |s: &str| toml::Value::String(s.to_string()).to_string();
-        let mut out = String::new();
-        let file_line = format!("  file = {}", q(&format!("4.2.1/{name}")));
-        for line in text.lines() {
-            out.push_str(line);
-            out.push('\n');
-            if line.starts_with("fingerprints = ") && !self.cosign_keys.is_empty() {
-                let keys: Vec<String> = self
-                    .cosign_keys
-                    .iter()
-                    .map(|(f, _)| q(&format!("keys/{f}")))
-                    .collect();
-                out.push_str(&format!("cosign_keys = [{}]\n", keys.join(", ")));
+/// The feed text with the images' settings added.
+fn patch(text: &str, releases: &[ImageRelease], cosign_keys: &[(String, String)]) -> String {
+    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let mut out = String::new();
+    for line in text.lines() {
+        out.push_str(line);
+        out.push('\n');
+        if line.starts_with("fingerprints = ") && !cosign_keys.is_empty() {
+            let keys: Vec<String> = cosign_keys
+                .iter()
+                .map(|(f, _)| q(&format!("keys/{f}")))
+                .collect();
+            out.push_str(&format!("cosign_keys = [{}]\n", keys.join(", ")));
+        }
+        let release = releases
+            .iter()
+            .find(|r| line == format!("  file = {}", q(&format!("{}/{}", r.version, r.name()))));
+        if let Some(r) = release {
+            if let Some(d) = &r.digest {
+                out.push_str(&format!("  digest = {}\n", q(d)));
             }
-            if line == file_line {
-                if let Some(d) = &self.digest {
-                    out.push_str(&format!("  digest = {}\n", q(d)));
-                }
-                if let Some(t) = &self.tag {
-                    out.push_str(&format!("  tag = {}\n", q(t)));
-                }
-                if let Some(b) = &self.bundle {
-                    out.push_str(&format!("  bundle = {}\n", q(&format!("4.2.1/{}", b.name))));
-                }
+            if let Some(t) = &r.tag {
+                out.push_str(&format!("  tag = {}\n", q(t)));
+            }
+            if let Some(b) = &r.bundle {
+                let path = format!("{}/{}", r.version, b.name);
+                out.push_str(&format!("  bundle = {}\n", q(&path)));
             }
         }
-        out
     }
+    out
 }

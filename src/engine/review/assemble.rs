@@ -129,7 +129,9 @@ impl Assembly<'_> {
             .image
             .as_deref()
             .filter(|i| i.settled)
-            .map(|i| super::image::image_checks(i, self.artifact, &self.feed.trust));
+            .map(|i| {
+                super::image::image_checks(i, self.artifact, &self.feed.trust, &self.feed.dir)
+            });
         // A cosign signature by a pinned key meets `signatures = "required"` too.
         let image_signed = image
             .as_ref()

@@ -4,7 +4,7 @@
 //! how the digest pin stands in for a checksum file that does not list an
 //! image (SPEC: `checksum.sha256` is then `skip`, naming the pin).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::engine::inspect::oci::Image;
 use crate::engine::select::feed::{Artifact, Located, Trust};
@@ -12,16 +12,30 @@ use crate::engine::shared::check::{Check, CheckId, Status};
 use crate::engine::verify::cosign;
 
 /// `image.digest` and `image.signature` for an image.
-pub fn image_checks(image: &Image, artifact: &Artifact, trust: &Trust) -> [Check; 2] {
-    let keys = cosign_keys(&trust.cosign_keys);
+pub fn image_checks(
+    image: &Image,
+    artifact: &Artifact,
+    trust: &Trust,
+    feed_dir: &Path,
+) -> [Check; 2] {
+    let keys = cosign_keys(&trust.cosign_keys, feed_dir);
     let bundle = artifact.bundle.as_ref().map(|b| b.value.as_str());
     [digest_check(image), cosign::judge(image, &keys, bundle)]
 }
 
-/// The feed's pinned cosign keys, loaded.
-fn cosign_keys(files: &[Located<PathBuf>]) -> Result<Vec<cosign::CosignKey>, String> {
-    let paths: Vec<&std::path::Path> = files.iter().map(|f| f.value.as_path()).collect();
-    cosign::keys::load(&paths)
+/// The feed's pinned cosign keys, loaded, each named as the feed names it.
+fn cosign_keys(
+    files: &[Located<PathBuf>],
+    feed_dir: &Path,
+) -> Result<Vec<cosign::CosignKey>, String> {
+    let paths: Vec<&Path> = files.iter().map(|f| f.value.as_path()).collect();
+    let mut keys = cosign::keys::load(&paths)?;
+    for key in &mut keys {
+        if let Ok(relative) = Path::new(&key.file).strip_prefix(feed_dir) {
+            key.file = relative.display().to_string();
+        }
+    }
+    Ok(keys)
 }
 
 /// `image.digest`: the chain, or its first break.
