@@ -142,7 +142,7 @@ impl Assembly<'_> {
             read,
             package_signed || authenticode_signed || image_signed,
         );
-        let checksum = self.image_pin_covers(checksum, judged, read);
+        let checksum = super::image::pin_covers(checksum, judged, read, self.artifact);
         if let Some([_, sig]) = &mut image {
             // A signed checksum file that does not list the image vouches for none of it.
             let listed = checksum.status != Status::Skip;
@@ -193,29 +193,19 @@ impl Assembly<'_> {
         selection.extend(package.into_iter().flatten());
         selection.extend(authenticode.into_iter().flatten());
         selection.extend(image.into_iter().flatten());
+        selection.extend(read.inspected.image.as_deref().and_then(|i| {
+            super::image::identity_check(
+                i,
+                self.feed.product.package_name(),
+                &self.release.version,
+                &self.artifact.platform,
+            )
+        }));
         let (sbom_check, sbom) = sbom.map_or((None, None), |(check, sbom)| (Some(check), sbom));
         selection.extend(sbom_check);
         selection.sort_by_key(|c| c.id);
         add_next_steps(&mut selection);
         (selection, sbom)
-    }
-
-    /// `checksum.sha256` of an image the checksum file does not list: the
-    /// pinned digest covers its bytes instead (SPEC).
-    fn image_pin_covers(
-        &self,
-        checksum: Check,
-        judged: &JudgedEvidence,
-        read: &ArtifactRead<ArchiveReport>,
-    ) -> Check {
-        let Some(image) = read.inspected.image.as_deref() else {
-            return checksum;
-        };
-        let listed = !judged
-            .checksum_file
-            .entries_for(&judged.relative, self.artifact.file_name())
-            .is_empty();
-        super::image::checksum_covered_by_pin(checksum, image, listed, &hex::encode(&read.sha256))
     }
 
     /// The checks of the signatures the artifact carries itself: a

@@ -6,7 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
+use super::evidence::JudgedEvidence;
+use crate::engine::fetch::read::ArtifactRead;
 use crate::engine::inspect::oci::Image;
+use crate::engine::inspect::report::ArchiveReport;
 use crate::engine::select::feed::{Artifact, Located, Trust};
 use crate::engine::shared::check::{Check, CheckId, Status};
 use crate::engine::verify::cosign;
@@ -21,6 +24,50 @@ pub fn image_checks(
     let keys = cosign_keys(&trust.cosign_keys, feed_dir);
     let bundle = artifact.bundle.as_ref().map(|b| b.value.as_str());
     [digest_check(image), cosign::judge(image, &keys, bundle)]
+}
+
+/// `package.identity` for an image: the config's platform against the
+/// feed's (a mismatch fails), its version and title labels against the
+/// release and product when present (a mismatch warns).
+pub fn identity_check(
+    image: &Image,
+    product: &str,
+    version: &str,
+    platform: &str,
+) -> Option<Check> {
+    let id = CheckId::PackageIdentity;
+    let facts = image.config.as_ref()?;
+    let shown = match &facts.variant {
+        Some(v) => format!("{}/{}/{v}", facts.os, facts.architecture),
+        None => format!("{}/{}", facts.os, facts.architecture),
+    };
+    let platform_problem = image
+        .problems
+        .iter()
+        .find(|f| f.subject == "config" && f.summary.contains("the feed's platform"));
+    if let Some(problem) = platform_problem {
+        return Some(Check::fail(id, problem.summary.clone()).with_evidence("platform", shown));
+    }
+    let mut warnings = Vec::new();
+    if let Some(label) = facts.version_label.as_deref().filter(|l| *l != version) {
+        warnings.push(format!(
+            "the image's version label is {label}, the release is {version}"
+        ));
+    }
+    if let Some(label) = facts.title_label.as_deref().filter(|l| *l != product) {
+        warnings.push(format!(
+            "the image's title label is {label}, the product is {product}"
+        ));
+    }
+    let check = if warnings.is_empty() {
+        Check::pass(
+            id,
+            format!("{shown} fits {platform}; its labels agree with {product} {version}"),
+        )
+    } else {
+        Check::warn(id, warnings.join("; "))
+    };
+    Some(check.with_evidence("platform", shown))
 }
 
 /// The feed's pinned cosign keys, loaded, each named as the feed names it.
@@ -113,6 +160,24 @@ pub fn checksum_covered_by_pin(
         .with_evidence("actual", sha256),
         _ => checksum,
     }
+}
+
+/// `checksum.sha256` of an image the checksum file does not list: the
+/// pinned digest covers its bytes instead (SPEC).
+pub(super) fn pin_covers(
+    checksum: Check,
+    judged: &JudgedEvidence,
+    read: &ArtifactRead<ArchiveReport>,
+    artifact: &Artifact,
+) -> Check {
+    let Some(image) = read.inspected.image.as_deref() else {
+        return checksum;
+    };
+    let listed = !judged
+        .checksum_file
+        .entries_for(&judged.relative, artifact.file_name())
+        .is_empty();
+    checksum_covered_by_pin(checksum, image, listed, &hex::encode(&read.sha256))
 }
 
 /// `signatures = "required"` for an image: no cosign signature while no

@@ -85,12 +85,17 @@ fn signed(
     spec: &ImageSpec,
     key: Option<&CosignTestKey>,
 ) -> Result<(Layout, ImageRelease)> {
+    let mut spec = spec.clone();
+    spec.labels = vec![
+        ("org.opencontainers.image.version".into(), version.into()),
+        ("org.opencontainers.image.title".into(), GATEWAY_ID.into()),
+    ];
     let mut layout = spec.build()?;
     if let Some(key) = key {
         let pinned = layout.pinned.clone();
         layout.sign(key, &pinned);
     }
-    let release = image_release(version, channel, &layout, spec);
+    let release = image_release(version, channel, &layout, &spec);
     Ok((layout, release))
 }
 

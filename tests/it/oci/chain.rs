@@ -140,6 +140,7 @@ fn a_manifest_pinned_directly_for_another_platform_fails() {
         Status::Fail,
         &["linux/arm64", "linux/amd64"],
     );
+    assert_says(&r, CheckId::PackageIdentity, Status::Fail, &["linux/arm64"]);
 }
 
 #[test]
@@ -184,4 +185,34 @@ fn an_image_without_a_digest_pin_fails_image_digest() {
     feed.digest = None;
     let r = review_image(&feed);
     assert_says(&r, CheckId::ImageDigest, Status::Fail, &["pins no digest"]);
+}
+
+#[test]
+fn labels_that_disagree_with_the_release_warn() {
+    let mut spec = intake::testkit::oci::ImageSpec::meridian();
+    spec.labels = vec![
+        ("org.opencontainers.image.version".into(), "4.1.0".into()),
+        (
+            "org.opencontainers.image.title".into(),
+            "someone-else".into(),
+        ),
+    ];
+    let image = spec.build().unwrap();
+    let mut feed = ImageFeed::tar("m.oci.tar", image.tar().unwrap(), &image.pinned.clone());
+    feed.signatures = Some("optional".into());
+    let r = review_image(&feed);
+    assert_says(
+        &r,
+        CheckId::PackageIdentity,
+        Status::Warn,
+        &["4.1.0", "someone-else"],
+    );
+    // Labels that agree, and the platform that fits, pass.
+    let good = layout();
+    let r = review_image(&ImageFeed::tar(
+        "m.oci.tar",
+        good.tar().unwrap(),
+        &good.pinned.clone(),
+    ));
+    assert_says(&r, CheckId::PackageIdentity, Status::Pass, &["linux/amd64"]);
 }

@@ -223,8 +223,7 @@ fn read_blob<R: Read>(
         }
         None if looks_like_doc && size <= room => {
             let mut doc = head;
-            (&mut raw)
-                .read_to_end(&mut doc)
+            raw.read_to_end(&mut doc)
                 .map_err(|e| format!("could not be read: {e}"))?;
             Content::Doc(doc)
         }

@@ -8,6 +8,7 @@
 //! root-filesystem rules) named `layer-<n>/<path>` in the manifest.
 
 pub mod chain;
+pub mod docker;
 pub mod docs;
 pub mod folder;
 pub mod gather;
