@@ -72,6 +72,9 @@ pub struct Gathered {
 pub fn gather(bytes: &mut dyn BufRead, limits: &Limits) -> Gathered {
     let mut outer = Outer::new(bytes);
     let mut found = Gathered::default();
+    // The layers share one budget: entries, expanded bytes and names of
+    // every layer walked count against the limits of one archive.
+    let mut budget = limits.clone();
     let mut docs = 0u64;
     let mut count = 0usize;
     loop {
@@ -91,7 +94,7 @@ pub fn gather(bytes: &mut dyn BufRead, limits: &Limits) -> Gathered {
             ));
             return found;
         }
-        if let Err(why) = file(&mut outer, &header, &mut found, &mut docs, limits) {
+        if let Err(why) = file(&mut outer, &header, &mut found, &mut docs, &mut budget) {
             found.stopped = Some(why);
             return found;
         }
@@ -116,7 +119,7 @@ fn file<R: Read>(
     header: &Header,
     found: &mut Gathered,
     docs: &mut u64,
-    limits: &Limits,
+    budget: &mut Limits,
 ) -> Result<(), String> {
     if let Some(why) = name_problem(&header.name) {
         fail(found, &header.name, why);
@@ -134,7 +137,10 @@ fn file<R: Read>(
         return outer.finish_entry(header.size, 0);
     }
     let room = (DOCS_MAX.saturating_sub(*docs)).min(DOC_MAX);
-    let (blob, read) = read_blob(outer, header.size, room, limits)?;
+    let (blob, read) = read_blob(outer, header.size, room, budget)?;
+    if let Content::Layer(layer) = &blob.content {
+        spend(budget, &layer.walked);
+    }
     if let Content::Doc(d) = &blob.content {
         *docs += d.len() as u64;
     }
@@ -157,6 +163,14 @@ fn file<R: Read>(
         }
     }
     Ok(())
+}
+
+/// Takes what a layer's walk used from the budget the next layers share.
+fn spend(budget: &mut Limits, walked: &ArchiveReport) {
+    let names: u64 = walked.entries.iter().map(|e| e.path.len() as u64).sum();
+    budget.max_entries = budget.max_entries.saturating_sub(walked.entries.len());
+    budget.max_expanded = budget.max_expanded.saturating_sub(walked.expanded);
+    budget.max_name_bytes = budget.max_name_bytes.saturating_sub(names);
 }
 
 fn fail(found: &mut Gathered, subject: &str, why: String) {
