@@ -216,3 +216,51 @@ fn labels_that_disagree_with_the_release_warn() {
     ));
     assert_says(&r, CheckId::PackageIdentity, Status::Pass, &["linux/amd64"]);
 }
+
+/// `intake verify` of the image feed at `feed` into `store`; the exit code.
+fn verify_into(feed: &std::path::Path, store: &std::path::Path) -> Option<i32> {
+    let checklists = tempfile::tempdir().unwrap();
+    let o = intake_bin()
+        .arg("verify")
+        .arg(feed)
+        .args(["--release", "4.2.1", "--platform", "linux-x86_64"])
+        .args(["--operator", "a", "--approver", "b", "--offline"])
+        .args(["--waive", "archive.contents=test image, no release notes"])
+        .arg("--checklist-dir")
+        .arg(checklists.path())
+        .arg("--store")
+        .arg(store)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.code() == Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    o.status.code()
+}
+
+#[test]
+fn an_approved_layout_folder_is_kept_as_its_tar_and_reviews_again_from_the_store() {
+    let key = intake::testkit::oci::CosignTestKey::p256().unwrap();
+    let mut image = layout();
+    let pinned = image.pinned.clone();
+    image.sign(&key, &pinned);
+    let feed =
+        ImageFeed::folder("meridian-4.2.1.oci", image).pin_key("cosign.pub", &key.public_pem());
+    let dir = tempfile::tempdir().unwrap();
+    let path = feed.write(dir.path(), vendor(), signed()).unwrap();
+    let store = dir.path().join("store");
+    assert_eq!(verify_into(&path, &store), Some(0));
+    let stored = store.join("meridian/feed.toml");
+    let text = std::fs::read_to_string(&stored).unwrap();
+    assert!(
+        text.contains(&pinned) && text.contains("cosign_keys"),
+        "{text}"
+    );
+    let kept = store.join("meridian/4.2.1/meridian-4.2.1.oci");
+    assert!(kept.is_file(), "the folder is kept as the tar of it");
+    let r = try_review_at(&stored, "4.2.1", "linux-x86_64", now()).unwrap();
+    assert_status(&r, CheckId::ImageDigest, Status::Pass);
+    assert_status(&r, CheckId::ImageSignature, Status::Pass);
+}

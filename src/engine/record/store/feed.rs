@@ -36,6 +36,7 @@ pub(super) struct StoredCertificates {
     pub openpgp: Vec<String>,
     pub authenticode: Vec<String>,
     pub timestamp_authorities: Vec<String>,
+    pub cosign_keys: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -45,6 +46,8 @@ struct StoreTrust {
     authenticode: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     timestamp_authorities: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cosign_keys: Vec<String>,
     fingerprints: Vec<String>,
     signatures: &'static str,
     threshold: usize,
@@ -176,6 +179,7 @@ pub(super) fn store_feed(
             certificates: certs.openpgp.clone(),
             authenticode: certs.authenticode.clone(),
             timestamp_authorities: certs.timestamp_authorities.clone(),
+            cosign_keys: certs.cosign_keys.clone(),
             fingerprints: pins.fingerprints.clone(),
             signatures: if pins.required {
                 "required"
