@@ -121,3 +121,20 @@ fn a_bundle_is_not_verified_and_says_so() {
         &["does not verify bundles"],
     );
 }
+
+#[test]
+fn a_pinned_key_that_is_not_a_public_key_fails_saying_which() {
+    let key = CosignTestKey::p256().unwrap();
+    let mut feed = feed_signed_by(&key, &key);
+    feed.cosign_keys = vec![(
+        "cosign.pub".into(),
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".into(),
+    )];
+    let r = review_image(&feed);
+    assert_says(
+        &r,
+        CheckId::ImageSignature,
+        Status::Fail,
+        &["cannot be used", "cosign.pub"],
+    );
+}
