@@ -8,13 +8,15 @@
 //! so nothing is judged here: [`super::chain`] resolves what the pinned
 //! digest refers to once everything is known. Nothing is extracted.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::rc::Rc;
 
 use sha2::{Digest, Sha256};
 
-use crate::engine::inspect::compress::{Codec, gzip, walk_tar, zstd};
-use crate::engine::inspect::meter::{Counted, Limits};
+use crate::engine::inspect::compress::{Codec, gzip, pipeline, walk_tar, zstd};
+use crate::engine::inspect::meter::{Counted, Limits, Metered};
 use crate::engine::inspect::report::ArchiveReport;
 use crate::engine::inspect::tar::{self, Extras};
 use crate::engine::shared::check::{Finding, Status};
@@ -257,30 +259,75 @@ fn read_blob<R: Read>(
     ))
 }
 
-/// Walks a layer, hashing its uncompressed bytes on the way in.
+/// Walks a layer, hashing its uncompressed bytes on the way in. A
+/// compressed layer is decoded (and its uncompressed bytes hashed) on this
+/// thread while the tar walker reads the result on another, as a
+/// compressed tar artifact is.
 fn walk_layer(input: &mut dyn BufRead, codec: Option<Codec>, size: u64, limits: &Limits) -> Layer {
     let extras = Extras {
         root_filesystem: true,
         ..Extras::default()
     };
-    let decoded: Box<dyn Read + '_> = match codec {
-        None => Box::new(input),
-        Some(Codec::Zstd) => Box::new(zstd::Frames::new(Counted::new(input), limits.max_window)),
-        Some(_) => Box::new(gzip::Members::new(Counted::new(input))),
+    let Some(codec) = codec else {
+        let mut uncompressed = Hashing::new(input);
+        let walked = {
+            let mut tar_bytes = BufReader::with_capacity(256 * 1024, &mut uncompressed);
+            let (walked, _) = walk_tar(&mut tar_bytes, None, "tar", Some(size), limits, extras);
+            let _ = drain(&mut tar_bytes);
+            walked
+        };
+        return Layer {
+            codec: None,
+            diff_id: uncompressed.finish().0,
+            walked,
+        };
     };
-    let mut uncompressed = Hashing::new(decoded);
-    let walked = {
-        let mut tar_bytes = BufReader::with_capacity(256 * 1024, &mut uncompressed);
-        let (walked, _) = walk_tar(&mut tar_bytes, None, "tar", Some(size), limits, extras);
-        // What the walker left (zeros after the end marker) still counts.
-        let _ = drain(&mut tar_bytes);
-        walked
-    };
-    let _ = drain(&mut uncompressed);
+    let hasher = Rc::new(RefCell::new(Sha256::new()));
+    let open = |c| decoder(c, codec, limits.max_window, Rc::clone(&hasher));
+    let walked = pipeline::decode_alongside(input, open, |decoded| {
+        let compressed = decoded.counter();
+        let metered = Metered::new(decoded, compressed, Some(size), limits.clone());
+        tar::inspect_with(metered, "tar", limits, extras).0
+    })
+    .unwrap_or_else(|| {
+        let mut report = ArchiveReport::new("tar");
+        report.stop("(layer)", "the layer walk stopped unexpectedly");
+        report
+    });
+    let diff_id = hasher.replace(Sha256::new()).finalize().into();
     Layer {
-        codec,
-        diff_id: uncompressed.finish().0,
+        codec: Some(codec),
+        diff_id,
         walked,
+    }
+}
+
+/// The decoder of a compressed layer, hashing what it puts out.
+fn decoder<'a>(
+    input: Counted<&'a mut dyn BufRead>,
+    codec: Codec,
+    window: u64,
+    hasher: Rc<RefCell<Sha256>>,
+) -> SharedHashing<Box<dyn Read + 'a>> {
+    let inner: Box<dyn Read + 'a> = match codec {
+        Codec::Zstd => Box::new(zstd::Frames::new(input, window)),
+        _ => Box::new(gzip::Members::new(input)),
+    };
+    SharedHashing { inner, hasher }
+}
+
+/// Hashes what is read through it into a hasher the caller keeps (the
+/// decoder is dropped where it runs).
+struct SharedHashing<R> {
+    inner: R,
+    hasher: Rc<RefCell<Sha256>>,
+}
+
+impl<R: Read> Read for SharedHashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.borrow_mut().update(&buf[..n]);
+        Ok(n)
     }
 }
 
