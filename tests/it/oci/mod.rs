@@ -9,6 +9,7 @@ mod chain;
 mod hostile;
 mod oracle;
 mod signatures;
+mod since;
 
 use intake::engine::review::Review;
 use intake::engine::shared::check::{CheckId, Status};
