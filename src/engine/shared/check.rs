@@ -147,8 +147,8 @@ impl CheckId {
             CheckId::AuthenticodeTimestamp => {
                 "the Authenticode timestamp holds, by a pinned authority"
             }
-            CheckId::ImageDigest => "a container image's pinned digest chain holds, every blob",
-            CheckId::ImageSignature => "a cosign signature over the pinned digest, by a pinned key",
+            CheckId::ImageDigest => "an image's pinned digest chain holds, blob by blob",
+            CheckId::ImageSignature => "the image's cosign signature is by a pinned key",
             CheckId::SbomComponents => "the vendor SBOM is signed and agrees with the files",
             CheckId::ArchiveContents => "the artifact holds what the release notes declare",
             CheckId::ArchiveSafety => "nothing escapes its folder, hides or unpacks differently",
