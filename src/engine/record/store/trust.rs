@@ -231,9 +231,9 @@ pub fn same_as_store(path: &Path, product_id: &str, wanted: &StorePins) -> Resul
     };
     if windows != wanted_windows_pins(wanted) {
         return Err(Error::Usage(format!(
-            "the store feed {} holds releases of `{product_id}` approved under other Authenticode or cosign \
-             pins (publisher or timestamp-authority certificates) than this feed gives: a review \
-             never changes the trust under which stored releases were approved. Review with \
+            "the store feed {} holds releases of `{product_id}` approved under other Authenticode \
+             pins (publisher or timestamp-authority certificates) or cosign keys than this feed \
+             gives: a review never changes the trust under which stored releases were approved. Review with \
              --no-store, or with --store DIR for a store of its own",
             path.display()
         )));
