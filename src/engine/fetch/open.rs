@@ -207,7 +207,9 @@ fn refused() -> SourceFailure {
 /// [`limits::open_regular`]); a FIFO, a device or a socket is refused
 /// without being opened for reading.
 fn open_local(path: &Path) -> Result<Opened, SourceFailure> {
-    if path.is_dir() {
+    // Only a folder that is an image layout (it holds `oci-layout`) is
+    // an artifact; any other folder is refused as before.
+    if crate::engine::inspect::oci::folder::is_layout(path) {
         return open_layout_folder(path);
     }
     let (file, size) = limits::open_regular(path).map_err(|e| {
