@@ -210,4 +210,14 @@ mod tests {
         outer.finish_entry(second.size, 0).unwrap();
         assert_eq!(outer.next_header().unwrap(), None);
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_in_the_layout_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("oci-layout"), b"{}").unwrap();
+        std::os::unix::fs::symlink("/etc/shadow", dir.path().join("index.json")).unwrap();
+        let why = FolderTar::open(dir.path()).err().unwrap();
+        assert!(why.contains("not a regular file or folder"), "{why}");
+    }
 }
