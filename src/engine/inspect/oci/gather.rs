@@ -8,10 +8,8 @@
 //! so nothing is judged here: [`super::chain`] resolves what the pinned
 //! digest refers to once everything is known. Nothing is extracted.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
-use std::rc::Rc;
 
 use sha2::{Digest, Sha256};
 
@@ -282,19 +280,24 @@ fn walk_layer(input: &mut dyn BufRead, codec: Option<Codec>, size: u64, limits: 
             walked,
         };
     };
-    let hasher = Rc::new(RefCell::new(Sha256::new()));
-    let open = |c| decoder(c, codec, limits.max_window, Rc::clone(&hasher));
+    let open = |c| decoder(c, codec, limits.max_window);
+    // The uncompressed bytes are hashed on the walker's thread: the reading
+    // thread already hashes the blob and decodes it.
     let walked = pipeline::decode_alongside(input, open, |decoded| {
         let compressed = decoded.counter();
-        let metered = Metered::new(decoded, compressed, Some(size), limits.clone());
-        tar::inspect_with(metered, "tar", limits, extras).0
-    })
-    .unwrap_or_else(|| {
+        let mut uncompressed = Hashing::new(decoded);
+        let metered = Metered::new(&mut uncompressed, compressed, Some(size), limits.clone());
+        let report = tar::inspect_with(metered, "tar", limits, extras).0;
+        // The walker reads to the end of the stream (only zeros may follow
+        // the end marker); a walk that stopped leaves the rest unread, and
+        // its diff_id unknown, rather than decompress what may be a bomb.
+        (report, uncompressed.finish().0)
+    });
+    let (walked, diff_id) = walked.unwrap_or_else(|| {
         let mut report = ArchiveReport::new("tar");
         report.stop("(layer)", "the layer walk stopped unexpectedly");
-        report
+        (report, [0u8; 32])
     });
-    let diff_id = hasher.replace(Sha256::new()).finalize().into();
     Layer {
         codec: Some(codec),
         diff_id,
@@ -302,32 +305,15 @@ fn walk_layer(input: &mut dyn BufRead, codec: Option<Codec>, size: u64, limits: 
     }
 }
 
-/// The decoder of a compressed layer, hashing what it puts out.
+/// The decoder of a compressed layer.
 fn decoder<'a>(
     input: Counted<&'a mut dyn BufRead>,
     codec: Codec,
     window: u64,
-    hasher: Rc<RefCell<Sha256>>,
-) -> SharedHashing<Box<dyn Read + 'a>> {
-    let inner: Box<dyn Read + 'a> = match codec {
+) -> Box<dyn Read + 'a> {
+    match codec {
         Codec::Zstd => Box::new(zstd::Frames::new(input, window)),
         _ => Box::new(gzip::Members::new(input)),
-    };
-    SharedHashing { inner, hasher }
-}
-
-/// Hashes what is read through it into a hasher the caller keeps (the
-/// decoder is dropped where it runs).
-struct SharedHashing<R> {
-    inner: R,
-    hasher: Rc<RefCell<Sha256>>,
-}
-
-impl<R: Read> Read for SharedHashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.borrow_mut().update(&buf[..n]);
-        Ok(n)
     }
 }
 
