@@ -12,7 +12,7 @@ use url::Url;
 
 use crate::engine::fetch::download::{Download, download};
 use crate::engine::fetch::http::{Http, HttpSettings};
-use crate::engine::inspect::oci::folder::FolderTar;
+use crate::engine::fetch::layout_folder::{FolderTar, is_layout};
 use crate::engine::select::source::{Location, Source};
 use crate::engine::shared::error::describe_io;
 use crate::engine::shared::limits::{self, BoundedError};
@@ -209,7 +209,7 @@ fn refused() -> SourceFailure {
 fn open_local(path: &Path) -> Result<Opened, SourceFailure> {
     // Only a folder that is an image layout (it holds `oci-layout`) is
     // an artifact; any other folder is refused as before.
-    if crate::engine::inspect::oci::folder::is_layout(path) {
+    if is_layout(path) {
         return open_layout_folder(path);
     }
     let (file, size) = limits::open_regular(path).map_err(|e| {

@@ -23,7 +23,8 @@ pub fn image_checks(
 ) -> [Check; 2] {
     let keys = cosign_keys(&trust.cosign_keys, feed_dir);
     let bundle = artifact.bundle.as_ref().map(|b| b.value.as_str());
-    [digest_check(image), cosign::judge(image, &keys, bundle)]
+    let signature = cosign::judge(&image.signatures, image.pinned.as_deref(), &keys, bundle);
+    [digest_check(image), signature]
 }
 
 /// `package.identity` for an image: the config's platform against the

@@ -3,7 +3,7 @@
 //! image claims. And the lesson's layer: a setuid shell and a symlink that
 //! leaves the image root.
 
-use intake::engine::inspect::oci::outer::header_block;
+use intake::engine::fetch::layout_folder::header_block;
 use intake::engine::shared::check::{CheckId, Status};
 use intake::testkit::archives::Entry;
 use intake::testkit::oci::{self, INDEX, LAYER_GZIP, Layout, digest_of, tar_of};

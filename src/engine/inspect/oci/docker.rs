@@ -4,9 +4,9 @@
 //! manifest, so its config digest is all a feed can pin). Names that leave
 //! the tar are refused; links are never followed.
 
-use super::chain::{MAX_LAYERS, Resolver};
 use super::docs::{Config, DockerImage};
 use super::gather::name_problem;
+use super::resolver::{MAX_LAYERS, Resolver};
 use super::{Link, Pin, layers};
 
 impl Resolver<'_> {

@@ -124,23 +124,6 @@ pub struct DockerImage {
     pub layers: Vec<String>,
 }
 
-/// The cosign simple-signing payload, as far as intake reads it.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct Payload {
-    pub critical: PayloadCritical,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct PayloadCritical {
-    pub image: PayloadImage,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct PayloadImage {
-    #[serde(rename = "docker-manifest-digest")]
-    pub docker_manifest_digest: String,
-}
-
 /// A `sha256:<64 lower-case hex>` digest's hex, if it is one.
 pub fn sha256_hex(digest: &str) -> Option<&str> {
     let hex = digest.strip_prefix("sha256:")?;

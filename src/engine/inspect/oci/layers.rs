@@ -12,9 +12,9 @@ use crate::engine::shared::check::Finding;
 use crate::engine::shared::text::escape_path;
 
 use super::CosignSignature;
-use super::chain::Resolver;
 use super::docs::{self, Descriptor, Document};
 use super::gather::Content;
+use super::resolver::Resolver;
 
 /// How many whiteouts are named in the notes (the rest counted).
 const WHITEOUTS_NAMED: usize = 5;

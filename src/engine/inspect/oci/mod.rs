@@ -1,5 +1,6 @@
 //! Container images: an OCI image layout (a folder, which the fetch layer
-//! presents as a tar made on the fly by [`folder`], or a tar of one) or a
+//! presents as a tar made on the fly
+//! (`fetch::layout_folder`), or a tar of one) or a
 //! `docker save` tarball, read in one pass ([`gather`]) and resolved from
 //! the pinned digest once everything is known ([`chain`]): index, the
 //! platform's manifest, config and layers, every blob's size and SHA-256
@@ -10,11 +11,11 @@
 pub mod chain;
 pub mod docker;
 pub mod docs;
-pub mod folder;
 pub mod gather;
 mod layers;
 pub mod outer;
 mod platform;
+mod resolver;
 
 use crate::engine::shared::check::Finding;
 
@@ -44,16 +45,7 @@ pub struct Link {
     pub media_type: String,
 }
 
-/// A cosign signature found beside the image in the layout.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CosignSignature {
-    /// Where it was found (the `.sig` tag and layer).
-    pub source: String,
-    /// The simple-signing payload the signature is over (or why not read).
-    pub payload: Result<Vec<u8>, String>,
-    /// The base64 signature of the layer's annotation.
-    pub signature: String,
-}
+pub use crate::engine::verify::cosign::CosignSignature;
 
 /// The image's platform and labels, from its config.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -173,8 +165,8 @@ pub fn recognises(head: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::outer::header_block;
     use super::*;
+    use crate::engine::fetch::layout_folder::header_block;
 
     #[test]
     fn an_image_is_told_by_its_first_name() {

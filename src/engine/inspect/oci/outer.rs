@@ -267,36 +267,10 @@ fn verify_checksum(block: &[u8; BLOCK]) -> Result<(), String> {
     }
 }
 
-/// A ustar header for `name` (`typeflag` `0` or `5`, or `L` for a GNU
-/// long name), as [`super::folder`] writes them: owner 0, time 0.
-pub fn header_block(name: &[u8], size: u64, typeflag: u8, mode: u32) -> [u8; BLOCK] {
-    let mut block = [0u8; BLOCK];
-    let n = name.len().min(100);
-    block[..n].copy_from_slice(&name[..n]);
-    let field = |block: &mut [u8; BLOCK], at: usize, len: usize, value: u64| {
-        let text = format!("{value:0width$o}", width = len - 1);
-        let bytes = text.as_bytes();
-        let start = bytes.len().saturating_sub(len - 1);
-        block[at..at + len - 1].copy_from_slice(&bytes[start..]);
-    };
-    field(&mut block, 100, 8, u64::from(mode));
-    field(&mut block, 108, 8, 0);
-    field(&mut block, 116, 8, 0);
-    field(&mut block, 124, 12, size);
-    field(&mut block, 136, 12, 0);
-    block[156] = typeflag;
-    block[257..263].copy_from_slice(b"ustar\0");
-    block[263..265].copy_from_slice(b"00");
-    block[148..156].copy_from_slice(b"        ");
-    let sum: u64 = block.iter().map(|b| u64::from(*b)).sum();
-    let text = format!("{sum:06o}\0 ");
-    block[148..156].copy_from_slice(text.as_bytes());
-    block
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::fetch::layout_folder::header_block;
 
     #[test]
     fn headers_written_are_read_back() {

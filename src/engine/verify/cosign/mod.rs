@@ -13,11 +13,40 @@ pub mod keys;
 
 use base64::Engine;
 
-use crate::engine::inspect::oci::docs::Payload;
-use crate::engine::inspect::oci::{CosignSignature, Image};
+use serde::Deserialize;
+
 use crate::engine::shared::check::{Check, CheckId, Finding, Status};
 
 pub use keys::CosignKey;
+
+/// A cosign signature found beside an image (the inspector finds it, this
+/// module judges it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CosignSignature {
+    /// Where it was found (the `.sig` tag and layer).
+    pub source: String,
+    /// The simple-signing payload the signature is over (or why not read).
+    pub payload: Result<Vec<u8>, String>,
+    /// The base64 signature of the layer's annotation.
+    pub signature: String,
+}
+
+/// The cosign simple-signing payload, as far as intake reads it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Payload {
+    pub critical: PayloadCritical,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PayloadCritical {
+    pub image: PayloadImage,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PayloadImage {
+    #[serde(rename = "docker-manifest-digest")]
+    pub docker_manifest_digest: String,
+}
 
 /// What one signature came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,7 +92,12 @@ pub fn verdict(sig: &CosignSignature, pinned: &str, keys: &[CosignKey]) -> Verdi
 
 /// `image.signature` for an image (`keys`: the feed's pinned keys, or why
 /// they cannot be used; `bundle`: the bundle file the feed names).
-pub fn judge(image: &Image, keys: &Result<Vec<CosignKey>, String>, bundle: Option<&str>) -> Check {
+pub fn judge(
+    signatures: &[CosignSignature],
+    pinned: Option<&str>,
+    keys: &Result<Vec<CosignKey>, String>,
+    bundle: Option<&str>,
+) -> Check {
     let id = CheckId::ImageSignature;
     if let Some(bundle) = bundle {
         return Check::fail(
@@ -72,7 +106,7 @@ pub fn judge(image: &Image, keys: &Result<Vec<CosignKey>, String>, bundle: Optio
         )
         .with_evidence("bundle", bundle);
     }
-    if image.signatures.is_empty() {
+    if signatures.is_empty() {
         return Check::skip(
             id,
             "none published (no cosign signature manifest for the pinned digest in the layout)",
@@ -84,9 +118,8 @@ pub fn judge(image: &Image, keys: &Result<Vec<CosignKey>, String>, bundle: Optio
             return Check::fail(id, format!("the pinned cosign keys cannot be used: {why}"));
         }
     };
-    let pinned = image.pinned.clone().unwrap_or_default();
-    let judged: Vec<(&CosignSignature, Verdict)> = image
-        .signatures
+    let pinned = pinned.unwrap_or_default().to_string();
+    let judged: Vec<(&CosignSignature, Verdict)> = signatures
         .iter()
         .map(|s| (s, verdict(s, &pinned, keys)))
         .collect();

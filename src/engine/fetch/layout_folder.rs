@@ -1,4 +1,5 @@
-//! An OCI image layout folder read as the tar of it, made on the fly: so
+//! An OCI image layout folder read as the tar of it, made on the fly (the
+//! fetch layer's, since it is how a folder source serves it): so
 //! the read pass, with its one walker, hashes, inspects and keeps (as the
 //! store's copy) a folder exactly as it does the tar form. The tar is
 //! deterministic: `oci-layout` and `index.json` first, then every other
@@ -11,7 +12,8 @@ use std::fs::File;
 use std::io::{self, Cursor, Read};
 use std::path::{Path, PathBuf};
 
-use super::outer::{BLOCK, header_block};
+/// One tar block.
+const BLOCK: usize = 512;
 
 /// The most files a layout folder may hold.
 pub const MAX_FILES: usize = 100_000;
@@ -185,6 +187,33 @@ fn list(dir: &Path, prefix: Vec<u8>, items: &mut Vec<Item>, depth: usize) -> Res
     Ok(())
 }
 
+/// A ustar header for `name` (`typeflag` `0` or `5`, or `L` for a GNU
+/// long name), as the folder's tar is written: owner 0, time 0.
+pub fn header_block(name: &[u8], size: u64, typeflag: u8, mode: u32) -> [u8; BLOCK] {
+    let mut block = [0u8; BLOCK];
+    let n = name.len().min(100);
+    block[..n].copy_from_slice(&name[..n]);
+    let field = |block: &mut [u8; BLOCK], at: usize, len: usize, value: u64| {
+        let text = format!("{value:0width$o}", width = len - 1);
+        let bytes = text.as_bytes();
+        let start = bytes.len().saturating_sub(len - 1);
+        block[at..at + len - 1].copy_from_slice(&bytes[start..]);
+    };
+    field(&mut block, 100, 8, u64::from(mode));
+    field(&mut block, 108, 8, 0);
+    field(&mut block, 116, 8, 0);
+    field(&mut block, 124, 12, size);
+    field(&mut block, 136, 12, 0);
+    block[156] = typeflag;
+    block[257..263].copy_from_slice(b"ustar\0");
+    block[263..265].copy_from_slice(b"00");
+    block[148..156].copy_from_slice(b"        ");
+    let sum: u64 = block.iter().map(|b| u64::from(*b)).sum();
+    let text = format!("{sum:06o}\0 ");
+    block[148..156].copy_from_slice(text.as_bytes());
+    block
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,15 +229,11 @@ mod tests {
         let mut bytes = Vec::new();
         tar.read_to_end(&mut bytes).unwrap();
         assert_eq!(bytes.len() as u64, size);
-        let mut outer = super::super::outer::Outer::new(&bytes[..]);
-        let first = outer.next_header().unwrap().unwrap();
-        assert_eq!(first.name, "oci-layout");
-        outer.finish_entry(first.size, 0).unwrap();
-        let second = outer.next_header().unwrap().unwrap();
-        assert_eq!(second.name, format!("blobs/sha256/{long}"));
-        assert_eq!(second.size, 1000);
-        outer.finish_entry(second.size, 0).unwrap();
-        assert_eq!(outer.next_header().unwrap(), None);
+        // `oci-layout` first, then the long name's GNU header and the blob.
+        assert_eq!(&bytes[..10], b"oci-layout");
+        assert_eq!(bytes[1024 + 156], b'L');
+        assert_eq!(&bytes[1536..1536 + 13], b"blobs/sha256/");
+        assert!(bytes[bytes.len() - 1024..].iter().all(|b| *b == 0));
     }
 
     #[cfg(unix)]
