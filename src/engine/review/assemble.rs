@@ -130,7 +130,15 @@ impl Assembly<'_> {
             .as_deref()
             .filter(|i| i.settled)
             .map(|i| {
-                super::image::image_checks(i, self.artifact, &self.feed.trust, &self.feed.dir)
+                let [digest, signature] =
+                    super::image::image_checks(i, self.artifact, &self.feed.trust, &self.feed.dir);
+                let reuse =
+                    super::image::layers_unchanged(&self.request.previous, &read.inspected.entries);
+                let digest = match reuse {
+                    Some(reuse) => digest.with_evidence("layers", reuse),
+                    None => digest,
+                };
+                [digest, signature]
             });
         // A cosign signature by a pinned key meets `signatures = "required"` too.
         let image_signed = image

@@ -4,13 +4,15 @@
 //! how the digest pin stands in for a checksum file that does not list an
 //! image (SPEC: `checksum.sha256` is then `skip`, naming the pin).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::evidence::JudgedEvidence;
 use crate::engine::fetch::read::ArtifactRead;
 use crate::engine::inspect::oci::Image;
-use crate::engine::inspect::report::ArchiveReport;
+use crate::engine::inspect::report::{ArchiveReport, Entry};
 use crate::engine::select::feed::{Artifact, Located, Trust};
+use crate::engine::select::rollback::Previous;
 use crate::engine::shared::check::{Check, CheckId, Status};
 use crate::engine::verify::cosign;
 
@@ -69,6 +71,66 @@ pub fn identity_check(
         Check::warn(id, warnings.join("; "))
     };
     Some(check.with_evidence("platform", shown))
+}
+
+/// How many of the image's layers the last approved image had, entry for
+/// entry (same paths, types, modes, sizes and SHA-256): "1 of 2 layers
+/// unchanged since 4.2.0". `None` when nothing was approved before.
+pub fn layers_unchanged(previous: &Previous, entries: &[Entry]) -> Option<String> {
+    let Previous::Found {
+        approval,
+        manifest: Ok(before),
+    } = previous
+    else {
+        return None;
+    };
+    let line = |path: &[u8], sha: &str, size: u64, mode: u32, kind: &str| {
+        format!(
+            "{}\t{sha}\t{size}\t{mode:o}\t{kind}\n",
+            String::from_utf8_lossy(path)
+        )
+    };
+    let mut old: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for e in before {
+        if let Some((layer, path)) = split_layer(&e.path) {
+            old.entry(layer)
+                .or_default()
+                .push(line(path, &e.sha256, e.size, e.mode, &e.kind));
+        }
+    }
+    let mut new: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for e in entries {
+        if let Some((layer, path)) = split_layer(&e.path) {
+            let sha = e.sha256.map(hex::encode).unwrap_or_else(|| "-".into());
+            new.entry(layer)
+                .or_default()
+                .push(line(path, &sha, e.size, e.mode, e.kind.word()));
+        }
+    }
+    let fingerprint = |mut lines: Vec<String>| {
+        lines.sort_unstable();
+        lines.concat()
+    };
+    let old: Vec<String> = old.into_values().map(fingerprint).collect();
+    let total = new.len();
+    let same = new
+        .into_values()
+        .map(fingerprint)
+        .filter(|f| old.contains(f))
+        .count();
+    Some(format!(
+        "{same} of {total} layers unchanged since {} (entry for entry)",
+        approval.version
+    ))
+}
+
+/// `layer-<n>` and the rest of a manifest name.
+fn split_layer(path: &[u8]) -> Option<(String, &[u8])> {
+    let slash = path.iter().position(|b| *b == b'/')?;
+    let layer = std::str::from_utf8(path.get(..slash)?).ok()?;
+    layer
+        .starts_with("layer-")
+        .then(|| (layer.to_string(), path.get(slash + 1..).unwrap_or_default()))
 }
 
 /// The feed's pinned cosign keys, loaded, each named as the feed names it.

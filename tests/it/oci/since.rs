@@ -4,6 +4,7 @@
 
 use intake::engine::review::{self, Request, Since};
 use intake::engine::select::feed::Feed;
+use intake::engine::shared::check::CheckId;
 use intake::engine::shared::event::{Cancel, Quiet};
 use intake::engine::verify::signature::TrustStore;
 use intake::testkit::archives::Entry;
@@ -59,4 +60,25 @@ fn files_moved_between_layers_are_no_change_and_whiteouts_apply() {
         diff.removed.is_empty() && diff.changed.is_empty(),
         "{diff:?}"
     );
+    let layers = &check(&second, CheckId::ImageDigest).evidence["layers"];
+    assert_eq!(
+        layers,
+        "0 of 2 layers unchanged since 4.2.1 (entry for entry)"
+    );
+}
+
+#[test]
+fn layers_the_last_approved_image_had_are_counted_unchanged() {
+    let mut spec = ImageSpec::meridian();
+    spec.platforms.truncate(1);
+    let first = review_after(&spec, intake::engine::select::rollback::Previous::None);
+    assert!(
+        !check(&first, CheckId::ImageDigest)
+            .evidence
+            .contains_key("layers")
+    );
+    spec.platforms[0].layers[1].push(Entry::file("opt/meridian/NEWS", "4.2.1\n"));
+    let second = review_after(&spec, approved(&first));
+    let layers = &check(&second, CheckId::ImageDigest).evidence["layers"];
+    assert!(layers.starts_with("1 of 2 layers unchanged"), "{layers}");
 }
