@@ -29,7 +29,7 @@ use crate::settings::Settings;
 pub type Target = (&'static str, fn(&[u8]));
 
 /// Every target, in the order `scripts/fuzz.sh` runs them.
-pub const TARGETS: [Target; 20] = [
+pub const TARGETS: [Target; 21] = [
     ("feed", feed),
     ("checksums", checksums),
     ("signature", signature),
@@ -44,6 +44,7 @@ pub const TARGETS: [Target; 20] = [
     ("pe", pe),
     ("msi", msi),
     ("rpm", rpm),
+    ("oci", oci),
     ("manifest", manifest),
     ("checklist", checklist),
     ("history", history),
@@ -298,6 +299,37 @@ pub fn rpm(data: &[u8]) {
                 "signature past its limit"
             );
         }
+    }
+}
+
+/// A container image's tar: walked from the stream, then resolved as the
+/// review resolves it (no pin: the first manifest of the index is taken),
+/// its entries within the limits of one archive whatever its layers.
+pub fn oci(data: &[u8]) {
+    use crate::engine::inspect::oci::{Pin, chain};
+    let limits = limits();
+    let mut reader = data;
+    let walked = walk_stream(
+        &mut reader,
+        None,
+        Some(data.len() as u64),
+        "artifact.oci.tar",
+        &limits,
+    );
+    let Walked::Done(mut report) = walked else {
+        return;
+    };
+    let pin = Pin {
+        digest: None,
+        platform: "linux-x86_64".into(),
+    };
+    chain::settle(&mut report, &pin);
+    bounded(&report);
+    if let Some(image) = &report.image {
+        assert!(
+            image.chain.len() <= 2 * chain::MAX_LAYERS + 8,
+            "chain past the layer limit"
+        );
     }
 }
 

@@ -24,6 +24,8 @@ pub mod msi;
 pub mod msi_hostile;
 pub mod msi_large;
 pub mod msi_sign;
+pub mod oci;
+pub mod oci_feed;
 pub mod pe;
 pub mod rpm;
 pub mod rpm_bytes;

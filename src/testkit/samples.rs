@@ -16,7 +16,9 @@
 //!   an Authenticode-signed `.exe`, done right and one lesson per way its
 //!   signature goes wrong;
 //! - `collector/` (`meridian-collector`): the log collector as signed RPM
-//!   packages, likewise.
+//!   packages, likewise;
+//! - `gateway/` (`meridian-gateway`): the FHIR gateway as a container
+//!   image (an OCI layout folder pinned by digest, cosign-signed), likewise.
 //!
 //! The demo keys (secret halves included, marked as demo keys) live in
 //! `demo-keys/` and are reused when present, so regenerating keeps the
@@ -25,6 +27,7 @@
 mod agent;
 mod collector;
 mod connector;
+mod gateway;
 mod lessons;
 mod sbom;
 mod training;
@@ -46,6 +49,7 @@ use super::ts;
 pub use agent::AGENT_ID;
 pub use collector::COLLECTOR_ID;
 pub use connector::CONNECTOR_ID;
+pub use gateway::GATEWAY_ID;
 pub use lessons::{LESSONS, Lesson};
 pub use training::TRAINING_ID;
 use training::training_feed;
@@ -331,6 +335,11 @@ pub fn generate(root: &Path) -> Result<()> {
         }
         feed.write(&dir)?;
     }
+    let gateway = root.join("gateway");
+    if gateway.exists() {
+        std::fs::remove_dir_all(&gateway)?;
+    }
+    gateway::write_gateway(root, &gateway, &k.release)?;
     std::fs::write(root.join("README.md"), readme())?;
     Ok(())
 }

@@ -27,6 +27,7 @@ mod hostile_tar;
 mod hostile_zip;
 mod json_contract;
 mod no_side_effects;
+mod oci;
 mod partial_media;
 mod recheck;
 mod records;

@@ -7,7 +7,7 @@ use intake::engine::record::checklist::{Checklist, SignOff};
 use intake::engine::shared::check::Status;
 use intake::engine::shared::verdict::Verdict;
 use intake::testkit::samples::{
-    AGENT_ID, COLLECTOR_ID, CONNECTOR_ID, LESSONS, STALE_ID, TRAINING_ID, generate,
+    AGENT_ID, COLLECTOR_ID, CONNECTOR_ID, GATEWAY_ID, LESSONS, STALE_ID, TRAINING_ID, generate,
 };
 use jiff::Timestamp;
 
@@ -86,6 +86,7 @@ fn each_sample_feed_has_its_own_product_id() {
             "agent",
             "collector",
             "connector",
+            "gateway",
         ]
         .iter()
         .map(|f| {
@@ -103,7 +104,8 @@ fn each_sample_feed_has_its_own_product_id() {
                 STALE_ID,
                 AGENT_ID,
                 COLLECTOR_ID,
-                CONNECTOR_ID
+                CONNECTOR_ID,
+                GATEWAY_ID
             ],
             "{}",
             root.display()

@@ -57,8 +57,9 @@ pub(super) fn attempt_source<I: Inspector>(
             Ok(limit) => limit,
             Err(why) => return Ok(Outcome::Failed(why)),
         };
-        let mut staging = match (&opened.local, &at.plan.stage_dir) {
-            (Some(_), Some(dir)) => stage_file(dir),
+        // A local file, or the tar made of a layout folder, is staged.
+        let mut staging = match (&opened.download, &at.plan.stage_dir) {
+            (None, Some(dir)) => stage_file(dir),
             _ => None,
         };
         let consumer = at.inspector.during(opened.local.clone(), opened.size);

@@ -11,6 +11,7 @@ pub mod evidence;
 pub mod hashers;
 pub mod http;
 pub mod index;
+pub mod layout_folder;
 pub mod local_copy;
 pub mod open;
 pub mod pass;

@@ -12,6 +12,7 @@ use url::Url;
 
 use crate::engine::fetch::download::{Download, download};
 use crate::engine::fetch::http::{Http, HttpSettings};
+use crate::engine::fetch::layout_folder::{FolderTar, is_layout};
 use crate::engine::select::source::{Location, Source};
 use crate::engine::shared::error::describe_io;
 use crate::engine::shared::limits::{self, BoundedError};
@@ -206,6 +207,11 @@ fn refused() -> SourceFailure {
 /// [`limits::open_regular`]); a FIFO, a device or a socket is refused
 /// without being opened for reading.
 fn open_local(path: &Path) -> Result<Opened, SourceFailure> {
+    // Only a folder that is an image layout (it holds `oci-layout`) is
+    // an artifact; any other folder is refused as before.
+    if is_layout(path) {
+        return open_layout_folder(path);
+    }
     let (file, size) = limits::open_regular(path).map_err(|e| {
         let why = match e {
             // Local media often carry only some releases: say so plainly.
@@ -224,6 +230,21 @@ fn open_local(path: &Path) -> Result<Opened, SourceFailure> {
         reader: Box::new(file),
         size: Some(size),
         local: Some(path.to_path_buf()),
+        download: None,
+        resumed_from: 0,
+    })
+}
+
+/// A folder artifact (an OCI image layout) is read as the tar of it, made
+/// on the fly (see [`FolderTar`]): one walker for the folder and the tar
+/// forms, and the staged store copy is that tar.
+fn open_layout_folder(path: &Path) -> Result<Opened, SourceFailure> {
+    let (tar, size) = FolderTar::open(path)
+        .map_err(|why| SourceFailure::Failed(format!("{}: {why}", path.display())))?;
+    Ok(Opened {
+        reader: Box::new(tar),
+        size: Some(size),
+        local: None,
         download: None,
         resumed_from: 0,
     })

@@ -9,6 +9,7 @@ use super::compress::{TAR_BZ2, TAR_GZ, TAR_XZ, TAR_ZST};
 use super::deb::DEB;
 use super::kind::Kind;
 use super::msi::MSI;
+use super::oci::OCI;
 use super::pe::PE;
 use super::report::{ArchiveReport, NOT_AN_ARCHIVE};
 use super::rpm::RPM;
@@ -18,7 +19,7 @@ use super::zip::ZIP;
 /// Every kind, in the order their bytes are tried: the ones with a magic
 /// number first, tar (a header checksum, no magic in old archives) last.
 pub static KINDS: &[&dyn Kind] = &[
-    &DEB, &RPM, &PE, &MSI, &ZIP, &TAR_GZ, &TAR_XZ, &TAR_ZST, &TAR_BZ2, &TAR,
+    &DEB, &RPM, &PE, &MSI, &ZIP, &TAR_GZ, &TAR_XZ, &TAR_ZST, &TAR_BZ2, &OCI, &TAR,
 ];
 
 /// The kind a file name promises (the longest matching ending wins, so
@@ -58,7 +59,7 @@ pub fn name_of(kind: Option<&dyn Kind>) -> &'static str {
 /// comes under a plain name.
 pub fn name_mismatch(report: &mut ArchiveReport, named: Option<&dyn Kind>) {
     let named_as = name_of(named);
-    if named_as == report.kind {
+    if named_as == report.kind || super::oci::named_fits(named_as, report.kind) {
         return;
     }
     let status = if named.is_none() {

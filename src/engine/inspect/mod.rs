@@ -23,6 +23,7 @@ pub mod kinds;
 pub mod meter;
 pub mod msi;
 pub mod notes;
+pub mod oci;
 pub mod package;
 pub mod package_arch;
 pub mod pe;

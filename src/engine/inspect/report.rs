@@ -82,6 +82,8 @@ pub struct ArchiveReport {
     /// The digests and signatures of a file that carries Authenticode
     /// signatures (a Windows PE image).
     pub authenticode: Option<Box<SignedFile>>,
+    /// A container image's digest chain and signatures.
+    pub image: Option<Box<super::oci::Image>>,
 }
 
 impl ArchiveReport {
@@ -95,6 +97,7 @@ impl ArchiveReport {
             deferred: false,
             package: None,
             authenticode: None,
+            image: None,
         }
     }
 

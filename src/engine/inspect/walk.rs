@@ -39,7 +39,7 @@ pub fn walk_stream(
             return Walked::Done(report);
         }
     };
-    let kind = kinds::by_bytes(&head);
+    let kind = super::oci::refine(kinds::by_bytes(&head), kinds::by_name(file_name));
     let mut bytes = io::Cursor::new(head).chain(reader);
     match walk_kind(kind, &mut bytes, file, size, limits) {
         Some(mut report) => {

@@ -178,6 +178,7 @@ impl Store {
                 "keys/timestamp",
                 &pins.timestamp_authorities,
             )?,
+            cosign_keys: put_certificates(&dir, "keys/cosign", &pins.cosign_keys)?,
         };
         let feed_path = dir.join("feed.toml");
         let text = store_feed(feed, &pins, &certs, (release, artifact), &feed_path)?;

@@ -127,12 +127,43 @@ impl Assembly<'_> {
         let authenticode_signed = authenticode
             .as_ref()
             .is_some_and(|[sig, _]| sig.status == Status::Pass);
+        let mut image = read
+            .inspected
+            .image
+            .as_deref()
+            .filter(|i| i.settled)
+            .map(|i| {
+                let [digest, signature] =
+                    super::image::image_checks(i, self.artifact, &self.feed.trust, &self.feed.dir);
+                let reuse =
+                    super::image::layers_unchanged(&self.request.previous, &read.inspected.entries);
+                let digest = match reuse {
+                    Some(reuse) => digest.with_evidence("layers", reuse),
+                    None => digest,
+                };
+                [digest, signature]
+            });
+        // A cosign signature by a pinned key meets `signatures = "required"` too.
+        let image_signed = image
+            .as_ref()
+            .is_some_and(|[_, sig]| sig.status == Status::Pass);
         let [checksum, sig_checksums, sig_artifact] = self.verify_checks(
             evidence,
             judged,
             read,
-            package_signed || authenticode_signed,
+            package_signed || authenticode_signed || image_signed,
         );
+        let checksum = super::image::pin_covers(checksum, judged, read, self.artifact);
+        if let Some([_, sig]) = &mut image {
+            // A signed checksum file that does not list the image vouches for none of it.
+            let listed = checksum.status != Status::Skip;
+            let others = [&sig_artifact, &sig_checksums];
+            super::image::apply_required(
+                self.trust.required && !package_signed && !authenticode_signed,
+                sig,
+                &others[..if listed { 2 } else { 1 }],
+            );
+        }
         // An intact APT chain vouches for the package as its own signature would.
         let apt_vouches = judged.apt.is_some()
             && checksum.status == Status::Pass
@@ -172,6 +203,15 @@ impl Assembly<'_> {
         ]);
         selection.extend(package.into_iter().flatten());
         selection.extend(authenticode.into_iter().flatten());
+        selection.extend(image.into_iter().flatten());
+        selection.extend(read.inspected.image.as_deref().and_then(|i| {
+            super::image::identity_check(
+                i,
+                self.feed.product.package_name(),
+                &self.release.version,
+                &self.artifact.platform,
+            )
+        }));
         let (sbom_check, sbom) = sbom.map_or((None, None), |(check, sbom)| (Some(check), sbom));
         selection.extend(sbom_check);
         selection.sort_by_key(|c| c.id);

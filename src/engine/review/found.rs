@@ -198,6 +198,17 @@ pub(super) fn trust_record(trust: &TrustStore) -> TrustRecord {
     }
 }
 
+/// The diff of two manifests; of two images', on their flattened
+/// filesystems (see [`super::image_flat`]).
+fn image_or_plain_diff(before: &[ManifestEntry], after: &[ManifestEntry]) -> Diff {
+    use super::image_flat::{flatten, is_layered};
+    if is_layered(before) && is_layered(after) {
+        diff(&flatten(before), &flatten(after))
+    } else {
+        diff(before, after)
+    }
+}
+
 /// The diff against the last approval, or why there is none.
 pub(super) fn since(previous: &Previous, manifest: &[ManifestEntry]) -> Since {
     match previous {
@@ -220,7 +231,7 @@ pub(super) fn since(previous: &Previous, manifest: &[ManifestEntry]) -> Since {
         } => Since::Changes {
             version: approval.version.clone(),
             approved: approval.time,
-            diff: diff(before, manifest),
+            diff: image_or_plain_diff(before, manifest),
         },
     }
 }

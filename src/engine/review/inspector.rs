@@ -7,6 +7,7 @@ use crate::engine::fetch::pass::{ChunkReader, StreamConsumer};
 use crate::engine::fetch::read::Inspector;
 use crate::engine::inspect::Limits;
 use crate::engine::inspect::kinds;
+use crate::engine::inspect::oci::{Pin, chain};
 use crate::engine::inspect::report::ArchiveReport;
 use crate::engine::inspect::walk::{Walked, walk_file, walk_stream};
 
@@ -14,6 +15,9 @@ use crate::engine::inspect::walk::{Walked, walk_file, walk_stream};
 pub struct ArtifactInspector {
     pub file_name: String,
     pub limits: Limits,
+    /// What a container image is resolved against (the feed's digest and
+    /// platform).
+    pub image_pin: Pin,
 }
 
 impl Inspector for ArtifactInspector {
@@ -38,6 +42,14 @@ impl Inspector for ArtifactInspector {
     }
 
     fn after(&self, during: Option<ArchiveReport>, copy: Option<&Path>) -> ArchiveReport {
+        let mut report = self.walked(during, copy);
+        chain::settle(&mut report, &self.image_pin);
+        report
+    }
+}
+
+impl ArtifactInspector {
+    fn walked(&self, during: Option<ArchiveReport>, copy: Option<&Path>) -> ArchiveReport {
         let named = kinds::name_of(kinds::by_name(&self.file_name));
         match (during, copy) {
             (Some(report), _) if !report.deferred => report,

@@ -9,6 +9,8 @@ pub mod apt;
 pub mod assemble;
 pub mod evidence;
 pub mod found;
+pub mod image;
+mod image_flat;
 pub mod inspector;
 pub mod next_steps;
 pub mod package;

@@ -70,6 +70,12 @@ pub fn next_step(check: &Check) -> Option<&'static str> {
         (CheckId::ArchiveSafety, _) => Some(
             "ask the vendor why these entries are as found; if intended, write why (a waiver naming the entries)",
         ),
+        (CheckId::ImageDigest, _) => Some(
+            "do not install: the image is not the one the feed pins, or a blob of it is missing or altered; fetch the image again from the vendor's media and compare `digest` with the vendor's published digest",
+        ),
+        (CheckId::ImageSignature, _) => Some(
+            "do not install unsigned or wrongly signed images: ask the vendor for a cosign signature by the key the feed pins (`[trust] cosign_keys`), or confirm the key by another channel before pinning it",
+        ),
         (CheckId::SbomComponents, Status::Fail) => Some(
             "do not install: the vendor's SBOM does not describe these bytes (or a component changed under the same version); ask the vendor for a corrected SBOM or release",
         ),

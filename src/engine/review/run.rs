@@ -14,6 +14,7 @@ use super::assemble::Assembly;
 use super::evidence::{declared_contents, judge_evidence};
 use super::found::{Request, Review};
 use super::inspector::ArtifactInspector;
+use crate::engine::inspect::oci::Pin;
 
 /// Keeps the step log while passing events on.
 struct Recorder<'a> {
@@ -85,6 +86,10 @@ pub fn run(
     let inspector = ArtifactInspector {
         file_name: artifact.file_name().to_string(),
         limits: request.limits.for_platform(&artifact.platform),
+        image_pin: Pin {
+            digest: artifact.digest.clone(),
+            platform: artifact.platform.clone(),
+        },
     };
     // The release notes are read on the side while the pass runs: the pass
     // leaves most of a core free when the archive compresses well.

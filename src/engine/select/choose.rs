@@ -66,7 +66,8 @@ pub fn on_media(feed: &Feed, artifact: &Artifact) -> Option<Media> {
         .sources
         .iter()
         .filter_map(|s| s.local_path(relative))
-        .any(|path| path.is_file());
+        // An image layout folder is an artifact too (read as the tar of it).
+        .any(|path| path.is_file() || (path.is_dir() && path.join("oci-layout").is_file()));
     if held {
         Some(Media::OnThisMedia)
     } else if feed.sources.iter().all(|s| s.location.is_local()) {

@@ -83,6 +83,8 @@ pub struct Trust {
     pub authenticode: Vec<Located<PathBuf>>,
     /// Timestamp authority certificate files (`timestamp_authorities`).
     pub timestamp_authorities: Vec<Located<PathBuf>>,
+    /// Cosign public key files (`cosign_keys`, PEM: ECDSA P-256 or Ed25519).
+    pub cosign_keys: Vec<Located<PathBuf>>,
 }
 
 #[derive(Debug, Clone)]
@@ -115,6 +117,11 @@ pub struct Artifact {
     pub arch: Option<String>,
     /// The vendor's SBOM of this artifact (its own, else its release's).
     pub sbom: Option<Sbom>,
+    /// A container image's pinned manifest or index digest
+    /// (`sha256:<64 hex>`), which `image.digest` resolves.
+    pub digest: Option<String>,
+    /// A Sigstore bundle beside the image (`bundle = "…"`).
+    pub bundle: Option<Located<String>>,
 }
 
 /// Where a vendor's SBOM is, and the detached signature over it, if any.

@@ -28,12 +28,14 @@ pub enum CheckId {
     PackageScripts,
     AuthenticodeSignature,
     AuthenticodeTimestamp,
+    ImageDigest,
+    ImageSignature,
     SbomComponents,
     Signoff,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 18] = [
+    pub const ALL: [CheckId; 20] = [
         CheckId::FeedFresh,
         CheckId::ReleaseNewest,
         CheckId::ReleaseRollback,
@@ -50,6 +52,8 @@ impl CheckId {
         CheckId::PackageScripts,
         CheckId::AuthenticodeSignature,
         CheckId::AuthenticodeTimestamp,
+        CheckId::ImageDigest,
+        CheckId::ImageSignature,
         CheckId::SbomComponents,
         CheckId::Signoff,
     ];
@@ -75,10 +79,18 @@ impl CheckId {
         )
     }
 
+    /// Whether the check is listed only for container images.
+    pub fn is_image(self) -> bool {
+        matches!(self, CheckId::ImageDigest | CheckId::ImageSignature)
+    }
+
     /// Whether the check is listed only for what it judges: a package, a
     /// Windows PE image, an SBOM the feed names.
     pub fn is_conditional(self) -> bool {
-        self.is_package() || self.is_authenticode() || self == CheckId::SbomComponents
+        self.is_package()
+            || self.is_authenticode()
+            || self.is_image()
+            || self == CheckId::SbomComponents
     }
 
     /// The checks every review lists, whatever the artifact's kind.
@@ -105,6 +117,8 @@ impl CheckId {
             CheckId::PackageScripts => "package.scripts",
             CheckId::AuthenticodeSignature => "authenticode.signature",
             CheckId::AuthenticodeTimestamp => "authenticode.timestamp",
+            CheckId::ImageDigest => "image.digest",
+            CheckId::ImageSignature => "image.signature",
             CheckId::SbomComponents => "sbom.components",
             CheckId::ArchiveContents => "archive.contents",
             CheckId::ArchiveSafety => "archive.safety",
@@ -133,6 +147,8 @@ impl CheckId {
             CheckId::AuthenticodeTimestamp => {
                 "the Authenticode timestamp holds, by a pinned authority"
             }
+            CheckId::ImageDigest => "an image's pinned digest chain holds, blob by blob",
+            CheckId::ImageSignature => "the image's cosign signature is by a pinned key",
             CheckId::SbomComponents => "the vendor SBOM is signed and agrees with the files",
             CheckId::ArchiveContents => "the artifact holds what the release notes declare",
             CheckId::ArchiveSafety => "nothing escapes its folder, hides or unpacks differently",

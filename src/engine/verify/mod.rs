@@ -4,5 +4,6 @@
 pub mod apt;
 pub mod authenticode;
 pub mod checksums;
+pub mod cosign;
 pub mod sbom;
 pub mod signature;

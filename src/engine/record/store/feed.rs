@@ -36,6 +36,7 @@ pub(super) struct StoredCertificates {
     pub openpgp: Vec<String>,
     pub authenticode: Vec<String>,
     pub timestamp_authorities: Vec<String>,
+    pub cosign_keys: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -45,6 +46,8 @@ struct StoreTrust {
     authenticode: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     timestamp_authorities: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cosign_keys: Vec<String>,
     fingerprints: Vec<String>,
     signatures: &'static str,
     threshold: usize,
@@ -89,6 +92,8 @@ struct StoreArtifact {
     sbom: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sbom_signature: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    digest: Option<String>,
 }
 
 fn date(d: jiff::civil::Date) -> toml::value::Datetime {
@@ -149,6 +154,7 @@ fn artifact_entry(a: &Artifact, present: impl Fn(&str) -> bool) -> StoreArtifact
             .and_then(|s| s.signature.as_ref())
             .map(|s| s.value.clone())
             .filter(|p| present(p)),
+        digest: a.digest.clone(),
     }
 }
 
@@ -180,6 +186,7 @@ pub(super) fn store_feed(
             certificates: certs.openpgp.clone(),
             authenticode: certs.authenticode.clone(),
             timestamp_authorities: certs.timestamp_authorities.clone(),
+            cosign_keys: certs.cosign_keys.clone(),
             fingerprints: pins.fingerprints.clone(),
             signatures: if pins.required {
                 "required"

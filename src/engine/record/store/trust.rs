@@ -34,6 +34,8 @@ pub struct StorePins {
     /// files the feed pins (each with its SHA-256), kept like the keys.
     pub authenticode: Vec<(PathBuf, String)>,
     pub timestamp_authorities: Vec<(PathBuf, String)>,
+    /// The cosign public keys the feed pins for container images.
+    pub cosign_keys: Vec<(PathBuf, String)>,
     pub threshold: usize,
     pub required: bool,
     /// Pinned keys left out (revoked as compromised).
@@ -114,6 +116,7 @@ pub fn store_trust(feed: &Feed, trust: &TrustStore, now: Timestamp) -> Result<St
         files,
         authenticode: hashed(&feed.trust.authenticode)?,
         timestamp_authorities: hashed(&feed.trust.timestamp_authorities)?,
+        cosign_keys: hashed(&feed.trust.cosign_keys)?,
         threshold: feed.trust.threshold,
         required: feed.trust.signatures == SignaturePolicy::Required,
         left_out,
@@ -193,6 +196,7 @@ fn windows_pins(path: &Path, trust: &toml::Table) -> BTreeSet<String> {
     for (key, what) in [
         ("authenticode", "publisher"),
         ("timestamp_authorities", "timestamp"),
+        ("cosign_keys", "cosign"),
     ] {
         pins.extend(
             listed_digests(path, trust, key)
@@ -215,6 +219,7 @@ fn wanted_windows_pins(wanted: &StorePins) -> BTreeSet<String> {
     mark("publisher", &wanted.authenticode)
         .into_iter()
         .chain(mark("timestamp", &wanted.timestamp_authorities))
+        .chain(mark("cosign", &wanted.cosign_keys))
         .collect()
 }
 
@@ -227,8 +232,8 @@ pub fn same_as_store(path: &Path, product_id: &str, wanted: &StorePins) -> Resul
     if windows != wanted_windows_pins(wanted) {
         return Err(Error::Usage(format!(
             "the store feed {} holds releases of `{product_id}` approved under other Authenticode \
-             pins (publisher or timestamp-authority certificates) than this feed gives: a review \
-             never changes the trust under which stored releases were approved. Review with \
+             pins (publisher or timestamp-authority certificates) or cosign keys than this feed \
+             gives: a review never changes the trust under which stored releases were approved. Review with \
              --no-store, or with --store DIR for a store of its own",
             path.display()
         )));

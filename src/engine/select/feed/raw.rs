@@ -45,6 +45,9 @@ pub(super) struct RawTrust {
     /// Timestamp authority certificates for Authenticode timestamps.
     #[serde(default)]
     pub(super) timestamp_authorities: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Cosign public keys (PEM) for container image signatures.
+    #[serde(default)]
+    pub(super) cosign_keys: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Deserialize)]
@@ -94,4 +97,13 @@ pub(super) struct RawArtifact {
     pub(super) sbom: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) sbom_signature: Option<Spanned<String>>,
+    /// A container image's pinned digest (`sha256:…`).
+    #[serde(default)]
+    pub(super) digest: Option<Spanned<String>>,
+    /// A container image's tag: never enough alone.
+    #[serde(default)]
+    pub(super) tag: Option<Spanned<String>>,
+    /// A Sigstore bundle beside a container image.
+    #[serde(default)]
+    pub(super) bundle: Option<Spanned<String>>,
 }

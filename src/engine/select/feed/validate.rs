@@ -119,6 +119,7 @@ impl Validator<'_> {
         let authenticode = self.certificate_files(raw.authenticode, "trust.authenticode")?;
         let timestamp_authorities =
             self.certificate_files(raw.timestamp_authorities, "trust.timestamp_authorities")?;
+        let cosign_keys = self.certificate_files(raw.cosign_keys, "trust.cosign_keys")?;
         Ok(Trust {
             certificates,
             fingerprints,
@@ -127,6 +128,7 @@ impl Validator<'_> {
             expires,
             authenticode,
             timestamp_authorities,
+            cosign_keys,
         })
     }
 
@@ -315,6 +317,7 @@ impl Validator<'_> {
             .iter()
             .chain(&trust.authenticode)
             .chain(&trust.timestamp_authorities)
+            .chain(&trust.cosign_keys)
         {
             if !cert.value.is_file() {
                 return Err(feed.error_at(

@@ -119,6 +119,8 @@ impl Validator<'_> {
                 .transpose()?;
             let arch = a.arch.map(|p| self.word(p, &at("arch"))).transpose()?;
             let sbom = self.sbom(a.sbom, a.sbom_signature, &at(""))?;
+            let digest = self.image_digest(a.digest, a.tag, &at("digest"), &at("tag"))?;
+            let bundle = self.opt_path(a.bundle, at("bundle"))?;
             artifacts.push(Artifact {
                 platform,
                 file,
@@ -127,9 +129,50 @@ impl Validator<'_> {
                 package,
                 arch,
                 sbom: sbom.or_else(|| release_sbom.cloned()),
+                digest,
+                bundle,
             });
         }
         Ok(artifacts)
+    }
+
+    /// A container image's `digest`: `sha256:` and 64 lower-case hex
+    /// digits. A `tag` may stand beside it (for the operator's eyes) but
+    /// never alone: a tag can be moved to other bytes.
+    fn image_digest(
+        &self,
+        digest: Option<Spanned<String>>,
+        tag: Option<Spanned<String>>,
+        digest_field: &str,
+        tag_field: &str,
+    ) -> Result<Option<String>> {
+        let Some(digest) = digest else {
+            return match tag {
+                Some(tag) => Err(self.err(
+                    tag.span(),
+                    tag_field,
+                    format!(
+                        "`{}` is a tag, which can be moved to other bytes: pin the image by `digest = \"sha256:…\"` (its manifest or index digest)",
+                        tag.get_ref()
+                    ),
+                )),
+                None => Ok(None),
+            };
+        };
+        let span = digest.span();
+        let value = digest.into_inner();
+        let hex_ok = value.strip_prefix("sha256:").is_some_and(|hex| {
+            hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        });
+        if hex_ok {
+            Ok(Some(value))
+        } else {
+            Err(self.err(
+                span,
+                digest_field,
+                format!("`{value}` is not `sha256:` followed by 64 lower-case hex digits"),
+            ))
+        }
     }
 
     /// `sbom` and `sbom_signature` (at `prefix`, which ends in `.`); a
