@@ -1,6 +1,7 @@
 //! The Inspect step's table: one row per archive entry (built once per
 //! review), joined with the findings about it and what changed since the
-//! last approval, filtered (all / findings / changed) and searched by path.
+//! last approval, filtered (all / findings / changed / one layer of a
+//! container image) and searched by path.
 //! Only the indices of the visible rows are kept per filter, so 100,000
 //! entries filter in milliseconds and draw only what fits.
 
@@ -18,6 +19,16 @@ pub enum Filter {
     All,
     Findings,
     Changed,
+    /// The entries of one layer of a container image (1-based, as the
+    /// manifest names them: `layer-2/usr/bin/x`).
+    Layer(usize),
+}
+
+/// The layer a container image's entry path names (`layer-2/…` → 2).
+fn layer_of(path: &str) -> Option<usize> {
+    let rest = path.strip_prefix("layer-")?;
+    let (n, _) = rest.split_once('/')?;
+    n.parse().ok()
 }
 
 /// One entry of the archive (or a finding about a path it lacks).
@@ -50,6 +61,8 @@ pub struct Inspect {
     pub offset: usize,
     pub findings: usize,
     pub changed: usize,
+    /// The layers of a container image (0 for any other artifact).
+    pub layers: usize,
 }
 
 /// `-rwxr-xr-x` from the manifest's kind and mode bits.
@@ -280,6 +293,11 @@ impl Inspect {
         let mut inspect = Inspect {
             findings: rows.iter().filter(|r| r.has_finding()).count(),
             changed: rows.iter().filter(|r| r.change.is_some()).count(),
+            layers: rows
+                .iter()
+                .filter_map(|r| layer_of(&r.path))
+                .max()
+                .unwrap_or(0),
             rows,
             filter: Filter::All,
             search: TextInput::default(),
@@ -304,11 +322,24 @@ impl Inspect {
                 Filter::All => true,
                 Filter::Findings => r.has_finding(),
                 Filter::Changed => r.change.is_some(),
+                Filter::Layer(n) => layer_of(&r.path) == Some(n),
             })
             .filter(|(_, r)| needle.is_empty() || r.path.to_lowercase().contains(&needle))
             .map(|(i, _)| i)
             .collect();
         self.cursor = self.cursor.min(self.visible.len().saturating_sub(1));
+    }
+
+    /// Shows the next layer of a container image alone (after the last,
+    /// all entries again); nothing for any other artifact.
+    pub fn next_layer(&mut self) {
+        let next = match self.filter {
+            _ if self.layers == 0 => return,
+            Filter::Layer(n) if n >= self.layers => Filter::All,
+            Filter::Layer(n) => Filter::Layer(n + 1),
+            _ => Filter::Layer(1),
+        };
+        self.set_filter(next);
     }
 
     pub fn set_filter(&mut self, filter: Filter) {

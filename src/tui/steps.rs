@@ -188,6 +188,7 @@ pub fn on_inspect(m: &mut Model, action: Action) -> Vec<Cmd> {
         Action::ShowAll => i.set_filter(Filter::All),
         Action::ShowFindings => i.set_filter(Filter::Findings),
         Action::ShowChanged => i.set_filter(Filter::Changed),
+        Action::ShowNextLayer => i.next_layer(),
         Action::Search => i.searching = true,
         _ => {}
     }

@@ -26,6 +26,7 @@ pub enum Action {
     ShowAll,
     ShowFindings,
     ShowChanged,
+    ShowNextLayer,
     Search,
     Write,
     NewReview,

@@ -190,14 +190,15 @@ pub(super) const INSPECT: &[&[Binding]] = &[
     &MOVE,
     &[
         b(
-            "a f c",
-            "a f c",
-            "show all / findings / changed",
+            "a f c l",
+            "a f c l",
+            "show all / findings / changed / a container image's layers one at a time",
             Action::ShowAll,
             &[Key::C('a')],
         ),
         b("", "", "", Action::ShowFindings, &[Key::C('f')]),
         b("", "", "", Action::ShowChanged, &[Key::C('c')]),
+        b("", "", "", Action::ShowNextLayer, &[Key::C('l')]),
         b("/", "/", "search paths", Action::Search, &[Key::C('/')])
             .more(" (Enter keeps the search, Esc clears it)"),
         b(

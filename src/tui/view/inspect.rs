@@ -153,12 +153,19 @@ fn draw_bar(frame: &mut Frame, area: Rect, i: &Inspect, since: &str) {
     } else {
         format!("search: /{}", i.search.value())
     };
-    let left = format!(
+    let mut left = format!(
         " Show: {} {} {}",
         choice(Filter::All, format!("(a)ll {}", i.rows.len())),
         choice(Filter::Findings, format!("(f)indings {}", i.findings)),
         choice(Filter::Changed, format!("(c)hanged {since} {}", i.changed)),
     );
+    if i.layers > 0 {
+        left.push(' ');
+        left.push_str(&match i.filter {
+            Filter::Layer(n) => format!("[(l)ayer {n}/{}]", i.layers),
+            _ => format!("(l)ayers {}", i.layers),
+        });
+    }
     let gap =
         (area.width as usize).saturating_sub(left.chars().count() + search.chars().count() + 1);
     frame.render_widget(

@@ -10,6 +10,7 @@ mod hostile;
 mod oracle;
 mod signatures;
 mod since;
+mod tui;
 
 use intake::engine::review::Review;
 use intake::engine::shared::check::{CheckId, Status};
