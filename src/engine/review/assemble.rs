@@ -10,22 +10,22 @@ use crate::engine::fetch::sources::Fetched;
 use crate::engine::inspect::contents;
 use crate::engine::inspect::report::ArchiveReport;
 use crate::engine::select::feed::{Artifact, Feed, Release};
-use crate::engine::select::rollback;
-use crate::engine::select::version::Scheme;
 use crate::engine::shared::check::{Check, CheckId, Status};
 use crate::engine::shared::manifest::ManifestEntry;
-use crate::engine::verify::apt::{self, IndexLink};
+use crate::engine::verify::apt::IndexLink;
 use crate::engine::verify::authenticode;
 use crate::engine::verify::checksums::{self, Computed};
 use crate::engine::verify::signature::{self, SigOutcome, TrustStore};
 
 use super::evidence::JudgedEvidence;
-use super::found::{
-    ArtifactRecord, EvidenceSource, Inputs, KeptIndex, Request, Review, since, trust_record,
-};
+use super::found::{ArtifactRecord, EvidenceSource, Inputs, Request, Review, since, trust_record};
 use super::next_steps::add_next_steps;
 use super::package::{Expected, package_checks};
 use super::sbom::{SbomInputs, VendorSbom, sbom_check};
+
+mod derived;
+
+use derived::kept_index;
 
 /// What the review is of.
 pub(super) struct Assembly<'a> {
@@ -127,22 +127,7 @@ impl Assembly<'_> {
         let authenticode_signed = authenticode
             .as_ref()
             .is_some_and(|[sig, _]| sig.status == Status::Pass);
-        let mut image = read
-            .inspected
-            .image
-            .as_deref()
-            .filter(|i| i.settled)
-            .map(|i| {
-                let [digest, signature] =
-                    super::image::image_checks(i, self.artifact, &self.feed.trust, &self.feed.dir);
-                let reuse =
-                    super::image::layers_unchanged(&self.request.previous, &read.inspected.entries);
-                let digest = match reuse {
-                    Some(reuse) => digest.with_evidence("layers", reuse),
-                    None => digest,
-                };
-                [digest, signature]
-            });
+        let mut image = self.image_checks(read);
         // A cosign signature by a pinned key meets `signatures = "required"` too.
         let image_signed = image
             .as_ref()
@@ -170,23 +155,12 @@ impl Assembly<'_> {
             && matches!(sig_checksums.status, Status::Pass | Status::Warn);
         let (contents, safety) =
             inspect_checks(judged, &read.inspected, package_signed || apt_vouches);
-        if let Some(chain) = &judged.apt
-            && let Some(fresh) = selection.iter_mut().find(|c| c.id == CheckId::FeedFresh)
-        {
-            apt::chain::fresh(fresh, chain, self.request.now);
-        }
+        self.apt_fresh(&mut selection, judged);
         let sbom = self.vendor_sbom(evidence, judged, read, sig_checksums.status);
         // `release.rollback` again, now that the bytes are known: a
         // re-review compares digests.
         selection.retain(|c| c.id != CheckId::ReleaseRollback);
-        selection.push(rollback::rollback_check_read(
-            &self.request.previous,
-            &self.request.approvals,
-            &self.release.version,
-            &self.artifact.platform,
-            &hex::encode(&read.sha256),
-            Scheme::of(self.feed),
-        ));
+        selection.push(self.rollback_read(read));
         selection.extend([
             checks::mixed_sources(
                 checks::source_check(fetched),
@@ -204,14 +178,7 @@ impl Assembly<'_> {
         selection.extend(package.into_iter().flatten());
         selection.extend(authenticode.into_iter().flatten());
         selection.extend(image.into_iter().flatten());
-        selection.extend(read.inspected.image.as_deref().and_then(|i| {
-            super::image::identity_check(
-                i,
-                self.feed.product.package_name(),
-                &self.release.version,
-                &self.artifact.platform,
-            )
-        }));
+        selection.extend(self.image_identity(read));
         let (sbom_check, sbom) = sbom.map_or((None, None), |(check, sbom)| (Some(check), sbom));
         selection.extend(sbom_check);
         selection.sort_by_key(|c| c.id);
@@ -417,18 +384,4 @@ fn inspect_checks(
         ),
         None => (contents::contents_check(report, None), safety(None)),
     }
-}
-
-/// The index the chain's first link verified, when its bytes are still on
-/// this machine.
-fn kept_index(chain: &apt::Chain) -> Option<KeptIndex> {
-    let IndexLink::Read { listed, read } = &chain.index else {
-        return None;
-    };
-    let verified = read.sha256 == listed.sha256 && read.bytes == listed.size;
-    Some(KeptIndex {
-        relative: chain.index_path.clone(),
-        file: read.kept.clone().filter(|_| verified)?,
-        sha256: hex::encode(&read.sha256),
-    })
 }
