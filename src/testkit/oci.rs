@@ -291,6 +291,37 @@ pub fn payload_for(digest: &str) -> Vec<u8> {
     .unwrap_or_default()
 }
 
+/// A Sigstore bundle (v0.3) as `cosign sign --new-bundle-format` writes
+/// one for an image: a DSSE envelope whose in-toto statement names
+/// `digest`, signed by `key` over the envelope's pre-authentication
+/// encoding; a transparency-log entry intake does not verify.
+pub fn dsse_bundle(key: &CosignTestKey, digest: &str) -> String {
+    let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
+    let statement = serde_json::to_vec(&json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": "registry.example/northwind/meridian", "digest": {"sha256": hex}}],
+        "predicateType": "https://sigstore.dev/cosign/sign/v1",
+        "predicate": {},
+    }))
+    .unwrap_or_default();
+    let payload_type = "application/vnd.in-toto+json";
+    let signed = crate::engine::verify::cosign::bundle::pae(payload_type, &statement);
+    let b64 = base64::engine::general_purpose::STANDARD;
+    json!({
+        "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
+        "verificationMaterial": {
+            "publicKey": {"hint": "northwind-cosign"},
+            "tlogEntries": [{"logIndex": "1", "kindVersion": {"kind": "dsse", "version": "0.0.1"}}],
+        },
+        "dsseEnvelope": {
+            "payload": b64.encode(&statement),
+            "payloadType": payload_type,
+            "signatures": [{"sig": b64.encode(key.sign(&signed)), "keyid": ""}],
+        },
+    })
+    .to_string()
+}
+
 /// A tar of files in the order given.
 pub fn tar_of(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
     let entries: Vec<Entry> = files

@@ -18,15 +18,18 @@ pub enum Role {
     ArtifactSignature,
     Sbom,
     SbomSignature,
+    /// A Sigstore bundle beside a container image.
+    Bundle,
 }
 
 impl Role {
     pub fn limit(self) -> u64 {
         match self {
             Role::Checksums => limits::CHECKSUMS_MAX,
-            Role::ChecksumsSignature | Role::ArtifactSignature | Role::SbomSignature => {
-                limits::SIGNATURE_MAX
-            }
+            Role::ChecksumsSignature
+            | Role::ArtifactSignature
+            | Role::SbomSignature
+            | Role::Bundle => limits::SIGNATURE_MAX,
             Role::Notes => limits::NOTES_MAX,
             Role::Sbom => limits::SBOM_MAX,
         }
@@ -64,6 +67,7 @@ pub struct Evidence {
     pub artifact_signature: Option<EvidenceFile>,
     pub sbom: Option<EvidenceFile>,
     pub sbom_signature: Option<EvidenceFile>,
+    pub bundle: Option<EvidenceFile>,
 }
 
 impl Evidence {
@@ -75,6 +79,7 @@ impl Evidence {
             self.artifact_signature.as_ref(),
             self.sbom.as_ref(),
             self.sbom_signature.as_ref(),
+            self.bundle.as_ref(),
         ]
         .into_iter()
         .flatten()
@@ -127,6 +132,12 @@ pub fn gather(
         .map(|at| served(Role::SbomSignature, at))
         .transpose()?;
     let sbom = sbom.map(|s| served(Role::Sbom, &s.file)).transpose()?;
+    // A bundle no source serves fails `image.signature`, saying so.
+    let bundle = artifact
+        .bundle
+        .as_ref()
+        .map(|at| served(Role::Bundle, at))
+        .transpose()?;
     Ok(Evidence {
         checksums,
         checksums_signature,
@@ -134,6 +145,7 @@ pub fn gather(
         artifact_signature,
         sbom,
         sbom_signature,
+        bundle,
     })
 }
 

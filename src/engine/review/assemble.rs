@@ -127,7 +127,7 @@ impl Assembly<'_> {
         let authenticode_signed = authenticode
             .as_ref()
             .is_some_and(|[sig, _]| sig.status == Status::Pass);
-        let mut image = self.image_checks(read);
+        let mut image = self.image_checks(read, evidence);
         // A cosign signature by a pinned key meets `signatures = "required"` too.
         let image_signed = image
             .as_ref()

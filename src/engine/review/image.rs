@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::evidence::JudgedEvidence;
+use crate::engine::fetch::evidence::EvidenceFile;
 use crate::engine::fetch::read::ArtifactRead;
 use crate::engine::inspect::oci::Image;
 use crate::engine::inspect::report::{ArchiveReport, Entry};
@@ -19,12 +20,18 @@ use crate::engine::verify::cosign;
 /// `image.digest` and `image.signature` for an image.
 pub fn image_checks(
     image: &Image,
-    artifact: &Artifact,
+    bundle: Option<&EvidenceFile>,
     trust: &Trust,
     feed_dir: &Path,
 ) -> [Check; 2] {
     let keys = cosign_keys(&trust.cosign_keys, feed_dir);
-    let bundle = artifact.bundle.as_ref().map(|b| b.value.as_str());
+    let bundle = bundle.map(|b| cosign::BundleFile {
+        name: b.name(),
+        bytes: match &b.problem {
+            Some(why) => Err(why.clone()),
+            None => Ok(b.bytes.as_slice()),
+        },
+    });
     let signature = cosign::judge(&image.signatures, image.pinned.as_deref(), &keys, bundle);
     [digest_check(image), signature]
 }

@@ -1,11 +1,12 @@
 //! `image.signature`, row by row: a pinned key (P-256 and Ed25519), an
 //! unpinned key, a signature over another digest, a corrupt signature,
-//! none published (required and optional), and a bundle (not verified).
+//! none published (required and optional), and a Sigstore bundle (its
+//! DSSE envelope by a pinned key over a statement naming the pinned digest).
 
 use base64::Engine;
 use intake::engine::shared::check::{CheckId, Status};
 use intake::testkit::layout::FileSpec;
-use intake::testkit::oci::{CosignTestKey, digest_of, payload_for};
+use intake::testkit::oci::{CosignTestKey, digest_of, dsse_bundle, payload_for};
 use intake::testkit::oci_feed::ImageFeed;
 
 use super::*;
@@ -108,18 +109,57 @@ fn none_published_fails_when_required_and_skips_when_optional() {
     assert_status(&r, CheckId::ImageSignature, Status::Skip);
 }
 
+/// An unsigned image's feed with a Sigstore bundle beside it.
+fn feed_with_bundle(bundle: String, pinned_key: &CosignTestKey) -> ImageFeed {
+    let image = layout();
+    let pinned = image.pinned.clone();
+    let mut feed = ImageFeed::tar("m.oci.tar", image.tar().unwrap(), &pinned)
+        .pin_key("cosign.pub", &pinned_key.public_pem());
+    feed.bundle = Some(FileSpec::new("m.sigstore.json", bundle));
+    feed
+}
+
 #[test]
-fn a_bundle_is_not_verified_and_says_so() {
+fn a_bundle_by_a_pinned_key_over_the_pinned_digest_passes() {
+    for key in [
+        CosignTestKey::p256().unwrap(),
+        CosignTestKey::ed25519().unwrap(),
+    ] {
+        let pinned = layout().pinned;
+        let r = review_image(&feed_with_bundle(dsse_bundle(&key, &pinned), &key));
+        let c = assert_status(&r, CheckId::ImageSignature, Status::Pass);
+        assert!(c.summary.contains("in a Sigstore bundle"), "{c:#?}");
+        assert!(
+            c.evidence["bundle"]
+                .contains("transparency-log entries and timestamps are not verified"),
+            "{c:#?}"
+        );
+        // The bundle's signature meets `signatures = "required"`.
+        assert_ne!(check(&r, CheckId::SignatureArtifact).status, Status::Fail);
+    }
+}
+
+#[test]
+fn a_bundle_by_an_unpinned_key_over_another_digest_or_corrupt_fails() {
     let key = CosignTestKey::p256().unwrap();
-    let mut feed = feed_signed_by(&key, &key);
-    feed.bundle = Some(FileSpec::new("m.sigstore.json", "{}"));
-    let r = review_image(&feed);
-    assert_says(
-        &r,
-        CheckId::ImageSignature,
-        Status::Fail,
-        &["does not verify bundles"],
-    );
+    let other = CosignTestKey::p256().unwrap();
+    let pinned = layout().pinned;
+    let cases = [
+        (dsse_bundle(&other, &pinned), "not pinned"),
+        (
+            dsse_bundle(&key, &digest_of(b"another image")),
+            "another image's digest",
+        ),
+        ("{\"dsseEnvelope\": 7}".to_string(), "corrupt"),
+        (
+            "{\"messageSignature\":{\"signature\":\"AA==\"}}".to_string(),
+            "sign-blob",
+        ),
+    ];
+    for (bundle, words) in cases {
+        let r = review_image(&feed_with_bundle(bundle, &key));
+        assert_says(&r, CheckId::ImageSignature, Status::Fail, &[words]);
+    }
 }
 
 #[test]

@@ -94,6 +94,8 @@ struct StoreArtifact {
     sbom_signature: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     digest: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bundle: Option<String>,
 }
 
 fn date(d: jiff::civil::Date) -> toml::value::Datetime {
@@ -155,6 +157,11 @@ fn artifact_entry(a: &Artifact, present: impl Fn(&str) -> bool) -> StoreArtifact
             .map(|s| s.value.clone())
             .filter(|p| present(p)),
         digest: a.digest.clone(),
+        bundle: a
+            .bundle
+            .as_ref()
+            .map(|b| b.value.clone())
+            .filter(|p| present(p)),
     }
 }
 

@@ -3,6 +3,7 @@
 //! identity, `release.rollback` with the bytes' digest, the APT Release's
 //! freshness, and the verified APT index the store keeps.
 
+use crate::engine::fetch::evidence::Evidence;
 use crate::engine::fetch::read::ArtifactRead;
 use crate::engine::inspect::report::ArchiveReport;
 use crate::engine::select::rollback;
@@ -18,10 +19,15 @@ use super::Assembly;
 impl Assembly<'_> {
     /// `image.digest` (with how many layers are unchanged since the last
     /// approval) and `image.signature`, when the artifact is an image.
-    pub(super) fn image_checks(&self, read: &ArtifactRead<ArchiveReport>) -> Option<[Check; 2]> {
+    pub(super) fn image_checks(
+        &self,
+        read: &ArtifactRead<ArchiveReport>,
+        evidence: &Evidence,
+    ) -> Option<[Check; 2]> {
         let image = read.inspected.image.as_deref().filter(|i| i.settled)?;
+        let bundle = evidence.bundle.as_ref();
         let [digest, signature] =
-            image::image_checks(image, self.artifact, &self.feed.trust, &self.feed.dir);
+            image::image_checks(image, bundle, &self.feed.trust, &self.feed.dir);
         let reuse = image::layers_unchanged(&self.request.previous, &read.inspected.entries);
         let digest = match reuse {
             Some(reuse) => digest.with_evidence("layers", reuse),

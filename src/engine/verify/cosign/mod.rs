@@ -6,9 +6,12 @@
 //! the base64 signature over the payload's bytes in the layer's
 //! `dev.cosignproject.cosign/signature` annotation. The words are the
 //! OpenPGP rows': pinned key, unpinned key, wrong digest, corrupt, none
-//! published. Sigstore bundles, keyless certificates and transparency-log
-//! proofs are not verified (README says so): a feed naming a bundle fails.
+//! published. A Sigstore bundle the feed names beside the image is judged
+//! the same way ([`bundle`]: its DSSE envelope by a pinned key, over a
+//! statement naming the pinned digest); keyless certificates and
+//! transparency-log proofs are not verified (README says so).
 
+pub mod bundle;
 pub mod keys;
 
 use base64::Engine;
@@ -90,23 +93,23 @@ pub fn verdict(sig: &CosignSignature, pinned: &str, keys: &[CosignKey]) -> Verdi
     }
 }
 
+/// A Sigstore bundle the feed names: its file name, and its bytes or why
+/// they could not be had.
+pub struct BundleFile<'a> {
+    pub name: &'a str,
+    pub bytes: Result<&'a [u8], String>,
+}
+
 /// `image.signature` for an image (`keys`: the feed's pinned keys, or why
 /// they cannot be used; `bundle`: the bundle file the feed names).
 pub fn judge(
     signatures: &[CosignSignature],
     pinned: Option<&str>,
     keys: &Result<Vec<CosignKey>, String>,
-    bundle: Option<&str>,
+    bundle: Option<BundleFile<'_>>,
 ) -> Check {
     let id = CheckId::ImageSignature;
-    if let Some(bundle) = bundle {
-        return Check::fail(
-            id,
-            format!("the feed names a Sigstore bundle ({bundle}); this version of intake does not verify bundles, so it cannot vouch for it"),
-        )
-        .with_evidence("bundle", bundle);
-    }
-    if signatures.is_empty() {
+    if signatures.is_empty() && bundle.is_none() {
         return Check::skip(
             id,
             "none published (no cosign signature manifest for the pinned digest in the layout)",
@@ -119,13 +122,20 @@ pub fn judge(
         }
     };
     let pinned = pinned.unwrap_or_default().to_string();
-    let judged: Vec<(&CosignSignature, Verdict)> = signatures
+    let mut judged: Vec<(String, Verdict)> = signatures
         .iter()
-        .map(|s| (s, verdict(s, &pinned, keys)))
+        .map(|s| (s.source.clone(), verdict(s, &pinned, keys)))
         .collect();
+    if let Some(b) = &bundle {
+        let v = match &b.bytes {
+            Ok(bytes) => bundle::verdict(bytes, &pinned, keys),
+            Err(why) => Verdict::Corrupt(why.clone()),
+        };
+        judged.push((format!("{} (Sigstore bundle)", b.name), v));
+    }
     let findings: Vec<Finding> = judged
         .iter()
-        .map(|(s, v)| {
+        .map(|(source, v)| {
             let (status, summary) = match v {
                 Verdict::Good(key) => (Status::Pass, format!("good signature by the pinned key {key}")),
                 Verdict::Unpinned if keys.is_empty() => (Status::Fail, "signed by a key that is not pinned (the feed pins no cosign key)".to_string()),
@@ -133,7 +143,7 @@ pub fn judge(
                 Verdict::WrongDigest(d) => (Status::Fail, format!("a signature over another image's digest ({d}), not the pinned {pinned}")),
                 Verdict::Corrupt(why) => (Status::Fail, format!("corrupt: {why}")),
             };
-            Finding::new(status, s.source.clone(), summary)
+            Finding::new(status, source.clone(), summary)
         })
         .collect();
     let good = judged.iter().find_map(|(_, v)| match v {
@@ -163,6 +173,16 @@ pub fn judge(
             f
         })
         .collect();
+    let check = match &bundle {
+        Some(b) => check.with_evidence(
+            "bundle",
+            format!(
+                "{}: its signature judged with the pinned keys; its transparency-log entries and timestamps are not verified (offline, no trusted root)",
+                b.name
+            ),
+        ),
+        None => check,
+    };
     check
         .with_evidence("digest", pinned)
         .with_findings(findings)
