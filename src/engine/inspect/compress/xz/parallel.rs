@@ -12,7 +12,7 @@
 //! Memory stays bounded by constants: at most [`WORKERS`] blocks in
 //! flight, each held whole only up to [`BLOCK_MAX`] compressed bytes and a
 //! dictionary up to [`DICTIONARY_MAX`] (a larger block is decoded on this
-//! thread as it streams), and each worker a few MiB of output ahead. The
+//! thread as it streams), and each worker 24 MiB of output ahead. The
 //! bomb meter is told each output byte's compressed offset by
 //! interpolating within its block, since the bytes read run a block ahead
 //! of the bytes given out.
@@ -40,8 +40,10 @@ pub const WORKERS: usize = 2;
 /// flood of empty ones) are decoded here.
 pub const WORKER_MIN: u64 = 1 << 20;
 const CHUNK: usize = 256 * 1024;
-/// Chunks a worker decodes ahead of the reader (8 MiB).
-const AHEAD: usize = 32;
+/// Chunks a worker decodes ahead of the reader (24 MiB: a whole block of
+/// `xz -6` multi-threaded output, so the next block decodes while this one
+/// is read; with less, the second thread waits most of the time).
+const AHEAD: usize = 96;
 
 /// Whether a stream whose first block has this header is decoded here.
 pub fn suits(first: &BlockHeader, check: u64) -> bool {
@@ -205,7 +207,10 @@ impl Parallel {
                 tail,
             }
         } else {
-            let mut whole = head;
+            // Sized exactly, so the block is held once, not in a buffer
+            // grown by doubling.
+            let mut whole = Vec::with_capacity(head.len() + body as usize + tail.len());
+            whole.extend_from_slice(&head);
             let got = Read::take(&mut *input, body).read_to_end(&mut whole)?;
             if (got as u64) < body {
                 return Err(io::Error::new(
