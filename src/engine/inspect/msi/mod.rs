@@ -177,7 +177,10 @@ fn installs(
             sha256: digest.map(|d| d.0),
         };
         report.findings.extend(safety.judge(&entry));
-        report.expanded += entry.size;
+        // Only bytes really decompressed count as expanded: a file whose
+        // cabinet could not be read is listed at the size the File table
+        // claims, which is no measure of anything decoded.
+        report.expanded += digest.map_or(0, |d| d.1);
         report.entries.push(entry);
     }
     let whole = safety.finish(&report.entries);
