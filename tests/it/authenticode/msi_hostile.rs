@@ -139,3 +139,15 @@ fn custom_actions_naming_one_large_binary_are_read_within_a_budget() {
         "{last}"
     );
 }
+
+#[test]
+fn a_table_name_the_string_pool_does_not_hold_is_refused_before_the_tables_are_read() {
+    // The msi fuzz target's second finding: a `_Tables` row naming string
+    // 0 stopped the table reader with a panic.
+    let bytes = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fuzz-regressions/msi/table-name-not-in-the-string-pool"),
+    )
+    .unwrap();
+    fails_saying(bytes, "`_Tables` names string");
+}

@@ -84,6 +84,27 @@ pub fn string_pool(pool: &[u8], data_len: u64) -> Result<(), String> {
     Ok(())
 }
 
+/// Every row of `_Tables` (one string reference each, 2 bytes or, when
+/// the pool's header says so, 3) must name a string the pool holds: the
+/// `msi` crate takes each as a table name without checking, and a null
+/// or missing one stops it.
+pub fn table_names(tables: &[u8], pool: &[u8]) -> Result<(), String> {
+    let long = u32_at(pool, 0) & 0x8000_0000 != 0;
+    let width = if long { 3 } else { 2 };
+    let slots = (pool.len().saturating_sub(4) / 4) as u32;
+    for (row, r) in tables.chunks_exact(width).enumerate() {
+        let at = |i: usize| u32::from(r.get(i).copied().unwrap_or(0));
+        let index = at(0) | at(1) << 8 | if long { at(2) << 16 } else { 0 };
+        if index == 0 || index > slots {
+            return Err(format!(
+                "row {} of `_Tables` names string {index}, which the string pool ({slots} entries) does not hold",
+                row + 1
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Every string property of the summary information within its stream.
 pub fn summary(stream: &[u8]) -> Result<(), String> {
     let len = stream.len() as u64;

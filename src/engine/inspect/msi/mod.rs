@@ -135,10 +135,15 @@ fn guarded(path: &Path, layout: &layout::Layout) -> Result<(), String> {
     let pool = guard::root_stream(&layout.entries, "!_StringPool")
         .ok_or("no string pool: not an installer database")?;
     let data_len = guard::root_stream(&layout.entries, "!_StringData").map_or(0, |e| e.size);
-    guard::string_pool(
-        &content::small_stream(&mut comp, pool, guard::TABLE_STREAM_MAX)?,
-        data_len,
-    )
+    let pool = content::small_stream(&mut comp, pool, guard::TABLE_STREAM_MAX)?;
+    guard::string_pool(&pool, data_len)?;
+    match guard::root_stream(&layout.entries, "!_Tables") {
+        Some(tables) => guard::table_names(
+            &content::small_stream(&mut comp, tables, guard::TABLE_STREAM_MAX)?,
+            &pool,
+        ),
+        None => Ok(()),
+    }
 }
 
 /// The files, the scripts and the identity, into the report.
