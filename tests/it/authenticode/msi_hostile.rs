@@ -149,5 +149,17 @@ fn a_table_name_the_string_pool_does_not_hold_is_refused_before_the_tables_are_r
             .join("tests/fuzz-regressions/msi/table-name-not-in-the-string-pool"),
     )
     .unwrap();
-    fails_saying(bytes, "`_Tables` names string");
+    fails_saying(bytes, "of `_Tables` names string");
+}
+
+#[test]
+fn a_column_without_its_number_is_refused_before_the_tables_are_read() {
+    // The msi fuzz target's third finding: a `_Columns` row with a null
+    // cell stopped the table reader with a panic.
+    let bytes = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fuzz-regressions/msi/column-without-its-number"),
+    )
+    .unwrap();
+    fails_saying(bytes, "of `_Columns`");
 }

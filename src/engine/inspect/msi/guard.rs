@@ -84,25 +84,82 @@ pub fn string_pool(pool: &[u8], data_len: u64) -> Result<(), String> {
     Ok(())
 }
 
-/// Every row of `_Tables` (one string reference each, 2 bytes or, when
-/// the pool's header says so, 3) must name a string the pool holds: the
-/// `msi` crate takes each as a table name without checking, and a null
-/// or missing one stops it.
-pub fn table_names(tables: &[u8], pool: &[u8]) -> Result<(), String> {
-    let long = u32_at(pool, 0) & 0x8000_0000 != 0;
-    let width = if long { 3 } else { 2 };
-    let slots = (pool.len().saturating_sub(4) / 4) as u32;
-    for (row, r) in tables.chunks_exact(width).enumerate() {
-        let at = |i: usize| u32::from(r.get(i).copied().unwrap_or(0));
-        let index = at(0) | at(1) << 8 | if long { at(2) << 16 } else { 0 };
-        if index == 0 || index > slots {
-            return Err(format!(
-                "row {} of `_Tables` names string {index}, which the string pool ({slots} entries) does not hold",
-                row + 1
-            ));
-        }
+/// The system tables the `msi` crate reads first (`_Tables`, `_Columns`,
+/// `_Validation`) take their names from the string pool without checking
+/// them: a null or missing string, or a null number, stops it. Each such
+/// cell must name a string the pool holds (or be a number that is there).
+/// Tables are stored a column at a time; a string reference is 2 bytes,
+/// or 3 when the pool's header says so.
+pub struct SystemTables<'a> {
+    pub pool: &'a [u8],
+}
+
+impl SystemTables<'_> {
+    fn long(&self) -> bool {
+        u32_at(self.pool, 0) & 0x8000_0000 != 0
     }
-    Ok(())
+
+    fn width(&self) -> usize {
+        if self.long() { 3 } else { 2 }
+    }
+
+    fn slots(&self) -> u32 {
+        (self.pool.len().saturating_sub(4) / 4) as u32
+    }
+
+    /// `_Tables`: one string column.
+    pub fn tables(&self, stream: &[u8]) -> Result<(), String> {
+        let rows = stream.len() / self.width();
+        self.strings(stream, "_Tables", rows, 0)
+    }
+
+    /// `_Columns`: table name, number, column name, type.
+    pub fn columns(&self, stream: &[u8]) -> Result<(), String> {
+        let r = self.width();
+        let rows = stream.len() / (2 * r + 4);
+        self.strings(stream, "_Columns", rows, 0)?;
+        self.numbers(stream, "_Columns", rows, rows * r)?;
+        self.strings(stream, "_Columns", rows, rows * (r + 2))?;
+        self.numbers(stream, "_Columns", rows, rows * (2 * r + 2))
+    }
+
+    /// `_Validation`: its first two columns, table and column names (of
+    /// seven string and three number columns).
+    pub fn validation(&self, stream: &[u8]) -> Result<(), String> {
+        let r = self.width();
+        let rows = stream.len() / (7 * r + 10);
+        self.strings(stream, "_Validation", rows, 0)?;
+        self.strings(stream, "_Validation", rows, rows * r)
+    }
+
+    /// A column of `rows` string references from byte `start`.
+    fn strings(&self, stream: &[u8], table: &str, rows: usize, start: usize) -> Result<(), String> {
+        let (r, slots) = (self.width(), self.slots());
+        for row in 0..rows {
+            let at = |i: usize| u32::from(stream.get(start + row * r + i).copied().unwrap_or(0));
+            let index = at(0) | at(1) << 8 | if r == 3 { at(2) << 16 } else { 0 };
+            if index == 0 || index > slots {
+                return Err(format!(
+                    "row {} of `{table}` names string {index}, which the string pool ({slots} entries) does not hold",
+                    row + 1
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A column of `rows` 2-byte numbers from byte `start` (0 is null).
+    fn numbers(&self, stream: &[u8], table: &str, rows: usize, start: usize) -> Result<(), String> {
+        for row in 0..rows {
+            if u16_at(stream, start + row * 2) == 0 {
+                return Err(format!(
+                    "row {} of `{table}` has no number where one must be",
+                    row + 1
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Every string property of the summary information within its stream.

@@ -137,13 +137,18 @@ fn guarded(path: &Path, layout: &layout::Layout) -> Result<(), String> {
     let data_len = guard::root_stream(&layout.entries, "!_StringData").map_or(0, |e| e.size);
     let pool = content::small_stream(&mut comp, pool, guard::TABLE_STREAM_MAX)?;
     guard::string_pool(&pool, data_len)?;
-    match guard::root_stream(&layout.entries, "!_Tables") {
-        Some(tables) => guard::table_names(
-            &content::small_stream(&mut comp, tables, guard::TABLE_STREAM_MAX)?,
-            &pool,
-        ),
-        None => Ok(()),
+    let system = guard::SystemTables { pool: &pool };
+    for name in ["!_Tables", "!_Columns", "!_Validation"] {
+        if let Some(entry) = guard::root_stream(&layout.entries, name) {
+            let stream = content::small_stream(&mut comp, entry, guard::TABLE_STREAM_MAX)?;
+            match name {
+                "!_Tables" => system.tables(&stream)?,
+                "!_Columns" => system.columns(&stream)?,
+                _ => system.validation(&stream)?,
+            }
+        }
     }
+    Ok(())
 }
 
 /// The files, the scripts and the identity, into the report.
