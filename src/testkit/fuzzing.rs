@@ -253,20 +253,7 @@ pub fn deb(data: &[u8]) {
         return;
     };
     bounded(&report);
-    if let Some(package) = &report.package {
-        let scripts: u64 = package.scripts.iter().map(|s| s.text.len() as u64).sum();
-        assert!(scripts <= CONTROL_MAX, "scripts past the control limit");
-        for sig in package
-            .signatures
-            .iter()
-            .filter_map(|s| s.bytes.as_ref().ok())
-        {
-            assert!(
-                sig.len() as u64 <= SIGNATURE_MAX,
-                "signature past its limit"
-            );
-        }
-    }
+    package_bounded(&report, CONTROL_MAX);
 }
 
 /// An RPM package (`inspect::rpm`), walked from the stream; what its
@@ -286,19 +273,27 @@ pub fn rpm(data: &[u8]) {
         return;
     };
     bounded(&report);
-    if let Some(package) = &report.package {
-        let scripts: u64 = package.scripts.iter().map(|s| s.text.len() as u64).sum();
-        assert!(scripts <= 64 << 20, "scripts past the header's store limit");
-        for sig in package
-            .signatures
-            .iter()
-            .filter_map(|s| s.bytes.as_ref().ok())
-        {
-            assert!(
-                sig.len() as u64 <= SIGNATURE_MAX,
-                "signature past its limit"
-            );
-        }
+    // The scripts live in the header, whose store is read up to 64 MiB.
+    package_bounded(&report, 64 << 20);
+}
+
+/// What a package says of itself stays within its limits: its scripts
+/// within `scripts_max` bytes, each signature within the signature limit.
+fn package_bounded(report: &crate::engine::inspect::report::ArchiveReport, scripts_max: u64) {
+    let Some(package) = &report.package else {
+        return;
+    };
+    let scripts: u64 = package.scripts.iter().map(|s| s.text.len() as u64).sum();
+    assert!(scripts <= scripts_max, "scripts past their limit");
+    for sig in package
+        .signatures
+        .iter()
+        .filter_map(|s| s.bytes.as_ref().ok())
+    {
+        assert!(
+            sig.len() as u64 <= SIGNATURE_MAX,
+            "signature past its limit"
+        );
     }
 }
 
