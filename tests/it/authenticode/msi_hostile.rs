@@ -163,3 +163,15 @@ fn a_column_without_its_number_is_refused_before_the_tables_are_read() {
     .unwrap();
     fails_saying(bytes, "of `_Columns`");
 }
+
+#[test]
+fn a_validation_row_without_its_nullable_flag_is_refused_before_the_tables_are_read() {
+    // The msi fuzz target's fourth finding: a `_Validation` row with a
+    // null Nullable cell stopped the table reader with a panic.
+    let bytes = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fuzz-regressions/msi/validation-without-nullable"),
+    )
+    .unwrap();
+    fails_saying(bytes, "of `_Validation`");
+}

@@ -123,13 +123,16 @@ impl SystemTables<'_> {
         self.numbers(stream, "_Columns", rows, rows * (2 * r + 2))
     }
 
-    /// `_Validation`: its first two columns, table and column names (of
-    /// seven string and three number columns).
+    /// `_Validation`: its first three columns, table and column names and
+    /// whether the column may be null (of seven string and three number
+    /// columns).
     pub fn validation(&self, stream: &[u8]) -> Result<(), String> {
         let r = self.width();
         let rows = stream.len() / (7 * r + 10);
-        self.strings(stream, "_Validation", rows, 0)?;
-        self.strings(stream, "_Validation", rows, rows * r)
+        for column in 0..3 {
+            self.strings(stream, "_Validation", rows, column * rows * r)?;
+        }
+        Ok(())
     }
 
     /// A column of `rows` string references from byte `start`.
