@@ -55,12 +55,8 @@ enum Mode {
         pending: Vec<u8>,
         blocks: Blocks,
     },
-    /// Block by block on two threads ([`parallel`]); `first` is the first
-    /// block's header, read to choose the mode.
-    Parallel {
-        stream: Parallel,
-        first: Option<BlockHeader>,
-    },
+    /// Block by block on two threads ([`parallel`]).
+    Parallel(Parallel),
 }
 
 /// Reads every stream of an xz file as one.
@@ -120,9 +116,7 @@ impl<R: BufRead> Streams<R> {
                     self.done = self.mode.is_none();
                     continue;
                 }
-                Some(Mode::Parallel { stream, first }) => {
-                    stream.read(&mut self.input, first, out, &self.shared)?
-                }
+                Some(Mode::Parallel(stream)) => stream.read(&mut self.input, out, &self.shared)?,
                 Some(Mode::Whole {
                     stream,
                     pending,
@@ -181,10 +175,9 @@ impl<R: BufRead> Streams<R> {
                 return whole(pending, self.cap);
             }
         };
-        Ok(Some(Mode::Parallel {
-            stream: Parallel::new(header, flags, self.cap),
-            first: Some(first),
-        }))
+        Ok(Some(Mode::Parallel(Parallel::new(
+            header, flags, first, self.cap,
+        ))))
     }
 
     /// The first block's header bytes (or the index indicator, or what

@@ -61,6 +61,9 @@ pub struct Parallel {
     /// `(unpadded, uncompressed)` of every block begun.
     records: Vec<(u64, u64)>,
     jobs: VecDeque<Job>,
+    /// The first block's header, read to choose this decoder, until its
+    /// block is started.
+    first: Option<BlockHeader>,
     /// The index indicator was read: no more blocks.
     ended: bool,
 }
@@ -93,8 +96,13 @@ enum Source {
 
 impl Parallel {
     /// Starts the stream whose header (with its checked `flags`) is
-    /// `header`; its first block header is handed to [`Parallel::read`].
-    pub fn new(header: [u8; STREAM_HEADER], flags: [u8; 2], cap: u64) -> Parallel {
+    /// `header` and whose first block header, already read, is `first`.
+    pub fn new(
+        header: [u8; STREAM_HEADER],
+        flags: [u8; 2],
+        first: BlockHeader,
+        cap: u64,
+    ) -> Parallel {
         Parallel {
             header,
             flags,
@@ -102,6 +110,7 @@ impl Parallel {
             cap,
             records: Vec::new(),
             jobs: VecDeque::new(),
+            first: Some(first),
             ended: false,
         }
     }
@@ -111,12 +120,11 @@ impl Parallel {
     pub fn read<R: BufRead>(
         &mut self,
         input: &mut Counted<R>,
-        first: &mut Option<BlockHeader>,
         out: &mut [u8],
         shared: &Counter,
     ) -> io::Result<usize> {
         loop {
-            self.start_blocks(input, first)?;
+            self.start_blocks(input)?;
             let Some(job) = self.jobs.front_mut() else {
                 self.check_end(input)?;
                 return Ok(0);
@@ -139,11 +147,7 @@ impl Parallel {
 
     /// Reads block headers (and the blocks a worker decodes) while fewer
     /// than [`WORKERS`] are in flight and none is decoded here.
-    fn start_blocks<R: BufRead>(
-        &mut self,
-        input: &mut Counted<R>,
-        first: &mut Option<BlockHeader>,
-    ) -> io::Result<()> {
+    fn start_blocks<R: BufRead>(&mut self, input: &mut Counted<R>) -> io::Result<()> {
         while !self.ended
             && self.jobs.len() < WORKERS
             && !matches!(
@@ -155,7 +159,7 @@ impl Parallel {
             )
         {
             let start = input.counter().get();
-            let header = match first.take() {
+            let header = match self.first.take() {
                 Some(header) => header,
                 None => match read_block_header(input)? {
                     Some(header) => header,
