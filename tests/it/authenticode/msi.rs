@@ -306,3 +306,33 @@ fn hidden_bytes_are_named_as_the_compound_files() {
         "{s:#?}"
     );
 }
+
+/// The walk reads a local package from its file on threads of its own;
+/// the pass's stream of the same bytes is taken to its end meanwhile, so
+/// the pass (the artifact's SHA-256) runs beside the walk, not after it.
+#[test]
+fn walking_a_local_package_takes_the_pass_stream_to_its_end() {
+    use intake::engine::inspect::Limits;
+    use intake::engine::inspect::walk::{Walked, walk_stream};
+    use std::io::BufRead;
+
+    let bytes = unsigned();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(MSI_NAME);
+    std::fs::write(&path, &bytes).unwrap();
+    let mut stream = std::io::Cursor::new(bytes.clone());
+    let walked = walk_stream(
+        &mut stream,
+        Some(&path),
+        Some(bytes.len() as u64),
+        MSI_NAME,
+        &Limits::default(),
+    );
+    let Walked::Done(report) = walked else {
+        panic!("a local package is walked during the pass");
+    };
+    assert!(report.stopped.is_none(), "{:?}", report.stopped);
+    assert!(!report.entries.is_empty());
+    assert_eq!(stream.position(), bytes.len() as u64);
+    assert!(stream.fill_buf().unwrap().is_empty());
+}

@@ -65,7 +65,30 @@ impl Kind for Msi {
 
     fn walk(&self, input: Input<'_>) -> Option<ArchiveReport> {
         let path = input.file?;
-        Some(inspect(path, input.limits))
+        let limits = input.limits;
+        // The walk reads the file on its own threads; the pass's stream is
+        // drained meanwhile, so the pass (the artifact's SHA-256) is not
+        // held up waiting for the walk and both run side by side.
+        Some(std::thread::scope(|scope| {
+            let walk = scope.spawn(|| inspect(path, limits));
+            drain(input.bytes);
+            walk.join().unwrap_or_else(|_| {
+                let mut report = ArchiveReport::new(NAME);
+                report.stop("(compound file)", "the walk stopped unexpectedly");
+                report
+            })
+        }))
+    }
+}
+
+/// Takes what the stream still holds, to its end or its first error.
+fn drain(bytes: &mut dyn std::io::BufRead) {
+    while let Ok(buf) = bytes.fill_buf() {
+        let n = buf.len();
+        if n == 0 {
+            break;
+        }
+        bytes.consume(n);
     }
 }
 
