@@ -117,8 +117,7 @@ pub fn tar_bz2(entries: &[Entry]) -> Result<Vec<u8>> {
 
 /// One xz stream (preset 1: a 1 MiB dictionary, quick to make; CRC64).
 pub fn xz(data: &[u8]) -> Result<Vec<u8>> {
-    let options = lzma_rust2::XzOptions::with_preset(1);
-    let mut enc = lzma_rust2::XzWriter::new(Vec::new(), options)?;
+    let mut enc = liblzma::write::XzEncoder::new(Vec::new(), 1);
     enc.write_all(data)?;
     Ok(enc.finish()?)
 }

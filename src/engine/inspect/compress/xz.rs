@@ -1,5 +1,6 @@
-//! xz, stream after stream to the end of the artifact, with lzma-rust2's
-//! sans-I/O decoder (pure Rust). `xz -d` and `tar -xJf` read every stream
+//! xz, stream after stream to the end of the artifact, with liblzma's
+//! decoder ([`decoder`]: the one `xz`, `dpkg-deb` and `rpm2cpio` use,
+//! built from the sources the crate bundles). `xz -d` and `tar -xJf` read every stream
 //! and the zero padding between them (in fours), so intake does too; bytes
 //! after the last stream that are neither padding nor another stream are
 //! content no xz reader would list, and are refused.
@@ -10,20 +11,20 @@
 //! properties, up to 4 GiB) is checked by the decoder against the memory
 //! limit before it allocates the dictionary: the limit is the cap plus the
 //! decoder's fixed overhead, and a header over it is refused naming the
-//! size it asked. The decoder also keeps a record of every block of a
-//! stream until the stream's index: a stream of more than [`MAX_BLOCKS`]
-//! is refused ([`blocks`] counts them), so memory stays bounded however
-//! long the stream.
+//! size it asked ([`blocks`] follows the headers as they pass, so the size
+//! is known). A stream of more than [`MAX_BLOCKS`] blocks is refused.
 
 mod blocks;
+pub mod decoder;
 pub mod format;
 pub mod parallel;
+mod pool;
+mod worker;
 
 use std::io::{self, BufRead, Read};
 
-use lzma_rust2::{Action, Status, XzStream};
-
 use blocks::Blocks;
+use decoder::{Decoder, Failed};
 use format::{BlockHeader, STREAM_HEADER};
 use parallel::Parallel;
 
@@ -33,12 +34,9 @@ use crate::engine::inspect::meter::{Counted, Counter, Refused};
 /// The xz stream header's magic number.
 pub const MAGIC: &[u8] = &[0xFD, b'7', b'z', b'X', b'Z', 0];
 
-/// What lzma-rust2 counts beside the dictionary, in KiB (its
-/// `get_stream_memory_usage`: 40 KiB plus the dictionary).
-const OVERHEAD_KIB: u64 = 40;
-
-/// Blocks in one stream, at most (16 bytes of record each in the decoder).
-/// `xz` writes one block per stream, or blocks of megabytes when threaded.
+/// Blocks in one stream, at most (the parallel reader keeps 16 bytes of
+/// record for each until the index). `xz` writes one block per stream, or
+/// blocks of megabytes when threaded.
 pub const MAX_BLOCKS: u64 = 1_000_000;
 
 /// Whether the first bytes are an xz stream's.
@@ -51,7 +49,7 @@ enum Mode {
     /// One decoder over the stream as it comes, fed `pending` (the
     /// headers read to choose the mode) first.
     Whole {
-        stream: Box<XzStream>,
+        stream: Box<Decoder>,
         pending: Vec<u8>,
         blocks: Blocks,
     },
@@ -158,7 +156,7 @@ impl<R: BufRead> Streams<R> {
         let mut pending = header[..MAGIC.len() + got].to_vec();
         let whole = |pending: Vec<u8>, cap: u64| {
             Ok(Some(Mode::Whole {
-                stream: Box::new(XzStream::new_mem_limit(false, limit_kib(cap))),
+                stream: Box::new(Decoder::new(cap)?),
                 pending,
                 blocks: Blocks::default(),
             }))
@@ -215,7 +213,7 @@ impl<R: BufRead> Streams<R> {
 /// its end. `pending` (headers read to choose the mode) goes first.
 fn whole_step<R: BufRead>(
     input: &mut Counted<R>,
-    stream: &mut XzStream,
+    stream: &mut Decoder,
     pending: &mut Vec<u8>,
     blocks: &mut Blocks,
     out: &mut [u8],
@@ -229,23 +227,25 @@ fn whole_step<R: BufRead>(
             input.fill_buf()?
         };
         let at_end = data.is_empty();
-        let action = if at_end { Action::Finish } else { Action::Run };
-        let result = match stream.process(data, out, action) {
-            Ok(result) => result,
-            Err(e) => return Err(explain(e, stream, cap)),
-        };
-        blocks.feed(data.get(..result.bytes_consumed).unwrap_or(data));
+        let (step, failed) = stream.process(data, out, at_end);
+        blocks.feed(data.get(..step.consumed).unwrap_or(data));
+        if let Some(failed) = failed {
+            return Err(explain(failed, blocks.dictionary(), cap));
+        }
         if from_pending {
-            pending.drain(..result.bytes_consumed);
+            pending.drain(..step.consumed);
         } else {
-            input.consume(result.bytes_consumed);
+            input.consume(step.consumed);
         }
         if blocks.count() > MAX_BLOCKS {
             return Err(Refused::Blocks { max: MAX_BLOCKS }.into_io());
         }
-        if result.status == Status::StreamEnd {
-            return Ok(result.bytes_produced);
-        } else if result.bytes_consumed == 0 && result.bytes_produced == 0 {
+        if let Some(asked) = blocks.dictionary().filter(|d| *d > cap) {
+            return Err(over_cap(asked, cap));
+        }
+        if step.ended {
+            return Ok(step.produced);
+        } else if step.consumed == 0 && step.produced == 0 {
             // Nothing taken and nothing given: more input is the only
             // way on, and there is none (or the decoder is stuck).
             let kind = if at_end {
@@ -255,38 +255,33 @@ fn whole_step<R: BufRead>(
             };
             return Err(io::Error::new(kind, "xz: the stream stops short"));
         }
-        if result.bytes_produced > 0 {
-            return Ok(result.bytes_produced);
+        if step.produced > 0 {
+            return Ok(step.produced);
         }
     }
 }
 
-/// The decoder's memory limit for a dictionary of at most `cap` bytes.
-/// LZMA2 dictionary sizes are whole KiB (2^n or 3 * 2^n, at least 4 KiB),
-/// so the limit admits exactly the dictionaries up to the cap.
-pub(super) fn limit_kib(cap: u64) -> u32 {
-    let kib = cap / 1024 + OVERHEAD_KIB;
-    u32::try_from(kib).unwrap_or(u32::MAX - 1).min(u32::MAX - 1)
+/// A decoder's failure in words: a memory-limit failure names the
+/// dictionary the block header asked for, when it is known.
+pub(super) fn explain(failed: Failed, asked: Option<u64>, cap: u64) -> io::Error {
+    match (failed, asked) {
+        (Failed::Memory, Some(asked)) => over_cap(asked, cap),
+        (Failed::Memory, None) => io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "xz: a block asks for more than the decoder memory cap of {cap} bytes: refused before allocating it"
+            ),
+        ),
+        (Failed::Other(e), _) => e,
+    }
 }
 
-/// A decoder error in words; a memory-limit error names the dictionary
-/// the block header asked for.
-pub(super) fn explain(e: io::Error, stream: &XzStream, cap: u64) -> io::Error {
-    if e.kind() == io::ErrorKind::OutOfMemory
-        && let Some(need) = stream.memory_usage()
-    {
-        let mut asked = u64::from(need).saturating_sub(OVERHEAD_KIB) * 1024;
-        // Every dictionary size a header can name is whole KiB but the
-        // largest, 4 GiB - 1, which lzma-rust2 counts as u32::MAX bytes.
-        if asked == u64::from(u32::MAX) / 1024 * 1024 {
-            asked = u64::from(u32::MAX);
-        }
-        return Refused::Window {
-            what: "an xz dictionary",
-            asked,
-            cap,
-        }
-        .into_io();
+/// A dictionary over the cap, refused.
+pub(super) fn over_cap(asked: u64, cap: u64) -> io::Error {
+    Refused::Window {
+        what: "an xz dictionary",
+        asked,
+        cap,
     }
-    io::Error::new(e.kind(), format!("xz: {e}"))
+    .into_io()
 }

@@ -81,6 +81,10 @@ fn one_cabinet(
         }
         return Ok(());
     }
+    let extents = package.read_stream(stream).map_err(|e| e.to_string())?;
+    plain_cab::check_extents(extents)
+        .map_err(|e| format!("not a readable cabinet: {e}"))?
+        .map_err(|why| format!("malformed: {why}"))?;
     let reader = package.read_stream(stream).map_err(|e| e.to_string())?;
     let mut cabinet = Cabinet::new(reader).map_err(|e| format!("not a readable cabinet: {e}"))?;
     let mut names: Vec<(String, u64)> = Vec::new();

@@ -1,10 +1,12 @@
 //! Counts the blocks of one xz stream by following its structure over the
 //! bytes the decoder consumed: block headers, LZMA2 chunk headers (whose
 //! sizes say how much to pass over), padding and checks, up to the index.
-//! Nothing is decoded here. lzma-rust2 keeps a record of every block of a
-//! stream until its index is checked, so a stream of millions of tiny
-//! blocks would hold memory in proportion to its length: the count lets
-//! the reader refuse such a stream before that.
+//! Nothing is decoded here. The count lets the reader refuse a stream of
+//! millions of tiny blocks (work out of all proportion to the bytes, and
+//! what the parallel reader keeps a record of each); each block header is
+//! parsed, so the reader can name the dictionary a refused block asked.
+
+use super::format::BlockHeader;
 
 /// Where in the stream the next byte falls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +45,10 @@ pub struct Blocks {
     check: u64,
     /// LZMA2 bytes of the current block (for its padding).
     data: u64,
+    /// The current block header's bytes, while they pass.
+    header: Vec<u8>,
+    /// The dictionary the last whole block header asked for.
+    dictionary: Option<u64>,
 }
 
 impl Default for Blocks {
@@ -52,6 +58,8 @@ impl Default for Blocks {
             count: 0,
             check: 0,
             data: 0,
+            header: Vec::new(),
+            dictionary: None,
         }
     }
 }
@@ -60,6 +68,11 @@ impl Blocks {
     /// Blocks begun so far.
     pub fn count(&self) -> u64 {
         self.count
+    }
+
+    /// The dictionary the last whole block header asked for.
+    pub fn dictionary(&self) -> Option<u64> {
+        self.dictionary
     }
 
     /// Follows `bytes`, the next ones the decoder consumed.
@@ -97,12 +110,22 @@ impl Blocks {
             At::BlockStart => {
                 self.count += 1;
                 self.data = 0;
+                self.header.clear();
+                self.header.push(byte);
                 At::BlockHeader {
                     left: (u64::from(byte) + 1) * 4 - 1,
                 }
             }
-            At::BlockHeader { left: 1 } => At::Control,
-            At::BlockHeader { left } => At::BlockHeader { left: left - 1 },
+            At::BlockHeader { left: 1 } => {
+                self.header.push(byte);
+                let bytes = std::mem::take(&mut self.header);
+                self.dictionary = BlockHeader::parse(bytes).ok().and_then(|h| h.dictionary);
+                At::Control
+            }
+            At::BlockHeader { left } => {
+                self.header.push(byte);
+                At::BlockHeader { left: left - 1 }
+            }
             At::Control => self.control(byte),
             At::ChunkHeader {
                 seen,

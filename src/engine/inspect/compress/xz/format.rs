@@ -1,7 +1,7 @@
 //! The parts of the xz container the parallel decoder reads itself
 //! (the xz file format, 1.2.1): the stream header's flags, a block
 //! header's sizes and dictionary, the index and the stream footer. What
-//! a block holds is left to lzma-rust2's decoder, which is handed each
+//! a block holds is left to liblzma's decoder, which is handed each
 //! block as a stream of its own ([`stream_end`]) and so checks
 //! the block's header, its data, its sizes and its check as it would in
 //! place; what is checked here is everything around the blocks.

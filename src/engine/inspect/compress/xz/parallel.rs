@@ -2,7 +2,7 @@
 //! and `dpkg-deb` decode what multi-threaded encoders write: when every
 //! block header records its compressed and uncompressed sizes, each block
 //! can be read whole and decoded on its own while the one before it is
-//! still being given out. Each block goes to lzma-rust2's decoder as a
+//! still being given out. Each block goes to liblzma's decoder as a
 //! stream of its own (the real stream header, the block as read, an index
 //! and footer for it alone: [`format::stream_end`]), so the decoder checks
 //! the block exactly as it would in place; the stream's own index and
@@ -19,12 +19,13 @@
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead, Read};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::Receiver;
 
-use lzma_rust2::{Action, Status, XzStream};
-
+use super::decoder::Decoder;
 use super::format::{self, BlockHeader, STREAM_HEADER};
-use super::{MAX_BLOCKS, explain, limit_kib};
+use super::pool::Pool;
+use super::worker::{AHEAD, invalid, spawn_worker};
+use super::{MAX_BLOCKS, explain, over_cap};
 use crate::engine::inspect::compress::read_up_to;
 use crate::engine::inspect::meter::{Counted, Counter, Refused};
 
@@ -39,11 +40,6 @@ pub const WORKERS: usize = 2;
 /// Output a block must have to be worth a thread: smaller ones (and a
 /// flood of empty ones) are decoded here.
 pub const WORKER_MIN: u64 = 1 << 20;
-const CHUNK: usize = 256 * 1024;
-/// Chunks a worker decodes ahead of the reader (24 MiB: a whole block of
-/// `xz -6` multi-threaded output, so the next block decodes while this one
-/// is read; with less, the second thread waits most of the time).
-const AHEAD: usize = 96;
 
 /// Whether a stream whose first block has this header is decoded here.
 pub fn suits(first: &BlockHeader, check: u64) -> bool {
@@ -66,6 +62,9 @@ pub struct Parallel {
     first: Option<BlockHeader>,
     /// The index indicator was read: no more blocks.
     ended: bool,
+    /// Output chunks and whole blocks, reused.
+    chunks: Pool,
+    blocks: Pool,
 }
 
 /// One block: its compressed span and how much of its output is given.
@@ -83,11 +82,16 @@ enum Source {
         rx: Receiver<io::Result<Vec<u8>>>,
         chunk: Vec<u8>,
         pos: usize,
+        /// Where spent chunks go back.
+        chunks: Pool,
     },
     /// Decoded on this thread as its bytes stream (a block too large to
     /// hold): `head`, then `left` bytes of the input, then `tail`.
     Here {
-        stream: Box<XzStream>,
+        stream: Box<Decoder>,
+        /// The dictionary its header asks for, when it says, and the cap.
+        dictionary: Option<u64>,
+        cap: u64,
         head: Vec<u8>,
         left: u64,
         tail: Vec<u8>,
@@ -112,6 +116,8 @@ impl Parallel {
             jobs: VecDeque::new(),
             first: Some(first),
             ended: false,
+            chunks: Pool::new(WORKERS * (AHEAD + 2)),
+            blocks: Pool::new(WORKERS),
         }
     }
 
@@ -199,13 +205,17 @@ impl Parallel {
         let mut head = self.header.to_vec();
         head.extend_from_slice(&header.bytes);
         let tail = format::stream_end(self.flags, &[(unpadded, uncompressed)]);
+        if let Some(asked) = header.dictionary.filter(|d| *d > self.cap) {
+            return Err(over_cap(asked, self.cap));
+        }
         let here = body > BLOCK_MAX
             || uncompressed < WORKER_MIN
             || header.dictionary.is_none_or(|d| d > DICTIONARY_MAX);
         let source = if here {
-            let stream = Box::new(XzStream::new_mem_limit(false, limit_kib(self.cap)));
             Source::Here {
-                stream,
+                stream: Box::new(Decoder::new(self.cap)?),
+                dictionary: header.dictionary,
+                cap: self.cap,
                 head,
                 left: body,
                 tail,
@@ -213,7 +223,7 @@ impl Parallel {
         } else {
             // Sized exactly, so the block is held once, not in a buffer
             // grown by doubling.
-            let mut whole = Vec::with_capacity(head.len() + body as usize + tail.len());
+            let mut whole = self.blocks.empty(head.len() + body as usize + tail.len());
             whole.extend_from_slice(&head);
             let got = Read::take(&mut *input, body).read_to_end(&mut whole)?;
             if (got as u64) < body {
@@ -223,7 +233,13 @@ impl Parallel {
                 ));
             }
             whole.extend_from_slice(&tail);
-            spawn_worker(whole, self.cap)
+            let pools = (self.chunks.clone(), self.blocks.clone());
+            Source::Worker {
+                rx: spawn_worker(whole, header.dictionary, self.cap, pools)?,
+                chunk: Vec::new(),
+                pos: 0,
+                chunks: self.chunks.clone(),
+            }
         };
         Ok(Job {
             start,
@@ -263,7 +279,12 @@ impl Job {
     /// Copies the block's next output into `out`; `Ok(0)` at its end.
     fn give<R: BufRead>(&mut self, input: &mut Counted<R>, out: &mut [u8]) -> io::Result<usize> {
         match &mut self.source {
-            Source::Worker { rx, chunk, pos } => loop {
+            Source::Worker {
+                rx,
+                chunk,
+                pos,
+                chunks,
+            } => loop {
                 if *pos < chunk.len() {
                     let n = (chunk.len() - *pos).min(out.len());
                     out[..n].copy_from_slice(&chunk[*pos..*pos + n]);
@@ -271,7 +292,10 @@ impl Job {
                     return Ok(n);
                 }
                 match rx.recv() {
-                    Ok(Ok(next)) => (*chunk, *pos) = (next, 0),
+                    Ok(Ok(next)) => {
+                        chunks.give(std::mem::replace(chunk, next));
+                        *pos = 0;
+                    }
                     Ok(Err(e)) => return Err(e),
                     // The worker is done and has said all.
                     Err(_) => return Ok(0),
@@ -279,17 +303,23 @@ impl Job {
             },
             Source::Here {
                 stream,
+                dictionary,
+                cap,
                 head,
                 left,
                 tail,
-            } => decode_here(stream, head, left, tail, input, out),
+            } => {
+                let limits = (*dictionary, *cap);
+                decode_here(stream, limits, head, left, tail, input, out)
+            }
         }
     }
 }
 
 /// One step of a block decoded on this thread.
 fn decode_here<R: BufRead>(
-    stream: &mut XzStream,
+    stream: &mut Decoder,
+    (dictionary, cap): (Option<u64>, u64),
     head: &mut Vec<u8>,
     left: &mut u64,
     tail: &mut Vec<u8>,
@@ -297,8 +327,8 @@ fn decode_here<R: BufRead>(
     out: &mut [u8],
 ) -> io::Result<usize> {
     loop {
-        let (result, from) = if !head.is_empty() {
-            (stream.process(head, out, Action::Run), 0)
+        let ((step, failed), from) = if !head.is_empty() {
+            (stream.process(head, out, false), 0)
         } else if *left > 0 {
             let buf = input.fill_buf()?;
             let take = buf.len().min(usize::try_from(*left).unwrap_or(usize::MAX));
@@ -308,30 +338,32 @@ fn decode_here<R: BufRead>(
                     "xz: the stream stops short inside a block",
                 ));
             }
-            (stream.process(&buf[..take], out, Action::Run), 1)
+            (stream.process(&buf[..take], out, false), 1)
         } else {
-            (stream.process(tail, out, Action::Finish), 2)
+            (stream.process(tail, out, true), 2)
         };
-        let r = result.map_err(|e| io::Error::new(e.kind(), format!("xz: {e}")))?;
+        if let Some(failed) = failed {
+            return Err(explain(failed, dictionary, cap));
+        }
         match from {
             0 => {
-                head.drain(..r.bytes_consumed);
+                head.drain(..step.consumed);
             }
             1 => {
-                input.consume(r.bytes_consumed);
-                *left -= r.bytes_consumed as u64;
+                input.consume(step.consumed);
+                *left -= step.consumed as u64;
             }
             _ => {
-                tail.drain(..r.bytes_consumed);
+                tail.drain(..step.consumed);
             }
         }
-        if r.bytes_produced > 0 {
-            return Ok(r.bytes_produced);
+        if step.produced > 0 {
+            return Ok(step.produced);
         }
-        if r.status == Status::StreamEnd {
+        if step.ended {
             return Ok(0);
         }
-        if r.bytes_consumed == 0 {
+        if step.consumed == 0 {
             return Err(invalid("xz: a block could not be decoded".into()));
         }
     }
@@ -360,59 +392,4 @@ fn read_block_header<R: BufRead>(input: &mut Counted<R>) -> io::Result<Option<Bl
     BlockHeader::parse(bytes)
         .map(Some)
         .map_err(|why| invalid(format!("xz: {why}")))
-}
-
-/// Decodes one block (given as a stream of its own) on a thread of its
-/// own, handing its output over in chunks.
-fn spawn_worker(bytes: Vec<u8>, cap: u64) -> Source {
-    let (tx, rx) = sync_channel(AHEAD);
-    std::thread::spawn(move || decode_block(&bytes, cap, &tx));
-    Source::Worker {
-        rx,
-        chunk: Vec::new(),
-        pos: 0,
-    }
-}
-
-fn decode_block(bytes: &[u8], cap: u64, tx: &SyncSender<io::Result<Vec<u8>>>) {
-    let mut stream = XzStream::new_mem_limit(false, limit_kib(cap));
-    let mut at = 0;
-    loop {
-        let mut chunk = vec![0u8; CHUNK];
-        let mut filled = 0;
-        let mut ended = false;
-        while filled < CHUNK && !ended {
-            let rest = bytes.get(at..).unwrap_or_default();
-            let action = if rest.is_empty() {
-                Action::Finish
-            } else {
-                Action::Run
-            };
-            let r = match stream.process(rest, &mut chunk[filled..], action) {
-                Ok(r) => r,
-                Err(e) => {
-                    let _ = tx.send(Err(explain(e, &stream, cap)));
-                    return;
-                }
-            };
-            at += r.bytes_consumed;
-            filled += r.bytes_produced;
-            ended = r.status == Status::StreamEnd;
-            if !ended && r.bytes_consumed == 0 && r.bytes_produced == 0 {
-                let _ = tx.send(Err(invalid("xz: a block could not be decoded".into())));
-                return;
-            }
-        }
-        chunk.truncate(filled);
-        if filled > 0 && tx.send(Ok(chunk)).is_err() {
-            return; // the reader has gone
-        }
-        if ended {
-            return;
-        }
-    }
-}
-
-fn invalid(message: String) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, message)
 }
