@@ -78,7 +78,7 @@ pub fn document(feed: &Feed) -> Value {
                 "channel": release.channel,
                 "newest_in_channel": is_newest(&newest_of, release),
                 "notes": release.notes.as_ref().map(|n| &n.value),
-                "checksums": release.checksums.value,
+                "checksums": release.checksums.as_ref().map(|c| &c.value),
                 "checksums_signature": release.checksums_signature.as_ref().map(|s| &s.value),
                 "artifacts": artifacts,
             })

@@ -26,6 +26,7 @@ mod history;
 mod hostile_tar;
 mod hostile_zip;
 mod json_contract;
+mod no_checksums;
 mod no_side_effects;
 mod oci;
 mod partial_media;

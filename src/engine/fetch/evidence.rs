@@ -61,7 +61,8 @@ impl EvidenceFile {
 /// The evidence for one artifact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evidence {
-    pub checksums: EvidenceFile,
+    /// `None` when the release leaves the checksum file out.
+    pub checksums: Option<EvidenceFile>,
     pub checksums_signature: Option<EvidenceFile>,
     pub notes: Option<EvidenceFile>,
     pub artifact_signature: Option<EvidenceFile>,
@@ -73,7 +74,7 @@ pub struct Evidence {
 impl Evidence {
     pub fn files(&self) -> impl Iterator<Item = &EvidenceFile> {
         [
-            Some(&self.checksums),
+            self.checksums.as_ref(),
             self.checksums_signature.as_ref(),
             self.notes.as_ref(),
             self.artifact_signature.as_ref(),
@@ -97,7 +98,11 @@ pub fn gather(
 ) -> Result<Evidence> {
     let mut one =
         |role: Role, at: &Located<String>| fetch_one(feed, fetcher, role, at, reporter, cancel);
-    let checksums = one(Role::Checksums, &release.checksums)?;
+    let checksums = release
+        .checksums
+        .as_ref()
+        .map(|at| one(Role::Checksums, at))
+        .transpose()?;
     let checksums_signature = release
         .checksums_signature
         .as_ref()

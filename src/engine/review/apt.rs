@@ -48,11 +48,14 @@ pub fn read_chain(
         evidence,
         fetcher,
     } = *of;
-    let Some(index) = &release.index else {
+    // The feed is refused when it names an `index` without `checksums`.
+    let (Some(index), Some(release_path), Some(release_file)) =
+        (&release.index, &release.checksums, &evidence.checksums)
+    else {
         return Ok(());
     };
-    let release_name = evidence.checksums.name().to_string();
-    let root = apt::repository_root(&release.checksums.value);
+    let release_name = release_file.name().to_string();
+    let root = apt::repository_root(&release_path.value);
     let filename = apt::under(root, &artifact.file.value)
         .unwrap_or(&artifact.file.value)
         .to_string();
@@ -71,7 +74,7 @@ pub fn read_chain(
         Ok(file) => {
             let wanted = Wanted {
                 index,
-                release_path: &release.checksums.value,
+                release_path: &release_path.value,
                 release_name: &release_name,
                 filename: &filename,
             };
@@ -103,7 +106,11 @@ enum Refused {
 /// that message; a `Release` (detached `Release.gpg`) as it is. With it,
 /// how many lines of the file come before the text.
 fn release_text(evidence: &Evidence) -> std::result::Result<(Vec<u8>, usize), Refused> {
-    let file = &evidence.checksums;
+    let Some(file) = &evidence.checksums else {
+        return Err(Refused::Unreadable(
+            "the release names no Release file".into(),
+        ));
+    };
     if let Some(problem) = &file.problem {
         return Err(Refused::Unreadable(problem.clone()));
     }

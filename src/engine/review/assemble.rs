@@ -17,6 +17,7 @@ use crate::engine::verify::authenticode;
 use crate::engine::verify::checksums::{self, Computed};
 use crate::engine::verify::signature::{self, SigOutcome, TrustStore};
 
+use super::covered::NO_CHECKSUM_FILE;
 use super::evidence::JudgedEvidence;
 use super::found::{ArtifactRecord, EvidenceSource, Inputs, Request, Review, since, trust_record};
 use super::next_steps::add_next_steps;
@@ -139,6 +140,13 @@ impl Assembly<'_> {
             package_signed || authenticode_signed || image_signed,
         );
         let checksum = super::image::pin_covers(checksum, judged, read, self.artifact);
+        let checksum = super::covered::by_own_signature(
+            checksum,
+            judged.checksums_named,
+            read,
+            package.as_ref(),
+            authenticode.as_ref(),
+        );
         if let Some([_, sig]) = &mut image {
             // A signed checksum file that does not list the image vouches for none of it.
             let listed = checksum.status != Status::Skip;
@@ -242,7 +250,10 @@ impl Assembly<'_> {
         read: &ArtifactRead<ArchiveReport>,
         package_signed: bool,
     ) -> [Check; 3] {
-        let checksums_name = evidence.checksums.name().to_string();
+        let checksums_name = evidence
+            .checksums
+            .as_ref()
+            .map_or_else(|| NO_CHECKSUM_FILE.to_string(), |c| c.name().to_string());
         let computed = Computed {
             sha256: read.sha256.clone(),
             sha512: read.sha512.clone(),
@@ -250,6 +261,7 @@ impl Assembly<'_> {
         let checksum = match (&judged.apt, &judged.checksum_problem) {
             (Some(chain), _) => chain.check(self.artifact.file_name(), &read.sha256, read.bytes),
             (None, Some(problem)) => Check::fail(CheckId::ChecksumSha256, problem.clone()),
+            (None, None) if evidence.checksums.is_none() => super::covered::uncovered(read),
             (None, None) => checksums::evaluate(
                 &judged.checksum_file,
                 &checksums_name,
@@ -313,7 +325,7 @@ impl Assembly<'_> {
     fn inputs(&self, evidence: &Evidence, authenticode: Option<&authenticode::Trust>) -> Inputs {
         Inputs {
             feed: sha256_hex(&self.feed.bytes),
-            checksums: sha256_hex(&evidence.checksums.bytes),
+            checksums: evidence.checksums.as_ref().map(|c| sha256_hex(&c.bytes)),
             notes: evidence.notes.as_ref().map(|n| sha256_hex(&n.bytes)),
             signatures: [&evidence.checksums_signature, &evidence.artifact_signature]
                 .into_iter()

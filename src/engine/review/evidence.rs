@@ -16,6 +16,8 @@ use crate::engine::verify::signature::{self, Found, SigOutcome, TrustStore};
 
 /// The evidence, read and judged before the artifact pass.
 pub struct JudgedEvidence {
+    /// Whether the release names a checksum file at all.
+    pub checksums_named: bool,
     pub checksum_file: ChecksumFile,
     /// `Err` when the checksum file itself could not be read.
     pub checksum_problem: Option<String>,
@@ -44,7 +46,10 @@ pub fn judge_evidence(
 ) -> JudgedEvidence {
     let (text, checksum_problem, checksums_signatures) = read_checksum_file(evidence, trust, now);
     let checksum_file = checksums::parse(&text);
-    let relative = relative_to(&release.checksums.value, &artifact.file.value);
+    let relative = match &release.checksums {
+        Some(checksums) => relative_to(&checksums.value, &artifact.file.value),
+        None => artifact.file.value.clone(),
+    };
     let entries = checksum_file.entries_for(&relative, artifact.file_name());
     let expected = |algo: Algo| {
         let values: Vec<&Vec<u8>> = entries
@@ -73,6 +78,7 @@ pub fn judge_evidence(
         expected_sha512: expected(Algo::Sha512),
     };
     JudgedEvidence {
+        checksums_named: evidence.checksums.is_some(),
         declared: None,
         apt: None,
         checksum_file,
@@ -91,12 +97,15 @@ fn read_checksum_file(
     trust: &TrustStore,
     now: Timestamp,
 ) -> (Vec<u8>, Option<String>, SigOutcome) {
-    let raw = &evidence.checksums.bytes;
-    let name = evidence.checksums.name();
+    let Some(file) = &evidence.checksums else {
+        return (Vec::new(), None, SigOutcome::NonePublished);
+    };
+    let raw = &file.bytes;
+    let name = file.name();
     let mut reports = Vec::new();
     let mut unusable = None;
     let mut checksum_problem = None;
-    let text: Vec<u8> = if let Some(problem) = &evidence.checksums.problem {
+    let text: Vec<u8> = if let Some(problem) = &file.problem {
         checksum_problem = Some(format!("{name}: {problem}"));
         Vec::new()
     } else if let Some(problem) = utf16_problem(raw) {

@@ -61,7 +61,8 @@ pub struct ArtifactRecord {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Inputs {
     pub feed: String,
-    pub checksums: String,
+    /// `None` when the release names no checksum file.
+    pub checksums: Option<String>,
     pub notes: Option<String>,
     pub signatures: Vec<String>,
     pub certificates: Vec<String>,

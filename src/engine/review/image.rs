@@ -217,14 +217,19 @@ pub fn digest_check(image: &Image) -> Check {
 pub fn checksum_covered_by_pin(
     checksum: Check,
     image: &Image,
-    listed: bool,
+    (named, listed): (bool, bool),
     sha256: &str,
 ) -> Check {
     let held = image.settled && image.problems.iter().all(|f| f.status != Status::Fail);
+    let why = if named {
+        "the checksum file does not list the image"
+    } else {
+        "the release names no checksum file"
+    };
     match (&image.pinned, listed, held) {
         (Some(pinned), false, true) => Check::skip(
             CheckId::ChecksumSha256,
-            format!("the checksum file does not list the image; its bytes are covered by the pinned digest {pinned} (image.digest)"),
+            format!("{why}; its bytes are covered by the pinned digest {pinned} (image.digest)"),
         )
         .with_evidence("pinned", pinned.clone())
         .with_evidence("actual", sha256),
@@ -247,7 +252,12 @@ pub(super) fn pin_covers(
         .checksum_file
         .entries_for(&judged.relative, artifact.file_name())
         .is_empty();
-    checksum_covered_by_pin(checksum, image, listed, &hex::encode(&read.sha256))
+    checksum_covered_by_pin(
+        checksum,
+        image,
+        (judged.checksums_named, listed),
+        &hex::encode(&read.sha256),
+    )
 }
 
 /// `signatures = "required"` for an image: no cosign signature while no

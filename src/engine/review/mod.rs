@@ -7,6 +7,7 @@
 
 pub mod apt;
 pub mod assemble;
+pub mod covered;
 pub mod evidence;
 pub mod found;
 pub mod image;

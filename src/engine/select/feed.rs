@@ -94,7 +94,9 @@ pub struct Release {
     pub channel: String,
     /// Paths relative to a source's base.
     pub notes: Option<Located<String>>,
-    pub checksums: Located<String>,
+    /// `None`: the release leaves the checksum file out, for an artifact
+    /// that carries its own signed digests (SPEC).
+    pub checksums: Option<Located<String>>,
     pub checksums_signature: Option<Located<String>>,
     /// An APT repository's `Packages` index (plain, `.gz` or `.xz`), which
     /// the Release file in `checksums` lists: the artifact's SHA-256 and
@@ -229,7 +231,7 @@ impl Release {
         artifact: &'a Artifact,
     ) -> impl Iterator<Item = &'a Located<String>> {
         [
-            Some(&self.checksums),
+            self.checksums.as_ref(),
             self.checksums_signature.as_ref(),
             self.index.as_ref(),
             self.notes.as_ref(),

@@ -7,7 +7,7 @@
 
 mod grub;
 mod hostile;
-mod msi;
+pub(crate) mod msi;
 mod msi_hostile;
 mod msi_oracle;
 mod msi_tui;

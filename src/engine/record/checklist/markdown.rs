@@ -282,7 +282,10 @@ fn inputs(doc: &mut Doc, r: &Record) {
     doc.blank();
     let i = &r.inputs;
     doc.line(format!("- feed: `{}`", text(&i.feed)));
-    doc.line(format!("- checksums: `{}`", text(&i.checksums)));
+    match &i.checksums {
+        Some(checksums) => doc.line(format!("- checksums: `{}`", text(checksums))),
+        None => doc.line("- checksums: none (the release names no checksum file)"),
+    }
     if let Some(notes) = &i.notes {
         doc.line(format!("- release notes: `{}`", text(notes)));
     }

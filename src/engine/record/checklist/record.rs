@@ -104,7 +104,9 @@ impl SbomChange {
 #[serde(deny_unknown_fields)]
 pub struct InputsSection {
     pub feed: String,
-    pub checksums: String,
+    /// Absent when the release names no checksum file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksums: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     pub signatures: Vec<String>,

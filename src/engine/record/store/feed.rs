@@ -68,7 +68,8 @@ struct StoreRelease {
     channel: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     notes: Option<String>,
-    checksums: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checksums: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     checksums_signature: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -118,7 +119,7 @@ fn release_entry(
             .as_ref()
             .map(|n| n.value.clone())
             .filter(|p| present(p)),
-        checksums: release.checksums.value.clone(),
+        checksums: release.checksums.as_ref().map(|c| c.value.clone()),
         checksums_signature: release
             .checksums_signature
             .as_ref()

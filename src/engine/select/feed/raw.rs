@@ -65,7 +65,11 @@ pub(super) struct RawRelease {
     pub(super) channel: Spanned<String>,
     #[serde(default)]
     pub(super) notes: Option<Spanned<String>>,
-    pub(super) checksums: Spanned<String>,
+    /// Left out when the artifact carries its own signed digests (a
+    /// signed RPM, a PE or MSI with Authenticode, an image pinned by
+    /// `digest`).
+    #[serde(default)]
+    pub(super) checksums: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) checksums_signature: Option<Spanned<String>>,
     #[serde(default)]

@@ -56,10 +56,23 @@ impl Validator<'_> {
             let date = self.date(r.date, &at("date"))?;
             let channel = self.non_empty(r.channel, &at("channel"))?;
             let notes = self.opt_path(r.notes, at("notes"))?;
-            let checksums = self.path(r.checksums, at("checksums"))?;
+            let checksums = self.opt_path(r.checksums, at("checksums"))?;
             let checksums_signature =
                 self.opt_path(r.checksums_signature, at("checksums_signature"))?;
             let index = self.opt_path(r.index, at("index"))?;
+            if checksums.is_none() {
+                let needs = [
+                    (&checksums_signature, "checksums_signature"),
+                    (&index, "index"),
+                ];
+                if let Some((_, field)) = needs.iter().find(|(f, _)| f.is_some()) {
+                    return Err(self.err(
+                        version_span,
+                        &at(field),
+                        format!("release {version} names `{field}` but no `checksums` file for it"),
+                    ));
+                }
+            }
             let sbom = self.sbom(r.sbom, r.sbom_signature, &at(""))?;
             let artifacts = self.artifacts(r.artifacts, i, &version, sbom.as_ref())?;
             if artifacts.is_empty() {
