@@ -84,11 +84,15 @@ fn an_unsigned_rpm_without_a_checksum_file_fails() {
     );
 }
 
+/// A feed of one plain tarball (nothing signed inside it).
+fn tarball_feed() -> FeedSpec {
+    let bytes = archives::tar_gz(&[Entry::file("app/bin/run", "#!/bin/sh\n")]).unwrap();
+    one_artifact_feed("linux-x86_64", "app-4.2.1.tar.gz", bytes, None)
+}
+
 #[test]
 fn a_tarball_without_a_checksum_file_fails() {
-    let bytes = archives::tar_gz(&[Entry::file("app/bin/run", "#!/bin/sh\n")]).unwrap();
-    let feed = one_artifact_feed("linux-x86_64", "app-4.2.1.tar.gz", bytes, None);
-    let r = review_without_checksums(&feed);
+    let r = review_without_checksums(&tarball_feed());
     says(
         &r,
         CheckId::ChecksumSha256,
@@ -141,10 +145,8 @@ fn an_image_pinned_by_digest_needs_no_checksum_file() {
 
 #[test]
 fn a_checksum_signature_without_its_checksum_file_is_a_malformed_feed() {
-    let bytes = archives::tar_gz(&[Entry::file("app/bin/run", "#!/bin/sh\n")]).unwrap();
-    let spec = one_artifact_feed("linux-x86_64", "app-4.2.1.tar.gz", bytes, None);
     let dir = tempfile::tempdir().unwrap();
-    let feed = spec.write(dir.path()).unwrap();
+    let feed = tarball_feed().write(dir.path()).unwrap();
     let text = std::fs::read_to_string(&feed).unwrap();
     let text: Vec<&str> = text
         .lines()
