@@ -17,6 +17,12 @@ fn signed() -> Vec<u8> {
     msi_kit::sign(&unsigned(), &p.vendor, Some(&p.stamp()))
 }
 
+/// A package the msi fuzz target found, from `tests/fuzz-regressions/msi/`.
+fn regression(name: &str) -> Vec<u8> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions/msi");
+    std::fs::read(dir.join(name)).unwrap()
+}
+
 /// Reviews `bytes`, quickly, and asserts some check fails saying `words`.
 #[track_caller]
 fn fails_saying(bytes: Vec<u8>, words: &str) -> Review {
@@ -144,11 +150,7 @@ fn custom_actions_naming_one_large_binary_are_read_within_a_budget() {
 fn a_table_name_the_string_pool_does_not_hold_is_refused_before_the_tables_are_read() {
     // The msi fuzz target's second finding: a `_Tables` row naming string
     // 0 stopped the table reader with a panic.
-    let bytes = std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fuzz-regressions/msi/table-name-not-in-the-string-pool"),
-    )
-    .unwrap();
+    let bytes = regression("table-name-not-in-the-string-pool");
     fails_saying(bytes, "of `_Tables` names string");
 }
 
@@ -156,11 +158,7 @@ fn a_table_name_the_string_pool_does_not_hold_is_refused_before_the_tables_are_r
 fn a_column_without_its_number_is_refused_before_the_tables_are_read() {
     // The msi fuzz target's third finding: a `_Columns` row with a null
     // cell stopped the table reader with a panic.
-    let bytes = std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fuzz-regressions/msi/column-without-its-number"),
-    )
-    .unwrap();
+    let bytes = regression("column-without-its-number");
     fails_saying(bytes, "of `_Columns`");
 }
 
@@ -168,11 +166,7 @@ fn a_column_without_its_number_is_refused_before_the_tables_are_read() {
 fn a_validation_row_without_its_nullable_flag_is_refused_before_the_tables_are_read() {
     // The msi fuzz target's fourth finding: a `_Validation` row with a
     // null Nullable cell stopped the table reader with a panic.
-    let bytes = std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fuzz-regressions/msi/validation-without-nullable"),
-    )
-    .unwrap();
+    let bytes = regression("validation-without-nullable");
     fails_saying(bytes, "of `_Validation`");
 }
 
@@ -181,11 +175,7 @@ fn a_cabinet_file_past_its_folders_data_is_refused_before_the_cab_crate_reads_it
     // The msi fuzz target's fifth finding: a cabinet listing a file
     // beyond the data its folder's blocks hold stopped the cab crate with
     // a panic (caught in a review, an abort under the fuzzer).
-    let bytes = std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fuzz-regressions/msi/file-past-its-folder.msi"),
-    )
-    .unwrap();
+    let bytes = regression("file-past-its-folder.msi");
     let r = msi_review(&parties(), bytes);
     let said = format!("{:?}", r.checks);
     assert!(said.contains("runs past the"), "{said}");
