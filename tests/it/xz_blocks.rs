@@ -6,7 +6,10 @@
 
 use std::process::{Command, Stdio};
 
-use intake::engine::inspect::compress::xz::MAX_BLOCKS;
+use std::time::Duration;
+
+use intake::engine::inspect::compress::xz::{MAX_BLOCKS, Streams, Tuning};
+use intake::engine::inspect::meter::Counted;
 use intake::engine::inspect::report::ArchiveReport;
 use intake::testkit::archives::{self, Entry, noise};
 use intake::testkit::hostile_compress::xz_stored_sized;
@@ -63,6 +66,81 @@ fn xz_multithreaded_output_reads_like_the_tar() {
     let mut two = xz.clone();
     two.extend_from_slice(&xz_tool(&["-T2", "--block-size=1MiB", "-c"], b"").unwrap());
     read_as_the_tar(&two, &tar, "with an empty stream after it");
+}
+
+#[test]
+fn blocks_larger_than_the_spill_read_like_one_stream() {
+    // Three blocks of 10 MiB: each next one starts only once the one
+    // before it has less than the spill left to decode.
+    let tar = archives::tar(&[
+        Entry::file("m/a", noise(14 << 20, 3)),
+        Entry::file("m/b", noise(16 << 20, 4)),
+    ])
+    .unwrap();
+    let third = tar.len() / 3;
+    let xz = xz_stored_sized(&[&tar[..third], &tar[third..2 * third], &tar[2 * third..]]);
+    read_as_the_tar(&xz, &tar, "three 10 MiB blocks");
+}
+
+/// The stream decoded by a reader fed as `tuning` says.
+fn decode_tuned(xz: &[u8], tuning: Tuning) -> std::io::Result<Vec<u8>> {
+    let input = Counted::new(std::io::Cursor::new(xz));
+    let mut streams = Streams::new(input, 64 << 20).tuned(tuning);
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut streams, &mut out)?;
+    Ok(out)
+}
+
+#[test]
+fn a_worker_left_short_of_bytes_is_handed_the_rest_rather_than_waited_on() {
+    let tar = big_tar();
+    let xz = xz_stored_sized(&[
+        &tar[..1_500_000],
+        &tar[1_500_000..3_500_000],
+        &tar[3_500_000..],
+    ]);
+    let short = Tuning {
+        // A kilobyte at a time is never a chunk of output: the reading
+        // thread, waiting for one, must hand over the rest after `hungry`
+        // (without that, both would wait on each other for ever).
+        piece: 1024,
+        waiting: 1,
+        spill: 1 << 20,
+        hungry: Duration::from_millis(1),
+    };
+    let one_at_a_time = Tuning {
+        spill: 0,
+        ..Tuning::default()
+    };
+    let all_at_once = Tuning {
+        spill: u64::MAX,
+        ..Tuning::default()
+    };
+    for (what, tuning) in [
+        ("short", short),
+        ("one block at a time", one_at_a_time),
+        ("every block read at once", all_at_once),
+    ] {
+        let got = decode_tuned(&xz, tuning).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert!(got == tar, "{what}: the output differs from the tar");
+    }
+    // Damage is found however the blocks are fed: the second block's
+    // header (after the first block's 1,500,000 bytes in 23 stored chunks)
+    // flipped, or the stream cut inside it.
+    let second = (12 + 16 + 1_500_000 + 23 * 3 + 1usize).div_ceil(4) * 4;
+    let mut flipped = xz.clone();
+    flipped[second + 1] ^= 0x01;
+    let cut = &xz[..2_500_000];
+    for tuning in [short, one_at_a_time, all_at_once] {
+        let Err(e) = decode_tuned(&flipped, tuning) else {
+            panic!("{tuning:?}: a flipped block header was read");
+        };
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidData, "{tuning:?}: {e}");
+        assert!(
+            decode_tuned(cut, tuning).is_err(),
+            "{tuning:?}: a cut stream was read"
+        );
+    }
 }
 
 #[test]

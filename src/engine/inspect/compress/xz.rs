@@ -15,6 +15,9 @@
 //! is known). A stream of more than [`MAX_BLOCKS`] blocks is refused.
 
 mod blocks;
+mod crew;
+mod feed;
+pub use feed::Tuning;
 pub mod decoder;
 pub mod format;
 pub mod parallel;
@@ -68,6 +71,8 @@ pub struct Streams<R: BufRead> {
     shared: Counter,
     /// The largest dictionary allowed, in bytes.
     cap: u64,
+    /// How blocks decoded in parallel are fed.
+    tuning: Tuning,
 }
 
 impl<R: BufRead> Streams<R> {
@@ -79,7 +84,13 @@ impl<R: BufRead> Streams<R> {
             done: false,
             shared,
             cap,
+            tuning: Tuning::default(),
         }
+    }
+
+    /// The same reader, its parallel blocks fed as `tuning` says.
+    pub fn tuned(self, tuning: Tuning) -> Self {
+        Streams { tuning, ..self }
     }
 
     /// Compressed bytes consumed so far.
@@ -173,8 +184,9 @@ impl<R: BufRead> Streams<R> {
                 return whole(pending, self.cap);
             }
         };
+        let settings = (self.cap, self.tuning);
         Ok(Some(Mode::Parallel(Parallel::new(
-            header, flags, first, self.cap,
+            header, flags, first, settings,
         ))))
     }
 

@@ -1,8 +1,8 @@
 //! One xz stream decoded a block at a time on two threads, as `xz -T0`
 //! and `dpkg-deb` decode what multi-threaded encoders write: when every
 //! block header records its compressed and uncompressed sizes, each block
-//! can be read whole and decoded on its own while the one before it is
-//! still being given out. Each block goes to liblzma's decoder as a
+//! can be decoded on its own while the one before it is still being given
+//! out. Each block goes to liblzma's decoder as a
 //! stream of its own (the real stream header, the block as read, an index
 //! and footer for it alone: [`format::stream_end`]), so the decoder checks
 //! the block exactly as it would in place; the stream's own index and
@@ -10,27 +10,33 @@
 //! were. The output comes out in block order.
 //!
 //! Memory stays bounded by constants: at most [`WORKERS`] blocks in
-//! flight, each held whole only up to [`BLOCK_MAX`] compressed bytes and a
+//! flight, each handed to its worker in pieces ([`super::feed`]: at most
+//! the rest of one block of [`BLOCK_MAX`] compressed bytes waits) with a
 //! dictionary up to [`DICTIONARY_MAX`] (a larger block is decoded on this
-//! thread as it streams), and each worker 24 MiB of output ahead. The
+//! thread as it streams), and each worker 12 MiB of output ahead. The
 //! bomb meter is told each output byte's compressed offset by
 //! interpolating within its block, since the bytes read run a block ahead
 //! of the bytes given out.
 
-use std::collections::VecDeque;
-use std::io::{self, BufRead, Read};
-use std::sync::mpsc::Receiver;
+mod job;
 
+use std::collections::VecDeque;
+use std::io::{self, BufRead};
+
+use job::{Given, Job, Source};
+
+use super::crew::Crew;
 use super::decoder::Decoder;
+use super::feed::{Feed, Tuning};
 use super::format::{self, BlockHeader, STREAM_HEADER};
 use super::pool::Pool;
 use super::worker::{AHEAD, invalid, spawn_worker};
-use super::{MAX_BLOCKS, explain, over_cap};
+use super::{MAX_BLOCKS, over_cap};
 use crate::engine::inspect::compress::read_up_to;
 use crate::engine::inspect::meter::{Counted, Counter, Refused};
 
-/// Compressed bytes of one block held whole to decode it on another
-/// thread.
+/// Compressed bytes of one block decoded on another thread (the rest of
+/// it may wait for its worker while the next block is read).
 pub const BLOCK_MAX: u64 = 32 << 20;
 /// The dictionary a block may ask to be decoded on another thread (two
 /// decoders hold one each; `xz -7` and below ask at most this).
@@ -40,6 +46,9 @@ pub const WORKERS: usize = 2;
 /// Output a block must have to be worth a thread: smaller ones (and a
 /// flood of empty ones) are decoded here.
 pub const WORKER_MIN: u64 = 1 << 20;
+/// Spent input pieces kept for reuse (what waits for the last block's
+/// worker, and a little more).
+const PIECES_KEPT: usize = 16;
 
 /// Whether a stream whose first block has this header is decoded here.
 pub fn suits(first: &BlockHeader, check: u64) -> bool {
@@ -62,40 +71,11 @@ pub struct Parallel {
     first: Option<BlockHeader>,
     /// The index indicator was read: no more blocks.
     ended: bool,
-    /// Output chunks and whole blocks, reused.
+    /// Output chunks and input pieces, reused.
     chunks: Pool,
-    blocks: Pool,
-}
-
-/// One block: its compressed span and how much of its output is given.
-struct Job {
-    start: u64,
-    end: u64,
-    uncompressed: u64,
-    given: u64,
-    source: Source,
-}
-
-enum Source {
-    /// Decoded on a worker thread, chunk by chunk.
-    Worker {
-        rx: Receiver<io::Result<Vec<u8>>>,
-        chunk: Vec<u8>,
-        pos: usize,
-        /// Where spent chunks go back.
-        chunks: Pool,
-    },
-    /// Decoded on this thread as its bytes stream (a block too large to
-    /// hold): `head`, then `left` bytes of the input, then `tail`.
-    Here {
-        stream: Box<Decoder>,
-        /// The dictionary its header asks for, when it says, and the cap.
-        dictionary: Option<u64>,
-        cap: u64,
-        head: Vec<u8>,
-        left: u64,
-        tail: Vec<u8>,
-    },
+    pieces: Pool,
+    crew: Crew,
+    tuning: Tuning,
 }
 
 impl Parallel {
@@ -105,7 +85,7 @@ impl Parallel {
         header: [u8; STREAM_HEADER],
         flags: [u8; 2],
         first: BlockHeader,
-        cap: u64,
+        (cap, tuning): (u64, Tuning),
     ) -> Parallel {
         Parallel {
             header,
@@ -117,7 +97,9 @@ impl Parallel {
             first: Some(first),
             ended: false,
             chunks: Pool::new(WORKERS * (AHEAD + 2)),
-            blocks: Pool::new(WORKERS),
+            pieces: Pool::new(PIECES_KEPT),
+            crew: Crew::new(WORKERS),
+            tuning,
         }
     }
 
@@ -130,12 +112,16 @@ impl Parallel {
         shared: &Counter,
     ) -> io::Result<usize> {
         loop {
-            self.start_blocks(input)?;
+            self.keep_fed(input)?;
             let Some(job) = self.jobs.front_mut() else {
                 self.check_end(input)?;
                 return Ok(0);
             };
-            let n = job.give(input, out)?;
+            let n = match job.give(input, out, self.tuning.hungry)? {
+                Given::Bytes(n) => n,
+                Given::Later => continue,
+                Given::End => 0,
+            };
             if n > 0 {
                 job.given += n as u64;
                 shared.set(shared.get().max(job.offset()));
@@ -151,19 +137,31 @@ impl Parallel {
         }
     }
 
-    /// Reads block headers (and the blocks a worker decodes) while fewer
-    /// than [`WORKERS`] are in flight and none is decoded here.
-    fn start_blocks<R: BufRead>(&mut self, input: &mut Counted<R>) -> io::Result<()> {
-        while !self.ended
-            && self.jobs.len() < WORKERS
-            && !matches!(
-                self.jobs.back(),
-                Some(Job {
-                    source: Source::Here { .. },
-                    ..
-                })
-            )
+    /// Starts blocks while fewer than [`WORKERS`] are in flight (each
+    /// one's header follows the whole of the block before it, which is
+    /// therefore handed over first), then keeps the last block begun
+    /// [`Tuning::waiting`] bytes ahead of its worker.
+    fn keep_fed<R: BufRead>(&mut self, input: &mut Counted<R>) -> io::Result<()> {
+        self.start_blocks(input)?;
+        if let Some(Job {
+            source: Source::Worker { feed, .. },
+            ..
+        }) = self.jobs.back_mut()
         {
+            feed.top_up(input, self.tuning.waiting)?;
+        }
+        Ok(())
+    }
+
+    /// Reads block headers and starts their workers while fewer than
+    /// [`WORKERS`] are in flight and none is decoded here.
+    fn start_blocks<R: BufRead>(&mut self, input: &mut Counted<R>) -> io::Result<()> {
+        while self.may_start_next() {
+            for job in &mut self.jobs {
+                if let Source::Worker { feed, .. } = &mut job.source {
+                    feed.hand_over_all(input)?;
+                }
+            }
             let start = input.counter().get();
             let header = match self.first.take() {
                 Some(header) => header,
@@ -175,19 +173,27 @@ impl Parallel {
                     }
                 },
             };
-            let job = self.start(input, header, start)?;
+            let job = self.start(header, start)?;
             self.jobs.push_back(job);
         }
         Ok(())
     }
 
+    /// Whether the next block may start: fewer than [`WORKERS`] are in
+    /// flight, none is decoded here, and what the blocks begun still have
+    /// to decode is at most [`Tuning::spill`] (it all waits once the next
+    /// block is read).
+    fn may_start_next(&self) -> bool {
+        !self.ended
+            && self.jobs.len() < WORKERS
+            && self.jobs.iter().all(|job| match &job.source {
+                Source::Worker { feed, .. } => feed.undecoded() <= self.tuning.spill,
+                Source::Here { .. } => false,
+            })
+    }
+
     /// Starts one block whose header (read from offset `start`) is given.
-    fn start<R: BufRead>(
-        &mut self,
-        input: &mut Counted<R>,
-        header: BlockHeader,
-        start: u64,
-    ) -> io::Result<Job> {
+    fn start(&mut self, header: BlockHeader, start: u64) -> io::Result<Job> {
         let (Some(body), Some(unpadded), Some(uncompressed)) = (
             header.body_len(self.check),
             header.unpadded(self.check),
@@ -221,24 +227,20 @@ impl Parallel {
                 tail,
             }
         } else {
-            // Sized exactly, so the block is held once, not in a buffer
-            // grown by doubling.
-            let mut whole = self.blocks.empty(head.len() + body as usize + tail.len());
-            whole.extend_from_slice(&head);
-            let got = Read::take(&mut *input, body).read_to_end(&mut whole)?;
-            if (got as u64) < body {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "xz: the stream stops short inside a block",
-                ));
-            }
-            whole.extend_from_slice(&tail);
-            let pools = (self.chunks.clone(), self.blocks.clone());
+            let pools = (self.chunks.clone(), self.pieces.clone());
+            let ends = spawn_worker(&self.crew, header.dictionary, self.cap, pools)?;
+            let block = (head, body, tail);
             Source::Worker {
-                rx: spawn_worker(whole, header.dictionary, self.cap, pools)?,
+                rx: ends.output,
                 chunk: Vec::new(),
                 pos: 0,
                 chunks: self.chunks.clone(),
+                feed: Feed::new(
+                    ends.pieces,
+                    block,
+                    ends.taken,
+                    (self.pieces.clone(), self.tuning.piece),
+                ),
             }
         };
         Ok(Job {
@@ -265,107 +267,6 @@ impl Parallel {
             )));
         }
         Ok(())
-    }
-}
-
-impl Job {
-    /// The compressed offset of the output given so far, within the block.
-    fn offset(&self) -> u64 {
-        let span = u128::from(self.end - self.start);
-        let part = span * u128::from(self.given) / u128::from(self.uncompressed.max(1));
-        self.start + part as u64
-    }
-
-    /// Copies the block's next output into `out`; `Ok(0)` at its end.
-    fn give<R: BufRead>(&mut self, input: &mut Counted<R>, out: &mut [u8]) -> io::Result<usize> {
-        match &mut self.source {
-            Source::Worker {
-                rx,
-                chunk,
-                pos,
-                chunks,
-            } => loop {
-                if *pos < chunk.len() {
-                    let n = (chunk.len() - *pos).min(out.len());
-                    out[..n].copy_from_slice(&chunk[*pos..*pos + n]);
-                    *pos += n;
-                    return Ok(n);
-                }
-                match rx.recv() {
-                    Ok(Ok(next)) => {
-                        chunks.give(std::mem::replace(chunk, next));
-                        *pos = 0;
-                    }
-                    Ok(Err(e)) => return Err(e),
-                    // The worker is done and has said all.
-                    Err(_) => return Ok(0),
-                }
-            },
-            Source::Here {
-                stream,
-                dictionary,
-                cap,
-                head,
-                left,
-                tail,
-            } => {
-                let limits = (*dictionary, *cap);
-                decode_here(stream, limits, head, left, tail, input, out)
-            }
-        }
-    }
-}
-
-/// One step of a block decoded on this thread.
-fn decode_here<R: BufRead>(
-    stream: &mut Decoder,
-    (dictionary, cap): (Option<u64>, u64),
-    head: &mut Vec<u8>,
-    left: &mut u64,
-    tail: &mut Vec<u8>,
-    input: &mut Counted<R>,
-    out: &mut [u8],
-) -> io::Result<usize> {
-    loop {
-        let ((step, failed), from) = if !head.is_empty() {
-            (stream.process(head, out, false), 0)
-        } else if *left > 0 {
-            let buf = input.fill_buf()?;
-            let take = buf.len().min(usize::try_from(*left).unwrap_or(usize::MAX));
-            if take == 0 {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "xz: the stream stops short inside a block",
-                ));
-            }
-            (stream.process(&buf[..take], out, false), 1)
-        } else {
-            (stream.process(tail, out, true), 2)
-        };
-        if let Some(failed) = failed {
-            return Err(explain(failed, dictionary, cap));
-        }
-        match from {
-            0 => {
-                head.drain(..step.consumed);
-            }
-            1 => {
-                input.consume(step.consumed);
-                *left -= step.consumed as u64;
-            }
-            _ => {
-                tail.drain(..step.consumed);
-            }
-        }
-        if step.produced > 0 {
-            return Ok(step.produced);
-        }
-        if step.ended {
-            return Ok(0);
-        }
-        if step.consumed == 0 {
-            return Err(invalid("xz: a block could not be decoded".into()));
-        }
     }
 }
 

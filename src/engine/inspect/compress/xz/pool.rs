@@ -1,8 +1,9 @@
 //! Buffers handed back for reuse. The parallel reader's workers fill
-//! chunks the reading thread empties, and each block is held whole in a
-//! buffer of its own: allocated afresh, they were freed on other threads
-//! than the ones that made them, and the allocator kept tens of MiB it
-//! could not give back. Reused, the memory stays what is in flight.
+//! chunks the reading thread empties, and the reading thread fills the
+//! pieces of input the workers empty: allocated afresh, they were freed on
+//! other threads than the ones that made them, and the allocator kept tens
+//! of MiB it could not give back. Reused, the memory stays what is in
+//! flight.
 
 use std::sync::{Arc, Mutex};
 

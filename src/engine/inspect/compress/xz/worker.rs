@@ -1,70 +1,126 @@
 //! A worker of the parallel reader: one block, given as a stream of its
-//! own, decoded on a thread of its own, its output handed over in chunks
-//! (at most [`AHEAD`] of them ahead of the reader).
+//! own in pieces as the reader reads it ([`super::feed`]), decoded on a
+//! thread of its own, its output handed over in chunks (at most [`AHEAD`]
+//! of them ahead of the reader).
 
 use std::io;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
+use super::crew::Crew;
 use super::decoder::Decoder;
 use super::explain;
 use super::pool::Pool;
 
 /// The size of each chunk of output.
 const CHUNK: usize = 256 * 1024;
-/// Chunks a worker decodes ahead of the reader (24 MiB: a whole block of
-/// `xz -6` multi-threaded output, so the next block decodes while this one
-/// is read; with less, the second thread waits most of the time).
-pub(super) const AHEAD: usize = 96;
+/// Chunks a worker decodes ahead of the reader (12 MiB: half a block of
+/// `xz -6` multi-threaded output). The worker of the next block waits
+/// once it is this far ahead; the two then run half a block apart, so each
+/// block starts as the one before it is half given out and neither waits
+/// again.
+pub(super) const AHEAD: usize = 48;
 
-/// Decodes one block (given as a stream of its own) on a thread of its
-/// own, handing its output over in chunks.
+/// The ends of a worker: where its pieces go, how many bytes of them it
+/// is done with, and its output.
+pub(super) struct Ends {
+    pub pieces: Sender<Vec<u8>>,
+    pub taken: Arc<AtomicU64>,
+    pub output: Receiver<io::Result<Vec<u8>>>,
+}
+
+/// Decodes one block (given as a stream of its own, in pieces sent to
+/// [`Ends::pieces`]) on a thread of the crew, handing its output over in
+/// chunks on [`Ends::output`].
 pub(super) fn spawn_worker(
-    bytes: Vec<u8>,
+    crew: &Crew,
     dictionary: Option<u64>,
     cap: u64,
-    (chunks, blocks): (Pool, Pool),
-) -> io::Result<Receiver<io::Result<Vec<u8>>>> {
+    (chunks, pieces): (Pool, Pool),
+) -> io::Result<Ends> {
     let decoder = Decoder::new(cap)?;
-    let (tx, rx) = sync_channel(AHEAD);
-    std::thread::spawn(move || {
-        decode_block(decoder, &bytes, (dictionary, cap), &chunks, &tx);
-        blocks.give(bytes);
+    let (tx, output) = sync_channel(AHEAD);
+    let (pieces_tx, pieces_rx) = channel();
+    let taken = Arc::new(AtomicU64::new(0));
+    let counted = Arc::clone(&taken);
+    crew.run(move || {
+        let input = Input {
+            pieces: pieces_rx,
+            taken: counted,
+            spent: pieces,
+        };
+        decode_block(decoder, input, (dictionary, cap), &chunks, &tx);
     });
-    Ok(rx)
+    Ok(Ends {
+        pieces: pieces_tx,
+        taken,
+        output,
+    })
+}
+
+/// The worker's side of its feed.
+struct Input {
+    pieces: Receiver<Vec<u8>>,
+    taken: Arc<AtomicU64>,
+    spent: Pool,
+}
+
+impl Input {
+    /// The next piece in place of the spent one; `false` once every piece
+    /// is here.
+    fn next(&self, piece: &mut Vec<u8>) -> bool {
+        self.taken.fetch_add(piece.len() as u64, Ordering::Relaxed);
+        match self.pieces.recv() {
+            Ok(next) => {
+                self.spent.give(std::mem::replace(piece, next));
+                true
+            }
+            Err(_) => {
+                self.spent.give(std::mem::take(piece));
+                false
+            }
+        }
+    }
 }
 
 fn decode_block(
     mut stream: Decoder,
-    bytes: &[u8],
+    input: Input,
     (dictionary, cap): (Option<u64>, u64),
     chunks: &Pool,
     tx: &SyncSender<io::Result<Vec<u8>>>,
 ) {
-    let mut at = 0;
+    let (mut piece, mut at, mut last) = (Vec::new(), 0, false);
+    let mut chunk = chunks.zeroed(CHUNK);
+    let mut filled = 0;
     loop {
-        let mut chunk = chunks.zeroed(CHUNK);
-        let mut filled = 0;
-        let mut ended = false;
-        while filled < CHUNK && !ended {
-            let rest = bytes.get(at..).unwrap_or_default();
-            let (step, failed) = stream.process(rest, &mut chunk[filled..], rest.is_empty());
-            if let Some(failed) = failed {
-                let _ = tx.send(Err(explain(failed, dictionary, cap)));
-                return;
-            }
-            at += step.consumed;
-            filled += step.produced;
-            ended = step.ended;
-            if !ended && step.consumed == 0 && step.produced == 0 {
-                let _ = tx.send(Err(invalid("xz: a block could not be decoded".into())));
-                return;
-            }
+        if at >= piece.len() && !last {
+            last = !input.next(&mut piece);
+            at = 0;
+            continue;
         }
-        chunk.truncate(filled);
-        if filled > 0 && tx.send(Ok(chunk)).is_err() {
-            return; // the reader has gone
+        let rest = piece.get(at..).unwrap_or_default();
+        let (step, failed) = stream.process(rest, &mut chunk[filled..], last);
+        if let Some(failed) = failed {
+            let _ = tx.send(Err(explain(failed, dictionary, cap)));
+            return;
         }
-        if ended {
+        at += step.consumed;
+        filled += step.produced;
+        if filled == CHUNK || (step.ended && filled > 0) {
+            chunk.truncate(filled);
+            if tx.send(Ok(chunk)).is_err() {
+                return; // the reader has gone
+            }
+            (chunk, filled) = (chunks.zeroed(CHUNK), 0);
+        }
+        if step.ended {
+            return;
+        }
+        let stuck = step.consumed == 0 && step.produced == 0 && (last || at < piece.len());
+        if stuck {
+            let _ = tx.send(Err(invalid("xz: a block could not be decoded".into())));
             return;
         }
     }
