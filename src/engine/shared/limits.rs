@@ -135,6 +135,10 @@ pub fn read_bounded(reader: impl Read, limit: u64) -> Result<Vec<u8>, BoundedErr
     if buf.len() as u64 > limit {
         return Err(BoundedError::TooLarge);
     }
+    // Grown by doubling, the buffer may be nearly twice the file; it is
+    // kept for the whole review (release notes of a large package are
+    // megabytes).
+    buf.shrink_to_fit();
     Ok(buf)
 }
 

@@ -33,9 +33,9 @@ pub struct Tuning {
     pub waiting: u64,
     /// Compressed bytes the blocks begun may still have to decode when the
     /// next block starts: their rest is read ahead of them and waits. The
-    /// first two blocks start this far apart, and so do the rest, whose
-    /// workers run about half a block apart (the output a worker decodes
-    /// ahead is half a block of `xz -6 -T`).
+    /// first two blocks start this far apart; later blocks start when the
+    /// one before is about half decoded, as the output a worker decodes
+    /// ahead keeps them apart (more made no difference to the time).
     pub spill: u64,
     /// How long the reading thread waits for output of the last block
     /// begun before handing it every byte left: its worker may need more
@@ -49,7 +49,7 @@ impl Default for Tuning {
         Tuning {
             piece: 256 * 1024,
             waiting: 2 << 20,
-            spill: 8 << 20,
+            spill: 6 << 20,
             hungry: Duration::from_millis(50),
         }
     }

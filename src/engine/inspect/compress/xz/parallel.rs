@@ -13,7 +13,7 @@
 //! flight, each handed to its worker in pieces ([`super::feed`]: at most
 //! the rest of one block of [`BLOCK_MAX`] compressed bytes waits) with a
 //! dictionary up to [`DICTIONARY_MAX`] (a larger block is decoded on this
-//! thread as it streams), and each worker 12 MiB of output ahead. The
+//! thread as it streams), and each worker 18 MiB of output ahead. The
 //! bomb meter is told each output byte's compressed offset by
 //! interpolating within its block, since the bytes read run a block ahead
 //! of the bytes given out.
