@@ -9,27 +9,39 @@ use std::sync::{Arc, Mutex};
 
 type Task = Box<dyn FnOnce() + Send>;
 
-/// Threads that run tasks in the order given; they end when it is dropped.
+/// Threads that run tasks in the order given; started with the first
+/// task (a stream whose blocks are all decoded in place starts none), they
+/// end when the crew is dropped.
 pub struct Crew {
-    tasks: Sender<Task>,
+    threads: usize,
+    tasks: Option<Sender<Task>>,
 }
 
 impl Crew {
     pub fn new(threads: usize) -> Crew {
-        let (tasks, queue) = channel::<Task>();
-        let queue = Arc::new(Mutex::new(queue));
-        for _ in 0..threads {
-            let queue = Arc::clone(&queue);
-            std::thread::spawn(move || run(&queue));
+        Crew {
+            threads,
+            tasks: None,
         }
-        Crew { tasks }
     }
 
     /// Runs `task` on the first thread free.
-    pub fn run(&self, task: impl FnOnce() + Send + 'static) {
+    pub fn run(&mut self, task: impl FnOnce() + Send + 'static) {
+        let threads = self.threads;
+        let tasks = self.tasks.get_or_insert_with(|| start(threads));
         // The threads end only once this sender is dropped.
-        let _ = self.tasks.send(Box::new(task));
+        let _ = tasks.send(Box::new(task));
     }
+}
+
+fn start(threads: usize) -> Sender<Task> {
+    let (tasks, queue) = channel::<Task>();
+    let queue = Arc::new(Mutex::new(queue));
+    for _ in 0..threads {
+        let queue = Arc::clone(&queue);
+        std::thread::spawn(move || run(&queue));
+    }
+    tasks
 }
 
 fn run(queue: &Mutex<Receiver<Task>>) {

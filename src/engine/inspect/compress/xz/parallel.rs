@@ -228,7 +228,7 @@ impl Parallel {
             }
         } else {
             let pools = (self.chunks.clone(), self.pieces.clone());
-            let ends = spawn_worker(&self.crew, header.dictionary, self.cap, pools)?;
+            let ends = spawn_worker(&mut self.crew, header.dictionary, self.cap, pools)?;
             let block = (head, body, tail);
             Source::Worker {
                 rx: ends.output,

@@ -37,7 +37,7 @@ pub(super) struct Ends {
 /// [`Ends::pieces`]) on a thread of the crew, handing its output over in
 /// chunks on [`Ends::output`].
 pub(super) fn spawn_worker(
-    crew: &Crew,
+    crew: &mut Crew,
     dictionary: Option<u64>,
     cap: u64,
     (chunks, pieces): (Pool, Pool),
