@@ -99,26 +99,28 @@ impl Feed {
         }
     }
 
-    /// Every byte of the block is handed over.
+    /// Every byte of the block is handed over (or its worker stopped).
     pub fn done(&self) -> bool {
         self.tx.is_none()
     }
 
     /// Hands pieces over until at least `want` bytes wait for the worker,
-    /// or every byte is handed over.
+    /// or every byte is handed over. The sender is dropped with the last
+    /// piece, so the worker never waits for more than there is.
     pub fn top_up<R: BufRead>(&mut self, input: &mut Counted<R>, want: u64) -> io::Result<()> {
         while self.tx.is_some() && self.waiting() < want {
             let piece = self.next_piece(input)?;
             let Some(tx) = &self.tx else { break };
-            match piece {
+            let handed = match piece {
                 Some(piece) => {
                     self.sent += piece.len() as u64;
-                    if tx.send(piece).is_err() {
-                        // The worker stopped; its error is on its output.
-                        self.tx = None;
-                    }
+                    // A worker that stopped has its error on its output.
+                    tx.send(piece).is_ok()
                 }
-                None => self.tx = None,
+                None => false,
+            };
+            if !handed || self.read_whole() {
+                self.tx = None;
             }
         }
         Ok(())
@@ -133,6 +135,11 @@ impl Feed {
     pub fn undecoded(&self) -> u64 {
         self.total
             .saturating_sub(self.taken.load(Ordering::Relaxed))
+    }
+
+    /// Nothing of the block is left to read.
+    fn read_whole(&self) -> bool {
+        self.head.is_empty() && self.left == 0 && self.tail.is_empty()
     }
 
     fn waiting(&self) -> u64 {

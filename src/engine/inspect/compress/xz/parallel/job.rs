@@ -93,8 +93,13 @@ impl Job {
                         Ok(Given::Later)
                     }
                     Ok(Err(e)) => Err(e),
-                    // The worker is done and has said all.
-                    Err(RecvTimeoutError::Disconnected) => Ok(Given::End),
+                    // The worker is done and has said all, which it can
+                    // only after the block's last byte (its stream's
+                    // footer).
+                    Err(RecvTimeoutError::Disconnected) if feed.done() => Ok(Given::End),
+                    Err(RecvTimeoutError::Disconnected) => Err(invalid(
+                        "xz: a block ended before all of its bytes were read".into(),
+                    )),
                 }
             }
             Source::Here {
