@@ -33,8 +33,10 @@ pub enum Source {
         /// The block's bytes still to hand over.
         feed: Feed,
     },
-    /// Decoded on this thread as its bytes stream (a block too large to
-    /// hold): `head`, then `left` bytes of the input, then `tail`.
+    /// Decoded on this thread as its bytes stream (a block over
+    /// `BLOCK_MAX`, one asking a dictionary over `DICTIONARY_MAX`, or one
+    /// too small to be worth a thread): `head`, then `left` bytes of the
+    /// input, then `tail`.
     Here {
         stream: Box<Decoder>,
         /// The dictionary its header asks for, when it says, and the cap.
